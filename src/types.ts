@@ -1,0 +1,110 @@
+/**
+ * The data that flows between pipeline stages, from raw feed items to the digest.
+ * Outside data is narrowed into these types in exactly one place per stage:
+ * parse → RawItem, clean → CleanArticle, trim → Blocks, select/assemble → Digest.
+ */
+
+/** One feed as the resolved config describes it. */
+export interface FeedSource {
+  /** http(s) URL, or an absolute path to a local file. */
+  url: string;
+  /** Display name; falls back to the feed's own title. */
+  name?: string;
+  /** Digest section the feed's items go into; defaults to the feed's name. */
+  section?: string;
+  /** Most items taken from this feed per digest. */
+  limit?: number;
+  /** When to fetch the linked page for the full article text. */
+  fullText?: 'auto' | 'always' | 'never';
+}
+
+/** Output format of the parse stage, the same shape for RSS, Atom and JSON Feed. */
+export interface RawItem {
+  guid?: string;
+  link?: string;
+  title?: string;
+  /** Full article HTML (content:encoded, Atom content, JSON Feed content_html). */
+  contentHtml?: string;
+  /** Full article text (JSON Feed content_text) when no HTML is given. */
+  contentText?: string;
+  /** Teaser (RSS description, Atom summary, JSON Feed summary). */
+  summary?: string;
+  published?: Date;
+  author?: string;
+  /** Enclosure, media:content / media:thumbnail, or JSON Feed image. */
+  image?: string;
+  categories?: string[];
+}
+
+export type FeedFormat = 'rss' | 'atom' | 'rdf' | 'json';
+
+export interface ParsedFeed {
+  format: FeedFormat;
+  title?: string;
+  /** The site's home page, when the feed names it. */
+  link?: string;
+  items: RawItem[];
+}
+
+/** An article after cleaning: page furniture gone, paragraphs kept. */
+export interface CleanArticle {
+  /** The title as the source gives it, tags and entities decoded. */
+  title: string;
+  /** Body paragraphs in reading order, plain text with typography kept. */
+  paragraphs: string[];
+  /** Email-safe HTML of the cleaned body (sanitised, absolute URLs). */
+  html: string;
+  /** Best lead image found in the content, absolute URL. */
+  image: string | null;
+  /** Byline, when the content gives one. */
+  byline?: string;
+}
+
+export interface Quote {
+  text: string;
+  speaker: string;
+}
+
+/** What the reader sees for one story. */
+export interface Blocks {
+  headline: string;
+  lede: string;
+  quote: Quote | null;
+  image: string | null;
+}
+
+/** One story in the digest. */
+export interface DigestItem extends Blocks {
+  id: string;
+  url: string | null;
+  feedName: string;
+  feedUrl: string;
+  section: string;
+  published: Date | null;
+  /** The cleaned body, for the plain-text part and for later stages. */
+  text: string;
+  /** Other feeds that carried the same story. */
+  alsoIn: string[];
+}
+
+export interface DigestSection {
+  name: string;
+  items: DigestItem[];
+}
+
+export interface FeedFailure {
+  feed: string;
+  url: string;
+  code: string;
+  message: string;
+}
+
+export interface Digest {
+  title: string;
+  /** When the digest was assembled (the injected clock). */
+  date: Date;
+  timezone: string;
+  sections: DigestSection[];
+  items: DigestItem[];
+  failures: FeedFailure[];
+}
