@@ -1,3 +1,5 @@
+import path from 'node:path';
+
 /**
  * Errors carry a stable code, the place they concern (file, line, feed, recipient) and a hint
  * saying what to do next. The CLI prints `message`, `hint` and the cause chain, and hides the
@@ -70,4 +72,10 @@ export function formatLocation(context: ErrorContext): string | undefined {
     if (context.column !== undefined) place += `:${context.column}`;
   }
   return place;
+}
+
+/** A path relative to `cwd` when it lies inside it (shorter, and what the user typed), else absolute. */
+export function displayPath(file: string, cwd: string = process.cwd()): string {
+  const relative = path.relative(cwd, file);
+  return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : file;
 }

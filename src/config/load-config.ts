@@ -1,0 +1,146 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { isMap, isSeq, type Document, type LineCounter, type Node as YamlNode } from 'yaml';
+import { parseYaml } from './parse-yaml.js';
+import { ConfigError, displayPath } from '../errors.js';
+import { configSchema, feedSchema, type ParsedConfig } from './schema.js';
+import { formatIssues, formatPath } from './format-issues.js';
+import { resolveConfig, type ResolvedConfig } from './resolve-config.js';
+import { PACKAGE_DIR } from './package-dir.js';
+
+export const DEFAULT_CONFIG_FILE = 'digest.config.yaml';
+
+export interface LoadConfigOptions {
+  /** Explicit config path (`--config`); when absent, `digest.config.yaml` in `cwd` if it exists. */
+  configPath?: string;
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * The built-in configuration used when there is no config file: the bundled sample feeds, two
+ * example.com readers, an outbox and a preview in ./out, state in ./.digest. `digest.config.yaml`
+ * in the repository is the same configuration written out with comments.
+ */
+export function defaultRawConfig(): Record<string, unknown> {
+  return {
+    title: 'Morning Digest',
+    tagline: 'The stories worth your time, every morning',
+    from: 'Morning Digest <digest@example.com>',
+    recipients: [
+      { email: 'reader@example.com', name: 'Sam Reader' },
+      { email: 'editor@example.com', name: 'Alex Editor' },
+    ],
+    feeds: [
+      { url: path.join(PACKAGE_DIR, 'feeds/world-news.rss.xml'), name: 'World Desk', section: 'World' },
+      { url: path.join(PACKAGE_DIR, 'feeds/science-notes.atom.xml'), name: 'Science Notes', section: 'Science' },
+      { url: path.join(PACKAGE_DIR, 'feeds/city-culture.json'), name: 'City & Culture', section: 'Culture' },
+    ],
+    unsubscribeUrl: 'https://example.com/unsubscribe?email={{email}}',
+  };
+}
+
+/** Reads, validates and resolves the configuration. Throws ConfigError naming file, line and key. */
+export function loadConfig(options: LoadConfigOptions = {}): ResolvedConfig {
+  const cwd = options.cwd ?? process.cwd();
+  const env = options.env ?? process.env;
+  const explicit = options.configPath ?? (env.DIGEST_CONFIG || undefined);
+
+  if (explicit === undefined) {
+    const candidate = path.resolve(cwd, DEFAULT_CONFIG_FILE);
+    if (!existsSync(candidate)) {
+      const parsed = validateConfig(defaultRawConfig(), { file: '(built-in defaults)' });
+      return resolveConfig(parsed, { source: null, baseDir: cwd, env, cwd });
+    }
+    return loadConfigFile(candidate, env, cwd);
+  }
+  return loadConfigFile(path.resolve(cwd, explicit), env, cwd);
+}
+
+function loadConfigFile(file: string, env: NodeJS.ProcessEnv, cwd: string): ResolvedConfig {
+  const shown = displayPath(file, cwd);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new ConfigError(
+      code === 'ENOENT' ? 'CONFIG_NOT_FOUND' : 'CONFIG_UNREADABLE',
+      code === 'ENOENT' ? `${shown}: config file not found` : `${shown}: cannot read the config file (${code ?? 'error'})`,
+      {
+        cause: error,
+        context: { file: shown },
+        hint:
+          code === 'ENOENT'
+            ? `Check the path given to --config, or run without --config to use ${DEFAULT_CONFIG_FILE} in this folder (or the built-in sample setup when there is none).`
+            : 'Check the file permissions.',
+      },
+    );
+  }
+  const { data, doc, lineCounter } = parseYaml(text, shown);
+  const parsed = validateConfig(data ?? {}, { file: shown, doc, lineCounter });
+  return resolveConfig(parsed, { source: file, baseDir: path.dirname(file), env, cwd });
+}
+
+interface ValidateContext {
+  file: string;
+  doc?: Document;
+  lineCounter?: LineCounter;
+}
+
+const knownKeys = (issuePath: ReadonlyArray<PropertyKey>): readonly string[] => {
+  // Walk the schema shape along the path to list the keys allowed at that level.
+  if (issuePath[0] === 'feeds') return Object.keys(feedSchema.shape);
+  let shape: Record<string, unknown> = configSchema.shape;
+  for (const key of issuePath) {
+    const next = shape[String(key)] as { def?: { innerType?: { shape?: Record<string, unknown> } }; shape?: Record<string, unknown> } | undefined;
+    const inner = next?.shape ?? next?.def?.innerType?.shape;
+    if (!inner) break;
+    shape = inner;
+  }
+  return Object.keys(shape);
+};
+
+export function validateConfig(data: unknown, context: ValidateContext): ParsedConfig {
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    throw new ConfigError('CONFIG_INVALID', `${context.file}: expected a mapping of settings (title: ..., feeds: ...), got ${Array.isArray(data) ? 'a list' : typeof data}`, {
+      context: { file: context.file },
+      hint: `See the configuration reference in README.md, or start from the ${DEFAULT_CONFIG_FILE} in the repository.`,
+    });
+  }
+  const result = configSchema.safeParse(data);
+  if (result.success) return result.data;
+
+  const issues = formatIssues(result.error.issues, data, knownKeys);
+  const lines = issues.map((issue) => {
+    const line = context.doc && context.lineCounter ? lineOf(context.doc, context.lineCounter, issue.path) : undefined;
+    const where = line === undefined ? context.file : `${context.file}:${line}`;
+    return `${where}: ${formatPath(issue.path) || '(top level)'}: ${issue.message}`;
+  });
+  const firstLine = context.doc && context.lineCounter && issues[0] ? lineOf(context.doc, context.lineCounter, issues[0].path) : undefined;
+  throw new ConfigError('CONFIG_INVALID', lines.join('\n'), {
+    context: { file: context.file, ...(firstLine === undefined ? {} : { line: firstLine }) },
+    hint: 'Fix the setting named above; README.md lists every setting with an example.',
+  });
+}
+
+/** The line of the YAML node at `keyPath`, or of its nearest existing ancestor. */
+function lineOf(doc: Document, lineCounter: LineCounter, keyPath: ReadonlyArray<PropertyKey>): number | undefined {
+  for (let depth = keyPath.length; depth >= 0; depth--) {
+    const sub = keyPath.slice(0, depth);
+    let node: unknown;
+    if (depth === keyPath.length && depth > 0) {
+      // For an unknown key, point at the key itself.
+      const parent = sub.length > 1 ? doc.getIn(sub.slice(0, -1), true) : doc.contents;
+      if (isMap(parent)) {
+        const pair = parent.items.find((p) => (p.key as { value?: unknown } | null)?.value === sub[sub.length - 1]);
+        if (pair?.key && typeof pair.key === 'object' && 'range' in pair.key) node = pair.key;
+      }
+    }
+    node ??= depth === 0 ? doc.contents : doc.getIn(sub, true);
+    const range = (node as YamlNode | undefined)?.range;
+    if (range) return lineCounter.linePos(range[0]).line;
+    if (isSeq(node) || isMap(node)) continue;
+  }
+  return undefined;
+}

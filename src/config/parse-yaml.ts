@@ -1,0 +1,22 @@
+import { LineCounter, parseDocument, type Document } from 'yaml';
+import { ConfigError } from '../errors.js';
+
+/** Parses YAML (or JSON), turning a syntax error into a ConfigError with file, line and column. */
+export function parseYaml(text: string, shown: string): { data: unknown; doc: Document; lineCounter: LineCounter } {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const first = doc.errors[0];
+  if (first) {
+    const pos = lineCounter.linePos(first.pos[0]);
+    throw new ConfigError('CONFIG_SYNTAX', `${shown}:${pos.line}:${pos.col}: ${yamlMessage(first.message)}`, {
+      context: { file: shown, line: pos.line, column: pos.col },
+      hint: 'YAML is indentation-sensitive: use spaces (not tabs), put a space after each colon, and quote values that contain ": " or start with special characters.',
+    });
+  }
+  return { data: doc.toJS(), doc, lineCounter };
+}
+
+function yamlMessage(message: string): string {
+  // The yaml library appends a source excerpt after the first line; the location is given separately.
+  return message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+}

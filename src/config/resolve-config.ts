@@ -1,0 +1,295 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { parse as parseCsv } from 'csv-parse/sync';
+import { ConfigError, displayPath } from '../errors.js';
+import type { FeedSource } from '../types.js';
+import { feedSchema, isEmailAddress, type ParsedConfig } from './schema.js';
+import { PACKAGE_DIR } from './package-dir.js';
+import { readOpml } from './read-opml.js';
+import { formatIssues, formatPath } from './format-issues.js';
+import { parseYaml } from './parse-yaml.js';
+
+export interface Recipient {
+  email: string;
+  name?: string;
+  /** Extra CSV columns / config keys, usable in templates as `recipient.<field>`. */
+  fields: Record<string, string>;
+}
+
+/** The configuration with every path absolute, every list expanded and every default applied. */
+export interface ResolvedConfig extends Omit<ParsedConfig, 'feeds' | 'recipients' | 'out' | 'state' | 'template'> {
+  /** The config file read, or null for the built-in defaults. */
+  source: string | null;
+  /** Folder relative paths in the config are resolved against. */
+  baseDir: string;
+  feeds: FeedSource[];
+  recipients: Recipient[];
+  outDir: string;
+  statePath: string;
+  /** The template set's folder. */
+  templateDir: string;
+  /** Which template set (the `template` setting as written). */
+  template: string;
+  /** SMTP connection URL from the environment (SMTP_URL); never from the file. */
+  smtpUrl: string | undefined;
+  /** `delivery.transport` with `auto` decided. */
+  transport: 'outbox' | 'smtp';
+  /** Problems that do not stop a run (a bad recipient address), for the summary. */
+  warnings: string[];
+}
+
+interface ResolveOptions {
+  source: string | null;
+  baseDir: string;
+  env: NodeJS.ProcessEnv;
+  /** For messages: paths are shown relative to it. */
+  cwd?: string;
+}
+
+const FEED_LIST_EXTENSIONS = new Set(['.yaml', '.yml', '.json', '.opml', '.txt']);
+
+export function resolveConfig(parsed: ParsedConfig, options: ResolveOptions): ResolvedConfig {
+  const { baseDir, env } = options;
+  const shown = (p: string) => displayPath(p, options.cwd);
+  const file = options.source ? shown(options.source) : '(built-in defaults)';
+  const warnings: string[] = [];
+
+  const feeds = resolveFeeds(parsed.feeds, baseDir, file, shown);
+  const recipients = resolveRecipients(parsed.recipients, baseDir, file, warnings, shown);
+  const templateDir = resolveTemplateDir(parsed.template, baseDir, file, shown);
+
+  const smtpUrl = env.SMTP_URL?.trim() || undefined;
+  if (parsed.delivery.transport === 'smtp' && !smtpUrl) {
+    throw new ConfigError('CONFIG_SMTP_MISSING', `${file}: delivery.transport is "smtp" but the SMTP_URL environment variable is not set`, {
+      context: { file },
+      hint: 'Set SMTP_URL, e.g. SMTP_URL=smtp://user:password@mail.example.com:587 (secrets stay out of the config file), or set delivery.transport to "outbox".',
+    });
+  }
+  if (smtpUrl) validateSmtpUrl(smtpUrl);
+  const transport = parsed.delivery.transport === 'auto' ? (smtpUrl ? 'smtp' : 'outbox') : parsed.delivery.transport;
+
+  return {
+    ...parsed,
+    source: options.source,
+    baseDir,
+    feeds,
+    recipients,
+    outDir: path.resolve(baseDir, parsed.out),
+    statePath: parsed.state === ':memory:' ? ':memory:' : path.resolve(baseDir, parsed.state),
+    templateDir,
+    template: parsed.template,
+    smtpUrl,
+    transport,
+    warnings,
+  };
+}
+
+
+function isUrl(value: string): boolean {
+  return /^(https?|file):\/\//i.test(value);
+}
+
+/** Local feed paths become absolute; URLs are kept as written. */
+function resolveFeedUrl(url: string, baseDir: string): string {
+  return isUrl(url) ? url : path.resolve(baseDir, url);
+}
+
+type Show = (file: string) => string;
+
+function resolveFeeds(entries: ParsedConfig['feeds'], baseDir: string, file: string, shown: Show): FeedSource[] {
+  const feeds: FeedSource[] = [];
+  entries.forEach((entry, index) => {
+    if (typeof entry !== 'string') {
+      feeds.push(compact({ ...entry, url: resolveFeedUrl(entry.url, baseDir) }));
+      return;
+    }
+    const extension = path.extname(entry.split(/[?#]/)[0]!).toLowerCase();
+    if (!isUrl(entry) && FEED_LIST_EXTENSIONS.has(extension)) {
+      feeds.push(...readFeedList(path.resolve(baseDir, entry), `${file}: feeds[${index}]`, shown));
+    } else {
+      feeds.push({ url: resolveFeedUrl(entry, baseDir) });
+    }
+  });
+  // One feed listed twice (inline and in a list file) is read once.
+  const seen = new Set<string>();
+  return feeds.filter((feed) => (seen.has(feed.url) ? false : (seen.add(feed.url), true)));
+}
+
+/** Reads a feed-list file: YAML/JSON (a list, or {feeds: [...]}), OPML, or one URL per line. */
+export function readFeedList(listPath: string, where: string, show: Show = displayPath): FeedSource[] {
+  const shown = show(listPath);
+  let text: string;
+  try {
+    text = readFileSync(listPath, 'utf8');
+  } catch (error) {
+    throw new ConfigError('CONFIG_FEED_LIST', `${where}: cannot read the feed list ${shown} (${(error as NodeJS.ErrnoException).code ?? 'error'})`, {
+      cause: error,
+      context: { file: shown },
+      hint: 'Check the path; relative paths are resolved against the config file’s folder.',
+    });
+  }
+  const listDir = path.dirname(listPath);
+  const extension = path.extname(listPath).toLowerCase();
+  if (extension === '.opml') {
+    try {
+      return readOpml(text).map((feed) => ({ ...feed, url: resolveFeedUrl(feed.url, listDir) }));
+    } catch (error) {
+      throw new ConfigError('CONFIG_FEED_LIST', `${shown}: ${(error as Error).message}`, {
+        cause: error,
+        context: { file: shown },
+        hint: 'Export the subscriptions from your feed reader again as OPML.',
+      });
+    }
+  }
+  if (extension === '.txt') {
+    return text
+      .split(/\r?\n/)
+      .map((line) => line.replace(/#.*$/, '').trim())
+      .filter(Boolean)
+      .map((url) => ({ url: resolveFeedUrl(url, listDir) }));
+  }
+  // YAML is a superset of JSON, so one reader serves both.
+  const { data } = parseYaml(text, shown);
+  const list = Array.isArray(data) ? data : (data as { feeds?: unknown } | null)?.feeds;
+  if (!Array.isArray(list)) {
+    throw new ConfigError('CONFIG_FEED_LIST', `${shown}: expected a list of feeds (or a "feeds:" key holding one)`, {
+      context: { file: shown },
+      hint: 'Write one entry per feed, e.g.\n  - url: https://example.com/feed.xml\n    name: Example',
+    });
+  }
+  return list.map((entry, index) => {
+    if (typeof entry === 'string') return { url: resolveFeedUrl(entry.trim(), listDir) };
+    const result = feedSchema.safeParse(entry);
+    if (!result.success) {
+      const issue = formatIssues(result.error.issues, entry, () => Object.keys(feedSchema.shape))[0]!;
+      throw new ConfigError('CONFIG_FEED_LIST', `${shown}: [${index}]${formatPath(issue.path) ? '.' + formatPath(issue.path) : ''}: ${issue.message}`, {
+        context: { file: shown },
+        hint: 'Each feed needs a url (http(s) URL or a path); name, section, limit and fullText are optional.',
+      });
+    }
+    return compact({ ...result.data, url: resolveFeedUrl(result.data.url, listDir) });
+  });
+}
+
+function compact<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+function resolveRecipients(entries: ParsedConfig['recipients'], baseDir: string, file: string, warnings: string[], shown: Show): Recipient[] {
+  const raw: { where: string; email: string; name?: string; fields: Record<string, string> }[] = [];
+  if (typeof entries === 'string') {
+    const csvPath = path.resolve(baseDir, entries);
+    raw.push(...readRecipientsCsv(csvPath, shown));
+  } else {
+    entries.forEach((entry, index) => {
+      const where = `${file}: recipients[${index}]`;
+      if (typeof entry === 'string') raw.push({ where, email: entry, fields: {} });
+      else {
+        const { email, name, ...rest } = entry;
+        const fields = Object.fromEntries(Object.entries(rest).map(([k, v]) => [k, v === null || v === undefined ? '' : String(v)]));
+        raw.push({ where, email, ...(name ? { name } : {}), fields });
+      }
+    });
+  }
+  const recipients: Recipient[] = [];
+  const seen = new Set<string>();
+  for (const entry of raw) {
+    const email = entry.email.trim();
+    if (!isEmailAddress(email)) {
+      warnings.push(`${entry.where}: ${JSON.stringify(email)} is not a valid email address; skipped`);
+      continue;
+    }
+    const key = email.toLowerCase();
+    if (seen.has(key)) {
+      warnings.push(`${entry.where}: ${email} is listed more than once; it gets one copy`);
+      continue;
+    }
+    seen.add(key);
+    recipients.push({ email, ...(entry.name ? { name: entry.name } : {}), fields: entry.fields });
+  }
+  return recipients;
+}
+
+/** A CSV with a header row; the address column is `email` (or `address`/`e-mail`), `name` optional. */
+function readRecipientsCsv(csvPath: string, show: Show): { where: string; email: string; name?: string; fields: Record<string, string> }[] {
+  const shown = show(csvPath);
+  let text: string;
+  try {
+    text = readFileSync(csvPath, 'utf8');
+  } catch (error) {
+    throw new ConfigError('CONFIG_RECIPIENTS', `recipients: cannot read ${shown} (${(error as NodeJS.ErrnoException).code ?? 'error'})`, {
+      cause: error,
+      context: { file: shown },
+      hint: 'Check the path; relative paths are resolved against the config file’s folder.',
+    });
+  }
+  let rows: Record<string, string>[];
+  try {
+    rows = parseCsv(text.replace(/^\uFEFF/, ''), {
+      columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()),
+      skip_empty_lines: true,
+      trim: true,
+      relax_column_count: true,
+    }) as Record<string, string>[];
+  } catch (error) {
+    const line = (error as { lines?: number }).lines;
+    throw new ConfigError('CONFIG_RECIPIENTS', `${shown}${line ? `:${line}` : ''}: ${(error as Error).message}`, {
+      cause: error,
+      context: { file: shown, ...(line ? { line } : {}) },
+      hint: 'The recipients file must be CSV with a header row, e.g.\n  email,name\n  ada@example.com,Ada Lovelace',
+    });
+  }
+  const first = rows[0];
+  const emailColumn = first ? ['email', 'e-mail', 'address', 'email address'].find((c) => c in first) : 'email';
+  if (first && !emailColumn) {
+    throw new ConfigError('CONFIG_RECIPIENTS', `${shown}: no "email" column in the header row (found: ${Object.keys(first).join(', ')})`, {
+      context: { file: shown, line: 1 },
+      hint: 'Name the address column "email", e.g.\n  email,name\n  ada@example.com,Ada Lovelace',
+    });
+  }
+  return rows.map((row, index) => {
+    const { [emailColumn!]: email = '', name, ...fields } = row;
+    return { where: `${shown}:${index + 2}`, email, ...(name ? { name } : {}), fields };
+  });
+}
+
+function resolveTemplateDir(template: string, baseDir: string, file: string, shown: Show): string {
+  const looksLikePath = template.includes('/') || template.includes('\\') || template.startsWith('.');
+  const candidates = looksLikePath
+    ? [path.resolve(baseDir, template)]
+    : [path.resolve(baseDir, 'templates', template), path.join(PACKAGE_DIR, 'templates', template)];
+  const found = candidates.find((dir) => existsSync(dir) && statSync(dir).isDirectory());
+  if (!found) {
+    throw new ConfigError('CONFIG_TEMPLATE', `${file}: template: no template set "${template}" (looked in ${candidates.map(shown).join(' and ')})`, {
+      context: { file },
+      hint: `Use "default" or "compact", or the path to a theme folder. Available: ${listThemes().join(', ') || 'none found'}.`,
+    });
+  }
+  return found;
+}
+
+function listThemes(): string[] {
+  try {
+    return readdirSync(path.join(PACKAGE_DIR, 'templates'), { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => entry.name);
+  } catch {
+    return [];
+  }
+}
+
+function validateSmtpUrl(url: string): void {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new ConfigError('CONFIG_SMTP_URL', 'SMTP_URL is not a valid URL', {
+      hint: 'Write it as smtp://user:password@host:587 (or smtps://… for port 465); URL-encode special characters in the password.',
+    });
+  }
+  if (!['smtp:', 'smtps:'].includes(parsed.protocol)) {
+    throw new ConfigError('CONFIG_SMTP_URL', `SMTP_URL must start with smtp:// or smtps://, got "${parsed.protocol}//…"`, {
+      hint: 'Write it as smtp://user:password@host:587 (or smtps://… for port 465).',
+    });
+  }
+}

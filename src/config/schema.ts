@@ -1,0 +1,163 @@
+import { z } from 'zod';
+
+/**
+ * The config file's schema. It is the single place that says what a config may contain; the
+ * TypeScript types come from it. Messages are written for editors: they say what to write.
+ */
+
+const feedUrl = z.string().trim().min(1, 'expected a URL or a path, got an empty string').check((ctx) => {
+  const value = ctx.value;
+  if (/^[a-z][a-z0-9+.-]*:/i.test(value) && !/^[a-z]:[\\/]/i.test(value)) {
+    // Looks like a URL (and not a Windows drive letter): it must be a well-formed http(s) or file URL.
+    let ok = false;
+    try {
+      const parsed = new URL(value);
+      ok = (parsed.protocol === 'http:' || parsed.protocol === 'https:') && parsed.hostname !== ''
+        ? /^https?:\/\//i.test(value)
+        : parsed.protocol === 'file:';
+    } catch {
+      ok = false;
+    }
+    if (!ok) {
+      ctx.issues.push({
+        code: 'custom',
+        input: value,
+        message: `expected a URL or a path, got ${JSON.stringify(value)}`,
+      });
+    }
+  }
+});
+
+/** A pragmatic address check: one @, a dot in the domain, no spaces or angle brackets. */
+export function isEmailAddress(value: string): boolean {
+  return /^[^\s@<>(),;:"]+@[^\s@<>(),;:"]+\.[^\s@<>(),;:"]+$/.test(value);
+}
+
+export const feedSchema = z.strictObject({
+  url: feedUrl,
+  name: z.string().trim().min(1).optional(),
+  section: z.string().trim().min(1).optional(),
+  limit: z.int().positive().optional(),
+  fullText: z.enum(['auto', 'always', 'never']).optional(),
+});
+
+// Addresses are checked when recipients are resolved: a bad one is reported and skipped, never
+// fatal, so one typo does not stop the digest for everyone else.
+const recipientSchema = z.union([
+  z.string().trim(),
+  z
+    .looseObject({
+      email: z.string().trim(),
+      name: z.string().trim().optional(),
+    })
+    .catchall(z.union([z.string(), z.number(), z.boolean(), z.null()])),
+]);
+
+const timezone = z.string().check((ctx) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: ctx.value });
+  } catch {
+    ctx.issues.push({
+      code: 'custom',
+      input: ctx.value,
+      message: `expected an IANA time zone such as "Europe/London" or "America/New_York", got ${JSON.stringify(ctx.value)}`,
+    });
+  }
+});
+
+const cronExpression = z.string().trim().check((ctx) => {
+  const fields = ctx.value.split(/\s+/);
+  if (ctx.value.startsWith('@')) return;
+  if (fields.length < 5 || fields.length > 6) {
+    ctx.issues.push({
+      code: 'custom',
+      input: ctx.value,
+      message: `expected a cron expression with 5 fields ("minute hour day month weekday", e.g. "0 7 * * *"), got ${JSON.stringify(ctx.value)}`,
+    });
+  }
+});
+
+export const configSchema = z.strictObject({
+  /** The digest's name: the email's heading and the subject's default. */
+  title: z.string().trim().min(1).default('Morning Digest'),
+  /** Short line under the title. */
+  tagline: z.string().optional(),
+  /** Sender, e.g. "Morning Digest <digest@example.com>". */
+  from: z.string().trim().min(3).default('Morning Digest <digest@example.com>'),
+  replyTo: z.string().trim().optional(),
+  /** Inline list of addresses / {email, name}, or a path to a CSV file (email,name,...). */
+  recipients: z.union([z.array(recipientSchema), z.string().trim().min(1)]).default([]),
+  /** Feeds, inline or as paths to feed-list files (.yaml, .json, .opml, .txt). */
+  feeds: z.array(z.union([feedSchema, z.string().trim().min(1)])).default([]),
+  /** Output folder for the HTML/text preview and the outbox. */
+  out: z.string().trim().min(1).default('out'),
+  /** SQLite state file. */
+  state: z.string().trim().min(1).default('.digest/state.sqlite'),
+  /** When `digest schedule` fires, as a cron expression in `timezone`. */
+  schedule: cronExpression.default('0 7 * * *'),
+  timezone: timezone.default('UTC'),
+  /** Template set: a folder name under templates/, or a path to a theme folder. */
+  template: z.string().trim().min(1).default('default'),
+  /** Locale for dates in templates (BCP 47), e.g. "en-GB". */
+  locale: z.string().trim().min(2).default('en-GB'),
+  /**
+   * Unsubscribe link, with {{email}} / {{name}} filled in per recipient, e.g.
+   * "https://example.com/unsubscribe?e={{email}}". Without it no List-Unsubscribe header is sent.
+   */
+  unsubscribeUrl: z.string().trim().optional(),
+  /** mailto: unsubscribe address for the List-Unsubscribe header. */
+  unsubscribeMailto: z.string().trim().optional(),
+  /** Web version of the digest, linked from the email. */
+  webVersionUrl: z.string().trim().optional(),
+  /** Theme settings passed to templates as `theme`. */
+  theme: z
+    .strictObject({
+      accentColor: z.string().default('#c2410c'),
+      textColor: z.string().default('#1f2933'),
+      backgroundColor: z.string().default('#f4f1ec'),
+      fontFamily: z.string().default("Georgia, 'Times New Roman', serif"),
+      headingFontFamily: z.string().default("'Helvetica Neue', Helvetica, Arial, sans-serif"),
+      logoUrl: z.string().optional(),
+      readMoreLabel: z.string().default('Read the full story'),
+      showFailedFeeds: z.boolean().default(true),
+    })
+    .prefault({}),
+  limits: z
+    .strictObject({
+      /** Most items per feed (a feed's own `limit` wins). */
+      perFeed: z.int().positive().default(5),
+      /** Most items in one digest. */
+      total: z.int().positive().default(30),
+      /** On a feed's first run only its newest N items are eligible. */
+      firstRun: z.int().nonnegative().default(5),
+      /** Items older than this many days are held back (0 = no limit). */
+      maxAgeDays: z.number().nonnegative().default(0),
+      ledeWords: z.int().positive().default(50),
+      headlineLength: z.int().positive().default(120),
+    })
+    .prefault({}),
+  delivery: z
+    .strictObject({
+      /** outbox: .eml files in <out>/outbox; smtp: send via SMTP_URL; auto: smtp when SMTP_URL is set. */
+      transport: z.enum(['auto', 'outbox', 'smtp']).default('auto'),
+      /** What `digest run` does when there are no new items. */
+      whenNothingNew: z.enum(['skip', 'send']).default('skip'),
+      /** SMTP connections kept open at once. */
+      maxConnections: z.int().positive().default(2),
+      /** Messages per second, across all connections (0 = no limit). */
+      rateLimit: z.number().nonnegative().default(5),
+    })
+    .prefault({}),
+  fetch: z
+    .strictObject({
+      timeoutSeconds: z.number().positive().default(20),
+      maxMegabytes: z.number().positive().default(10),
+      concurrency: z.int().positive().default(8),
+      perHost: z.int().positive().default(2),
+    })
+    .prefault({}),
+});
+
+export type RawConfig = z.input<typeof configSchema>;
+export type ParsedConfig = z.output<typeof configSchema>;
+export type FeedEntry = z.output<typeof feedSchema>;

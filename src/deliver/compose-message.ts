@@ -1,0 +1,83 @@
+import { createHash } from 'node:crypto';
+import type { PersonalisedDigest } from '../render/personalise.js';
+
+/** What nodemailer needs for one message; built the same way for SMTP and for the outbox. */
+export interface OutgoingMessage {
+  from: string;
+  replyTo?: string;
+  to: { name: string; address: string };
+  subject: string;
+  text: string;
+  html: string;
+  messageId: string;
+  date: Date;
+  headers: Record<string, string>;
+  list?: { id?: { url: string; comment?: string }; unsubscribe?: string[][] };
+  textEncoding: 'quoted-printable';
+}
+
+export interface ComposeOptions {
+  from: string;
+  replyTo?: string | undefined;
+  title: string;
+  date: Date;
+  messageId: string;
+  unsubscribeMailto?: string | undefined;
+}
+
+/** The domain part of the sender address, for Message-IDs and List-ID. */
+export function senderDomain(from: string): string {
+  const match = /@([^>\s]+)>?\s*$/.exec(from);
+  return match?.[1]?.toLowerCase() ?? 'localhost';
+}
+
+/**
+ * A Message-ID that is the same every time this run is sent to this recipient, so a receiver
+ * that deduplicates by Message-ID collapses a copy re-sent after a crash.
+ */
+export function deterministicMessageId(runKey: string, recipient: string, from: string): string {
+  const hash = createHash('sha256').update(`${runKey}\n${recipient.toLowerCase()}`).digest('hex').slice(0, 24);
+  return `<digest.${runKey}.${hash}@${senderDomain(from)}>`;
+}
+
+function listId(title: string, from: string): { url: string; comment: string } {
+  const slug =
+    title
+      .normalize('NFKD')
+      .replace(/\p{M}/gu, '')
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '') || 'digest';
+  return { url: `${slug}.${senderDomain(from)}`, comment: title };
+}
+
+/**
+ * One recipient's message: multipart/alternative, text first and HTML last (nodemailer's order),
+ * quoted-printable bodies (no line over 998 octets), RFC 2047 subject, List-ID, and
+ * List-Unsubscribe with the RFC 8058 one-click header when there is an https link.
+ */
+export function composeMessage(recipient: { email: string; name?: string | undefined }, content: PersonalisedDigest, options: ComposeOptions): OutgoingMessage {
+  const unsubscribe: string[] = [];
+  if (content.unsubscribeUrl) unsubscribe.push(content.unsubscribeUrl);
+  if (options.unsubscribeMailto) {
+    const mailto = options.unsubscribeMailto.startsWith('mailto:') ? options.unsubscribeMailto : `mailto:${options.unsubscribeMailto}`;
+    unsubscribe.push(mailto);
+  }
+  const headers: Record<string, string> = {};
+  // One-click unsubscribe (RFC 8058) needs an https URL that accepts a POST.
+  if (content.unsubscribeUrl?.startsWith('https://')) headers['List-Unsubscribe-Post'] = 'List-Unsubscribe=One-Click';
+  return {
+    from: options.from,
+    ...(options.replyTo ? { replyTo: options.replyTo } : {}),
+    to: { name: recipient.name ?? '', address: recipient.email },
+    subject: content.subject,
+    text: content.text,
+    html: content.html,
+    messageId: options.messageId,
+    date: options.date,
+    headers,
+    // A nested list makes nodemailer write one List-Unsubscribe header holding both links.
+    list: { id: listId(options.title, options.from), ...(unsubscribe.length ? { unsubscribe: [unsubscribe] } : {}) },
+    textEncoding: 'quoted-printable',
+  };
+}

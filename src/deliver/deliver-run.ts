@@ -1,0 +1,151 @@
+import type { RenderedDigest } from '../render/render-digest.js';
+import { personalise } from '../render/personalise.js';
+import type { DeliveryRow, StateStore } from '../state/state-store.js';
+import { composeMessage } from './compose-message.js';
+import type { MessageTransport } from './transports.js';
+
+export interface DeliverySettings {
+  from: string;
+  replyTo?: string | undefined;
+  title: string;
+  unsubscribeUrl?: string | undefined;
+  unsubscribeMailto?: string | undefined;
+}
+
+export interface DeliveryProblem {
+  recipient: string;
+  status: 'failed-temporary' | 'failed-permanent' | 'pending';
+  message: string;
+}
+
+export interface DeliveryReport {
+  transport: string;
+  sent: number;
+  failedTemporary: number;
+  failedPermanent: number;
+  /** Not attempted, or put back because the server could not be reached: the next run sends them. */
+  pending: number;
+  problems: DeliveryProblem[];
+  /** Set when sending stopped early because the server could not be reached. */
+  aborted?: string;
+}
+
+export interface DeliverOptions {
+  store: StateStore;
+  runId: number;
+  rendered: Pick<RenderedDigest, 'subject' | 'html' | 'text' | 'marker'>;
+  settings: DeliverySettings;
+  transport: MessageTransport;
+  now: () => Date;
+  /** Attempts per recipient for temporary failures (4xx, dropped connection), in this run. */
+  attempts?: number;
+  /** First retry delay; doubles each time. */
+  retryDelayMs?: number;
+  onProgress?: (done: number, total: number, recipient: string) => void;
+}
+
+type Failure = 'permanent' | 'temporary' | 'unreachable';
+
+/** SMTP says what kind of failure it was: 5xx is final, 4xx and lost connections are worth retrying. */
+export function classifySendError(error: unknown): Failure {
+  const e = error as { responseCode?: number; code?: string; command?: string };
+  // Could not connect, resolve, negotiate TLS or log in: no message will get through this run.
+  if (e.code === 'EAUTH' || e.command === 'CONN') return 'unreachable';
+  if (typeof e.responseCode === 'number') {
+    if (e.responseCode >= 500) return 'permanent';
+    if (e.responseCode >= 400) return 'temporary';
+  }
+  if (e.code === 'EENVELOPE' || e.code === 'EMESSAGE') return 'permanent';
+  if (e.code === 'ECONNECTION' || e.code === 'EDNS' || e.code === 'ETLS') return 'unreachable';
+  return 'temporary';
+}
+
+function describeSendError(error: unknown): string {
+  const e = error as { response?: string; message?: string; code?: string };
+  return (e.response ?? e.message ?? String(error)).replace(/\s+/g, ' ').trim();
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Sends a run's digest to every recipient still pending, recording each outcome in the ledger as
+ * it happens: a recipient is marked `sending` before the message goes and `sent` once the server
+ * accepts it, so after a crash only messages in flight at that moment can be sent twice.
+ */
+export async function deliverRun(options: DeliverOptions): Promise<DeliveryReport> {
+  const { store, runId, transport } = options;
+  const stamp = () => options.now().toISOString();
+  const attempts = options.attempts ?? 3;
+  const baseDelay = options.retryDelayMs ?? 1000;
+  // `sending` rows were in flight when a previous process died: they are sent again.
+  const queue = store.deliveries(runId, ['pending', 'sending']);
+  const report: DeliveryReport = { transport: transport.description, sent: 0, failedTemporary: 0, failedPermanent: 0, pending: 0, problems: [] };
+  let done = 0;
+  let aborted: string | undefined;
+
+  const sendOne = async (row: DeliveryRow): Promise<void> => {
+    const recipient = { email: row.recipient, name: row.name ?? undefined, fields: row.fields };
+    const content = personalise(options.rendered, recipient, options.settings.unsubscribeUrl);
+    const message = composeMessage(recipient, content, {
+      from: options.settings.from,
+      replyTo: options.settings.replyTo,
+      title: options.settings.title,
+      date: options.now(),
+      messageId: row.messageId,
+      unsubscribeMailto: options.settings.unsubscribeMailto,
+    });
+    for (let attempt = 1; ; attempt++) {
+      if (aborted) {
+        store.updateDelivery(runId, row.recipient, 'pending', stamp(), aborted);
+        return;
+      }
+      store.updateDelivery(runId, row.recipient, 'sending', stamp());
+      try {
+        await transport.send(message);
+        store.updateDelivery(runId, row.recipient, 'sent', stamp());
+        report.sent++;
+        return;
+      } catch (error) {
+        const kind = classifySendError(error);
+        const text = describeSendError(error);
+        if (kind === 'permanent') {
+          store.updateDelivery(runId, row.recipient, 'failed-permanent', stamp(), text);
+          report.failedPermanent++;
+          report.problems.push({ recipient: row.recipient, status: 'failed-permanent', message: text });
+          return;
+        }
+        if (attempt >= attempts) {
+          if (kind === 'unreachable') {
+            aborted ??= `${transport.description}: ${text}`;
+            store.updateDelivery(runId, row.recipient, 'pending', stamp(), text);
+            return;
+          }
+          store.updateDelivery(runId, row.recipient, 'failed-temporary', stamp(), text);
+          report.failedTemporary++;
+          report.problems.push({ recipient: row.recipient, status: 'failed-temporary', message: text });
+          return;
+        }
+        await sleep(baseDelay * 2 ** (attempt - 1));
+      }
+    }
+  };
+
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < queue.length) {
+      const row = queue[next++]!;
+      await sendOne(row);
+      done++;
+      options.onProgress?.(done, queue.length, row.recipient);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(transport.concurrency, queue.length)) }, worker));
+
+  const pending = store.deliveries(runId, ['pending', 'sending']);
+  report.pending = pending.length;
+  if (aborted) {
+    report.aborted = aborted;
+    for (const row of pending) report.problems.push({ recipient: row.recipient, status: 'pending', message: row.lastError ?? aborted });
+  }
+  return report;
+}

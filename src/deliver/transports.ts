@@ -1,0 +1,104 @@
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import nodemailer from 'nodemailer';
+import type { OutgoingMessage } from './compose-message.js';
+
+export interface SendResult {
+  messageId: string;
+  /** The server's reply, or the .eml file written. */
+  response: string;
+}
+
+/** Where messages go: .eml files in an outbox folder, or an SMTP server. */
+export interface MessageTransport {
+  kind: 'outbox' | 'smtp';
+  /** For messages: "outbox out/outbox", "SMTP mail.example.com:587". */
+  description: string;
+  /** How many messages may be in flight at once. */
+  concurrency: number;
+  send(message: OutgoingMessage): Promise<SendResult>;
+  close(): void;
+}
+
+/** A file name for a recipient's .eml: readable, and safe on every file system. */
+function emlName(prefix: string, address: string): string {
+  return `${prefix}-${address.toLowerCase().replace(/[^a-z0-9@._+-]/g, '_')}.eml`;
+}
+
+/**
+ * Writes each message as an RFC 5322 .eml file, composed by nodemailer exactly as it would be sent.
+ * A file appears whole or not at all (written to a temporary name, then renamed).
+ */
+export function createOutboxTransport(dir: string, fileStem: string): MessageTransport {
+  const composer = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
+  return {
+    kind: 'outbox',
+    description: `outbox ${dir}`,
+    concurrency: 4,
+    async send(message) {
+      const info = await composer.sendMail(message);
+      mkdirSync(dir, { recursive: true });
+      const file = path.join(dir, emlName(fileStem, message.to.address));
+      const temporary = `${file}.${process.pid}.tmp`;
+      writeFileSync(temporary, info.message as Buffer);
+      renameSync(temporary, file);
+      return { messageId: info.messageId, response: file };
+    },
+    close() {
+      composer.close();
+    },
+  };
+}
+
+export interface SmtpOptions {
+  maxConnections: number;
+  /** Messages per second across all connections; 0 = no limit. */
+  rateLimit: number;
+  connectionTimeoutMs?: number;
+  socketTimeoutMs?: number;
+}
+
+/** Reads host, port, TLS and credentials from SMTP_URL (smtp://user:pass@host:587, smtps://…). */
+export function smtpSettings(url: string): { host: string; port: number; secure: boolean; auth?: { user: string; pass: string } } {
+  const parsed = new URL(url);
+  const secure = parsed.protocol === 'smtps:';
+  const port = parsed.port ? Number(parsed.port) : secure ? 465 : 587;
+  const user = decodeURIComponent(parsed.username);
+  const pass = decodeURIComponent(parsed.password);
+  return { host: parsed.hostname, port, secure, ...(user ? { auth: { user, pass } } : {}) };
+}
+
+/** Pooled, rate-limited SMTP through nodemailer. */
+export function createSmtpTransport(url: string, options: SmtpOptions): MessageTransport {
+  const settings = smtpSettings(url);
+  // Rate limit as nodemailer expresses it: at most `rateLimit` messages per `rateDelta` ms.
+  const rate = options.rateLimit > 0 ? rateWindow(options.rateLimit) : undefined;
+  const transporter = nodemailer.createTransport({
+    ...settings,
+    pool: true,
+    maxConnections: options.maxConnections,
+    maxMessages: 100,
+    connectionTimeout: options.connectionTimeoutMs ?? 15_000,
+    greetingTimeout: options.connectionTimeoutMs ?? 15_000,
+    socketTimeout: options.socketTimeoutMs ?? 60_000,
+    ...(rate ? { rateDelta: rate.delta, rateLimit: rate.limit } : {}),
+  });
+  return {
+    kind: 'smtp',
+    description: `SMTP ${settings.host}:${settings.port}`,
+    concurrency: options.maxConnections,
+    async send(message) {
+      const info = await transporter.sendMail(message);
+      return { messageId: info.messageId, response: String(info.response ?? '') };
+    },
+    close() {
+      transporter.close();
+    },
+  };
+}
+
+/** Turns "N messages a second" (possibly fractional) into whole messages per window. */
+function rateWindow(perSecond: number): { limit: number; delta: number } {
+  if (perSecond >= 1) return { limit: Math.round(perSecond), delta: 1000 };
+  return { limit: 1, delta: Math.round(1000 / perSecond) };
+}

@@ -1,0 +1,29 @@
+/**
+ * The public API. The `digest` command is a thin layer over these functions; anything the CLI can
+ * do, a program can do by importing them.
+ */
+export { loadConfig, defaultRawConfig, validateConfig, DEFAULT_CONFIG_FILE, type LoadConfigOptions } from './config/load-config.js';
+export { resolveConfig, readFeedList, type ResolvedConfig, type Recipient } from './config/resolve-config.js';
+export { configSchema, type RawConfig, type ParsedConfig } from './config/schema.js';
+export { addFeedsToConfig } from './config/edit-config.js';
+export { readOpml } from './config/read-opml.js';
+export { fetchResource, type FetchOptions, type FetchResult } from './fetch/fetch-resource.js';
+export { parseFeed } from './parse/parse-feed.js';
+export { itemId, canonicalUrl } from './select/item-id.js';
+export { selectItems, type Decision, type Verdict } from './select/select-items.js';
+export { cleanArticle, parseTextArticle, type ArticleInput } from './clean/clean-article.js';
+export { extractArticle } from './trim/extract-article.js';
+export { loadTemplates, type TemplateSet } from './render/load-templates.js';
+export { renderDigest, type RenderedDigest, type RenderSettings } from './render/render-digest.js';
+export { personalise } from './render/personalise.js';
+export { composeMessage } from './deliver/compose-message.js';
+export { deliverRun, type DeliveryReport } from './deliver/deliver-run.js';
+export { createOutboxTransport, createSmtpTransport, type MessageTransport } from './deliver/transports.js';
+export { StateStore } from './state/state-store.js';
+export { buildDigest, type BuiltDigest, type ProgressEvent } from './pipeline/build-digest.js';
+export { assembleDigest } from './pipeline/assemble-digest.js';
+export { runDigest, previewDigest, sendTestDigest, type RunResult, type PreviewResult, type TestSendResult, type PipelineOptions } from './pipeline/run-digest.js';
+export { checkSetup, type CheckReport } from './pipeline/check-setup.js';
+export { extractInput, type ExtractResult } from './pipeline/extract-inputs.js';
+export * from './errors.js';
+export type * from './types.js';

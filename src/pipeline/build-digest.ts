@@ -1,0 +1,229 @@
+import type { ResolvedConfig } from '../config/resolve-config.js';
+import { describeError, isDigestError } from '../errors.js';
+import { fetchResource, type FetchOptions } from '../fetch/fetch-resource.js';
+import { parseFeed } from '../parse/parse-feed.js';
+import { selectItems, type Candidate, type Decision, type FeedItems } from '../select/select-items.js';
+import { itemId } from '../select/item-id.js';
+import type { FeedOutcome, StateStore } from '../state/state-store.js';
+import { extractArticle } from '../trim/extract-article.js';
+import { cleanArticle } from '../clean/clean-article.js';
+import type { Digest, DigestItem, FeedFailure, FeedSource, RawItem } from '../types.js';
+import { assembleDigest } from './assemble-digest.js';
+
+export type ProgressEvent =
+  | { stage: 'fetch'; done: number; total: number; feed: string }
+  | { stage: 'send'; done: number; total: number; recipient: string };
+
+export interface BuildOptions {
+  /** Seen items and HTTP validators; without it every item is new. */
+  store?: StateStore | undefined;
+  now: Date;
+  /** run: conditional GET, only unseen items; preview: fetch everything, fall back to the latest items. */
+  mode: 'run' | 'preview';
+  onProgress?: ((event: ProgressEvent) => void) | undefined;
+  /** Fetch settings beyond the config's (tests allow private addresses for article pages). */
+  fetch?: Partial<FetchOptions> | undefined;
+}
+
+export interface BuiltDigest {
+  digest: Digest;
+  /** Per feed: how the fetch went, and the validators to remember (stored when the run commits). */
+  feedOutcomes: FeedOutcome[];
+  /** Every candidate item and why it was or was not chosen. */
+  decisions: Decision[];
+  chosen: Candidate[];
+  /** Preview only: nothing was new, so the latest items are shown instead. */
+  fellBackToLatest: boolean;
+  warnings: string[];
+}
+
+interface FeedFetch {
+  source: FeedSource;
+  outcome: FeedOutcome;
+  feed?: FeedItems;
+  failure?: FeedFailure;
+}
+
+/** Below this many words a feed item is a teaser, and fullText: auto fetches the article page. */
+const TEASER_WORDS = 120;
+
+function displayName(source: FeedSource, title: string | undefined): string {
+  if (source.name) return source.name;
+  if (title?.trim()) return title.trim();
+  try {
+    return new URL(source.url).hostname.replace(/^www\./, '');
+  } catch {
+    return source.url.split(/[\\/]/).pop() ?? source.url;
+  }
+}
+
+async function fetchOne(source: FeedSource, config: ResolvedConfig, options: BuildOptions): Promise<FeedFetch> {
+  const state = options.store?.getFeed(source.url);
+  const url = state?.movedTo ?? source.url;
+  const name = displayName(source, state?.title ?? undefined);
+  const failed = (code: string, message: string, extra: Partial<FeedOutcome> = {}): FeedFetch => ({
+    source,
+    outcome: { url: source.url, ok: false, status: code, error: message, ...extra },
+    failure: { feed: name, url: source.url, code, message },
+  });
+  try {
+    const result = await fetchResource(url, {
+      timeoutMs: config.fetch.timeoutSeconds * 1000,
+      maxBytes: config.fetch.maxMegabytes * 1024 * 1024,
+      baseDir: config.baseDir,
+      allowPrivateNetwork: true,
+      ...(options.mode === 'run' && state ? { validators: { ...(state.etag ? { etag: state.etag } : {}), ...(state.lastModified ? { lastModified: state.lastModified } : {}) } } : {}),
+      ...options.fetch,
+    });
+    const movedTo = result.movedTo;
+    if (result.status === 'not-modified') {
+      return {
+        source,
+        outcome: { url: source.url, ok: true, status: 'not-modified', ...(movedTo ? { movedTo } : {}) },
+        feed: { source, name, section: source.section ?? name, items: [], firstRun: false },
+      };
+    }
+    const parsed = await parseFeed(result.text ?? '', { url: result.url });
+    const feedName = displayName(source, parsed.title);
+    return {
+      source,
+      outcome: {
+        url: source.url,
+        ok: true,
+        status: 'ok',
+        ...(parsed.title ? { title: parsed.title } : {}),
+        ...(result.validators.etag ? { etag: result.validators.etag } : {}),
+        ...(result.validators.lastModified ? { lastModified: result.validators.lastModified } : {}),
+        ...(movedTo ? { movedTo } : {}),
+      },
+      feed: {
+        source,
+        name: feedName,
+        section: source.section ?? feedName,
+        items: parsed.items,
+        firstRun: options.store ? options.store.isNewFeed(source.url) : false,
+      },
+    };
+  } catch (error) {
+    const code = isDigestError(error) ? error.code : 'FEED_ERROR';
+    return failed(code, describeError(error), code === 'FETCH_GONE' ? { gone: true } : {});
+  }
+}
+
+/** Runs `task` over `inputs` with at most `limit` at once, keeping the input order in the result. */
+async function mapLimited<T, R>(inputs: readonly T[], limit: number, task: (input: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(inputs.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < inputs.length) {
+      const index = next++;
+      results[index] = await task(inputs[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, inputs.length)) }, worker));
+  return results;
+}
+
+function wordCount(text: string | undefined): number {
+  return text ? text.replace(/<[^>]*>/g, ' ').split(/\s+/).filter(Boolean).length : 0;
+}
+
+/** The article text for one item: the feed's own content, or the linked page when the feed only has a teaser. */
+async function articleFor(item: RawItem, source: FeedSource, config: ResolvedConfig, options: BuildOptions, warnings: string[]) {
+  const html = item.contentHtml ?? (item.contentText ? undefined : item.summary);
+  const text = item.contentHtml ? undefined : item.contentText;
+  const feedInput = { ...(item.title ? { title: item.title } : {}), ...(html ? { html } : {}), ...(text ? { text } : {}), ...(item.link ? { url: item.link } : {}) };
+  const mode = source.fullText ?? 'auto';
+  const short = wordCount(html ?? text) < TEASER_WORDS;
+  if (!item.link || !/^https?:/i.test(item.link) || mode === 'never' || (mode === 'auto' && !short)) return feedInput;
+  try {
+    const page = await fetchResource(item.link, {
+      timeoutMs: config.fetch.timeoutSeconds * 1000,
+      maxBytes: config.fetch.maxMegabytes * 1024 * 1024,
+      allowPrivateNetwork: false,
+      ...options.fetch,
+    });
+    const fromPage = { ...(item.title ? { title: item.title } : {}), html: page.text ?? '', url: page.url };
+    // Use the page only when it has more to say than the feed did.
+    if (mode === 'always' || cleanArticle(fromPage).paragraphs.join(' ').split(/\s+/).length > wordCount(html ?? text)) return fromPage;
+  } catch (error) {
+    warnings.push(`${item.link}: could not fetch the full article (${describeError(error)}); used the feed's text`);
+  }
+  return feedInput;
+}
+
+/**
+ * Fetch → parse → select → clean → trim → assemble. Reads state but writes none: the caller
+ * commits the outcomes once the digest has been rendered and recorded.
+ */
+export async function buildDigest(config: ResolvedConfig, options: BuildOptions): Promise<BuiltDigest> {
+  const warnings: string[] = [];
+  let done = 0;
+  const fetched = await mapLimited(config.feeds, config.fetch.concurrency, async (source) => {
+    const result = await fetchOne(source, config, options);
+    options.onProgress?.({ stage: 'fetch', done: ++done, total: config.feeds.length, feed: result.feed?.name ?? source.url });
+    return result;
+  });
+
+  const feeds = fetched.flatMap((f) => (f.feed ? [f.feed] : []));
+  const failures = fetched.flatMap((f) => (f.failure ? [f.failure] : []));
+  const allIds = feeds.flatMap((feed) => feed.items.map((item) => itemId(item, feed.source.url)));
+  const seen = options.store ? options.store.seenIds(allIds) : new Set<string>();
+  const selectOptions = {
+    seen,
+    perFeed: config.limits.perFeed,
+    total: config.limits.total,
+    firstRun: config.limits.firstRun,
+    maxAgeDays: config.limits.maxAgeDays,
+    now: options.now,
+  };
+  let selection = selectItems(feeds, selectOptions);
+  let fellBackToLatest = false;
+  if (options.mode === 'preview' && selection.chosen.length === 0) {
+    const latest = selectItems(feeds, { ...selectOptions, includeSeen: true });
+    if (latest.chosen.length > 0) {
+      selection = latest;
+      fellBackToLatest = true;
+    }
+  }
+
+  const items: DigestItem[] = await mapLimited(selection.chosen, config.fetch.concurrency, async (candidate) => {
+    const { item, feed } = candidate;
+    const input = await articleFor(item, feed.source, config, options, warnings);
+    let blocks;
+    try {
+      blocks = extractArticle(input, {
+        ledeMaxWords: config.limits.ledeWords,
+        headlineMaxLength: config.limits.headlineLength,
+        siteName: feed.name,
+        ...(item.image ? { feedImage: item.image } : {}),
+      });
+    } catch (error) {
+      warnings.push(`${feed.name}: "${item.title ?? item.link ?? candidate.id}" could not be cleaned (${describeError(error)}); shown with its title only`);
+      blocks = { headline: item.title ?? '(untitled)', lede: '', quote: null, image: item.image ?? null, text: '' };
+    }
+    return {
+      id: candidate.id,
+      url: item.link ?? null,
+      feedName: feed.name,
+      feedUrl: feed.source.url,
+      section: feed.section,
+      published: item.published ?? null,
+      headline: blocks.headline || item.title || '(untitled)',
+      lede: blocks.lede,
+      quote: blocks.quote,
+      image: blocks.image,
+      text: blocks.text,
+      alsoIn: candidate.alsoIn,
+    };
+  });
+
+  return {
+    digest: assembleDigest(config, items, failures, options.now),
+    feedOutcomes: fetched.map((f) => f.outcome),
+    decisions: selection.decisions,
+    chosen: selection.chosen,
+    fellBackToLatest,
+    warnings,
+  };
+}

@@ -1,0 +1,84 @@
+import { accessSync, constants, existsSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import type { ResolvedConfig } from '../config/resolve-config.js';
+import { PACKAGE_DIR } from '../config/package-dir.js';
+import { describeError, isDigestError } from '../errors.js';
+import { loadTemplates } from '../render/load-templates.js';
+import { renderDigest } from '../render/render-digest.js';
+import { renderSettings } from '../render/render-settings.js';
+import { sampleDigest } from './sample-digest.js';
+
+export interface CheckItem {
+  what: string;
+  ok: boolean;
+  detail: string;
+  /** Problems that do not stop a run are warnings, not failures. */
+  warning?: boolean;
+}
+
+export interface CheckReport {
+  ok: boolean;
+  items: CheckItem[];
+}
+
+/**
+ * Validates the setup without fetching or sending: the config (already loaded by the caller), each
+ * feed's address, the recipients, and every template set, rendered with a sample digest under
+ * strict MJML validation.
+ */
+export async function checkSetup(config: ResolvedConfig, now: Date = new Date()): Promise<CheckReport> {
+  const items: CheckItem[] = [];
+  items.push({ what: 'config', ok: true, detail: config.source ? `${config.source} is valid` : 'no config file: using the built-in sample setup' });
+
+  if (config.feeds.length === 0) items.push({ what: 'feeds', ok: false, detail: 'no feeds configured: add some under `feeds:`' });
+  for (const feed of config.feeds) {
+    const label = feed.name ? `feed "${feed.name}"` : 'feed';
+    if (/^https?:\/\//i.test(feed.url)) {
+      items.push({ what: label, ok: true, detail: `${feed.url} (not fetched)` });
+      continue;
+    }
+    const file = feed.url.startsWith('file://') ? new URL(feed.url).pathname : feed.url;
+    try {
+      accessSync(file, constants.R_OK);
+      items.push({ what: label, ok: true, detail: file });
+    } catch {
+      items.push({ what: label, ok: false, detail: `${file}: no such file (relative paths are resolved against the config file's folder)` });
+    }
+  }
+
+  items.push({
+    what: 'recipients',
+    ok: true,
+    warning: config.recipients.length === 0,
+    detail: config.recipients.length === 0 ? 'none configured: runs will render but send to nobody' : `${config.recipients.length} valid`,
+  });
+  for (const warning of config.warnings) items.push({ what: 'recipients', ok: true, warning: true, detail: warning });
+
+  items.push({
+    what: 'delivery',
+    ok: true,
+    detail: config.transport === 'smtp' ? `SMTP via SMTP_URL (not connected by check)` : `outbox: .eml files in ${path.join(config.outDir, 'outbox')}`,
+  });
+
+  const sets = new Set([config.templateDir, ...templateSetsBeside(config.templateDir)]);
+  for (const dir of sets) {
+    const label = `templates ${path.basename(dir)}${dir === config.templateDir ? ' (in use)' : ''}`;
+    try {
+      const templates = loadTemplates(dir);
+      const rendered = await renderDigest(sampleDigest(config, now), templates, renderSettings(config), { validation: 'strict' });
+      items.push({ what: label, ok: true, detail: `renders (${Math.round(Buffer.byteLength(rendered.html) / 1024)} KB of HTML for a 2-item sample)` });
+    } catch (error) {
+      items.push({ what: label, ok: false, detail: isDigestError(error) ? error.message : describeError(error) });
+    }
+  }
+  return { ok: items.every((item) => item.ok), items };
+}
+
+/** The other template sets shipped with the package, so a broken theme is caught before anyone selects it. */
+function templateSetsBeside(current: string): string[] {
+  const root = path.join(PACKAGE_DIR, 'templates');
+  if (path.dirname(current) !== root || !existsSync(root)) return [];
+  return readdirSync(root)
+    .map((name) => path.join(root, name))
+    .filter((dir) => statSync(dir).isDirectory() && existsSync(path.join(dir, 'layout.mjml.hbs')));
+}

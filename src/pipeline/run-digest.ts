@@ -1,0 +1,311 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import type { ResolvedConfig } from '../config/resolve-config.js';
+import { DeliveryError } from '../errors.js';
+import type { FetchOptions } from '../fetch/fetch-resource.js';
+import { composeMessage, deterministicMessageId, senderDomain } from '../deliver/compose-message.js';
+import { deliverRun, type DeliveryReport } from '../deliver/deliver-run.js';
+import { createOutboxTransport, createSmtpTransport, type MessageTransport } from '../deliver/transports.js';
+import { loadTemplates } from '../render/load-templates.js';
+import { personalise } from '../render/personalise.js';
+import { renderDigest, type RenderedDigest } from '../render/render-digest.js';
+import { renderSettings } from '../render/render-settings.js';
+import { writePreviewFiles, type PreviewFiles } from '../preview/write-preview.js';
+import { isFinalVerdict, type Decision } from '../select/select-items.js';
+import { StateStore, type SeenItem } from '../state/state-store.js';
+import type { Digest, FeedFailure } from '../types.js';
+import { buildDigest, type BuiltDigest, type ProgressEvent } from './build-digest.js';
+
+export interface PipelineOptions {
+  /** The clock; injected so tests and the scheduler control "now". */
+  now?: () => Date;
+  onProgress?: (event: ProgressEvent) => void;
+  fetch?: Partial<FetchOptions>;
+  /** A transport to use instead of the configured one (tests, the preview server). */
+  transport?: MessageTransport;
+  /** First delay between delivery retries, in ms. */
+  retryDelayMs?: number;
+}
+
+export interface RunResult {
+  status: 'sent' | 'nothing-new' | 'resumed';
+  runId: number | null;
+  digest: Digest | null;
+  subject: string | null;
+  feeds: { total: number; ok: number; failed: FeedFailure[] };
+  items: number;
+  delivery: DeliveryReport | null;
+  files: Partial<PreviewFiles> & { outbox?: string };
+  warnings: string[];
+  decisions: Decision[];
+}
+
+/** The identity used for the preview files: no real subscriber's address ends up in them. */
+const PREVIEW_RECIPIENT = { email: 'subscriber@example.com', name: 'Subscriber', fields: {} };
+
+export function createTransport(config: ResolvedConfig, fileStem: string): MessageTransport {
+  if (config.transport === 'smtp' && config.smtpUrl) {
+    return createSmtpTransport(config.smtpUrl, { maxConnections: config.delivery.maxConnections, rateLimit: config.delivery.rateLimit });
+  }
+  return createOutboxTransport(path.join(config.outDir, 'outbox'), fileStem);
+}
+
+function feedSummary(built: Pick<BuiltDigest, 'feedOutcomes' | 'digest'>) {
+  return {
+    total: built.feedOutcomes.length,
+    ok: built.feedOutcomes.filter((o) => o.ok).length,
+    failed: built.digest.failures,
+  };
+}
+
+function deliverySettings(config: ResolvedConfig) {
+  return {
+    from: config.from,
+    replyTo: config.replyTo,
+    title: config.title,
+    unsubscribeUrl: config.unsubscribeUrl,
+    unsubscribeMailto: config.unsubscribeMailto,
+  };
+}
+
+/**
+ * The scheduled job. In order:
+ *  1. finish a run a crash or an outage left unfinished, if there is one, and stop there;
+ *  2. build the digest from the items not seen before (fetch, parse, select, clean, trim);
+ *  3. with nothing new, record what was seen and stop (unless configured to send anyway);
+ *  4. render once, with strict MJML validation;
+ *  5. record the run, its items, its recipients and the feeds' state in one transaction;
+ *  6. write the preview files, then deliver to each recipient, recording each result.
+ */
+export async function runDigest(config: ResolvedConfig, options: PipelineOptions = {}): Promise<RunResult> {
+  const now = options.now ?? (() => new Date());
+  const store = StateStore.open(config.statePath);
+  try {
+    const unfinished = store.unfinishedRun();
+    if (unfinished) {
+      const transport = options.transport ?? createTransport(config, `run-${unfinished.id}`);
+      try {
+        const delivery = await deliverRun({
+          store,
+          runId: unfinished.id,
+          rendered: unfinished,
+          settings: deliverySettings(config),
+          transport,
+          now,
+          ...(options.retryDelayMs !== undefined ? { retryDelayMs: options.retryDelayMs } : {}),
+          onProgress: (done, total, recipient) => options.onProgress?.({ stage: 'send', done, total, recipient }),
+        });
+        store.finishRun(unfinished.id, now().toISOString());
+        return {
+          status: 'resumed',
+          runId: unfinished.id,
+          digest: null,
+          subject: unfinished.subject,
+          feeds: { total: 0, ok: 0, failed: [] },
+          items: unfinished.itemCount,
+          delivery,
+          files: transport.kind === 'outbox' ? { outbox: path.join(config.outDir, 'outbox') } : {},
+          warnings: [...config.warnings],
+          decisions: [],
+        };
+      } finally {
+        if (!options.transport) transport.close();
+      }
+    }
+
+    const built = await buildDigest(config, { store, now: now(), mode: 'run', onProgress: options.onProgress, fetch: options.fetch });
+    const warnings = [...config.warnings, ...built.warnings];
+    const startedAt = now().toISOString();
+    const skipped: SeenItem[] = built.decisions
+      .filter((d) => d.verdict !== 'included' && isFinalVerdict(d.verdict))
+      .map((d) => seenItem(d, 'skipped'));
+
+    if (built.digest.items.length === 0 && config.delivery.whenNothingNew === 'skip') {
+      store.transaction(() => {
+        store.recordItems(skipped, null, startedAt);
+        for (const outcome of built.feedOutcomes) store.recordFeedOutcome(outcome, startedAt);
+      });
+      return {
+        status: 'nothing-new',
+        runId: null,
+        digest: built.digest,
+        subject: null,
+        feeds: feedSummary(built),
+        items: 0,
+        delivery: null,
+        files: {},
+        warnings,
+        decisions: built.decisions,
+      };
+    }
+
+    const templates = loadTemplates(config.templateDir);
+    const rendered = await renderDigest(built.digest, templates, renderSettings(config), { validation: 'strict' });
+    if (config.recipients.length === 0) warnings.push('no recipients are configured: the digest was rendered but sent to nobody (set `recipients:` in the config)');
+
+    // Deterministic per (run, recipient): stored with the run, reused when a resumed run re-sends.
+    const runKey = `${startedAt.replace(/[^0-9]/g, '').slice(0, 14)}.${rendered.hash.slice(0, 8)}`;
+    const runId = store.transaction(() => {
+      const id = store.createRun({
+        kind: 'run',
+        slot: null,
+        startedAt,
+        digestHash: rendered.hash,
+        subject: rendered.subject,
+        preheader: rendered.preheader,
+        html: rendered.html,
+        text: rendered.text,
+        marker: rendered.marker,
+        itemIds: built.digest.items.map((item) => item.id),
+        recipients: config.recipients.map((r) => ({
+          email: r.email,
+          ...(r.name ? { name: r.name } : {}),
+          fields: r.fields,
+          messageId: deterministicMessageId(runKey, r.email, config.from),
+        })),
+      });
+      const included = built.decisions.filter((d) => d.verdict === 'included').map((d) => seenItem(d, 'delivered'));
+      store.recordItems(included, id, startedAt);
+      store.recordItems(skipped, null, startedAt);
+      for (const outcome of built.feedOutcomes) store.recordFeedOutcome(outcome, startedAt);
+      return id;
+    });
+
+    const files = writePreviewFiles(config.outDir, personalise(rendered, PREVIEW_RECIPIENT, config.unsubscribeUrl));
+    const transport = options.transport ?? createTransport(config, `run-${runId}`);
+    let delivery: DeliveryReport;
+    try {
+      delivery = await deliverRun({
+        store,
+        runId,
+        rendered,
+        settings: deliverySettings(config),
+        transport,
+        now,
+        ...(options.retryDelayMs !== undefined ? { retryDelayMs: options.retryDelayMs } : {}),
+        onProgress: (done, total, recipient) => options.onProgress?.({ stage: 'send', done, total, recipient }),
+      });
+    } finally {
+      if (!options.transport) transport.close();
+    }
+    store.finishRun(runId, now().toISOString());
+    return {
+      status: 'sent',
+      runId,
+      digest: built.digest,
+      subject: rendered.subject,
+      feeds: feedSummary(built),
+      items: built.digest.items.length,
+      delivery,
+      files: { ...files, ...(transport.kind === 'outbox' ? { outbox: path.join(config.outDir, 'outbox') } : {}) },
+      warnings,
+      decisions: built.decisions,
+    };
+  } finally {
+    store.close();
+  }
+}
+
+function seenItem(decision: Decision, status: SeenItem['status']): SeenItem {
+  return {
+    id: decision.id,
+    feedUrl: decision.feedUrl,
+    url: decision.link,
+    title: decision.title,
+    publishedAt: decision.published?.toISOString() ?? null,
+    status,
+    ...(status === 'skipped' ? { reason: decision.verdict } : {}),
+  };
+}
+
+export interface PreviewResult {
+  digest: Digest;
+  rendered: RenderedDigest;
+  files: PreviewFiles;
+  feeds: { total: number; ok: number; failed: FeedFailure[] };
+  fellBackToLatest: boolean;
+  warnings: string[];
+  decisions: Decision[];
+}
+
+/** Opens the state read-only in spirit: preview never creates or changes it. */
+function openStateIfPresent(config: ResolvedConfig): StateStore | undefined {
+  return config.statePath !== ':memory:' && existsSync(config.statePath) ? StateStore.open(config.statePath) : undefined;
+}
+
+/** Renders what the next run would send (or the latest items, when nothing is new) into files. */
+export async function previewDigest(config: ResolvedConfig, options: PipelineOptions & { outDir?: string } = {}): Promise<PreviewResult> {
+  const now = options.now ?? (() => new Date());
+  const store = openStateIfPresent(config);
+  let built: BuiltDigest;
+  try {
+    built = await buildDigest(config, { store, now: now(), mode: 'preview', onProgress: options.onProgress, fetch: options.fetch });
+  } finally {
+    store?.close();
+  }
+  const templates = loadTemplates(config.templateDir);
+  const rendered = await renderDigest(built.digest, templates, renderSettings(config), { validation: 'soft' });
+  const files = writePreviewFiles(options.outDir ?? config.outDir, personalise(rendered, PREVIEW_RECIPIENT, config.unsubscribeUrl));
+  const warnings = [...config.warnings, ...built.warnings, ...rendered.warnings.map((w) => `MJML: line ${w.line ?? '?'}: ${w.message}`)];
+  if (built.fellBackToLatest) warnings.push('nothing is new since the last run: the preview shows the latest items instead');
+  return { digest: built.digest, rendered, files, feeds: feedSummary(built), fellBackToLatest: built.fellBackToLatest, warnings, decisions: built.decisions };
+}
+
+export interface TestSendResult {
+  to: string;
+  subject: string;
+  messageId: string;
+  response: string;
+  transport: string;
+  items: number;
+  warnings: string[];
+}
+
+/** Sends the current digest to one address, outside the ledger: nothing is marked as delivered. */
+export async function sendTestDigest(config: ResolvedConfig, to: string, options: PipelineOptions = {}): Promise<TestSendResult> {
+  const now = options.now ?? (() => new Date());
+  const store = openStateIfPresent(config);
+  let built: BuiltDigest;
+  try {
+    built = await buildDigest(config, { store, now: now(), mode: 'preview', onProgress: options.onProgress, fetch: options.fetch });
+  } finally {
+    store?.close();
+  }
+  const templates = loadTemplates(config.templateDir);
+  const rendered = await renderDigest(built.digest, templates, renderSettings(config), { validation: 'strict' });
+  const recipient = config.recipients.find((r) => r.email.toLowerCase() === to.toLowerCase()) ?? { email: to, fields: {} };
+  const content = personalise(rendered, recipient, config.unsubscribeUrl);
+  const message = composeMessage(recipient, content, {
+    from: config.from,
+    replyTo: config.replyTo,
+    title: config.title,
+    date: now(),
+    messageId: `<test.${randomUUID()}@${senderDomain(config.from)}>`,
+    unsubscribeMailto: config.unsubscribeMailto,
+  });
+  const transport = options.transport ?? createTransport(config, 'test');
+  try {
+    const info = await transport.send(message);
+    return {
+      to,
+      subject: content.subject,
+      messageId: info.messageId,
+      response: info.response,
+      transport: transport.description,
+      items: built.digest.items.length,
+      warnings: [...config.warnings, ...built.warnings],
+    };
+  } catch (error) {
+    throw new DeliveryError('DELIVERY_FAILED', `could not send the test digest to ${to} through ${transport.description}: ${(error as Error).message}`, {
+      cause: error,
+      context: { recipient: to },
+      hint:
+        transport.kind === 'smtp'
+          ? 'Check SMTP_URL (host, port, user, password) and that the server accepts mail from this machine.'
+          : 'Check that the output folder is writable.',
+    });
+  } finally {
+    if (!options.transport) transport.close();
+  }
+}

@@ -1,0 +1,105 @@
+import type { HelperOptions } from 'handlebars';
+
+/**
+ * Template helpers. Each one is documented for editors in templates/README.md; keep the two in
+ * step. Helpers read the digest's locale and time zone from the root data, so a template never
+ * has to pass them.
+ */
+
+interface RootData {
+  locale?: string;
+  timezone?: string;
+}
+
+function rootOf(options: HelperOptions | undefined): RootData {
+  return ((options?.data as { root?: RootData } | undefined)?.root ?? {}) as RootData;
+}
+
+/** Handlebars passes its options object as the last argument; strip it from variadic helpers. */
+function args(list: unknown[]): { values: unknown[]; options: HelperOptions | undefined } {
+  const last = list[list.length - 1] as HelperOptions | undefined;
+  const isOptions = typeof last === 'object' && last !== null && 'hash' in last && 'data' in last;
+  return { values: isOptions ? list.slice(0, -1) : list, options: isOptions ? last : undefined };
+}
+
+const DATE_STYLES: Record<string, Intl.DateTimeFormatOptions> = {
+  full: { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' },
+  long: { day: 'numeric', month: 'long', year: 'numeric' },
+  medium: { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' },
+  short: { day: 'numeric', month: 'short' },
+  date: { day: 'numeric', month: 'short', year: 'numeric' },
+  time: { hour: '2-digit', minute: '2-digit' },
+  weekday: { weekday: 'long' },
+};
+
+export function formatDate(value: unknown, style: unknown, options?: HelperOptions): string {
+  const date = value instanceof Date ? value : typeof value === 'string' || typeof value === 'number' ? new Date(value) : null;
+  if (!date || Number.isNaN(date.getTime())) return '';
+  const root = rootOf(options);
+  const format = DATE_STYLES[typeof style === 'string' ? style : 'long'] ?? DATE_STYLES.long!;
+  try {
+    return new Intl.DateTimeFormat(root.locale ?? 'en-GB', { ...format, timeZone: root.timezone ?? 'UTC' }).format(date);
+  } catch {
+    return new Intl.DateTimeFormat('en-GB', { ...format, timeZone: 'UTC' }).format(date);
+  }
+}
+
+/** `{{plural count "story" "stories"}}` → "1 story", "3 stories". */
+export function plural(count: unknown, singular: unknown, pluralForm: unknown): string {
+  const n = Number(count) || 0;
+  const one = String(singular ?? '');
+  const many = typeof pluralForm === 'string' ? pluralForm : `${one}s`;
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** `{{truncate text 140}}`: at most 140 characters, cut at a word boundary, with "…" when cut. */
+export function truncate(text: unknown, length: unknown): string {
+  const value = String(text ?? '');
+  const max = Number(length) || 140;
+  if (value.length <= max) return value;
+  const cut = value.slice(0, max);
+  const space = cut.lastIndexOf(' ');
+  return `${(space > max * 0.5 ? cut.slice(0, space) : cut).replace(/[\s,;:.–—-]+$/u, '')}…`;
+}
+
+/** Wraps plain text at `width` columns (for the text part), keeping words whole. */
+export function wrap(text: unknown, width: unknown): string {
+  const max = Number(width) || 72;
+  return String(text ?? '')
+    .split(/\n/)
+    .map((paragraph) => {
+      const lines: string[] = [];
+      let line = '';
+      for (const word of paragraph.split(/\s+/).filter(Boolean)) {
+        if (line && line.length + 1 + word.length > max) {
+          lines.push(line);
+          line = word;
+        } else line = line ? `${line} ${word}` : word;
+      }
+      if (line) lines.push(line);
+      return lines.join('\n');
+    })
+    .join('\n');
+}
+
+export const helpers = {
+  formatDate,
+  plural,
+  truncate,
+  wrap,
+  join: (list: unknown, separator: unknown) =>
+    Array.isArray(list) ? list.join(typeof separator === 'string' ? separator : ', ') : '',
+  upper: (text: unknown) => String(text ?? '').toLocaleUpperCase(),
+  lower: (text: unknown) => String(text ?? '').toLocaleLowerCase(),
+  eq: (a: unknown, b: unknown) => a === b,
+  gt: (a: unknown, b: unknown) => Number(a) > Number(b),
+  lt: (a: unknown, b: unknown) => Number(a) < Number(b),
+  add: (a: unknown, b: unknown) => Number(a) + Number(b),
+  subtract: (a: unknown, b: unknown) => Number(a) - Number(b),
+  /** `{{default name "reader"}}`: the value, or the fallback when it is empty. */
+  default: (value: unknown, fallback: unknown) => (value === undefined || value === null || value === '' ? fallback : value),
+  /** `{{or a b c}}`: the first non-empty value. */
+  or: (...list: unknown[]) => args(list).values.find((v) => v !== undefined && v !== null && v !== '' && v !== false) ?? '',
+} satisfies Record<string, (...args: never[]) => unknown>;
+
+export type HelperName = keyof typeof helpers;

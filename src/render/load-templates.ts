@@ -1,0 +1,132 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import Handlebars from 'handlebars';
+import { displayPath, TemplateError } from '../errors.js';
+import { helpers } from './helpers.js';
+
+/** The files a template set must have, and what each one makes. */
+export const TEMPLATE_FILES = {
+  layout: 'layout.mjml.hbs',
+  subject: 'subject.hbs',
+  preheader: 'preheader.hbs',
+  text: 'text.hbs',
+} as const;
+
+export type TemplateName = keyof typeof TEMPLATE_FILES;
+
+export interface TemplateSet {
+  dir: string;
+  /** Every file of the set, by path, with its source: for error locations and the preview. */
+  sources: Map<string, string>;
+  /** Compiled entry templates. */
+  render: Record<TemplateName, Handlebars.TemplateDelegate>;
+  /** Partial names → file path. */
+  partials: Map<string, string>;
+  /** The isolated Handlebars environment the set was compiled in. */
+  handlebars: typeof Handlebars;
+}
+
+/**
+ * Loads a template set: the four entry templates and every partial under partials/. Each file is
+ * parsed up front so a syntax error is reported with its file and line before anything renders.
+ */
+export function loadTemplates(dir: string, options: { extraPartialsDir?: string } = {}): TemplateSet {
+  const hbs = Handlebars.create();
+  for (const [name, helper] of Object.entries(helpers)) hbs.registerHelper(name, helper as Handlebars.HelperDelegate);
+  const sources = new Map<string, string>();
+  const partials = new Map<string, string>();
+
+  const partialDirs = [path.join(dir, 'partials')];
+  if (options.extraPartialsDir) partialDirs.push(options.extraPartialsDir);
+  for (const partialDir of partialDirs) {
+    if (!existsSync(partialDir)) continue;
+    for (const entry of readdirSync(partialDir).sort()) {
+      if (!/\.(hbs|handlebars|mjml)$/.test(entry)) continue;
+      const file = path.join(partialDir, entry);
+      const source = readTemplate(file);
+      checkSyntax(hbs, source, file);
+      sources.set(file, source);
+      const name = entry.replace(/\.(mjml\.)?(hbs|handlebars|mjml)$/, '');
+      partials.set(name, file);
+      hbs.registerPartial(name, source);
+    }
+  }
+
+  const render = {} as Record<TemplateName, Handlebars.TemplateDelegate>;
+  for (const [name, fileName] of Object.entries(TEMPLATE_FILES) as [TemplateName, string][]) {
+    const file = path.join(dir, fileName);
+    if (!existsSync(file)) {
+      throw new TemplateError('TEMPLATE_MISSING', `${displayPath(file)}: the template set has no ${fileName}`, {
+        context: { file: displayPath(file) },
+        hint: `A template set needs ${Object.values(TEMPLATE_FILES).join(', ')}; copy the missing file from templates/default/.`,
+      });
+    }
+    const source = readTemplate(file);
+    checkSyntax(hbs, source, file);
+    sources.set(file, source);
+    // Only the HTML layout is HTML-escaped; subject, preheader and text are plain text.
+    render[name] = hbs.compile(source, { noEscape: name !== 'layout', preventIndent: true });
+  }
+  return { dir, sources, render, partials, handlebars: hbs };
+}
+
+function readTemplate(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new TemplateError('TEMPLATE_UNREADABLE', `${displayPath(file)}: cannot read the template (${(error as NodeJS.ErrnoException).code ?? 'error'})`, {
+      cause: error,
+      context: { file: displayPath(file) },
+    });
+  }
+}
+
+/** Parses a template for syntax only and turns Handlebars' parser message into file:line. */
+function checkSyntax(hbs: typeof Handlebars, source: string, file: string): void {
+  try {
+    hbs.parse(source);
+  } catch (error) {
+    throw templateSyntaxError(error, file, source);
+  }
+}
+
+export function templateSyntaxError(error: unknown, file: string, source = ''): TemplateError {
+  const raw = error instanceof Error ? error.message : String(error);
+  const located = error as { lineNumber?: number; column?: number };
+  const lineMatch = /(?:on line |- )(\d+)(?::(\d+))?/.exec(raw);
+  const unclosed = /got 'EOF'/.test(raw) ? findUnclosedBlock(source) : undefined;
+  const line = unclosed?.line ?? located.lineNumber ?? (lineMatch ? Number(lineMatch[1]) : undefined);
+  const column = located.column !== undefined ? located.column + 1 : lineMatch?.[2] ? Number(lineMatch[2]) + 1 : undefined;
+  const shown = displayPath(file);
+  const description = unclosed ? `{{#${unclosed.name}}} is never closed: add {{/${unclosed.name}}} where the block should end` : describeHandlebarsError(raw);
+  return new TemplateError('TEMPLATE_SYNTAX', `${shown}${line ? `:${line}` : ''}: ${description}`, {
+    cause: error,
+    context: { file: shown, ...(line ? { line } : {}), ...(column ? { column } : {}) },
+    hint: 'Check that every {{#if}}, {{#each}} and {{#unless}} has its matching {{/if}}, {{/each}} or {{/unless}}, and that every {{ has its }}.',
+  });
+}
+
+/** The innermost block opened with {{#name}} and never closed, with its line. */
+function findUnclosedBlock(source: string): { name: string; line: number } | undefined {
+  const stack: { name: string; line: number }[] = [];
+  const tag = /\{\{~?\s*([#/^])\s*>?\s*([\w.-]+)/g;
+  for (const match of source.matchAll(tag)) {
+    const line = source.slice(0, match.index).split('\n').length;
+    if (match[1] === '#') stack.push({ name: match[2]!, line });
+    else if (match[1] === '/') stack.pop();
+  }
+  return stack[stack.length - 1];
+}
+
+/** Handlebars' parser messages are written for programmers; say the same in editors' words. */
+function describeHandlebarsError(raw: string): string {
+  const mismatch = /^(\S+) doesn't match (\S+)/.exec(raw);
+  if (mismatch) return `{{/${mismatch[2]}}} closes a block that was opened as {{#${mismatch[1]}}}`;
+  const expecting = /Expecting (.+), got '([^']+)'/.exec(raw);
+  if (expecting) {
+    const got = expecting[2] === 'EOF' ? 'the end of the file' : `'${expecting[2]}'`;
+    const excerpt = raw.split('\n').slice(1, 3).join('\n');
+    return `template syntax error: unexpected ${got} (a block or {{ }} tag is not closed?)${excerpt ? `\n${excerpt}` : ''}`;
+  }
+  return raw.split('\n')[0]!;
+}

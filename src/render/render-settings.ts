@@ -1,0 +1,14 @@
+import type { ResolvedConfig } from '../config/resolve-config.js';
+import type { RenderSettings } from './render-digest.js';
+
+/** The part of the config that shapes rendering. */
+export function renderSettings(config: ResolvedConfig): RenderSettings {
+  return {
+    tagline: config.tagline,
+    locale: config.locale,
+    theme: config.theme,
+    webVersionUrl: config.webVersionUrl,
+    hasUnsubscribe: Boolean(config.unsubscribeUrl),
+    recipientFields: [...new Set(config.recipients.flatMap((r) => Object.keys(r.fields)))],
+  };
+}

@@ -1,0 +1,178 @@
+import type { FeedSource, RawItem } from '../types.js';
+import { canonicalUrl, itemId, titleKey } from './item-id.js';
+
+/** A feed after fetching and parsing, with the display name and section settled. */
+export interface FeedItems {
+  source: FeedSource;
+  name: string;
+  section: string;
+  items: RawItem[];
+  /** No item of this feed was ever recorded: only its newest few are eligible. */
+  firstRun: boolean;
+}
+
+export interface SelectOptions {
+  /** Ids already seen (delivered or skipped before). */
+  seen: ReadonlySet<string>;
+  perFeed: number;
+  total: number;
+  firstRun: number;
+  /** 0 = no limit. */
+  maxAgeDays: number;
+  now: Date;
+  /** When true, items already seen are still eligible (previewing the latest items). */
+  includeSeen?: boolean;
+}
+
+export interface Candidate {
+  id: string;
+  item: RawItem;
+  feed: FeedItems;
+  alsoIn: string[];
+}
+
+export type Verdict =
+  | 'included'
+  | 'seen'
+  | 'too-old'
+  | 'future'
+  | 'duplicate'
+  | 'first-run-backlog'
+  | 'over-feed-limit'
+  | 'over-total-limit';
+
+export interface Decision {
+  id: string;
+  feed: string;
+  feedUrl: string;
+  title: string;
+  link: string | null;
+  published: Date | null;
+  verdict: Verdict;
+  /** For duplicates: the feed whose copy was kept. */
+  detail?: string;
+}
+
+export interface Selection {
+  chosen: Candidate[];
+  decisions: Decision[];
+}
+
+/** Items dated this far ahead are taken as clock skew, not as the future. */
+const FUTURE_TOLERANCE_MS = 60 * 60 * 1000;
+
+function newestFirst(a: RawItem, b: RawItem): number {
+  const ta = a.published?.getTime();
+  const tb = b.published?.getTime();
+  if (ta === undefined && tb === undefined) return 0;
+  if (ta === undefined) return 1;
+  if (tb === undefined) return -1;
+  return tb - ta;
+}
+
+/**
+ * Decides which items go into the digest and records why each other one does not. Pure: the
+ * seen-set and the clock come in, a list of choices and reasons goes out.
+ */
+export function selectItems(feeds: readonly FeedItems[], options: SelectOptions): Selection {
+  const decisions: Decision[] = [];
+  const decide = (id: string, feed: FeedItems, item: RawItem, verdict: Verdict, detail?: string): void => {
+    decisions.push({
+      id,
+      feed: feed.name,
+      feedUrl: feed.source.url,
+      title: item.title ?? '(untitled)',
+      link: item.link ?? null,
+      published: item.published ?? null,
+      verdict,
+      ...(detail ? { detail } : {}),
+    });
+  };
+
+  const now = options.now.getTime();
+  const oldest = options.maxAgeDays > 0 ? now - options.maxAgeDays * 86_400_000 : -Infinity;
+  const byKey = new Map<string, Candidate>();
+  const perFeedChosen: Candidate[][] = [];
+  const idsInRun = new Set<string>();
+
+  for (const feed of feeds) {
+    const chosen: Candidate[] = [];
+    perFeedChosen.push(chosen);
+    const limit = feed.source.limit ?? options.perFeed;
+    const firstRunCap = feed.firstRun && !options.includeSeen ? options.firstRun : Infinity;
+    let eligible = 0;
+    // A stable sort keeps the feed's own order among undated items.
+    for (const item of [...feed.items].sort(newestFirst)) {
+      const id = itemId(item, feed.source.url);
+      if (idsInRun.has(id)) continue; // the same item twice in one feed
+      idsInRun.add(id);
+      if (!options.includeSeen && options.seen.has(id)) {
+        decide(id, feed, item, 'seen');
+        continue;
+      }
+      const time = item.published?.getTime();
+      if (time !== undefined && time > now + FUTURE_TOLERANCE_MS) {
+        decide(id, feed, item, 'future');
+        continue;
+      }
+      if (time !== undefined && time < oldest) {
+        decide(id, feed, item, 'too-old');
+        continue;
+      }
+      const keys = storyKeys(item);
+      const original = keys.map((key) => byKey.get(key)).find((c) => c !== undefined);
+      if (original) {
+        if (original.feed !== feed && !original.alsoIn.includes(feed.name)) original.alsoIn.push(feed.name);
+        decide(id, feed, item, 'duplicate', original.feed.name);
+        continue;
+      }
+      eligible++;
+      if (eligible > firstRunCap) {
+        decide(id, feed, item, 'first-run-backlog');
+        continue;
+      }
+      if (chosen.length >= limit) {
+        decide(id, feed, item, 'over-feed-limit');
+        continue;
+      }
+      const candidate: Candidate = { id, item, feed, alsoIn: [] };
+      for (const key of keys) byKey.set(key, candidate);
+      chosen.push(candidate);
+    }
+  }
+
+  // Take the total round-robin across feeds, so one busy feed cannot crowd out the others.
+  const taken = new Set<Candidate>();
+  for (let rank = 0; taken.size < options.total; rank++) {
+    let any = false;
+    for (const list of perFeedChosen) {
+      const candidate = list[rank];
+      if (!candidate) continue;
+      any = true;
+      if (taken.size < options.total) taken.add(candidate);
+    }
+    if (!any) break;
+  }
+  for (const list of perFeedChosen) {
+    for (const candidate of list) {
+      decide(candidate.id, candidate.feed, candidate.item, taken.has(candidate) ? 'included' : 'over-total-limit');
+    }
+  }
+  const chosen = perFeedChosen.flat().filter((c) => taken.has(c));
+  return { chosen, decisions };
+}
+
+/** Keys under which two items are the same story: canonical URL, and a specific enough title. */
+function storyKeys(item: RawItem): string[] {
+  const keys: string[] = [];
+  const url = canonicalUrl(item.link);
+  if (url) keys.push(`url:${url}`);
+  const title = titleKey(item.title);
+  if (title.length >= 24 && title.split(' ').length >= 4) keys.push(`title:${title}`);
+  return keys;
+}
+
+/** Verdicts that mean "seen, do not offer again"; the others are reconsidered next run. */
+export function isFinalVerdict(verdict: Verdict): boolean {
+  return verdict !== 'future' && verdict !== 'seen';
+}

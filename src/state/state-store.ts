@@ -1,0 +1,435 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { StateError } from '../errors.js';
+
+/**
+ * The job's memory, in one SQLite file: which items were seen (tombstones, never pruned, so an
+ * item that leaves a feed and comes back is not new), each feed's HTTP validators and health, and
+ * the run ledger (run → items → rendered digest → per-recipient result) that makes a rerun after a
+ * crash finish the same run instead of sending anyone a second copy.
+ */
+
+const MIGRATIONS: string[] = [
+  `
+  CREATE TABLE feeds (
+    url TEXT PRIMARY KEY,
+    title TEXT,
+    etag TEXT,
+    last_modified TEXT,
+    moved_to TEXT,
+    gone INTEGER NOT NULL DEFAULT 0,
+    first_seen_at TEXT NOT NULL,
+    last_attempt_at TEXT,
+    last_success_at TEXT,
+    last_status TEXT,
+    last_error TEXT,
+    consecutive_failures INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE TABLE items (
+    id TEXT PRIMARY KEY,
+    feed_url TEXT NOT NULL,
+    url TEXT,
+    title TEXT,
+    published_at TEXT,
+    first_seen_at TEXT NOT NULL,
+    -- 'delivered': carried by run_id; 'skipped': seen but not chosen (over a limit, first-run backlog)
+    status TEXT NOT NULL,
+    reason TEXT,
+    run_id INTEGER
+  );
+  CREATE INDEX items_feed ON items (feed_url);
+  CREATE TABLE runs (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,
+    slot TEXT,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    -- 'sending' until every recipient has a final status, then 'done' or 'partial'
+    status TEXT NOT NULL,
+    digest_hash TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    preheader TEXT NOT NULL,
+    html TEXT NOT NULL,
+    text TEXT NOT NULL,
+    -- the token marker of the rendering, so a resumed run personalises the same digest
+    marker TEXT NOT NULL,
+    item_count INTEGER NOT NULL
+  );
+  CREATE TABLE run_items (
+    run_id INTEGER NOT NULL REFERENCES runs (id),
+    item_id TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    PRIMARY KEY (run_id, item_id)
+  );
+  CREATE TABLE deliveries (
+    run_id INTEGER NOT NULL REFERENCES runs (id),
+    recipient TEXT NOT NULL,
+    name TEXT,
+    fields TEXT NOT NULL DEFAULT '{}',
+    -- pending | sending | sent | failed-temporary | failed-permanent
+    status TEXT NOT NULL,
+    message_id TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (run_id, recipient)
+  );
+  `,
+];
+
+export interface FeedState {
+  url: string;
+  title: string | null;
+  etag: string | null;
+  lastModified: string | null;
+  movedTo: string | null;
+  gone: boolean;
+  firstSeenAt: string;
+  lastAttemptAt: string | null;
+  lastSuccessAt: string | null;
+  lastStatus: string | null;
+  lastError: string | null;
+  consecutiveFailures: number;
+}
+
+export interface FeedOutcome {
+  url: string;
+  title?: string;
+  ok: boolean;
+  /** 'ok', 'not-modified', or an error code. */
+  status: string;
+  error?: string;
+  etag?: string;
+  lastModified?: string;
+  movedTo?: string;
+  gone?: boolean;
+}
+
+export interface SeenItem {
+  id: string;
+  feedUrl: string;
+  url: string | null;
+  title: string | null;
+  publishedAt: string | null;
+  status: 'delivered' | 'skipped';
+  reason?: string;
+}
+
+export type DeliveryStatus = 'pending' | 'sending' | 'sent' | 'failed-temporary' | 'failed-permanent';
+
+export interface DeliveryRow {
+  runId: number;
+  recipient: string;
+  name: string | null;
+  fields: Record<string, string>;
+  status: DeliveryStatus;
+  messageId: string;
+  attempts: number;
+  lastError: string | null;
+  updatedAt: string;
+}
+
+export interface RunRow {
+  id: number;
+  kind: string;
+  slot: string | null;
+  startedAt: string;
+  finishedAt: string | null;
+  status: 'sending' | 'done' | 'partial';
+  digestHash: string;
+  subject: string;
+  preheader: string;
+  html: string;
+  text: string;
+  marker: string;
+  itemCount: number;
+}
+
+export interface NewRun {
+  kind: 'run' | 'test';
+  slot: string | null;
+  startedAt: string;
+  digestHash: string;
+  subject: string;
+  preheader: string;
+  html: string;
+  text: string;
+  marker: string;
+  itemIds: string[];
+  recipients: { email: string; name?: string; fields: Record<string, string>; messageId: string }[];
+}
+
+export class StateStore {
+  private readonly db: Database.Database;
+
+  private constructor(db: Database.Database) {
+    this.db = db;
+  }
+
+  /** Opens (creating when needed) the state file and brings its schema up to date. */
+  static open(file: string): StateStore {
+    let db: Database.Database;
+    try {
+      if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
+      db = new Database(file);
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = FULL');
+      db.pragma('busy_timeout = 5000');
+      db.pragma('foreign_keys = ON');
+    } catch (error) {
+      throw new StateError('STATE_OPEN', `cannot open the state file ${file}: ${(error as Error).message}`, {
+        cause: error,
+        context: { file },
+        hint: 'Check that the folder is writable, or point `state:` in the config at another path.',
+      });
+    }
+    const store = new StateStore(db);
+    store.migrate(file);
+    return store;
+  }
+
+  private migrate(file: string): void {
+    const version = this.db.pragma('user_version', { simple: true }) as number;
+    if (version > MIGRATIONS.length) {
+      throw new StateError('STATE_TOO_NEW', `the state file ${file} was written by a newer version of this tool (schema ${version})`, {
+        context: { file },
+        hint: 'Upgrade the tool, or point `state:` at a new file.',
+      });
+    }
+    for (let v = version; v < MIGRATIONS.length; v++) {
+      this.db.transaction(() => {
+        this.db.exec(MIGRATIONS[v]!);
+        this.db.pragma(`user_version = ${v + 1}`);
+      })();
+    }
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  /** Runs `fn` in one transaction: everything it writes lands together or not at all. */
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
+  // ── feeds ────────────────────────────────────────────────────────────────────────────────
+
+  getFeed(url: string): FeedState | undefined {
+    const row = this.db.prepare('SELECT * FROM feeds WHERE url = ?').get(url) as Record<string, unknown> | undefined;
+    return row ? toFeedState(row) : undefined;
+  }
+
+  listFeeds(): FeedState[] {
+    return (this.db.prepare('SELECT * FROM feeds ORDER BY url').all() as Record<string, unknown>[]).map(toFeedState);
+  }
+
+  recordFeedOutcome(outcome: FeedOutcome, now: string): void {
+    this.db
+      .prepare(
+        `INSERT INTO feeds (url, title, first_seen_at) VALUES (@url, @title, @now)
+         ON CONFLICT (url) DO NOTHING`,
+      )
+      .run({ url: outcome.url, title: outcome.title ?? null, now });
+    if (outcome.ok) {
+      this.db
+        .prepare(
+          `UPDATE feeds SET
+             title = COALESCE(@title, title),
+             etag = CASE WHEN @status = 'not-modified' THEN etag ELSE @etag END,
+             last_modified = CASE WHEN @status = 'not-modified' THEN last_modified ELSE @lastModified END,
+             moved_to = COALESCE(@movedTo, moved_to),
+             gone = 0,
+             last_attempt_at = @now, last_success_at = @now, last_status = @status,
+             last_error = NULL, consecutive_failures = 0
+           WHERE url = @url`,
+        )
+        .run({
+          url: outcome.url,
+          title: outcome.title ?? null,
+          status: outcome.status,
+          etag: outcome.etag ?? null,
+          lastModified: outcome.lastModified ?? null,
+          movedTo: outcome.movedTo ?? null,
+          now,
+        });
+    } else {
+      this.db
+        .prepare(
+          `UPDATE feeds SET
+             gone = CASE WHEN @gone THEN 1 ELSE gone END,
+             last_attempt_at = @now, last_status = @status, last_error = @error,
+             consecutive_failures = consecutive_failures + 1
+           WHERE url = @url`,
+        )
+        .run({ url: outcome.url, gone: outcome.gone ? 1 : 0, status: outcome.status, error: outcome.error ?? null, now });
+    }
+  }
+
+  // ── items ────────────────────────────────────────────────────────────────────────────────
+
+  /** Of `ids`, the ones already seen (delivered or skipped). */
+  seenIds(ids: readonly string[]): Set<string> {
+    const seen = new Set<string>();
+    const statement = this.db.prepare('SELECT id FROM items WHERE id = ?').pluck();
+    for (const id of ids) if (statement.get(id) !== undefined) seen.add(id);
+    return seen;
+  }
+
+  /** True when no item of this feed was ever recorded: its first run. */
+  isNewFeed(feedUrl: string): boolean {
+    return this.db.prepare('SELECT 1 FROM items WHERE feed_url = ? LIMIT 1').get(feedUrl) === undefined;
+  }
+
+  recordItems(items: readonly SeenItem[], runId: number | null, now: string): void {
+    const statement = this.db.prepare(
+      `INSERT INTO items (id, feed_url, url, title, published_at, first_seen_at, status, reason, run_id)
+       VALUES (@id, @feedUrl, @url, @title, @publishedAt, @now, @status, @reason, @runId)
+       ON CONFLICT (id) DO NOTHING`,
+    );
+    for (const item of items) {
+      statement.run({ ...item, reason: item.reason ?? null, runId: item.status === 'delivered' ? runId : null, now });
+    }
+  }
+
+  // ── runs and deliveries ──────────────────────────────────────────────────────────────────
+
+  createRun(run: NewRun): number {
+    const result = this.db
+      .prepare(
+        `INSERT INTO runs (kind, slot, started_at, status, digest_hash, subject, preheader, html, text, marker, item_count)
+         VALUES (@kind, @slot, @startedAt, 'sending', @digestHash, @subject, @preheader, @html, @text, @marker, @itemCount)`,
+      )
+      .run({ kind: run.kind, slot: run.slot, startedAt: run.startedAt, digestHash: run.digestHash, subject: run.subject, preheader: run.preheader, html: run.html, text: run.text, marker: run.marker, itemCount: run.itemIds.length });
+    const runId = Number(result.lastInsertRowid);
+    const addItem = this.db.prepare('INSERT INTO run_items (run_id, item_id, position) VALUES (?, ?, ?)');
+    run.itemIds.forEach((id, position) => addItem.run(runId, id, position));
+    const addDelivery = this.db.prepare(
+      `INSERT INTO deliveries (run_id, recipient, name, fields, status, message_id, updated_at)
+       VALUES (?, ?, ?, ?, 'pending', ?, ?)`,
+    );
+    for (const r of run.recipients) {
+      addDelivery.run(runId, r.email, r.name ?? null, JSON.stringify(r.fields), r.messageId, run.startedAt);
+    }
+    return runId;
+  }
+
+  getRun(id: number): RunRow | undefined {
+    const row = this.db.prepare('SELECT * FROM runs WHERE id = ?').get(id) as Record<string, unknown> | undefined;
+    return row ? toRunRow(row) : undefined;
+  }
+
+  /** The oldest scheduled run that still has recipients to send to (after a crash or outage). */
+  unfinishedRun(): RunRow | undefined {
+    const row = this.db
+      .prepare(`SELECT * FROM runs WHERE status = 'sending' AND kind = 'run' ORDER BY id LIMIT 1`)
+      .get() as Record<string, unknown> | undefined;
+    return row ? toRunRow(row) : undefined;
+  }
+
+  listRuns(limit = 20): (RunRow & { counts: Record<DeliveryStatus, number> })[] {
+    const rows = this.db.prepare('SELECT * FROM runs ORDER BY id DESC LIMIT ?').all(limit) as Record<string, unknown>[];
+    return rows.map((row) => {
+      const run = toRunRow(row);
+      return { ...run, counts: this.deliveryCounts(run.id) };
+    });
+  }
+
+  deliveryCounts(runId: number): Record<DeliveryStatus, number> {
+    const counts: Record<DeliveryStatus, number> = { pending: 0, sending: 0, sent: 0, 'failed-temporary': 0, 'failed-permanent': 0 };
+    const rows = this.db.prepare('SELECT status, COUNT(*) AS n FROM deliveries WHERE run_id = ? GROUP BY status').all(runId) as {
+      status: DeliveryStatus;
+      n: number;
+    }[];
+    for (const row of rows) counts[row.status] = row.n;
+    return counts;
+  }
+
+  deliveries(runId: number, statuses?: readonly DeliveryStatus[]): DeliveryRow[] {
+    const rows = this.db.prepare('SELECT * FROM deliveries WHERE run_id = ? ORDER BY rowid').all(runId) as Record<string, unknown>[];
+    return rows.map(toDeliveryRow).filter((row) => !statuses || statuses.includes(row.status));
+  }
+
+  updateDelivery(runId: number, recipient: string, status: DeliveryStatus, now: string, error?: string): void {
+    this.db
+      .prepare(
+        `UPDATE deliveries SET status = @status, updated_at = @now,
+           attempts = attempts + CASE WHEN @status = 'sending' THEN 1 ELSE 0 END,
+           last_error = CASE WHEN @status = 'sent' THEN NULL ELSE COALESCE(@error, last_error) END
+         WHERE run_id = @runId AND recipient = @recipient`,
+      )
+      .run({ runId, recipient, status, now, error: error ?? null });
+  }
+
+  /** Closes a run once no recipient is pending or sending. */
+  finishRun(runId: number, now: string): RunRow['status'] {
+    const counts = this.deliveryCounts(runId);
+    if (counts.pending > 0 || counts.sending > 0) return 'sending';
+    const status = counts['failed-temporary'] + counts['failed-permanent'] > 0 ? 'partial' : 'done';
+    this.db.prepare('UPDATE runs SET status = ?, finished_at = ? WHERE id = ?').run(status, now, runId);
+    return status;
+  }
+
+  /** Puts a run's temporarily failed recipients back in the queue (`digest runs retry`). */
+  requeueTemporaryFailures(runId: number, now: string): number {
+    const result = this.db
+      .prepare(`UPDATE deliveries SET status = 'pending', updated_at = ? WHERE run_id = ? AND status = 'failed-temporary'`)
+      .run(now, runId);
+    if (result.changes > 0) this.db.prepare(`UPDATE runs SET status = 'sending', finished_at = NULL WHERE id = ?`).run(runId);
+    return result.changes;
+  }
+
+  runItemIds(runId: number): string[] {
+    return this.db.prepare('SELECT item_id FROM run_items WHERE run_id = ? ORDER BY position').pluck().all(runId) as string[];
+  }
+}
+
+function toFeedState(row: Record<string, unknown>): FeedState {
+  return {
+    url: row.url as string,
+    title: (row.title as string | null) ?? null,
+    etag: (row.etag as string | null) ?? null,
+    lastModified: (row.last_modified as string | null) ?? null,
+    movedTo: (row.moved_to as string | null) ?? null,
+    gone: row.gone === 1,
+    firstSeenAt: row.first_seen_at as string,
+    lastAttemptAt: (row.last_attempt_at as string | null) ?? null,
+    lastSuccessAt: (row.last_success_at as string | null) ?? null,
+    lastStatus: (row.last_status as string | null) ?? null,
+    lastError: (row.last_error as string | null) ?? null,
+    consecutiveFailures: row.consecutive_failures as number,
+  };
+}
+
+function toRunRow(row: Record<string, unknown>): RunRow {
+  return {
+    id: row.id as number,
+    kind: row.kind as string,
+    slot: (row.slot as string | null) ?? null,
+    startedAt: row.started_at as string,
+    finishedAt: (row.finished_at as string | null) ?? null,
+    status: row.status as RunRow['status'],
+    digestHash: row.digest_hash as string,
+    subject: row.subject as string,
+    preheader: row.preheader as string,
+    html: row.html as string,
+    text: row.text as string,
+    marker: row.marker as string,
+    itemCount: row.item_count as number,
+  };
+}
+
+function toDeliveryRow(row: Record<string, unknown>): DeliveryRow {
+  return {
+    runId: row.run_id as number,
+    recipient: row.recipient as string,
+    name: (row.name as string | null) ?? null,
+    fields: JSON.parse((row.fields as string) || '{}') as Record<string, string>,
+    status: row.status as DeliveryStatus,
+    messageId: row.message_id as string,
+    attempts: row.attempts as number,
+    lastError: (row.last_error as string | null) ?? null,
+    updatedAt: row.updated_at as string,
+  };
+}

@@ -1,0 +1,186 @@
+import { createServer } from 'node:net';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { simpleParser } from 'mailparser';
+import { loadConfig } from '../../src/config/load-config.js';
+import { deterministicMessageId } from '../../src/deliver/compose-message.js';
+import { deliverRun } from '../../src/deliver/deliver-run.js';
+import { createOutboxTransport, createSmtpTransport, type MessageTransport } from '../../src/deliver/transports.js';
+import { loadTemplates } from '../../src/render/load-templates.js';
+import { renderDigest, type RenderedDigest } from '../../src/render/render-digest.js';
+import { renderSettings } from '../../src/render/render-settings.js';
+import { sampleDigest } from '../../src/pipeline/sample-digest.js';
+import { StateStore } from '../../src/state/state-store.js';
+import { startSmtpServer, type TestSmtpServer } from '../support/smtp.js';
+import { REPO_ROOT, useTempDir } from '../support/temp-dir.js';
+
+const tmp = useTempDir();
+const now = () => new Date('2026-11-27T07:00:00Z');
+const config = loadConfig({ cwd: '/nonexistent', env: {} });
+const FROM = 'Morning Digest <digest@news.example>';
+const settings = { from: FROM, title: 'Morning Digest — Ünïcode', unsubscribeUrl: 'https://news.example/u?e={{email}}', unsubscribeMailto: 'unsubscribe@news.example' };
+
+let servers: TestSmtpServer[] = [];
+let transports: MessageTransport[] = [];
+afterEach(async () => {
+  for (const t of transports) t.close();
+  await Promise.all(servers.map((s) => s.close()));
+  servers = [];
+  transports = [];
+});
+
+async function rendered(): Promise<RenderedDigest> {
+  const digest = { ...sampleDigest(config, now()), title: 'Morning Digest — Ünïcode' };
+  return renderDigest(digest, loadTemplates(path.join(REPO_ROOT, 'templates/default')), renderSettings(config), { validation: 'strict' });
+}
+
+function ledger(recipients: string[], content: RenderedDigest): { store: StateStore; runId: number } {
+  const store = StateStore.open(':memory:');
+  const runId = store.createRun({
+    kind: 'run',
+    slot: null,
+    startedAt: now().toISOString(),
+    digestHash: content.hash,
+    subject: content.subject,
+    preheader: content.preheader,
+    html: content.html,
+    text: content.text,
+    marker: content.marker,
+    itemIds: ['a', 'b'],
+    recipients: recipients.map((email, i) => ({ email, name: `Reader ${i}`, fields: {}, messageId: deterministicMessageId('run1', email, FROM) })),
+  });
+  return { store, runId };
+}
+
+async function smtp(behaviour: Parameters<typeof startSmtpServer>[0] = {}) {
+  const server = await startSmtpServer(behaviour);
+  servers.push(server);
+  const transport = createSmtpTransport(server.url, { maxConnections: 2, rateLimit: 0 });
+  transports.push(transport);
+  return { server, transport };
+}
+
+const addresses = (n: number) => Array.from({ length: n }, (_, i) => `reader${i}@example.com`);
+
+describe('deliverRun over SMTP', () => {
+  it('sends each recipient exactly one message, with the right parts and headers', async () => {
+    const content = await rendered();
+    const { store, runId } = ledger(addresses(5), content);
+    const { server, transport } = await smtp();
+    const report = await deliverRun({ store, runId, rendered: content, settings, transport, now });
+
+    expect(report).toMatchObject({ sent: 5, failedTemporary: 0, failedPermanent: 0, pending: 0 });
+    expect(server.messages).toHaveLength(5);
+    expect(server.messages.map((m) => m.envelopeTo).sort()).toEqual(addresses(5).map((a) => [a]).sort());
+    for (const message of server.messages) {
+      const to = message.envelopeTo[0]!;
+      const mail = message.parsed;
+      expect(mail.to && 'value' in mail.to ? mail.to.value.map((v) => v.address) : []).toEqual([to]);
+      expect(mail.subject).toBe(content.subject);
+      expect(mail.messageId).toBe(deterministicMessageId('run1', to, FROM));
+      expect(mail.html).toContain('Harbour bridge reopens after a year of repairs');
+      expect(mail.html).toContain(`${to} subscribed`);
+      expect(mail.text).toContain('Harbour bridge reopens');
+      expect(message.raw.toString()).toMatch(/^List-Unsubscribe-Post: List-Unsubscribe=One-Click\r?$/m);
+      const listUnsubscribe = message.raw.toString().replace(/\r?\n[ \t]+/g, ' ').match(/^List-Unsubscribe: (.+?)\r?$/m)?.[1];
+      expect(listUnsubscribe).toBe(`<https://news.example/u?e=${encodeURIComponent(to)}>, <mailto:unsubscribe@news.example>`);
+      expect(message.raw.toString().replace(/\r?\n[ \t]+/g, ' ')).toMatch(/^List-ID: .*<morning-digest-unicode\.news\.example>\r?$/m);
+      const raw = message.raw.toString();
+      expect(raw).toMatch(/^Subject: =\?UTF-8\?/m);
+      expect(raw).toMatch(/Content-Type: multipart\/alternative/);
+      expect(raw.indexOf('Content-Type: text/plain')).toBeLessThan(raw.indexOf('Content-Type: text/html'));
+      expect(raw.split(/\r?\n/).every((line) => Buffer.byteLength(line) <= 998)).toBe(true);
+    }
+    expect(store.deliveryCounts(runId)).toMatchObject({ sent: 5, pending: 0 });
+    expect(store.finishRun(runId, now().toISOString())).toBe('done');
+  });
+
+  it('records 550 as permanent without retrying, and retries 451 until it succeeds', async () => {
+    const content = await rendered();
+    const { store, runId } = ledger(['ok@example.com', 'gone@example.com', 'busy@example.com'], content);
+    const { server, transport } = await smtp({
+      rejectRecipient: (address, attempt) =>
+        address === 'gone@example.com' ? { code: 550, message: 'No such user' } : address === 'busy@example.com' && attempt < 3 ? { code: 451, message: 'Try again later' } : undefined,
+    });
+    const report = await deliverRun({ store, runId, rendered: content, settings, transport, now, retryDelayMs: 5 });
+    expect(report).toMatchObject({ sent: 2, failedPermanent: 1, failedTemporary: 0, pending: 0 });
+    expect(server.attempts.get('gone@example.com')).toBe(1);
+    expect(server.attempts.get('busy@example.com')).toBe(3);
+    const rows = Object.fromEntries(store.deliveries(runId).map((d) => [d.recipient, d]));
+    expect(rows['gone@example.com']).toMatchObject({ status: 'failed-permanent', attempts: 1 });
+    expect(rows['gone@example.com']!.lastError).toMatch(/550.*No such user/);
+    expect(rows['busy@example.com']).toMatchObject({ status: 'sent', attempts: 3, lastError: null });
+    expect(store.finishRun(runId, now().toISOString())).toBe('partial');
+  });
+
+  it('gives up on a recipient that keeps answering 4xx and records it as temporary', async () => {
+    const content = await rendered();
+    const { store, runId } = ledger(['busy@example.com'], content);
+    const { transport } = await smtp({ rejectRecipient: () => ({ code: 452, message: 'Mailbox full' }) });
+    const report = await deliverRun({ store, runId, rendered: content, settings, transport, now, retryDelayMs: 5, attempts: 2 });
+    expect(report).toMatchObject({ sent: 0, failedTemporary: 1 });
+    expect(store.requeueTemporaryFailures(runId, now().toISOString())).toBe(1);
+    expect(store.deliveries(runId)[0]!.status).toBe('pending');
+  });
+
+  it('retries after a dropped connection and delivers once', async () => {
+    const content = await rendered();
+    const { store, runId } = ledger(['a@example.com', 'b@example.com'], content);
+    const { server, transport } = await smtp({ onMessage: (count) => (count === 1 ? 'drop' : undefined) });
+    const report = await deliverRun({ store, runId, rendered: content, settings, transport, now, retryDelayMs: 5 });
+    expect(report).toMatchObject({ sent: 2, pending: 0 });
+    expect(server.messages.map((m) => m.envelopeTo[0]).sort()).toEqual(['a@example.com', 'b@example.com']);
+  });
+
+  it('leaves everyone pending when the server cannot be reached, and the next attempt delivers them', async () => {
+    const content = await rendered();
+    const { store, runId } = ledger(addresses(3), content);
+    // A port with nothing listening.
+    const closed = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const port = (probe.address() as { port: number }).port;
+        probe.close(() => resolve(port));
+      });
+    });
+    const dead = createSmtpTransport(`smtp://127.0.0.1:${closed}`, { maxConnections: 1, rateLimit: 0, connectionTimeoutMs: 2000 });
+    transports.push(dead);
+    const failed = await deliverRun({ store, runId, rendered: content, settings, transport: dead, now, retryDelayMs: 5 });
+    expect(failed).toMatchObject({ sent: 0, pending: 3, failedTemporary: 0, failedPermanent: 0 });
+    expect(failed.aborted).toMatch(/ECONNREFUSED|connect/i);
+    expect(store.finishRun(runId, now().toISOString())).toBe('sending');
+
+    const { server, transport } = await smtp();
+    const retried = await deliverRun({ store, runId, rendered: content, settings, transport, now });
+    expect(retried).toMatchObject({ sent: 3, pending: 0 });
+    expect(server.messages).toHaveLength(3);
+  });
+
+  it('authenticates with the credentials in SMTP_URL', async () => {
+    const content = await rendered();
+    const { store, runId } = ledger(['a@example.com'], content);
+    const server = await startSmtpServer({ auth: { user: 'digest', pass: 'p@ss word' } });
+    servers.push(server);
+    const good = createSmtpTransport(`smtp://digest:${encodeURIComponent('p@ss word')}@127.0.0.1:${server.port}`, { maxConnections: 1, rateLimit: 0 });
+    transports.push(good);
+    expect(await deliverRun({ store, runId, rendered: content, settings, transport: good, now })).toMatchObject({ sent: 1 });
+  });
+});
+
+describe('deliverRun to the outbox', () => {
+  it('writes one complete .eml per recipient that parses back to the same message', async () => {
+    const content = await rendered();
+    const { store, runId } = ledger(addresses(3), content);
+    const dir = path.join(tmp.dir(), 'outbox');
+    const transport = createOutboxTransport(dir, 'run-1');
+    transports.push(transport);
+    const report = await deliverRun({ store, runId, rendered: content, settings, transport, now });
+    expect(report.sent).toBe(3);
+    const files = readdirSync(dir).sort();
+    expect(files).toEqual(['run-1-reader0@example.com.eml', 'run-1-reader1@example.com.eml', 'run-1-reader2@example.com.eml']);
+    const mail = await simpleParser(readFileSync(path.join(dir, files[0]!)));
+    expect(mail.subject).toBe(content.subject);
+    expect(mail.messageId).toBe(deterministicMessageId('run1', 'reader0@example.com', FROM));
+    expect(mail.html).toContain('reader0@example.com subscribed');
+  });
+});

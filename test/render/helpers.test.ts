@@ -1,0 +1,47 @@
+import Handlebars from 'handlebars';
+import { describe, expect, it } from 'vitest';
+import { helpers } from '../../src/render/helpers.js';
+
+function render(source: string, data: object = {}): string {
+  const hbs = Handlebars.create();
+  for (const [name, helper] of Object.entries(helpers)) hbs.registerHelper(name, helper as Handlebars.HelperDelegate);
+  return hbs.compile(source, { noEscape: true })(data);
+}
+
+describe('template helpers', () => {
+  const date = new Date('2026-03-29T00:30:00Z');
+
+  it('formatDate uses the digest’s locale and time zone', () => {
+    expect(render('{{formatDate d "full"}}', { d: date, locale: 'en-GB', timezone: 'UTC' })).toMatch(/^Sunday,? 29 March 2026$/);
+    expect(render('{{formatDate d "full"}}', { d: date, locale: 'en-US', timezone: 'America/New_York' })).toMatch(/^Saturday,? March 28,? 2026$/);
+    expect(render('{{formatDate d "time"}}', { d: date, locale: 'en-GB', timezone: 'Europe/London' })).toBe('00:30');
+    expect(render('{{formatDate d "long"}}', { d: date, locale: 'de-DE', timezone: 'Europe/Berlin' })).toBe('29. März 2026');
+    expect(render('[{{formatDate nothing "full"}}]', {})).toBe('[]');
+  });
+
+  it('plural picks the form for the count', () => {
+    expect(render('{{plural 1 "story" "stories"}}')).toBe('1 story');
+    expect(render('{{plural 0 "story" "stories"}}')).toBe('0 stories');
+    expect(render('{{plural n "feed"}}', { n: 3 })).toBe('3 feeds');
+  });
+
+  it('truncate cuts at a word boundary with an ellipsis, only when needed', () => {
+    expect(render('{{truncate t 20}}', { t: 'The quick brown fox jumps over the lazy dog' })).toBe('The quick brown fox…');
+    expect(render('{{truncate t 50}}', { t: 'Short enough' })).toBe('Short enough');
+  });
+
+  it('wrap keeps words whole within the width', () => {
+    const wrapped = render('{{wrap t 20}}', { t: 'one two three four five six seven eight nine ten' });
+    expect(wrapped.split('\n').every((line) => line.length <= 20)).toBe(true);
+    expect(wrapped.replace(/\n/g, ' ')).toBe('one two three four five six seven eight nine ten');
+  });
+
+  it('small helpers: join, upper, default, or, comparisons and arithmetic', () => {
+    expect(render('{{join xs " / "}}', { xs: ['a', 'b'] })).toBe('a / b');
+    expect(render('{{upper "world"}}')).toBe('WORLD');
+    expect(render('{{default name "reader"}}', { name: '' })).toBe('reader');
+    expect(render('{{or a b "c"}}', { a: '', b: undefined })).toBe('c');
+    expect(render('{{#if (gt n 1)}}many{{/if}}{{#if (eq s "x")}}!{{/if}}', { n: 2, s: 'x' })).toBe('many!');
+    expect(render('{{subtract 5 1}} {{add 2 2}}')).toBe('4 4');
+  });
+});

@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { selectItems, type FeedItems } from '../../src/select/select-items.js';
+import { itemId } from '../../src/select/item-id.js';
+import type { RawItem } from '../../src/types.js';
+
+const now = new Date('2026-11-27T07:00:00Z');
+const hoursAgo = (h: number) => new Date(now.getTime() - h * 3600_000);
+
+function feed(name: string, items: RawItem[], extra: Partial<FeedItems> = {}): FeedItems {
+  return { source: { url: `https://${name.toLowerCase()}.example/feed` }, name, section: name, items, firstRun: false, ...extra };
+}
+function story(n: number, extra: Partial<RawItem> = {}): RawItem {
+  return { guid: `g${n}`, title: `Story number ${n}`, link: `https://news.example/${n}`, published: hoursAgo(n), ...extra };
+}
+const options = { seen: new Set<string>(), perFeed: 5, total: 30, firstRun: 3, maxAgeDays: 0, now };
+
+describe('selectItems', () => {
+  it('takes unseen items newest first, up to the per-feed limit', () => {
+    const a = feed('A', [story(5), story(1), story(3), story(2), story(4), story(6)]);
+    const { chosen, decisions } = selectItems([a], options);
+    expect(chosen.map((c) => c.item.guid)).toEqual(['g1', 'g2', 'g3', 'g4', 'g5']);
+    expect(decisions.find((d) => d.title === 'Story number 6')?.verdict).toBe('over-feed-limit');
+  });
+
+  it('skips seen items and says so', () => {
+    const a = feed('A', [story(1), story(2)]);
+    const seen = new Set([itemId(story(1), a.source.url)]);
+    const { chosen, decisions } = selectItems([a], { ...options, seen });
+    expect(chosen.map((c) => c.item.guid)).toEqual(['g2']);
+    expect(decisions.map((d) => d.verdict).sort()).toEqual(['included', 'seen']);
+  });
+
+  it('does not flood on a feed’s first run: only its newest few are eligible', () => {
+    const a = feed('A', [1, 2, 3, 4, 5].map((n) => story(n)), { firstRun: true });
+    const { chosen, decisions } = selectItems([a], options);
+    expect(chosen.map((c) => c.item.guid)).toEqual(['g1', 'g2', 'g3']);
+    expect(decisions.filter((d) => d.verdict === 'first-run-backlog')).toHaveLength(2);
+  });
+
+  it('holds back items from the future and older than the maximum age; undated items still work', () => {
+    const a = feed('A', [story(-48), story(24 * 10), story(2), { guid: 'nodate', title: 'Undated story' }]);
+    const { chosen, decisions } = selectItems([a], { ...options, maxAgeDays: 7 });
+    expect(chosen.map((c) => c.item.guid)).toEqual(['g2', 'nodate']);
+    expect(decisions.find((d) => d.id === itemId(story(-48), a.source.url))?.verdict).toBe('future');
+    expect(decisions.find((d) => d.id === itemId(story(240), a.source.url))?.verdict).toBe('too-old');
+  });
+
+  it('shows a story carried by several feeds once, with "also in"', () => {
+    const title = 'Port strike ends after eleven days of talks';
+    const a = feed('A', [story(1, { title, link: 'https://www.shared.example/story?utm_source=a' })]);
+    const b = feed('B', [story(2, { guid: 'other', link: 'http://shared.example/story' })]);
+    const c = feed('C', [{ guid: 'c1', title: `${title.toUpperCase()}!`, link: 'https://c.example/x', published: hoursAgo(1) }]);
+    const { chosen, decisions } = selectItems([a, b, c], options);
+    expect(chosen).toHaveLength(1);
+    expect(chosen[0]!.alsoIn).toEqual(['B', 'C']);
+    expect(decisions.filter((d) => d.verdict === 'duplicate').map((d) => d.detail)).toEqual(['A', 'A']);
+  });
+
+  it('shares the total limit round-robin so one busy feed cannot crowd out the rest', () => {
+    const busy = feed('Busy', [1, 2, 3, 4, 5].map((n) => story(n)));
+    const quiet = feed('Quiet', [story(30, { guid: 'q', link: 'https://q.example/1', title: 'Quiet story' })]);
+    const { chosen, decisions } = selectItems([busy, quiet], { ...options, total: 3 });
+    expect(chosen.map((c) => c.item.guid)).toEqual(['g1', 'g2', 'q']);
+    expect(decisions.filter((d) => d.verdict === 'over-total-limit')).toHaveLength(3);
+  });
+
+  it('honours a feed’s own limit over the global one', () => {
+    const a = feed('A', [1, 2, 3].map((n) => story(n)));
+    a.source.limit = 1;
+    expect(selectItems([a], options).chosen).toHaveLength(1);
+  });
+
+  it('previews the latest items, seen or not, when asked to', () => {
+    const a = feed('A', [story(1)]);
+    const seen = new Set([itemId(story(1), a.source.url)]);
+    expect(selectItems([a], { ...options, seen, includeSeen: true }).chosen).toHaveLength(1);
+  });
+});
