@@ -2,10 +2,9 @@
 // The `digest` command. The code lives in dist/ (built by `npm install` / `npm run build`).
 import { existsSync } from 'node:fs';
 
-const entry = new URL('../dist/cli/main.js', import.meta.url);
+const entry = new URL('../dist/cli/bin.js', import.meta.url);
 if (!existsSync(entry)) {
   process.stderr.write('error: the digest tool is not built yet.\n  → Run `npm install` (or `npm run build`) in the project folder first.\n');
   process.exit(1);
 }
-const { main } = await import(entry.href);
-process.exitCode = await main(process.argv);
+await import(entry.href);

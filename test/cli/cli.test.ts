@@ -1,0 +1,222 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli.js';
+import { startHttpServer, type TestHttpServer } from '../support/http.js';
+import { startSmtpServer, type TestSmtpServer } from '../support/smtp.js';
+import { CORPORA, REPO_ROOT, useTempDir } from '../support/temp-dir.js';
+
+const tmp = useTempDir();
+let servers: (TestHttpServer | TestSmtpServer)[] = [];
+afterEach(async () => {
+  await Promise.all(servers.map((s) => s.close()));
+  servers = [];
+});
+
+/** No stack trace may reach a user who made a typo. */
+function expectNoStack(text: string): void {
+  expect(text).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
+}
+
+describe('digest run on the built-in sample setup', () => {
+  it('writes the preview and one .eml per reader, records state, and says so; a rerun finds nothing new', async () => {
+    const cwd = tmp.dir();
+    const first = await runCli(['run'], { cwd });
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/Morning Digest: 3 feeds read, 0 failed\./);
+    expect(first.stdout).toMatch(/10 items chosen for "Morning Digest: /);
+    expect(first.stdout).toMatch(/Sent 2 of 2 via outbox/);
+    expect(first.stdout).toContain(`Preview: out${path.sep}digest.html, out${path.sep}digest.txt`);
+
+    const html = readFileSync(path.join(cwd, 'out/digest.html'), 'utf8');
+    const text = readFileSync(path.join(cwd, 'out/digest.txt'), 'utf8');
+    expect(html).toContain('NO DEAL: Trump Says North Korea Wanted 1 Thing He Wasn’t Giving Up');
+    expect(text).toContain('NO DEAL: Trump Says North Korea Wanted 1 Thing He Wasn’t Giving Up');
+    for (const junk of ['Advertisement', 'Please enter your comment', 'Please enter your name here', 'Share on Facebook']) {
+      expect(html).not.toContain(junk);
+      expect(text).not.toContain(junk);
+    }
+    const outbox = readdirSync(path.join(cwd, 'out/outbox')).sort();
+    expect(outbox).toEqual(['run-1-editor@example.com.eml', 'run-1-reader@example.com.eml']);
+    expect(existsSync(path.join(cwd, '.digest/state.sqlite'))).toBe(true);
+
+    const second = await runCli(['run'], { cwd });
+    expect(second.code).toBe(0);
+    expect(second.stdout).toMatch(/Nothing new since the last digest: no email sent\./);
+    expect(readdirSync(path.join(cwd, 'out/outbox'))).toHaveLength(2);
+  });
+
+  it('gives a machine-readable summary with --json', async () => {
+    const result = await runCli(['run', '--json'], { cwd: tmp.dir() });
+    expect(result.code).toBe(0);
+    const summary = JSON.parse(result.stdout) as Record<string, unknown>;
+    expect(summary).toMatchObject({ status: 'sent', runId: 1, items: 10, exitCode: 0, feeds: { total: 3, ok: 3, failed: [] } });
+    expect(summary.delivery).toMatchObject({ sent: 2, pending: 0 });
+  });
+});
+
+describe('digest preview, check, send and extract', () => {
+  it('preview renders to --out without touching state', async () => {
+    const cwd = tmp.dir();
+    const result = await runCli(['preview', '--out', 'look'], { cwd });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`look${path.sep}digest.html`);
+    expect(readFileSync(path.join(cwd, 'look/digest.html'), 'utf8')).toContain('Rotterdam port strike ends');
+    expect(existsSync(path.join(cwd, '.digest'))).toBe(false);
+  });
+
+  it('check validates config, feeds and templates without fetching', async () => {
+    const result = await runCli(['check'], { cwd: tmp.dir() });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/✓ templates default \(in use\): renders/);
+    expect(result.stdout).toMatch(/All good\./);
+  });
+
+  it('check fails, naming the file and line, when a template is broken', async () => {
+    tmp.write('theme/layout.mjml.hbs', readFileSync(path.join(REPO_ROOT, 'templates/default/layout.mjml.hbs'), 'utf8').replace('{{/each}}', ''));
+    for (const file of ['subject.hbs', 'preheader.hbs', 'text.hbs']) tmp.write(`theme/${file}`, readFileSync(path.join(REPO_ROOT, 'templates/default', file), 'utf8'));
+    tmp.write('digest.config.yaml', 'template: ./theme\n');
+    const result = await runCli(['check'], { cwd: tmp.dir() });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/✗ templates theme \(in use\): theme\/layout.mjml.hbs:\d+: \{\{#each\}\} is never closed/);
+    expectNoStack(result.stdout + result.stderr);
+  });
+
+  it('send --to delivers one test message over SMTP when SMTP_URL is set', async () => {
+    const smtp = await startSmtpServer();
+    servers.push(smtp);
+    const result = await runCli(['send', '--to', 'editor@example.com'], { cwd: tmp.dir(), env: { SMTP_URL: smtp.url } });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/Sent ".+" \(10 items\) to editor@example.com via SMTP 127.0.0.1:/);
+    expect(smtp.messages).toHaveLength(1);
+    expect(smtp.messages[0]!.envelopeTo).toEqual(['editor@example.com']);
+    expect(existsSync(path.join(tmp.dir(), '.digest'))).toBe(false);
+  });
+
+  it('send --to rejects something that is not an address', async () => {
+    const result = await runCli(['send', '--to', 'editor'], { cwd: tmp.dir() });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/--to: "editor" is not an email address/);
+  });
+
+  it.skipIf(!existsSync(CORPORA))('extract --json prints one object per input with the documented fields', async () => {
+    const page = tmp.write('page.html', '<html><head><title>A page | Site</title></head><body><article><h1>A page</h1><p>First paragraph of the article, which is long enough to be a lede for the test.</p></article></body></html>');
+    const result = await runCli(['extract', path.join(CORPORA, 'seed/no-deal.txt'), page, '--json'], { cwd: tmp.dir() });
+    expect(result.code).toBe(0);
+    const lines = result.stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines).toHaveLength(2);
+    expect(Object.keys(lines[0]!).sort()).toEqual(['headline', 'image', 'input', 'lede', 'quote', 'text']);
+    expect(lines[0]!.headline).toBe('NO DEAL: Trump Says North Korea Wanted 1 Thing He Wasn’t Giving Up');
+    expect((lines[0]!.quote as { speaker: string }).speaker).toBe('Trump');
+    expect(lines[0]!.text).not.toMatch(/Advertisement|Please enter/);
+    expect(lines[1]!.input).toBe(page);
+  });
+
+  it('extract names an input it cannot read and carries on with the others', async () => {
+    const good = tmp.write('a.txt', 'Title line\n\nA paragraph that says something worth reading about the day.\n');
+    const result = await runCli(['extract', 'missing.html', good], { cwd: tmp.dir() });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/missing.html/);
+    expect(result.stdout).toContain('Headline: Title line');
+    expectNoStack(result.stderr);
+  });
+
+  it('every command has --help', async () => {
+    for (const command of ['run', 'preview', 'send', 'check', 'extract', 'feeds', 'feeds import']) {
+      const result = await runCli([...command.split(' '), '--help'], { cwd: tmp.dir() });
+      expect(result.code, command).toBe(0);
+      expect(result.stdout, command).toMatch(/Usage: digest/);
+      expect(result.stdout, command).toContain('--config');
+    }
+  });
+});
+
+describe('bad input gets one clear message and the right exit code', () => {
+  it('an invalid config names file, line and key, without a stack trace', async () => {
+    tmp.write('digest.config.yaml', 'feeds:\n  - url: a.xml\n  - url: b.xml\n  - url: "htp:/x"\n');
+    const result = await runCli(['run'], { cwd: tmp.dir() });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('error: digest.config.yaml:4: feeds[2].url: expected a URL or a path, got "htp:/x"');
+    expectNoStack(result.stderr);
+  });
+
+  it('a missing config file given with --config', async () => {
+    const result = await runCli(['check', '--config', 'nope.yaml', '--json'], { cwd: tmp.dir() });
+    expect(result.code).toBe(1);
+    expect(JSON.parse(result.stdout)).toMatchObject({ error: { code: 'CONFIG_NOT_FOUND' }, exitCode: 1 });
+  });
+
+  it('one dead feed is a warning: the digest still goes out, the summary names the failure, exit code 2', async () => {
+    const http = await startHttpServer();
+    servers.push(http);
+    tmp.write(
+      'digest.config.yaml',
+      [
+        'recipients: [reader@example.com]',
+        'feeds:',
+        `  - url: ${path.join(REPO_ROOT, 'feeds/world-news.rss.xml')}`,
+        `  - url: ${http.origin}/missing.xml`,
+        '    name: Missing Feed',
+        `  - url: ${path.join(REPO_ROOT, 'README.md')}`,
+        '    name: Not A Feed',
+        '',
+      ].join('\n'),
+    );
+    const result = await runCli(['run'], { cwd: tmp.dir() });
+    expect(result.code).toBe(2);
+    expect(result.stdout).toMatch(/3 feeds read, 2 failed/);
+    expect(result.stdout).toMatch(/✗ Missing Feed: .*404/);
+    expect(result.stdout).toMatch(/✗ Not A Feed: /);
+    expect(result.stdout).toMatch(/Sent 1 of 1/);
+    expect(readFileSync(path.join(tmp.dir(), 'out/digest.html'), 'utf8')).toMatch(/could not be read: Missing Feed, Not A Feed/);
+    expectNoStack(result.stdout + result.stderr);
+  });
+
+  it('an unreachable SMTP server leaves recipients pending and exits 2; the next run delivers them', async () => {
+    const cwd = tmp.dir();
+    const failed = await runCli(['run'], { cwd, env: { SMTP_URL: 'smtp://127.0.0.1:1' } });
+    expect(failed.code).toBe(2);
+    expect(failed.stdout).toMatch(/Sent 0 of 2 via SMTP 127.0.0.1:1; 2 left pending for the next run/);
+    expect(failed.stdout).toMatch(/Sending stopped: .*ECONNREFUSED/);
+    expectNoStack(failed.stdout + failed.stderr);
+
+    const smtp = await startSmtpServer();
+    servers.push(smtp);
+    const resumed = await runCli(['run'], { cwd, env: { SMTP_URL: smtp.url } });
+    expect(resumed.code).toBe(0);
+    expect(resumed.stdout).toMatch(/Finished run 1 that an earlier process left unfinished/);
+    expect(smtp.messages.map((m) => m.envelopeTo[0]).sort()).toEqual(['editor@example.com', 'reader@example.com']);
+  });
+});
+
+describe('digest feeds', () => {
+  it('imports OPML subscriptions into the config, keeping comments, and lists them', async () => {
+    tmp.write('digest.config.yaml', '# my digest\ntitle: Mine # the name\nfeeds:\n  - url: https://a.example/feed\n');
+    const opml = tmp.write(
+      'subs.opml',
+      '<opml version="1.0"><body><outline text="News"><outline text="B" xmlUrl="https://b.example/rss"/><outline text="A again" xmlUrl="https://a.example/feed"/></outline></body></opml>',
+    );
+    const result = await runCli(['feeds', 'import', opml], { cwd: tmp.dir() });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/Updated digest.config.yaml: added 1 feed, 1 already there\./);
+    const config = readFileSync(path.join(tmp.dir(), 'digest.config.yaml'), 'utf8');
+    expect(config).toContain('# my digest');
+    expect(config).toContain('title: Mine # the name');
+    expect(config).toMatch(/- url: https:\/\/b.example\/rss\n\s+name: B\n\s+section: News/);
+
+    const list = await runCli(['feeds', '--json'], { cwd: tmp.dir() });
+    expect(JSON.parse(list.stdout)).toEqual([
+      expect.objectContaining({ url: 'https://a.example/feed', lastStatus: null }),
+      expect.objectContaining({ url: 'https://b.example/rss', name: 'B', section: 'News' }),
+    ]);
+  });
+
+  it('says what is wrong with a file that is not OPML', async () => {
+    const bad = tmp.write('subs.opml', '<html><body>nope</body></html>');
+    const result = await runCli(['feeds', 'import', bad], { cwd: tmp.dir() });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/subs.opml: not an OPML file/);
+  });
+});
