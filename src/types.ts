@@ -27,13 +27,24 @@ export interface RawItem {
   contentHtml?: string;
   /** Full article text (JSON Feed content_text) when no HTML is given. */
   contentText?: string;
-  /** Teaser (RSS description, Atom summary, JSON Feed summary). */
+  /**
+   * Teaser (RSS description, Atom summary, JSON Feed summary), as HTML: plain-text summaries
+   * (Atom type="text", JSON Feed) arrive escaped.
+   */
   summary?: string;
+  /** When first published; falls back to the last update when the feed gives only that. */
   published?: Date;
+  /** Last update (Atom updated, JSON Feed date_modified). */
+  updated?: Date;
   author?: string;
   /** Enclosure, media:content / media:thumbnail, or JSON Feed image. */
   image?: string;
   categories?: string[];
+  /**
+   * Absolute URL that relative links inside `contentHtml`/`summary` resolve against: the
+   * content's xml:base, else the item's, else the feed's URL.
+   */
+  baseUrl?: string;
 }
 
 export type FeedFormat = 'rss' | 'atom' | 'rdf' | 'json';
@@ -43,6 +54,12 @@ export interface ParsedFeed {
   title?: string;
   /** The site's home page, when the feed names it. */
   link?: string;
+  /** RSS channel description, Atom subtitle, JSON Feed description (plain text). */
+  description?: string;
+  /** The feed's own URL as it states it (atom:link rel=self, JSON Feed feed_url). */
+  feedUrl?: string;
+  /** When the feed last changed, by its own account. */
+  updated?: Date;
   items: RawItem[];
 }
 

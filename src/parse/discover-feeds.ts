@@ -1,0 +1,104 @@
+/**
+ * Feed autodiscovery: the `<link rel="alternate" type="application/rss+xml" href="…">` tags a web
+ * page uses to point at its feeds (https://www.rssboard.org/rss-autodiscovery). Used to tell the
+ * user which URL to configure when they gave a page's address instead of its feed's.
+ *
+ * A small tag scanner rather than a DOM: only `<link>` and `<base>` in markup matter, and it
+ * must not choke on the broken HTML that pages are.
+ */
+
+export interface DiscoveredFeed {
+  /** Absolute URL of the feed. */
+  url: string;
+  title?: string;
+  /** The MIME type the page gives, e.g. application/atom+xml. */
+  type: string;
+}
+
+const FEED_TYPES = new Set([
+  'application/rss+xml',
+  'application/atom+xml',
+  'application/feed+json',
+  'application/rdf+xml',
+  'application/json', // JSON Feed 1.0 pages often still say this
+]);
+
+export function discoverFeeds(html: string, baseUrl: string): DiscoveredFeed[] {
+  const markup = stripInert(html.slice(0, 2 * 1024 * 1024));
+
+  let base = baseUrl;
+  const baseTag = /<base\b([^>]*)>/i.exec(markup);
+  const baseHref = baseTag ? attributes(baseTag[1] ?? '').get('href') : undefined;
+  if (baseHref) base = resolve(baseHref, baseUrl) ?? baseUrl;
+
+  const found: DiscoveredFeed[] = [];
+  const seen = new Set<string>();
+  for (const tag of markup.matchAll(/<link\b([^>]*)>/gi)) {
+    const attrs = attributes(tag[1] ?? '');
+    const rel = (attrs.get('rel') ?? '').toLowerCase().split(/\s+/);
+    const type = (attrs.get('type') ?? '').toLowerCase().split(';')[0]!.trim();
+    const href = attrs.get('href');
+    if (!rel.includes('alternate') || !FEED_TYPES.has(type) || !href) continue;
+    // application/json is only a feed when it says so; plenty of pages link oEmbed JSON as "alternate".
+    if (type === 'application/json' && !/feed/i.test(`${href} ${attrs.get('title') ?? ''}`)) continue;
+    const url = resolve(href, base);
+    if (!url || seen.has(url)) continue;
+    seen.add(url);
+    const title = attrs.get('title')?.trim();
+    found.push({ url, type, ...(title ? { title } : {}) });
+  }
+  return found;
+}
+
+/**
+ * Removes comments, scripts, styles and templates: links inside them are not links.
+ * indexOf-based so that unclosed blocks cost one pass, not one pass each.
+ */
+function stripInert(html: string): string {
+  const lower = html.toLowerCase();
+  let out = '';
+  let i = 0;
+  const opener = /<!--|<(script|style|template)\b/g;
+  while (i < html.length) {
+    opener.lastIndex = i;
+    const match = opener.exec(lower);
+    if (!match) break;
+    out += html.slice(i, match.index);
+    const close = match[1] ? `</${match[1]}` : '-->';
+    const end = lower.indexOf(close, match.index + match[0].length);
+    if (end < 0) return out;
+    i = end + close.length;
+  }
+  return out + html.slice(i);
+}
+
+function attributes(source: string): Map<string, string> {
+  const attrs = new Map<string, string>();
+  for (const match of source.matchAll(/([^\s"'=<>/]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'<>`]+)))?/g)) {
+    const name = match[1]!.toLowerCase();
+    if (attrs.has(name)) continue;
+    attrs.set(name, decodeEntities(match[2] ?? match[3] ?? match[4] ?? ''));
+  }
+  return attrs;
+}
+
+const NAMED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0' };
+
+function decodeEntities(value: string): string {
+  return value.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, ref: string) => {
+    if (ref[0] === '#') {
+      const code = ref[1] === 'x' || ref[1] === 'X' ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10);
+      return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
+    }
+    return NAMED[ref.toLowerCase()] ?? whole;
+  });
+}
+
+function resolve(href: string, base: string): string | undefined {
+  try {
+    const url = new URL(href.trim(), base);
+    return url.protocol === 'http:' || url.protocol === 'https:' || url.protocol === 'file:' ? url.href : undefined;
+  } catch {
+    return undefined;
+  }
+}
