@@ -75,6 +75,8 @@ export interface CleanArticle {
   image: string | null;
   /** Byline, when the content gives one. */
   byline?: string;
+  /** The publisher's name, when a whole page names itself (og:site_name); helps trim the headline. */
+  siteName?: string;
 }
 
 export interface Quote {

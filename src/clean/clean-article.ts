@@ -1,0 +1,155 @@
+import { parseHTML } from 'linkedom';
+
+import type { CleanArticle } from '../types.js';
+import { collectParagraphs } from './collect-paragraphs.js';
+import { extractMainContent, parsePage } from './extract-main-content.js';
+import { findLeadImage } from './find-lead-image.js';
+import { isFurnitureText } from './is-furniture-text.js';
+import { decodeHtmlText, escapeHtml, normalizeText } from './normalize-text.js';
+import { isTextArticle, parseTextArticle, splitTextParagraphs } from './parse-text-article.js';
+import { queryAll } from './query-all.js';
+import { readPageMetadata } from './read-page-metadata.js';
+import { resolveUrls } from './resolve-urls.js';
+import { sanitizeBody } from './sanitize-body.js';
+import { stripFurniture } from './strip-furniture.js';
+
+export { isTextArticle, parseTextArticle } from './parse-text-article.js';
+
+/** What the clean stage accepts: a feed item's body or a fetched page, plus what is known about it. */
+export interface ArticleInput {
+  /** The item's title; for pages, the page's own title is used when this is missing. */
+  title?: string;
+  /** A feed content fragment (content:encoded, Atom content, content_html) or a whole page. */
+  html?: string;
+  /** Plain text with blank-line paragraphs (content_text, or the seed's text form). */
+  text?: string;
+  /** Where the content lives: the base for relative links and images. */
+  url?: string;
+}
+
+/**
+ * Cleans one article into plain paragraphs, email-safe HTML and a lead image.
+ *
+ * Order of work:
+ * 1. Pick the form: a whole page (has <html>/<head>/<body>) goes through Readability for its main
+ *    content, with a fallback; a fragment is cleaned directly (Readability discards too much of
+ *    short fragments); HTML without any tags and `text` are read as plain text.
+ * 2. Resolve URLs and promote lazy images, then strip page furniture using the DOM's structure
+ *    and line patterns.
+ * 3. Read paragraphs, choose the lead image, and sanitise the HTML to the email allowlist.
+ */
+export function cleanArticle(input: ArticleInput): CleanArticle {
+  const html = input.html?.trim() ?? '';
+  if (html !== '') {
+    if (!/<[a-z!/][^>]*>/i.test(html)) return cleanText(html, input);
+    const article = isWholePage(html) ? cleanPage(html, input) : cleanFragment(html, input);
+    if (article.paragraphs.length > 0 || !input.text?.trim()) return article;
+  }
+  if (input.text?.trim()) return cleanText(input.text, input);
+  return { title: decodeHtmlText(input.title ?? ''), paragraphs: [], html: '', image: null };
+}
+
+/** A whole document rather than a content fragment. */
+export function isWholePage(html: string): boolean {
+  return /^\s*(?:<\?xml[^>]*>\s*)?(?:<!--[\s\S]*?-->\s*)*<!doctype html|<html[\s>]|<head[\s>]|<body[\s>]/i.test(html.slice(0, 4096));
+}
+
+function cleanText(text: string, input: ArticleInput): CleanArticle {
+  let title = input.title;
+  let body = text;
+  if (title === undefined && isTextArticle(text)) {
+    const parsed = parseTextArticle(text);
+    title = parsed.title;
+    body = parsed.text ?? '';
+  }
+  const cleanTitle = decodeHtmlText(title ?? '');
+  const paragraphs = dropRepeatedTitle(splitTextParagraphs(body), cleanTitle);
+  return {
+    title: cleanTitle,
+    paragraphs,
+    html: paragraphs.map((paragraph) => `<p>${escapeHtml(paragraph)}</p>`).join('\n'),
+    image: null,
+  };
+}
+
+function cleanFragment(html: string, input: ArticleInput): CleanArticle {
+  const { document } = parseHTML(`<!doctype html><html><head></head><body>${html}</body></html>`);
+  const title = decodeHtmlText(input.title ?? '');
+  const body = cleanContent(document.body, title, input.url);
+  return { title, ...body };
+}
+
+function cleanPage(html: string, input: ArticleInput): CleanArticle {
+  const document = parsePage(html);
+  const base = pageBase(document, input.url);
+  const metadata = readPageMetadata(document, base);
+  // Readability resolves links against the document's base URI; give it the page URL.
+  if (base && !document.querySelector('base[href]') && document.head) {
+    const element = document.createElement('base');
+    element.setAttribute('href', base);
+    document.head.insertBefore(element, document.head.firstChild);
+  }
+  const main = extractMainContent(document, html);
+  const title = decodeHtmlText(input.title ?? metadata.title ?? main.title ?? '');
+  const body = cleanContent(main.content, title, base);
+  const byline = main.byline ?? metadata.byline;
+  const siteName = metadata.siteName ?? main.siteName;
+  return {
+    title,
+    ...body,
+    image: body.image ?? metadata.image ?? null,
+    ...(byline ? { byline } : {}),
+    ...(siteName ? { siteName } : {}),
+  };
+}
+
+/** The page's own <base href>, resolved against the URL it was fetched from. */
+function pageBase(document: Document, url?: string): string | undefined {
+  const declared = document.querySelector('base[href]')?.getAttribute('href');
+  if (declared) {
+    try {
+      return new URL(declared, url).href;
+    } catch {
+      // A malformed <base> is ignored, as browsers do.
+    }
+  }
+  return url;
+}
+
+function cleanContent(root: Element, title: string, baseUrl?: string): Omit<CleanArticle, 'title'> {
+  resolveUrls(root, baseUrl);
+  stripFurniture(root, { title });
+  leafDivsToParagraphs(root);
+  const paragraphs = dropRepeatedTitle(
+    collectParagraphs(root).filter((paragraph) => !isFurnitureText(paragraph)),
+    title,
+  );
+  const image = findLeadImage(root);
+  return { paragraphs, html: sanitizeBody(root.innerHTML), image };
+}
+
+/**
+ * Divs that hold text directly are paragraphs in all but name; the sanitiser drops div tags, so
+ * without this their text would run into the neighbouring paragraph.
+ */
+function leafDivsToParagraphs(root: Element): void {
+  const divs = queryAll(root, 'div');
+  for (let index = divs.length - 1; index >= 0; index -= 1) {
+    const div = divs[index];
+    if (!div || div.querySelector('p, div, ul, ol, table, blockquote, h1, h2, h3, h4, h5, h6, figure, pre, section, article')) continue;
+    if (normalizeText(div.textContent ?? '') === '') continue;
+    const paragraph = div.ownerDocument.createElement('p');
+    while (div.firstChild) paragraph.appendChild(div.firstChild);
+    div.replaceWith(paragraph);
+  }
+}
+
+function comparable(text: string): string {
+  return text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+}
+
+/** Drops a first paragraph that only repeats the title. */
+function dropRepeatedTitle(paragraphs: string[], title: string): string[] {
+  if (title === '' || paragraphs.length === 0) return paragraphs;
+  return comparable(paragraphs[0] ?? '') === comparable(title) ? paragraphs.slice(1) : paragraphs;
+}

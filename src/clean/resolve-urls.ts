@@ -1,0 +1,99 @@
+import { queryAll } from './query-all.js';
+/**
+ * Makes every link and image in a content tree absolute and promotes lazy-loaded images, so the
+ * cleaned HTML works inside an email, far from the page it came from.
+ */
+
+/** Attributes lazy-loading scripts keep the real image URL in. */
+const LAZY_SRC = ['data-src', 'data-lazy-src', 'data-original', 'data-lazy', 'data-hi-res-src', 'data-full-src', 'data-url', 'data-original-src', 'data-actualsrc'];
+const LAZY_SRCSET = ['data-srcset', 'data-lazy-srcset', 'srcset'];
+/** A src that only holds a spinner or transparent placeholder while the real image loads. */
+const PLACEHOLDER_SRC = /^data:|(?:^|[/_-])(?:blank|spacer|placeholder|lazy|loading|loader|transparent|pixel|grey|gray|1x1)[\w-]*\.(?:gif|png|svg|jpe?g)\b/i;
+
+/**
+ * Resolves `url` against `base`; protocol-relative URLs become https. Returns undefined for
+ * URLs that cannot be made absolute (relative with no base, or malformed).
+ */
+export function absoluteUrl(url: string, base?: string): string | undefined {
+  const trimmed = url.trim();
+  if (trimmed === '') return undefined;
+  try {
+    if (trimmed.startsWith('//')) return new URL(`https:${trimmed}`).href;
+    return new URL(trimmed, base).href;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The widest candidate of a srcset ("a.jpg 300w, b.jpg 1024w"), or its first one. */
+export function pickFromSrcset(srcset: string): string | undefined {
+  let best: { url: string; size: number } | undefined;
+  for (const candidate of srcset.split(/,\s+(?=\S)/)) {
+    const [url, descriptor] = candidate.trim().split(/\s+/);
+    if (!url) continue;
+    const size = descriptor ? Number.parseFloat(descriptor) : 1;
+    if (!best || (Number.isFinite(size) && size > best.size)) best = { url, size: Number.isFinite(size) ? size : 1 };
+  }
+  return best?.url;
+}
+
+/** Gives an img its real src when a lazy-loading script kept it in a data attribute or srcset. */
+export function promoteLazyImage(img: Element): void {
+  const src = img.getAttribute('src')?.trim() ?? '';
+  const needsSource = src === '' || PLACEHOLDER_SRC.test(src);
+  for (const attribute of LAZY_SRC) {
+    const value = img.getAttribute(attribute)?.trim();
+    if (value && !/^data:/i.test(value) && (needsSource || attribute === 'data-hi-res-src')) {
+      img.setAttribute('src', value);
+      return;
+    }
+  }
+  if (!needsSource) return;
+  for (const attribute of LAZY_SRCSET) {
+    const value = img.getAttribute(attribute);
+    const picked = value ? pickFromSrcset(value) : undefined;
+    if (picked && !/^data:/i.test(picked)) {
+      img.setAttribute('src', picked);
+      return;
+    }
+  }
+  // <picture><source srcset> with a placeholder <img>.
+  const picture = img.parentElement?.localName === 'picture' ? img.parentElement : null;
+  for (const source of picture ? queryAll(picture, 'source') : []) {
+    const value = source.getAttribute('srcset') ?? source.getAttribute('data-srcset');
+    const picked = value ? pickFromSrcset(value) : undefined;
+    if (picked && !/^data:/i.test(picked)) {
+      img.setAttribute('src', picked);
+      return;
+    }
+  }
+}
+
+/**
+ * Promotes lazy images and makes a[href] and img[src] absolute against `baseUrl`. Links that
+ * cannot be made absolute lose their href (the text stays); such images are removed.
+ */
+export function resolveUrls(root: Element, baseUrl?: string): void {
+  for (const img of queryAll(root, 'img')) {
+    promoteLazyImage(img);
+    const src = img.getAttribute('src');
+    const resolved = src ? absoluteUrl(src, baseUrl) : undefined;
+    if (!resolved || !/^https?:/i.test(resolved)) {
+      img.remove();
+      continue;
+    }
+    img.setAttribute('src', resolved);
+    img.removeAttribute('srcset');
+    img.removeAttribute('sizes');
+  }
+  for (const link of queryAll(root, 'a[href]')) {
+    const href = link.getAttribute('href') ?? '';
+    if (/^\s*#/.test(href)) {
+      link.removeAttribute('href');
+      continue;
+    }
+    const resolved = /^\s*mailto:/i.test(href) ? href.trim() : absoluteUrl(href, baseUrl);
+    if (resolved && /^(?:https?|mailto):/i.test(resolved)) link.setAttribute('href', resolved);
+    else link.removeAttribute('href');
+  }
+}

@@ -1,0 +1,17 @@
+import { cleanArticle, type ArticleInput } from '../clean/clean-article.js';
+import type { Blocks } from '../types.js';
+import { trimArticle, type TrimOptions } from './trim-article.js';
+
+export type ExtractOptions = TrimOptions;
+
+export interface ExtractedArticle extends Blocks {
+  /** The cleaned body as plain text: paragraphs separated by blank lines. */
+  text: string;
+}
+
+/** Cleans then trims one article: what `digest extract` shows for a page or feed item. */
+export function extractArticle(input: ArticleInput, options: ExtractOptions = {}): ExtractedArticle {
+  const article = cleanArticle(input);
+  const blocks = trimArticle(article, options);
+  return { ...blocks, text: article.paragraphs.join('\n\n') };
+}

@@ -1,0 +1,21 @@
+import { absoluteUrl } from '../clean/resolve-urls.js';
+
+export interface SelectImageOptions {
+  /** The feed's own image for the item (enclosure, media:content, JSON Feed image). */
+  feedImage?: string;
+  /** Base for a relative feed image. */
+  baseUrl?: string;
+}
+
+/**
+ * The story's image: the feed's own image when it gives one (publishers choose it for
+ * listings), else the lead image the clean stage found. Only absolute http(s) URLs.
+ */
+export function selectImage(articleImage: string | null, options: SelectImageOptions = {}): string | null {
+  const feedImage = options.feedImage?.trim();
+  if (feedImage) {
+    const resolved = absoluteUrl(feedImage, options.baseUrl);
+    if (resolved && /^https?:/i.test(resolved)) return resolved;
+  }
+  return articleImage && /^https?:/i.test(articleImage) ? articleImage : null;
+}

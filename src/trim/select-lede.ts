@@ -1,0 +1,107 @@
+import { countWords, normalizeText } from '../clean/normalize-text.js';
+import { isFurnitureText } from '../clean/is-furniture-text.js';
+import { splitSentences } from './split-sentences.js';
+
+export interface SelectLedeOptions {
+  /** Word budget for the lede. Default 50. */
+  maxWords?: number;
+}
+
+const DEFAULT_MAX_WORDS = 50;
+
+const MONTH = '(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\\.?';
+const WEEKDAY = '(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?\\.?';
+const DATE = `(?:${WEEKDAY},?\\s+)?(?:${MONTH}\\s+\\d{1,2}(?:st|nd|rd|th)?,?(?:\\s+\\d{4})?|\\d{1,2}(?:st|nd|rd|th)?\\s+${MONTH},?(?:\\s+\\d{4})?|\\d{4}-\\d{2}-\\d{2}|\\d{1,2}[/.]\\d{1,2}[/.]\\d{2,4})`;
+const TIME = '\\d{1,2}[:.]\\d{2}(?:\\s*[ap]\\.?m\\.?)?(?:\\s*[A-Z]{2,4})?|\\d{1,2}\\s*[ap]\\.?m\\.?(?:\\s*[A-Z]{2,4})?';
+
+/** Paragraphs that come before the story proper and are not part of it. */
+const NOT_A_LEDE: RegExp[] = [
+  // Bylines: "By Jane Doe", "By Jane Doe and John Roe, Reuters", "Jane Doe | Reuters".
+  /^by\s+[\p{Lu}][^.!?]{0,120}$/iu,
+  /^(?:written|reported|posted|story|words|text)\s+by\s+.{1,120}$/i,
+  /^[\p{Lu}][\p{L}.'’-]+(?:\s+[\p{Lu}][\p{L}.'’-]+){0,3}\s*[|,/]\s*(?:staff writer|reporter|correspondent|contributor|editor|reuters|ap|afp|bloomberg|associated press)\b.{0,60}$/iu,
+  // Timestamps: "Updated at 3:15 p.m.", "Published November 19, 2019", "Last modified: …".
+  new RegExp(`^(?:updated|published|posted|last (?:updated|modified)|first published|modified|created)(?:\\s+(?:on|at))?\\s*:?\\s*.{0,80}$`, 'i'),
+  new RegExp(`^(?:${DATE})(?:,?\\s*(?:at\\s+)?(?:${TIME}))?(?:\\s*[|•·–—-]\\s*.{0,40})?\\.?$`, 'i'),
+  new RegExp(`^(?:${TIME})(?:,?\\s*${DATE})?\\.?$`, 'i'),
+  /^\d+\s+(?:min(?:ute)?s?|hours?|days?)\s+(?:ago|read)\.?$/i,
+  /^(?:\d+\s+min(?:ute)?\s+read|reading time:?.{0,20})$/i,
+  // A dateline alone: "WASHINGTON (AP) —", "LONDON, Nov 19 (Reuters) -".
+  /^[\p{Lu}][\p{Lu}\s.,'’-]{1,60}(?:\([^)]{1,30}\))?\s*[-–—:]*\s*$/u,
+  /^[\p{Lu}][\p{Lu}\s.'’-]{1,40},\s*.{0,30}\((?:AP|Reuters|AFP|CNN|Bloomberg|UPI|dpa)\)\s*[-–—]*\s*$/u,
+  // Photo captions and credits.
+  /^(?:photo|image|picture|video|file photo|caption|pictured|above|top|left|right|main image)\s*[:|]/i,
+  /\((?:AP|Reuters|AFP|Getty Images|EPA)?\s*(?:photo|image|file photo|photograph)s?\b[^)]*\)\s*$/i,
+  /\b(?:photo|image|picture)s?\s*(?:by|credit|courtesy)\s*:?\s*[\p{Lu}][^.]{0,60}\.?$/iu,
+  /(?:\/\s*(?:getty images|ap|reuters|afp|shutterstock|bloomberg)|getty images)\)?\.?$/i,
+  // Lead-ins to a quoted passage: "From the Associated Press:", "Here's what he said:".
+  /:\s*$/,
+  // Editor's notes and boilerplate.
+  /^(?:editor['’]s note|note|correction|clarification|disclosure|update)\s*[:—–-]/i,
+  /^(?:this (?:article|story|post) (?:was|has been|is|contains)|this is a developing story|breaking news|sign up|subscribe)\b/i,
+  /^(?:listen to (?:this|the) (?:article|story)|audio:|watch:|video:)/i,
+  /^(?:advertisement|sponsored|share|tweet|comments?)\b.{0,20}$/i,
+];
+
+/** A paragraph that can open the story: prose, not a heading, label or furniture line. */
+export function isSubstantiveParagraph(paragraph: string): boolean {
+  const text = normalizeText(paragraph);
+  if (text === '') return false;
+  if (isFurnitureText(text)) return false;
+  if (NOT_A_LEDE.some((pattern) => pattern.test(text))) return false;
+  const words = countWords(text);
+  // Headings and labels: short and without a sentence's closing punctuation.
+  if (words < 8 && !/[.!?…]["”’')\]]*$/u.test(text)) return false;
+  if (words < 4) return false;
+  return true;
+}
+
+/**
+ * Removes a dateline and byline prefix glued to the first sentence ("WASHINGTON (AP) — The …").
+ * The sentence itself stays.
+ */
+function stripDateline(paragraph: string): string {
+  return paragraph
+    .replace(/^[\p{Lu}][\p{Lu}\s.,'’-]{1,40}(?:,\s*[\p{L}.\s]{1,30})?\s*\((?:AP|Reuters|AFP|CNN|Bloomberg|UPI|dpa|CNBC|AP Photo)\)\s*[-–—:]+\s*/u, '')
+    .replace(/^[\p{Lu}][\p{Lu}\s.'’-]{2,40}\s+[-–—]\s+(?=[\p{Lu}“"])/u, '');
+}
+
+function cutAtWord(text: string, maxWords: number): string {
+  const words = text.split(/\s+/).slice(0, maxWords);
+  return `${words.join(' ').replace(/[\s,;:–—-]+$/u, '')}…`;
+}
+
+/**
+ * The lede: the first substantive paragraph (skipping bylines, datelines, captions, timestamps
+ * and lead-ins ending in a colon), cut at a sentence boundary to the word budget. A short first
+ * paragraph may be followed by whole sentences of the next one. "…" marks a cut made inside a
+ * paragraph; a first sentence longer than the budget is cut at a word boundary.
+ */
+export function selectLede(paragraphs: string[], options: SelectLedeOptions = {}): string {
+  const maxWords = Math.max(1, options.maxWords ?? DEFAULT_MAX_WORDS);
+  const chosen: string[] = [];
+  let used = 0;
+  for (const raw of paragraphs) {
+    if (!isSubstantiveParagraph(raw)) continue;
+    const paragraph = stripDateline(normalizeText(raw));
+    const sentences = splitSentences(paragraph);
+    let taken = 0;
+    for (const sentence of sentences) {
+      const words = countWords(sentence);
+      if (used + words > maxWords) break;
+      chosen.push(sentence);
+      used += words;
+      taken += 1;
+    }
+    if (taken === 0) {
+      // Nothing of this paragraph fits: cut its first sentence at a word boundary when the lede
+      // is still empty, otherwise stop at the previous paragraph's end.
+      if (chosen.length === 0) return cutAtWord(sentences[0] ?? paragraph, maxWords);
+      break;
+    }
+    if (taken < sentences.length) return `${chosen.join(' ')} …`;
+    // A lede of half the budget or more is complete; a shorter one may take the next paragraph.
+    if (used >= maxWords / 2) break;
+  }
+  return chosen.join(' ');
+}

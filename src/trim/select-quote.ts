@@ -1,0 +1,179 @@
+import { countWords, normalizeText } from '../clean/normalize-text.js';
+import type { Quote } from '../types.js';
+import { attributeQuotations, type AttributedQuotation } from './attribute-quotations.js';
+import { findQuotations } from './find-quotations.js';
+import { splitSentences } from './split-sentences.js';
+
+export interface QuoteContext {
+  headline: string;
+  lede: string;
+}
+
+export interface SelectQuoteOptions {
+  /** Longest quote shown, in words; longer ones are cut to their leading sentences. Default 45. */
+  maxWords?: number;
+}
+
+/** A candidate after filtering, with the text as it would be shown. */
+export interface QuoteCandidate {
+  quotation: AttributedQuotation;
+  text: string;
+  speaker: string;
+  score: number;
+}
+
+const DEFAULT_MAX_WORDS = 45;
+/** Fewer words than this is a fragment or scare quote; complete statements may be a little shorter. */
+const MIN_WORDS = 6;
+const MIN_WORDS_COMPLETE = 5;
+
+const STOPWORDS = new Set(
+  (
+    'a an the and or but if then so of to in on at by for with from as is are was were be been being it its this that these ' +
+    'those there here he she they we you i me him her them us my your his our their what which who whom whose when where why how ' +
+    'not no nor do does did done have has had having will would shall should can could may might must just very also too only ' +
+    'than more most much many some any all each every other such own same about into over after before under again further ' +
+    'once out up down off now said says say told get got going go make made like one two new says mr mrs ms dr'
+  ).split(' '),
+);
+
+function stem(word: string): string {
+  return word
+    .toLowerCase()
+    .replace(/[’']s$/, '')
+    .replace(/(?:ing|ed|es|s|ly)$/, '')
+    .slice(0, 7);
+}
+
+function contentStems(text: string): Set<string> {
+  const stems = new Set<string>();
+  for (const word of text.toLowerCase().match(/[\p{L}\p{N}’'-]+/gu) ?? []) {
+    if (word.length < 3 || STOPWORDS.has(word)) continue;
+    stems.add(stem(word));
+  }
+  return stems;
+}
+
+function comparable(text: string): string {
+  return normalizeText(text).toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+}
+
+/** The quotation as shown: trailing comma (before "he said") removed, long ones cut to sentences. */
+export function presentQuote(text: string, maxWords = DEFAULT_MAX_WORDS): string | undefined {
+  let shown = normalizeText(text).replace(/[\s,;:–—-]+$/u, '');
+  if (countWords(shown) > maxWords) {
+    const sentences = splitSentences(shown);
+    const kept: string[] = [];
+    let words = 0;
+    for (const sentence of sentences) {
+      const count = countWords(sentence);
+      if (words + count > maxWords) break;
+      kept.push(sentence);
+      words += count;
+    }
+    if (kept.length === 0) return undefined;
+    shown = kept.join(' ').replace(/[\s,;:–—-]+$/u, '');
+  }
+  return shown;
+}
+
+/** Starts like a statement: a capital letter (after any opening bracket or ellipsis). */
+function startsComplete(text: string): boolean {
+  return /^[([…. ]*[\p{Lu}\p{N}]/u.test(text);
+}
+
+/** Ends like a statement: . ! ? (or the comma of “…,” he said), not mid-phrase. */
+function endsComplete(text: string, quotation: AttributedQuotation): boolean {
+  return /[.!?…]["”’')\]]*$/u.test(text) || (/,$/.test(quotation.text) && quotation.closed);
+}
+
+/** Titles of works, names and slogans: mostly capitalised words, no sentence punctuation. */
+function looksLikeTitle(text: string): boolean {
+  const words = text.split(/\s+/).filter((word) => /\p{L}/u.test(word));
+  if (words.length === 0) return true;
+  const capitalised = words.filter((word) => /^[\p{Lu}]/u.test(word)).length;
+  return capitalised / words.length >= 0.7 && !/[.!?,]$/.test(text) && words.length <= 12;
+}
+
+/**
+ * Joins a quotation interrupted by its attribution when the second part continues the same
+ * sentence (“We will,” he said, “win this.”), which reads as one statement.
+ */
+function joinInterrupted(quotations: AttributedQuotation[], index: number, paragraphs: string[]): string {
+  const quotation = quotations[index];
+  const next = quotations[index + 1];
+  if (!quotation || !next || next.paragraph !== quotation.paragraph || next.speaker !== quotation.speaker) return quotation?.text ?? '';
+  const between = (paragraphs[quotation.paragraph] ?? '').slice(quotation.close, next.open);
+  if (countWords(between) > 6 || !/,\s*$/.test(between) || !/,$/.test(quotation.text)) return quotation.text;
+  if (!/^[\p{Ll}]/u.test(next.text)) return quotation.text;
+  return `${quotation.text} ${next.text}`;
+}
+
+/** All quotations that qualify as the key quote, best first. */
+export function rankQuotes(paragraphs: string[], context: QuoteContext, options: SelectQuoteOptions = {}): QuoteCandidate[] {
+  const maxWords = options.maxWords ?? DEFAULT_MAX_WORDS;
+  const quotations = attributeQuotations(paragraphs, findQuotations(paragraphs));
+  const headline = contentStems(context.headline);
+  const lede = contentStems(context.lede);
+  const ledeText = comparable(context.lede);
+  const headlineText = comparable(context.headline);
+  // How often each content word occurs in the article: the story's own vocabulary.
+  const frequency = new Map<string, number>();
+  for (const paragraph of paragraphs) {
+    for (const word of contentStems(paragraph)) frequency.set(word, (frequency.get(word) ?? 0) + 1);
+  }
+
+  const candidates: QuoteCandidate[] = [];
+  quotations.forEach((quotation, index) => {
+    if (!quotation.speaker || quotation.passage || quotation.named) return;
+    const joined = joinInterrupted(quotations, index, paragraphs);
+    const text = presentQuote(joined, maxWords);
+    if (!text) return;
+    const words = countWords(text);
+    const complete = startsComplete(text) && endsComplete(text, quotation);
+    if (words < (complete ? MIN_WORDS_COMPLETE : MIN_WORDS)) return;
+    if (looksLikeTitle(text)) return;
+    const shown = comparable(text);
+    // Never repeat the lede (or the headline).
+    if (shown.length > 0 && (ledeText.includes(shown) || (shown.includes(ledeText) && ledeText.length > 20) || headlineText.includes(shown))) return;
+
+    const stems = contentStems(text);
+    let headlineShared = 0;
+    let ledeShared = 0;
+    let vocabulary = 0;
+    for (const word of stems) {
+      if (headline.has(word)) headlineShared += 1;
+      if (lede.has(word)) ledeShared += 1;
+      vocabulary += Math.min(3, (frequency.get(word) ?? 1) - 1);
+    }
+    const speakerTokens = quotation.speaker.toLowerCase().split(/\s+/);
+    const speakerInHeadline = speakerTokens.some((token) => token.length > 2 && headlineText.split(' ').includes(token));
+    const speakerInLede = speakerTokens.some((token) => token.length > 2 && ledeText.split(' ').includes(token));
+
+    let score = 0;
+    score += Math.min(3, headlineShared) * 1.5 + Math.min(3, ledeShared);
+    score += Math.min(2, vocabulary / Math.max(4, stems.size));
+    score += speakerInHeadline ? 2 : speakerInLede ? 1 : 0;
+    score += startsComplete(text) ? 1 : -1.5;
+    score += endsComplete(text, quotation) ? 0.5 : -0.5;
+    score += words >= 8 && words <= 35 ? 1 : words < 8 ? 0 : 0.25;
+    score += { named: 1, role: 0.5, pronoun: 0.25, inherited: 0.25, context: -0.75 }[quotation.attribution ?? 'context'];
+    if (quotation.verb && /^(?:re-?iterated|repeated|added|continued|went on)$/.test(quotation.verb)) score -= 0.5;
+    if (!quotation.closed) score -= 0.25;
+    // Earlier is better: key quotes come high in news stories.
+    score -= (quotation.paragraph / Math.max(1, paragraphs.length)) * 2;
+    candidates.push({ quotation, text, speaker: quotation.speaker, score });
+  });
+  return candidates.sort((a, b) => b.score - a.score);
+}
+
+/**
+ * The key quote of an article: a verbatim direct quotation with its speaker, or null when
+ * nothing qualifies (no quote is better than a wrong one). Scare quotes, fragments, titles and
+ * passages quoted from other outlets are skipped; complete statements that share terms with the
+ * headline and lede, early in the story, are preferred; the lede is never repeated.
+ */
+export function selectQuote(paragraphs: string[], context: QuoteContext, options: SelectQuoteOptions = {}): Quote | null {
+  const best = rankQuotes(paragraphs, context, options)[0];
+  return best ? { text: best.text, speaker: best.speaker } : null;
+}
