@@ -1,5 +1,4 @@
 import { createHash, randomBytes } from 'node:crypto';
-import mjml2html from 'mjml';
 import { displayPath, TemplateError, type ErrorContext } from '../errors.js';
 import type { Digest, DigestItem } from '../types.js';
 import { TEMPLATE_FILES, type TemplateName, type TemplateSet } from './load-templates.js';
@@ -119,6 +118,8 @@ export async function renderDigest(
   const mjml = run('layout', { preheader });
   const text = tidyText(run('text', { preheader }));
 
+  // MJML takes most of a second to load: load it on first use, not when the CLI starts.
+  const { default: mjml2html } = await import('mjml');
   let result: Awaited<ReturnType<typeof mjml2html>>;
   const layoutFile = displayPath(`${templates.dir}/${TEMPLATE_FILES.layout}`);
   try {

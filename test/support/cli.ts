@@ -8,10 +8,10 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the `digest` command from source (through tsx) in `cwd`, as a user would from a shell. */
+/** Runs the `digest` command (bin/digest.js, compiled by the global setup) in `cwd`, as a user would. */
 export function runCli(args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs?: number }): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'src/cli/bin.ts'), ...args], {
+    const child = spawn(process.execPath, [path.join(REPO_ROOT, 'bin/digest.js'), ...args], {
       cwd: options.cwd,
       env: { ...process.env, NO_COLOR: '1', SMTP_URL: '', DIGEST_CONFIG: '', ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
