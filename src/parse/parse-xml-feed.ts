@@ -72,10 +72,7 @@ interface RssParserInternals {
 export async function parseXmlFeed(text: string, url: string, prepared: PreparedXml = prepareXml(text, url)): Promise<ParsedFeed> {
   const rootLocal = localName(prepared.rootName ?? '');
   const prefixes = prefixRenames(prepared.xml, rootLocal);
-  let xml = inlineXhtmlToHtml(prepared.xml);
-
-  const trimmedEnd = xml.trimEnd();
-  if (trimmedEnd.length !== xml.length) xml = trimmedEnd;
+  let xml = inlineXhtmlToHtml(prepared.xml).trimEnd();
   let output: Raw;
   for (let pass = 0; ; pass++) {
     try {
