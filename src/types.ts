@@ -54,7 +54,7 @@ export interface ParsedFeed {
   title?: string;
   /** The site's home page, when the feed names it. */
   link?: string;
-  /** RSS channel description, Atom subtitle, JSON Feed description (plain text). */
+  /** RSS channel description, Atom subtitle/tagline, JSON Feed description, as given (may hold HTML). */
   description?: string;
   /** The feed's own URL as it states it (atom:link rel=self, JSON Feed feed_url). */
   feedUrl?: string;

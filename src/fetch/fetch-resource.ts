@@ -38,7 +38,7 @@ export interface FetchOptions {
   connectTimeoutMs?: number;
   /** Most bytes accepted after decompression, enforced while streaming; default 10 MiB. */
   maxBytes?: number;
-  /** Default `newsletter-digest/<version>`. */
+  /** Default `newsletter-digest/<version>` (+ the project URL once package.json has one). */
   userAgent?: string;
   /** Sent as If-None-Match / If-Modified-Since (conditional GET). */
   validators?: Validators;
@@ -97,7 +97,7 @@ const DEFAULT_ACCEPT =
   'application/rss+xml, application/atom+xml, application/feed+json, application/rdf+xml;q=0.9, ' +
   'application/xml;q=0.9, text/xml;q=0.9, application/json;q=0.8, text/html;q=0.7, */*;q=0.5';
 
-export const DEFAULT_USER_AGENT = `newsletter-digest/${packageVersion()}`;
+export const DEFAULT_USER_AGENT = defaultUserAgent();
 
 /** Error codes of connection failures worth another attempt. */
 const TRANSIENT_ERRNO = new Set([
@@ -564,11 +564,20 @@ function aborted(url: string, reason: unknown): FetchError {
   });
 }
 
-function packageVersion(): string {
+/**
+ * `newsletter-digest/<version>`, plus ` (+<url>)` once package.json names a homepage or
+ * repository, so publishers can see who is fetching and where to ask.
+ */
+function defaultUserAgent(): string {
+  let pkg: { version?: unknown; homepage?: unknown; repository?: unknown } = {};
   try {
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: unknown };
-    return typeof pkg.version === 'string' ? pkg.version : '0.0.0';
+    pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as typeof pkg;
   } catch {
-    return '0.0.0';
+    // Bundled or moved: the agent still names the tool.
   }
+  const version = typeof pkg.version === 'string' ? pkg.version : '0.0.0';
+  const repository = typeof pkg.repository === 'string' ? pkg.repository : (pkg.repository as { url?: unknown } | undefined)?.url;
+  const home = [pkg.homepage, repository].find((value): value is string => typeof value === 'string' && /^(git\+)?https?:\/\//.test(value));
+  const url = home?.replace(/^git\+/, '').replace(/\.git$/, '');
+  return `newsletter-digest/${version}${url ? ` (+${url})` : ''}`;
 }

@@ -27,14 +27,14 @@ export function discoverFeeds(html: string, baseUrl: string): DiscoveredFeed[] {
   const markup = stripInert(html.slice(0, 2 * 1024 * 1024));
 
   let base = baseUrl;
-  const baseTag = /<base\b([^>]*)>/i.exec(markup);
-  const baseHref = baseTag ? attributes(baseTag[1] ?? '').get('href') : undefined;
+  const baseTag = tagsNamed(markup, 'base').next();
+  const baseHref = baseTag.done ? undefined : attributes(baseTag.value).get('href');
   if (baseHref) base = resolve(baseHref, baseUrl) ?? baseUrl;
 
   const found: DiscoveredFeed[] = [];
   const seen = new Set<string>();
-  for (const tag of markup.matchAll(/<link\b([^>]*)>/gi)) {
-    const attrs = attributes(tag[1] ?? '');
+  for (const tag of tagsNamed(markup, 'link')) {
+    const attrs = attributes(tag);
     const rel = (attrs.get('rel') ?? '').toLowerCase().split(/\s+/);
     const type = (attrs.get('type') ?? '').toLowerCase().split(';')[0]!.trim();
     const href = attrs.get('href');
@@ -52,24 +52,35 @@ export function discoverFeeds(html: string, baseUrl: string): DiscoveredFeed[] {
 
 /**
  * Removes comments, scripts, styles and templates: links inside them are not links.
- * indexOf-based so that unclosed blocks cost one pass, not one pass each.
+ * Forward-only (regex lastIndex, never a regex spanning a block), so unclosed blocks cost one
+ * pass, not one pass each.
  */
 function stripInert(html: string): string {
-  const lower = html.toLowerCase();
+  const opener = /<!--|<(script|style|template)(?=[\s/>])/gi;
   let out = '';
   let i = 0;
-  const opener = /<!--|<(script|style|template)\b/g;
-  while (i < html.length) {
-    opener.lastIndex = i;
-    const match = opener.exec(lower);
-    if (!match) break;
+  for (let match = opener.exec(html); match; match = opener.exec(html)) {
     out += html.slice(i, match.index);
-    const close = match[1] ? `</${match[1]}` : '-->';
-    const end = lower.indexOf(close, match.index + match[0].length);
-    if (end < 0) return out;
-    i = end + close.length;
+    const closer = match[1] ? new RegExp(`</${match[1]}`, 'gi') : /-->/g;
+    closer.lastIndex = match.index + match[0].length;
+    const end = closer.exec(html);
+    if (!end) return out;
+    i = end.index + end[0].length;
+    opener.lastIndex = i;
   }
   return out + html.slice(i);
+}
+
+/** The attribute text of each `<name …>` tag, scanning forward only (an unclosed tag ends the scan). */
+function* tagsNamed(markup: string, name: string): Generator<string> {
+  const opener = new RegExp(`<${name}(?=[\\s/>])`, 'gi');
+  for (let match = opener.exec(markup); match; match = opener.exec(markup)) {
+    const afterName = match.index + match[0].length;
+    const gt = markup.indexOf('>', afterName);
+    if (gt < 0) return;
+    yield markup.slice(afterName, gt);
+    opener.lastIndex = gt + 1;
+  }
 }
 
 function attributes(source: string): Map<string, string> {

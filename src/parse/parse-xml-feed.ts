@@ -72,10 +72,7 @@ interface RssParserInternals {
 export async function parseXmlFeed(text: string, url: string, prepared: PreparedXml = prepareXml(text, url)): Promise<ParsedFeed> {
   const rootLocal = localName(prepared.rootName ?? '');
   const prefixes = prefixRenames(prepared.xml, rootLocal);
-  let xml = inlineXhtmlToHtml(prepared.xml);
-
-  const trimmedEnd = xml.trimEnd();
-  if (trimmedEnd.length !== xml.length) xml = trimmedEnd;
+  let xml = inlineXhtmlToHtml(prepared.xml).trimEnd();
   let output: Raw;
   for (let pass = 0; ; pass++) {
     try {
@@ -189,32 +186,58 @@ function formatOf(rootLocal: string): FeedFormat {
   return 'rss';
 }
 
-const INLINE_XHTML =
-  /<((?:[\w.-]+:)?(?:content|summary|title|subtitle|tagline|rights|copyright|info))(\s[^>]*?)?(?<!\/)>([\s\S]*?)<\/\1\s*>/g;
+const TEXT_CONSTRUCT = /<((?:[\w.-]+:)?(?:content|summary|title|subtitle|tagline|rights|copyright|info))(?=[\s/>])/g;
 
 /**
  * Atom `type="xhtml"` (and 0.3 `mode="xml"` / `type="application/xhtml+xml"`) content is markup
  * inside the feed. It is turned into `type="html"` with the markup escaped, minus the wrapping
  * `<div>` (RFC 4287 §3.1.1.3), so xml2js keeps it as one string in document order.
+ * A forward-only scan (indexOf, never a regex spanning elements) keeps hostile input linear.
  */
 export function inlineXhtmlToHtml(xml: string): string {
   if (!/\btype\s*=\s*["'](?:xhtml|application\/xhtml\+xml)["']|\bmode\s*=\s*["']xml["']/i.test(xml)) return xml;
-  return xml.replace(INLINE_XHTML, (whole, name: string, attrs: string | undefined, inner: string) => {
-    const attributes = attrs ?? '';
+  const opener = new RegExp(TEXT_CONSTRUCT.source, 'g');
+  let out = '';
+  let last = 0;
+  for (let match = opener.exec(xml); match; match = opener.exec(xml)) {
+    const name = match[1]!;
+    const attrStart = match.index + match[0].length;
+    const gt = xml.indexOf('>', attrStart);
+    if (gt < 0) break;
+    opener.lastIndex = gt + 1;
+    const attributes = xml.slice(attrStart, gt);
+    if (attributes.endsWith('/')) continue;
     const type = /\btype\s*=\s*["']([^"']*)["']/i.exec(attributes)?.[1]?.toLowerCase();
     const mode = /\bmode\s*=\s*["']([^"']*)["']/i.exec(attributes)?.[1]?.toLowerCase();
     const inline = type === 'xhtml' || mode === 'xml' || (type === 'application/xhtml+xml' && mode !== 'escaped' && mode !== 'base64');
-    if (!inline || inner.includes('<![CDATA[')) return whole;
+    if (!inline) continue;
+    const close = findEndTag(xml, name, gt + 1);
+    if (!close) break;
+    opener.lastIndex = close.end;
+    const inner = xml.slice(gt + 1, close.start);
+    if (inner.includes('<![CDATA[')) continue;
     let markup = inner;
     const wrapper = /^\s*<((?:([\w.-]+):)?div)\b[^>]*>([\s\S]*)<\/\1\s*>\s*$/.exec(inner);
     if (wrapper) {
       markup = wrapper[3] ?? '';
       const prefix = wrapper[2];
-      if (prefix) markup = markup.replace(new RegExp(`<(/?)${prefix}:`, 'g'), '<$1');
+      if (prefix) markup = markup.split(`<${prefix}:`).join('<').split(`</${prefix}:`).join('</');
     }
     const rest = attributes.replace(/\s(?:type|mode)\s*=\s*["'][^"']*["']/gi, '');
-    return `<${name}${rest} type="html">${escapeXml(markup)}</${name}>`;
-  });
+    out += `${xml.slice(last, match.index)}<${name}${rest} type="html">${escapeXml(markup)}</${name}>`;
+    last = close.end;
+  }
+  return out + xml.slice(last);
+}
+
+function findEndTag(xml: string, name: string, from: number): { start: number; end: number } | undefined {
+  for (let at = xml.indexOf(`</${name}`, from); at >= 0; at = xml.indexOf(`</${name}`, at + 2)) {
+    const after = at + name.length + 2;
+    const gt = xml.indexOf('>', after);
+    if (gt < 0) return undefined;
+    if (xml.slice(after, gt).trim() === '') return { start: at, end: gt + 1 };
+  }
+  return undefined;
 }
 
 /**

@@ -125,13 +125,15 @@ function scanDoctype(text: string, start: number, url: string): Doctype {
 function entityReplacements(doctype: Doctype, body: string, url: string): Map<string, string> {
   const replacements = new Map<string, string>();
   if (!doctype.subset.includes('<!ENTITY')) return replacements;
-  const subset = doctype.subset.replace(/<!--[\s\S]*?-->/g, '');
+  const subset = stripComments(doctype.subset);
+  // Counted first, so that the declaration pattern below runs a bounded number of times.
+  const declared = subset.split('<!ENTITY').length - 1;
+  if (declared > MAX_ENTITIES) throw bomb(url, `declares ${declared} entities (more than ${MAX_ENTITIES})`);
   const declaration = /<!ENTITY\s+(%\s+)?([^\s"'>]+)\s+(?:(SYSTEM|PUBLIC)\b[^>]*|"([^"]*)"|'([^']*)')\s*>/g;
   const internal = new Map<string, string>();
   let count = 0;
   for (const match of subset.matchAll(declaration)) {
     count++;
-    if (count > MAX_ENTITIES) throw bomb(url, `declares more than ${MAX_ENTITIES} entities`);
     const [, parameter, name, external, double, single] = match;
     if (parameter || !name) continue; // parameter entities only matter inside the DTD, which is dropped
     if (external) {
@@ -141,7 +143,6 @@ function entityReplacements(doctype: Doctype, body: string, url: string): Map<st
     internal.set(name, double ?? single ?? '');
   }
   // Declarations the pattern could not read are refused rather than guessed at.
-  const declared = subset.match(/<!ENTITY/g)?.length ?? 0;
   if (declared > count) throw bomb(url, 'declares entities in a form this reader does not accept');
 
   for (const [name, value] of internal) {
@@ -166,6 +167,19 @@ function entityReplacements(doctype: Doctype, body: string, url: string): Map<st
     for (const [name, value] of internal) replacements.set(name, value);
   }
   return replacements;
+}
+
+/** Removes `<!-- … -->` comments in one forward pass (an unclosed one runs to the end). */
+function stripComments(text: string): string {
+  let out = '';
+  let i = 0;
+  for (let start = text.indexOf('<!--'); start >= 0; start = text.indexOf('<!--', i)) {
+    out += text.slice(i, start);
+    const end = text.indexOf('-->', start + 4);
+    if (end < 0) return out;
+    i = end + 3;
+  }
+  return out + text.slice(i);
 }
 
 /** Applies `transform` to the parts of `xml` outside CDATA sections. */

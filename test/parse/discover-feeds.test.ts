@@ -32,10 +32,11 @@ describe('discoverFeeds', () => {
     expect(discoverFeeds('<html><body>No feeds here</body></html>', 'https://example.com/')).toEqual([]);
   });
 
-  it('stays linear on unclosed scripts and comments', () => {
-    const hostile = '<script>'.repeat(50_000) + '<!--'.repeat(50_000);
+  it('stays linear on unclosed scripts, comments and tags', () => {
     const started = Date.now();
-    expect(discoverFeeds(hostile, 'https://example.com/')).toEqual([]);
+    for (const hostile of ['<script>'.repeat(50_000) + '<!--'.repeat(50_000), '<link rel=alternate '.repeat(50_000), '<base href=x '.repeat(50_000)]) {
+      expect(discoverFeeds(hostile, 'https://example.com/')).toEqual([]);
+    }
     expect(Date.now() - started).toBeLessThan(1_000);
   });
 });

@@ -369,6 +369,23 @@ describe('parseFeed: hostile XML', () => {
     expect(feed.items[0]?.guid).toBe('tag:example.com,2006:/blog/');
   });
 
+  it('stays fast on hostile shapes built to make scanners quadratic', async () => {
+    const hostile = [
+      `<feed xmlns="http://www.w3.org/2005/Atom">${'<content type="xhtml">'.repeat(50_000)}`,
+      `<feed xmlns="http://www.w3.org/2005/Atom"><entry>${'<title type="xhtml" '.repeat(50_000)}`,
+      `<!DOCTYPE rss [${'<!ENTITY a SYSTEM "x" '.repeat(100_000)}]><rss/>`,
+      `<!DOCTYPE rss [${'<!ENTITY a "<!--"> '.repeat(50)}]><rss version="2.0"><channel><title>&a;</title></channel></rss>`,
+      `<rss version="2.0"><channel><title>${'&amp'.repeat(200_000)}</title></channel></rss>`,
+    ];
+    for (const text of hostile) {
+      const started = performance.now();
+      await parseFeed(text, { url: URL_ }).catch((error: unknown) => {
+        expect(error).toBeInstanceOf(ParseError);
+      });
+      expect(performance.now() - started).toBeLessThan(1_500);
+    }
+  });
+
   it('never fetches external entities or DTDs', async () => {
     let hits = 0;
     const server = http.createServer((req, res) => {
