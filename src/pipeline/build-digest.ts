@@ -1,6 +1,7 @@
 import type { ResolvedConfig } from '../config/resolve-config.js';
 import { describeError, isDigestError } from '../errors.js';
 import { fetchResource, type FetchOptions } from '../fetch/fetch-resource.js';
+import { createLimiter, type Limiter } from '../fetch/limit.js';
 import { parseFeed } from '../parse/parse-feed.js';
 import { selectItems, type Candidate, type Decision, type FeedItems } from '../select/select-items.js';
 import { itemId } from '../select/item-id.js';
@@ -110,26 +111,12 @@ async function fetchOne(source: FeedSource, config: ResolvedConfig, options: Bui
   }
 }
 
-/** Runs `task` over `inputs` with at most `limit` at once, keeping the input order in the result. */
-async function mapLimited<T, R>(inputs: readonly T[], limit: number, task: (input: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(inputs.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < inputs.length) {
-      const index = next++;
-      results[index] = await task(inputs[index]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, inputs.length)) }, worker));
-  return results;
-}
-
 function wordCount(text: string | undefined): number {
   return text ? text.replace(/<[^>]*>/g, ' ').split(/\s+/).filter(Boolean).length : 0;
 }
 
 /** The article text for one item: the feed's own content, or the linked page when the feed only has a teaser. */
-async function articleFor(item: RawItem, source: FeedSource, config: ResolvedConfig, options: BuildOptions, warnings: string[]) {
+async function articleFor(item: RawItem, source: FeedSource, config: ResolvedConfig, options: BuildOptions, limit: Limiter, warnings: string[]) {
   const html = item.contentHtml ?? (item.contentText ? undefined : item.summary);
   const text = item.contentHtml ? undefined : item.contentText;
   const feedInput = { ...(item.title ? { title: item.title } : {}), ...(html ? { html } : {}), ...(text ? { text } : {}), ...(item.link ? { url: item.link } : {}) };
@@ -137,12 +124,13 @@ async function articleFor(item: RawItem, source: FeedSource, config: ResolvedCon
   const short = wordCount(html ?? text) < TEASER_WORDS;
   if (!item.link || !/^https?:/i.test(item.link) || mode === 'never' || (mode === 'auto' && !short)) return feedInput;
   try {
-    const page = await fetchResource(item.link, {
+    const link = item.link;
+    const page = await limit(link, () => fetchResource(link, {
       timeoutMs: config.fetch.timeoutSeconds * 1000,
       maxBytes: config.fetch.maxMegabytes * 1024 * 1024,
       allowPrivateNetwork: false,
       ...options.fetch,
-    });
+    }));
     const fromPage = { ...(item.title ? { title: item.title } : {}), html: page.text ?? '', url: page.url };
     // Use the page only when it has more to say than the feed did.
     if (mode === 'always' || cleanArticle(fromPage).paragraphs.join(' ').split(/\s+/).length > wordCount(html ?? text)) return fromPage;
@@ -158,12 +146,18 @@ async function articleFor(item: RawItem, source: FeedSource, config: ResolvedCon
  */
 export async function buildDigest(config: ResolvedConfig, options: BuildOptions): Promise<BuiltDigest> {
   const warnings: string[] = [];
+  // One limiter for feeds and article pages: a global cap, and a per-host cap so twenty feeds
+  // from one publisher do not hammer it.
+  const limit = createLimiter({ global: config.fetch.concurrency, perHost: config.fetch.perHost });
   let done = 0;
-  const fetched = await mapLimited(config.feeds, config.fetch.concurrency, async (source) => {
-    const result = await fetchOne(source, config, options);
-    options.onProgress?.({ stage: 'fetch', done: ++done, total: config.feeds.length, feed: result.feed?.name ?? source.url });
-    return result;
-  });
+  const fetched = await Promise.all(
+    config.feeds.map((source) =>
+      limit(source.url, () => fetchOne(source, config, options)).then((result) => {
+        options.onProgress?.({ stage: 'fetch', done: ++done, total: config.feeds.length, feed: result.feed?.name ?? source.url });
+        return result;
+      }),
+    ),
+  );
 
   const feeds = fetched.flatMap((f) => (f.feed ? [f.feed] : []));
   const failures = fetched.flatMap((f) => (f.failure ? [f.failure] : []));
@@ -187,9 +181,9 @@ export async function buildDigest(config: ResolvedConfig, options: BuildOptions)
     }
   }
 
-  const items: DigestItem[] = await mapLimited(selection.chosen, config.fetch.concurrency, async (candidate) => {
+  const items: DigestItem[] = await Promise.all(selection.chosen.map(async (candidate) => {
     const { item, feed } = candidate;
-    const input = await articleFor(item, feed.source, config, options, warnings);
+    const input = await articleFor(item, feed.source, config, options, limit, warnings);
     let blocks;
     try {
       blocks = extractArticle(input, {
@@ -216,7 +210,7 @@ export async function buildDigest(config: ResolvedConfig, options: BuildOptions)
       text: blocks.text,
       alsoIn: candidate.alsoIn,
     };
-  });
+  }));
 
   return {
     digest: assembleDigest(config, items, failures, options.now),

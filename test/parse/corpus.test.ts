@@ -13,7 +13,7 @@ import { DigestError } from '../../src/errors.js';
 import { decodeBody } from '../../src/fetch/decode-text.js';
 import { parseFeed } from '../../src/parse/parse-feed.js';
 import type { ParsedFeed } from '../../src/types.js';
-import { feedsDir, hasFeedsCorpus, listFeedFiles } from '../helpers/corpora.js';
+import { feedsDir, hasFeedsCorpus, listFeedFiles } from '../support/corpora.js';
 
 const corpusFile = (relative: string): string => path.join(feedsDir, relative);
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 import { parseDate } from '../../src/parse/parse-date.js';
-import { feedsDir, hasFeedsCorpus } from '../helpers/corpora.js';
+import { feedsDir, hasFeedsCorpus } from '../support/corpora.js';
 
 const iso = (date: Date | undefined): string | null => (date ? date.toISOString().replace(/\.000Z$/, 'Z') : null);
 /** feedparser's expectations are struct_time tuples: whole seconds. */

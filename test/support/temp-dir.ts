@@ -22,5 +22,4 @@ export function useTempDir(): { dir: () => string; write: (name: string, content
   };
 }
 
-export const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
-export const CORPORA = path.resolve(REPO_ROOT, '../shared/corpora');
+export { repoRoot as REPO_ROOT, corporaDir as CORPORA } from './corpora.js';
