@@ -116,6 +116,10 @@ export interface FeedFailure {
   url: string;
   code: string;
   message: string;
+  /** Runs in a row this feed has failed, this one included. */
+  consecutiveFailures?: number;
+  /** When it last worked (ISO date), if ever. */
+  lastSuccessAt?: string;
 }
 
 export interface Digest {

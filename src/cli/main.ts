@@ -13,6 +13,9 @@ import { checkSetup } from '../pipeline/check-setup.js';
 import { extractInput } from '../pipeline/extract-inputs.js';
 import { StateStore } from '../state/state-store.js';
 import { createOutput, errorJson, EXIT, printError, type Output } from './output.js';
+import { dryRun } from '../pipeline/dry-run.js';
+import { findFeed } from '../pipeline/add-feed.js';
+import { failureLine, printDryRun } from './feed-report.js';
 
 interface CommonOptions {
   config?: string;
@@ -60,7 +63,7 @@ function printRunSummary(out: Output, config: ResolvedConfig, result: RunResult)
   } else {
     const feeds = result.feeds;
     out.line(`${config.title}: ${feeds.total} feed${feeds.total === 1 ? '' : 's'} read, ${feeds.failed.length} failed.`);
-    for (const failure of feeds.failed) out.line(`  ✗ ${failure.feed}: ${failure.message}`);
+    for (const failure of feeds.failed) out.line(failureLine(failure, config.fetch.attentionAfter));
     if (result.status === 'nothing-new') {
       out.line('Nothing new since the last digest: no email sent.');
       return;
@@ -91,9 +94,20 @@ export function buildProgram(setExit: (code: number) => void): Command {
   common(program.command('run'))
     .description('the scheduled job: fetch feeds, pick new items, render, and send (or write the outbox)')
     .addHelpText('after', '\nSends over SMTP when SMTP_URL is set (smtp://user:pass@host:587), else writes .eml files to <out>/outbox.\nSafe to repeat: a rerun after a crash finishes the same run without sending anyone a second copy.')
-    .action(async (options: CommonOptions) => {
+    .option('--dry-run', 'do everything up to sending, without sending or changing state')
+    .option('--explain', 'with --dry-run: list every item and why it is included or skipped')
+    .action(async (options: CommonOptions & { dryRun?: boolean; explain?: boolean }) => {
       const config = load(options);
       const out = createOutput({ json: Boolean(options.json) });
+      if (options.dryRun || options.explain) {
+        const preview = await dryRun(config, { onProgress: (event) => out.progress(event) });
+        out.done();
+        const code = preview.feeds.failed.length > 0 ? EXIT.PARTIAL : EXIT.OK;
+        if (options.json) printJson({ subject: preview.subject, items: preview.digest.items.length, recipients: preview.recipients, feeds: preview.feeds, decisions: preview.decisions, warnings: preview.warnings, exitCode: code });
+        else printDryRun(out, config, preview, Boolean(options.explain));
+        setExit(code);
+        return;
+      }
       const result = await runDigest(config, { onProgress: (event) => out.progress(event) });
       out.done();
       const code = runExitCode(result);
@@ -118,7 +132,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
         printJson({ subject: result.rendered.subject, preheader: result.rendered.preheader, items: result.digest.items.length, feeds: result.feeds, files: result.files, warnings: result.warnings, exitCode: code });
       } else {
         for (const warning of result.warnings) out.warn(warning);
-        for (const failure of result.feeds.failed) out.line(`  ✗ ${failure.feed}: ${failure.message}`);
+        for (const failure of result.feeds.failed) out.line(failureLine(failure, config.fetch.attentionAfter));
         out.line(`"${result.rendered.subject}": ${result.digest.items.length} items from ${result.feeds.ok} of ${result.feeds.total} feeds.`);
         out.line(rel(result.files.html));
         out.line(rel(result.files.text));
@@ -212,15 +226,39 @@ export function buildProgram(setExit: (code: number) => void): Command {
           lastStatus: state?.lastStatus ?? null,
           lastError: state?.lastError ?? null,
           consecutiveFailures: state?.consecutiveFailures ?? 0,
+          gone: state?.gone ?? false,
+          movedTo: state?.movedTo ?? null,
+          needsAttention: (state?.consecutiveFailures ?? 0) >= config.fetch.attentionAfter || Boolean(state?.gone),
         };
       });
       if (options.json) printJson(rows);
       else {
         for (const row of rows) {
-          const health = row.lastStatus === null ? 'never fetched' : row.lastError ? `failing ×${row.consecutiveFailures}: ${row.lastError}` : `ok (last ${row.lastSuccess})`;
-          process.stdout.write(`${row.name ?? row.url}\n  ${rel(row.url)}\n  ${health}\n`);
+          const health =
+            row.lastStatus === null
+              ? 'never fetched'
+              : row.lastError
+                ? `failing ${row.consecutiveFailures} run${row.consecutiveFailures === 1 ? '' : 's'} in a row${row.lastSuccess ? ` (last worked ${row.lastSuccess})` : ''}: ${row.lastError}`
+                : `ok (last fetched ${row.lastSuccess})`;
+          process.stdout.write(`${row.needsAttention ? '! ' : ''}${row.name ?? row.url}${row.needsAttention ? '  — needs attention' : ''}\n  ${rel(row.url)}\n  ${health}\n`);
+          if (row.movedTo) process.stdout.write(`  moved permanently to ${row.movedTo} (update the config)\n`);
         }
       }
+      setExit(EXIT.OK);
+    });
+  common(feeds.command('add'), false)
+    .description('check that a URL is a feed (or find the feed a web page advertises) and add it to the config')
+    .argument('<url>', 'a feed URL, or a site’s page that links to its feed')
+    .option('--name <name>', 'display name (default: the feed’s title)')
+    .option('--section <section>', 'section of the digest its stories go in')
+    .action(async (url: string, options: CommonOptions & { name?: string; section?: string }) => {
+      const found = await findFeed(url, { ...(options.name ? { name: options.name } : {}), ...(options.section ? { section: options.section } : {}) });
+      const target = path.resolve(options.config ?? DEFAULT_CONFIG_FILE);
+      const result = addFeedsToConfig(target, [found.feed]);
+      if (found.discoveredFrom) process.stdout.write(`${url} is a web page; it points to the feed ${found.feed.url}.\n`);
+      for (const other of found.alternatives) process.stdout.write(`  (it also advertises ${other.url}${other.title ? ` "${other.title}"` : ''})\n`);
+      if (result.added.length) process.stdout.write(`Added "${found.feed.name ?? found.feed.url}" (${found.items} items now) to ${rel(result.file)}.\n`);
+      else process.stdout.write(`${found.feed.url} is already in ${rel(result.file)}.\n`);
       setExit(EXIT.OK);
     });
   common(feeds.command('import'), false)

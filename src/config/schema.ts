@@ -154,6 +154,14 @@ export const configSchema = z.strictObject({
       maxMegabytes: z.number().positive().default(10),
       concurrency: z.int().positive().default(8),
       perHost: z.int().positive().default(2),
+      /**
+       * Whether article pages linked from feeds may be fetched from loopback, private, link-local
+       * or cloud-metadata addresses. Off by default: a feed could otherwise make this machine
+       * fetch pages from its own network (SSRF). Feeds you list yourself may always be local.
+       */
+      allowPrivateArticles: z.boolean().default(false),
+      /** A feed failing this many runs in a row is flagged as needing attention. */
+      attentionAfter: z.int().positive().default(3),
     })
     .prefault({}),
 });

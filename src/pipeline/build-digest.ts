@@ -19,8 +19,12 @@ export interface BuildOptions {
   /** Seen items and HTTP validators; without it every item is new. */
   store?: StateStore | undefined;
   now: Date;
-  /** run: conditional GET, only unseen items; preview: fetch everything, fall back to the latest items. */
-  mode: 'run' | 'preview';
+  /**
+   * run: conditional GET (a 304 costs no parsing), only unseen items.
+   * dry-run: full GET so every item can be explained, only unseen items chosen.
+   * preview: full GET; when nothing is new, the latest items instead.
+   */
+  mode: 'run' | 'dry-run' | 'preview';
   onProgress?: ((event: ProgressEvent) => void) | undefined;
   /** Fetch settings beyond the config's (tests allow private addresses for article pages). */
   fetch?: Partial<FetchOptions> | undefined;
@@ -45,6 +49,9 @@ interface FeedFetch {
   failure?: FeedFailure;
 }
 
+/** How long a feed that answered 410 Gone is left alone before it is tried again. */
+const GONE_RECHECK_MS = 7 * 86_400_000;
+
 /** Below this many words a feed item is a teaser, and fullText: auto fetches the article page. */
 const TEASER_WORDS = 120;
 
@@ -65,8 +72,19 @@ async function fetchOne(source: FeedSource, config: ResolvedConfig, options: Bui
   const failed = (code: string, message: string, extra: Partial<FeedOutcome> = {}): FeedFetch => ({
     source,
     outcome: { url: source.url, ok: false, status: code, error: message, ...extra },
-    failure: { feed: name, url: source.url, code, message },
+    failure: {
+      feed: name,
+      url: source.url,
+      code,
+      message,
+      consecutiveFailures: (state?.consecutiveFailures ?? 0) + 1,
+      ...(state?.lastSuccessAt ? { lastSuccessAt: state.lastSuccessAt } : {}),
+    },
   });
+  // A feed that answered 410 Gone is not asked again every run; once a week, in case it returns.
+  if (state?.gone && state.lastAttemptAt && options.now.getTime() - Date.parse(state.lastAttemptAt) < GONE_RECHECK_MS) {
+    return failed('FEED_GONE', `the server said this feed is gone (HTTP 410) on ${state.lastAttemptAt.slice(0, 10)}; remove it from the config`, { gone: true });
+  }
   try {
     const result = await fetchResource(url, {
       timeoutMs: config.fetch.timeoutSeconds * 1000,
@@ -119,7 +137,7 @@ function wordCount(text: string | undefined): number {
 async function articleFor(item: RawItem, source: FeedSource, config: ResolvedConfig, options: BuildOptions, limit: Limiter, warnings: string[]) {
   const html = item.contentHtml ?? (item.contentText ? undefined : item.summary);
   const text = item.contentHtml ? undefined : item.contentText;
-  const feedInput = { ...(item.title ? { title: item.title } : {}), ...(html ? { html } : {}), ...(text ? { text } : {}), ...(item.link ? { url: item.link } : {}) };
+  const feedInput = { ...(item.title ? { title: item.title } : {}), ...(html ? { html } : {}), ...(text ? { text } : {}), ...(item.baseUrl ?? item.link ? { url: item.baseUrl ?? item.link } : {}) };
   const mode = source.fullText ?? 'auto';
   const short = wordCount(html ?? text) < TEASER_WORDS;
   if (!item.link || !/^https?:/i.test(item.link) || mode === 'never' || (mode === 'auto' && !short)) return feedInput;
@@ -128,7 +146,8 @@ async function articleFor(item: RawItem, source: FeedSource, config: ResolvedCon
     const page = await limit(link, () => fetchResource(link, {
       timeoutMs: config.fetch.timeoutSeconds * 1000,
       maxBytes: config.fetch.maxMegabytes * 1024 * 1024,
-      allowPrivateNetwork: false,
+      // Links in feeds come from strangers: by default they may not reach this machine's network.
+      allowPrivateNetwork: config.fetch.allowPrivateArticles,
       ...options.fetch,
     }));
     const fromPage = { ...(item.title ? { title: item.title } : {}), html: page.text ?? '', url: page.url };
