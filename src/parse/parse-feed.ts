@@ -12,6 +12,7 @@ import { discoverFeeds } from './discover-feeds.js';
 import { parseJsonFeed } from './parse-json-feed.js';
 import { parseXmlFeed } from './parse-xml-feed.js';
 import { lineAt, prepareXml } from './prepare-xml.js';
+import { repairFeedText } from './repair-text.js';
 
 export interface ParseFeedOptions {
   /** Where the text came from: named in errors, and the base for relative links. */
@@ -21,7 +22,7 @@ export interface ParseFeedOptions {
 export async function parseFeed(text: string, options: ParseFeedOptions): Promise<ParsedFeed> {
   const { url } = options;
   try {
-    return await parseFeedText(text, url);
+    return repairFeedText(await parseFeedText(text, url));
   } catch (error) {
     if (error instanceof DigestError) throw error;
     // A bug or an input shape nobody foresaw: still a ParseError, with the original as cause.
@@ -65,7 +66,7 @@ async function parseFeedText(input: string, url: string): Promise<ParsedFeed> {
   }
   if (root === 'opml') {
     throw new ParseError('PARSE_NOT_A_FEED', `The document at ${url} is an OPML subscription list, not a feed`, {
-      hint: 'Add the feeds it lists (the xmlUrl of each <outline>) to your config instead.',
+      hint: 'Import the feeds it lists with `digest feeds import FILE.opml` (or add the xmlUrl of each <outline> to your config).',
       context: { feed: url },
     });
   }
