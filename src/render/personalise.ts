@@ -30,9 +30,33 @@ export function unsubscribeUrlFor(template: string | undefined, recipient: Recip
   return template.replace(/\{\{\s*([\w.-]+)\s*\}\}/g, (_, key: string) => encodeURIComponent(values[key] ?? ''));
 }
 
+/** A template split at its tokens: [text, key, text, key, …, text]. */
+type Parts = string[];
+
+// The same rendered digest is personalised for every recipient: split each part once.
+const compiled = new Map<string, { source: string; parts: Parts }>();
+function partsOf(source: string, marker: string): Parts {
+  const key = `${marker}\0${source.length}\0${source.slice(0, 64)}`;
+  const hit = compiled.get(key);
+  if (hit && hit.source === source) return hit.parts;
+  const parts = source.split(new RegExp(`%%${marker}:([\\w.-]+)%%`));
+  if (compiled.size > 16) compiled.clear();
+  compiled.set(key, { source, parts });
+  return parts;
+}
+
+function fill(parts: Parts, values: Map<string, string>, escape: (s: string) => string): string {
+  let out = parts[0]!;
+  for (let i = 1; i < parts.length; i += 2) out += escape(values.get(parts[i]!) ?? '') + parts[i + 1]!;
+  return out;
+}
+
+const asIs = (s: string) => s;
+
 /**
- * Fills one recipient's values into a digest rendered once: a string replacement over tokens,
- * microseconds per recipient, where re-running MJML would take tens of milliseconds.
+ * Fills one recipient's values into a digest rendered once: the rendered parts are split at their
+ * tokens once, then joined per recipient (microseconds), where re-running MJML would take tens of
+ * milliseconds.
  */
 export function personalise(rendered: Pick<RenderedDigest, 'subject' | 'html' | 'text' | 'marker'>, recipient: RecipientValues, unsubscribeTemplate: string | undefined): PersonalisedDigest {
   const unsubscribeUrl = unsubscribeUrlFor(unsubscribeTemplate, recipient);
@@ -42,12 +66,10 @@ export function personalise(rendered: Pick<RenderedDigest, 'subject' | 'html' | 
     ['unsubscribeUrl', unsubscribeUrl ?? ''],
   ]);
   for (const [key, value] of Object.entries(recipient.fields ?? {})) values.set(`field.${key}`, value);
-  const pattern = new RegExp(`%%${rendered.marker}:([\\w.-]+)%%`, 'g');
-  const fill = (escape: (s: string) => string) => (_: string, key: string) => escape(values.get(key) ?? '');
   return {
-    subject: rendered.subject.replace(pattern, fill((s) => s)),
-    html: rendered.html.replace(pattern, fill(escapeHtml)),
-    text: rendered.text.replace(pattern, fill((s) => s)),
+    subject: fill(partsOf(rendered.subject, rendered.marker), values, asIs),
+    html: fill(partsOf(rendered.html, rendered.marker), values, escapeHtml),
+    text: fill(partsOf(rendered.text, rendered.marker), values, asIs),
     unsubscribeUrl,
   };
 }

@@ -41,10 +41,18 @@ function trustworthyGuid(guid: string | undefined, feedUrl: string): string | un
   const value = guid?.trim();
   if (!value || value.length > 2000) return undefined;
   if (value === feedUrl) return undefined;
+  if (!/^https?:/i.test(value)) return value; // most guids are not URLs: no parsing needed
   const canonical = canonicalUrl(value);
-  if (canonical && canonical === canonicalUrl(feedUrl)) return undefined;
+  if (canonical && canonical === canonicalFeedUrl(feedUrl)) return undefined;
   if (canonical && /^[^/]+\/?$/.test(canonical)) return undefined; // a bare home page
   return value;
+}
+
+// Every item of a feed compares its guid with the same feed URL: parse that once.
+let lastFeed: { url: string; canonical: string | undefined } | undefined;
+function canonicalFeedUrl(feedUrl: string): string | undefined {
+  if (lastFeed?.url !== feedUrl) lastFeed = { url: feedUrl, canonical: canonicalUrl(feedUrl) };
+  return lastFeed.canonical;
 }
 
 /**
