@@ -18,20 +18,23 @@ export interface FoundFeed {
  */
 export async function findFeed(url: string, options: { name?: string; section?: string; fetch?: Partial<FetchOptions> } = {}): Promise<FoundFeed> {
   const fetched = await fetchResource(url, { allowPrivateNetwork: true, ...options.fetch });
-  const extra = { ...(options.name ? { name: options.name } : {}), ...(options.section ? { section: options.section } : {}) };
+  // Key order is the order the config file shows: url, name, section.
+  const entry = (feedUrl: string, name: string | undefined): FeedSource => ({
+    url: feedUrl,
+    ...(name ? { name } : {}),
+    ...(options.section ? { section: options.section } : {}),
+  });
   try {
     const parsed = await parseFeed(fetched.text ?? '', { url: fetched.url });
-    const name = options.name ?? parsed.title;
-    return { feed: { url: fetched.movedTo ?? url, ...extra, ...(name ? { name } : {}) }, alternatives: [], items: parsed.items.length };
+    return { feed: entry(fetched.movedTo ?? url, options.name ?? parsed.title), alternatives: [], items: parsed.items.length };
   } catch (error) {
     const feeds = isDigestError(error) && error.code === 'PARSE_HTML_NOT_FEED' ? (error.context.feeds as { url: string; title?: string }[] | undefined) : undefined;
     if (!feeds?.length) throw error;
     const [first, ...others] = feeds;
     const found = await fetchResource(first!.url, { allowPrivateNetwork: true, ...options.fetch });
     const parsed = await parseFeed(found.text ?? '', { url: found.url });
-    const name = options.name ?? parsed.title ?? first!.title;
     return {
-      feed: { url: found.movedTo ?? first!.url, ...extra, ...(name ? { name } : {}) },
+      feed: entry(found.movedTo ?? first!.url, options.name ?? parsed.title ?? first!.title),
       discoveredFrom: url,
       alternatives: others.map((f) => ({ url: f.url, ...(f.title ? { title: f.title } : {}) })),
       items: parsed.items.length,

@@ -125,7 +125,7 @@ describe('digest preview, check, send and extract', () => {
   });
 
   it('every command has --help', async () => {
-    for (const command of ['run', 'preview', 'send', 'check', 'extract', 'feeds list', 'feeds import']) {
+    for (const command of ['run', 'preview', 'send', 'check', 'extract', 'feeds list', 'feeds add', 'feeds import']) {
       const result = await runCli([...command.split(' '), '--help'], { cwd: tmp.dir() });
       expect(result.code, command).toBe(0);
       expect(result.stdout, command).toMatch(/Usage: digest/);
@@ -192,7 +192,55 @@ describe('bad input gets one clear message and the right exit code', () => {
   });
 });
 
+describe('digest run --dry-run --explain', () => {
+  it('says what the next run would send and why each item is in or out, changing nothing', async () => {
+    const cwd = tmp.dir();
+    const result = await runCli(['run', '--dry-run', '--explain'], { cwd });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^Dry run: nothing is sent and the state is not changed\./m);
+    expect(result.stdout).toMatch(/The next run would send ".+" \(10 items\) to 2 recipients\./);
+    expect(result.stdout).toMatch(/^World Desk\n  ✓ included +NO DEAL: Trump Says/m);
+    expect(existsSync(path.join(cwd, '.digest'))).toBe(false);
+    expect(existsSync(path.join(cwd, 'out'))).toBe(false);
+
+    await runCli(['run'], { cwd });
+    const after = await runCli(['run', '--dry-run', '--explain', '--json'], { cwd });
+    const json = JSON.parse(after.stdout) as { items: number; decisions: { verdict: string }[] };
+    expect(json.items).toBe(0);
+    expect(new Set(json.decisions.map((d) => d.verdict))).toEqual(new Set(['seen']));
+  });
+});
+
 describe('digest feeds', () => {
+  it('feeds add finds a site’s feed from its home page and adds it to the config', async () => {
+    const http = await startHttpServer();
+    servers.push(http);
+    http.routes.set('/', (_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end('<html><head><title>Site</title><link rel="alternate" type="application/atom+xml" href="/atom.xml" title="Posts"></head><body></body></html>');
+    });
+    http.routes.set('/atom.xml', (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/atom+xml' });
+      res.end(readFileSync(path.join(REPO_ROOT, 'feeds/science-notes.atom.xml')));
+    });
+    tmp.write('digest.config.yaml', 'title: Mine\nfeeds: []\n');
+    const result = await runCli(['feeds', 'add', `${http.origin}/`, '--section', 'Science'], { cwd: tmp.dir() });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`${http.origin}/ is a web page; it points to the feed ${http.origin}/atom.xml.`);
+    expect(result.stdout).toContain('Added "Science Notes" (3 items now) to digest.config.yaml.');
+    expect(readFileSync(path.join(tmp.dir(), 'digest.config.yaml'), 'utf8')).toContain(`- url: ${http.origin}/atom.xml\n    name: Science Notes\n    section: Science`);
+  });
+
+  it('feeds add says clearly when a page has no feed', async () => {
+    const http = await startHttpServer({ '/': (_req, res) => res.end('<html><body>no feeds here</body></html>') });
+    servers.push(http);
+    const result = await runCli(['feeds', 'add', `${http.origin}/`], { cwd: tmp.dir() });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/is a web page \(HTML\), not a feed, and it does not link to any feed/);
+    expectNoStack(result.stderr);
+  });
+
   it('imports OPML subscriptions into the config, keeping comments, and lists them', async () => {
     tmp.write('digest.config.yaml', '# my digest\ntitle: Mine # the name\nfeeds:\n  - url: https://a.example/feed\n');
     const opml = tmp.write(
