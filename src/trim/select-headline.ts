@@ -1,4 +1,5 @@
 import { decodeHtmlText } from '../clean/normalize-text.js';
+import { isOutlet } from './find-speaker.js';
 
 export interface SelectHeadlineOptions {
   /** Longest headline in characters, "…" included. Default 120. */
@@ -42,8 +43,9 @@ function looksLikeSiteName(segment: string, separator: string): boolean {
   // a sign of a sentence fragment.
   const titleCase = words.every((word) => /^[\p{Lu}\p{N}&@'’(]/u.test(word) || /^(?:of|the|and|for|on|in|de|la|a|an|at|by)$/.test(word));
   if (!titleCase) return false;
-  // With a pipe or similar the convention is unambiguous; with a dash it needs to be short.
-  return separator.trim() === '|' || separator.trim() === '::' || separator.trim() === '·' || separator.trim() === '•' || words.length <= 3;
+  // With a pipe or similar the convention is unambiguous; with a dash it needs to be short or
+  // read like a publication ("The New York Times", "BBC News").
+  return /^(?:\||::|·|•|\/\/)$/.test(separator.trim()) || words.length <= 3 || isOutlet(text);
 }
 
 /** Removes " | Site", " - Site", "Site | " and similar when the segment is the site's name. */
