@@ -68,6 +68,27 @@ const LINE_BLOCKS = 'p, div, section, li, h1, h2, h3, h4, h5, h6, span, strong, 
 const RELATED_HEADING =
   /^(?:related|related (?:posts?|articles?|stories|coverage|content|news|reading|links)|read more|read next|more (?:stories|news|from .{1,40}|on this(?: story| topic)?)|recommended(?: for you| reading| stories)?|you (?:may|might) also (?:like|enjoy)|see also|also read|further reading|trending(?: now)?|most (?:read|popular|viewed)|popular (?:posts|stories)|what to read next|don'?t miss)[:.…]*$/i;
 
+/**
+ * Visible-character counts (whitespace excluded) of every element under `root`, in one pass.
+ * Cheap upper bounds that spare the loops below from reading the text of big containers.
+ */
+function measureText(root: Element): Map<Element, number> {
+  const sizes = new Map<Element, number>();
+  const visit = (element: Element): number => {
+    let size = 0;
+    for (let child = element.firstChild; child; child = child.nextSibling) {
+      if (child.nodeType === 3) {
+        const text = child.textContent ?? '';
+        for (let index = 0; index < text.length; index += 1) if (text.charCodeAt(index) > 32) size += 1;
+      } else if (child.nodeType === 1) size += visit(child as Element);
+    }
+    sizes.set(element, size);
+    return size;
+  };
+  visit(root);
+  return sizes;
+}
+
 function textOf(node: Node): string {
   return normalizeText(node.textContent ?? '');
 }
@@ -147,20 +168,21 @@ export function stripFurniture(root: Element, options: StripFurnitureOptions = {
 
   // Containers named as furniture. A container holding most of the text is a badly named
   // wrapper, not furniture, so it stays (its furniture children are still examined).
-  const totalText = textOf(root).length;
+  let sizes = measureText(root);
+  const size = (element: Element | null): number => (element ? (sizes.get(element) ?? 0) : 0);
+  const totalText = size(root);
   for (const element of queryAll(root, '[class], [id]')) {
-    if (!root.contains(element)) continue;
-    if (element.localName === 'img' || !hasFurnitureHint(element)) continue;
+    if (element.localName === 'img' || !hasFurnitureHint(element) || !root.contains(element)) continue;
     // A link inside running text keeps its words even when its class says "tag" or "share".
-    if (element.localName === 'a' && element.parentElement && textOf(element.parentElement).length > textOf(element).length + 3) continue;
-    const share = totalText === 0 ? 0 : textOf(element).length / totalText;
-    if (share > 0.4 && totalText > 600) continue;
+    if (element.localName === 'a' && element.parentElement && size(element.parentElement) > size(element) + 3) continue;
+    const share = totalText === 0 ? 0 : size(element) / totalText;
+    if (share > 0.4 && totalText > 500) continue;
     element.remove();
   }
 
   // "Related" / "Read more" headings and the link lists after them.
   for (const element of queryAll(root, 'h1, h2, h3, h4, h5, h6, p, div, strong, span, b')) {
-    if (!root.contains(element)) continue;
+    if (size(element) > 60 || !root.contains(element)) continue;
     const text = textOf(element);
     if (text.length > 60 || !RELATED_HEADING.test(text)) continue;
     const inline = element.localName === 'strong' || element.localName === 'span' || element.localName === 'b';
@@ -181,7 +203,8 @@ export function stripFurniture(root: Element, options: StripFurnitureOptions = {
   const blocks = queryAll(root, LINE_BLOCKS);
   for (let index = blocks.length - 1; index >= 0; index -= 1) {
     const block = blocks[index];
-    if (!block || !root.contains(block)) continue;
+    // Sizes were measured before the removals above, so they are upper bounds.
+    if (!block || size(block) > 300 || !root.contains(block)) continue;
     const text = textOf(block);
     if (text.length > 300) continue;
     // An inline element is one line only when nothing else shares its line: the "Related:" of
@@ -198,7 +221,8 @@ export function stripFurniture(root: Element, options: StripFurnitureOptions = {
   }
 
   if (options.title) removeRepeatedTitle(root, options.title);
-  removeEmptyBlocks(root);
+  sizes = measureText(root);
+  removeEmptyBlocks(root, sizes);
 }
 
 function collectComments(root: Node, into: Node[]): Node[] {
@@ -239,13 +263,12 @@ function removeRepeatedTitle(root: Element, title: string): void {
   }
 }
 
-function removeEmptyBlocks(root: Element): void {
+function removeEmptyBlocks(root: Element, sizes: Map<Element, number>): void {
   const candidates = queryAll(root, 'p, div, section, span, li, ul, ol, figure, blockquote, h1, h2, h3, h4, h5, h6, a, strong, em, b, i');
   for (let index = candidates.length - 1; index >= 0; index -= 1) {
     const element = candidates[index];
-    if (!element || !root.contains(element)) continue;
-    if (textOf(element) !== '') continue;
-    if (element.querySelector('img, picture, video, audio, hr, table')) continue;
+    if (!element || (sizes.get(element) ?? 0) > 0 || !root.contains(element)) continue;
+    if (element.querySelector('img, picture, video, audio, hr, table, br')) continue;
     element.remove();
   }
 }

@@ -58,7 +58,8 @@ interface Mention {
   name: string;
   /** Offset in the article text (paragraphs joined with "\n"). */
   at: number;
-  speaker: boolean;
+  /** Added for a quotation's named speaker rather than found in the text. */
+  spoke: boolean;
   /** Stands as a clause's subject ("Simmons teed up …"), not an object or possessive. */
   subject: boolean;
   titled: boolean;
@@ -227,9 +228,17 @@ function lastSentenceStart(text: string): number {
 /** Person and organisation mentions in the article, for resolving "he" and "the president". */
 function collectMentions(paragraphs: string[], quotations: Quotation[]): Mention[] {
   const mentions: Mention[] = [];
+  /** Last names of people already named in full: "Trump" after "Donald Trump". */
+  const surnames = new Set<string>();
   let offset = 0;
+  const quotedByParagraph = new Map<number, Quotation[]>();
+  for (const quotation of quotations) {
+    const list = quotedByParagraph.get(quotation.paragraph) ?? [];
+    list.push(quotation);
+    quotedByParagraph.set(quotation.paragraph, list);
+  }
   for (const [paragraphIndex, paragraph] of paragraphs.entries()) {
-    const quoted = quotations.filter((quotation) => quotation.paragraph === paragraphIndex);
+    const quoted = quotedByParagraph.get(paragraphIndex) ?? [];
     const words = paragraph.split(/(\s+)/);
     let position = 0;
     const positions: number[] = [];
@@ -243,29 +252,39 @@ function collectMentions(paragraphs: string[], quotations: Quotation[]): Mention
       if (!name) continue;
       const tokens = name.split(' ');
       // A lone capitalised word at a sentence start is usually not a name.
+      const titled = hasTitle(run.text);
+      // A lone capitalised word ("Britain", "NASA", "Bad") is a person only when the article has
+      // already used it as part of a fuller name ("Donald Trump" → "Trump") or with a title.
+      if (tokens.length === 1 && !titled && !surnames.has(name)) continue;
+      if (/[’'](?:re|ll|ve|d|m|t)$/i.test(name)) continue;
       const local = positions[run.start] ?? 0;
       // Names inside quotations are what the speaker talks about, not who speaks.
       if (quoted.some((quotation) => local > quotation.open && local < quotation.close)) continue;
       const at = offset + local;
       const organisation = isOrganisationName(run.text);
-      const titled = hasTitle(run.text);
-      // A lone capitalised word ("Britain", "NASA", "Bad") is a person only when the article has
-      // already used it as part of a fuller name ("Donald Trump" → "Trump") or with a title.
-      if (tokens.length === 1 && !titled && !mentions.some((mention) => mention.name !== name && !mention.organisation && mention.name.split(' ').pop() === name)) continue;
-      if (/[’'](?:re|ll|ve|d|m|t)$/i.test(name)) continue;
-      const after = paragraph.slice((positions[run.end - 1] ?? 0) + (run.text.split(' ').pop()?.length ?? 0));
-      const speaker = new RegExp(`^[’'s,]*\\s+${FILLER}${VERB}\\b`, 'u').test(after);
       const previousWord = raw[run.start - 1] ?? '';
       const lastWord = raw[run.end - 1] ?? '';
       const nextWord = raw[run.end] ?? '';
       const clauseStart = run.start === 0 || /[.,;:!?”"]$/.test(previousWord) || /^(?:and|but|then|when|as|while|that|because|after|before|if|so|where)$/.test(previousWord);
       const subject =
         clauseStart && !/(?:'s|’s)$/.test(lastWord) && /^[\p{Ll}]/u.test(nextWord) && !/^(?:of|in|at|for|from|with|and|or|to|on|by|is|are|was|were)$/.test(nextWord);
-      mentions.push({ name, at, speaker, subject, titled, organisation });
+      mentions.push({ name, at, spoke: false, subject, titled, organisation });
+      if (tokens.length > 1 && !organisation) surnames.add(tokens[tokens.length - 1] ?? '');
     }
     offset += paragraph.length + 1;
   }
   return mentions;
+}
+
+function insertSorted(mentions: Mention[], mention: Mention): void {
+  let low = 0;
+  let high = mentions.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if ((mentions[middle]?.at ?? 0) <= mention.at) low = middle + 1;
+    else high = middle;
+  }
+  mentions.splice(low, 0, mention);
 }
 
 /** The nearest person before `at` who spoke, had a title or stood as a clause's subject. */
@@ -280,33 +299,46 @@ function personBefore(mentions: Mention[], at: number, windowStart: number): str
   return undefined;
 }
 
-/** "the president" → the nearest "President X"; "the company" → the nearest organisation. */
-function roleBefore(mentions: Mention[], paragraphs: string[], role: string, at: number): string | undefined {
-  const text = paragraphs.join('\n').slice(0, at);
-  const word = role.split(' ').pop() ?? role;
-  const abbreviations: Record<string, string> = { senator: 'Sen\\.', governor: 'Gov\\.', representative: 'Rep\\.', doctor: 'Dr\\.', professor: 'Prof\\.', general: 'Gen\\.' };
-  // Case-insensitive on the role word only: names must stay capitalised, so no "i" flag.
-  const anyCase = word.replace(/\p{L}/gu, (letter) => `[${letter.toLowerCase()}${letter.toUpperCase()}]`);
-  const title = abbreviations[word] ? `(?:${anyCase}|${abbreviations[word]})` : anyCase;
-  const pattern = new RegExp(`(?<![\\p{L}])${title}\\s+((?:[\\p{Lu}][\\p{L}\\p{M}'’.-]*\\s+){0,2}[\\p{Lu}][\\p{L}\\p{M}'’-]+)`, 'gu');
-  let found: string | undefined;
-  for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
-    const name = stripTitles((match[1] ?? '').replace(/[’']s$/u, ''));
-    if (name && !isSentenceWord(name)) found = name;
-  }
-  if (found) return found;
-  // "Tim Cook, Apple’s chief executive," — a name right before the role.
-  const appositive = new RegExp(`((?:[\\p{Lu}][\\p{L}\\p{M}'’.-]*\\s+){0,2}[\\p{Lu}][\\p{L}\\p{M}'’-]+),\\s+(?:the|a|an|[\\p{Lu}][\\p{L}'’]*)\\s+(?:[\\p{L}’'-]+\\s+){0,3}${anyCase}(?![\\p{L}])`, 'gu');
-  for (let match = appositive.exec(text); match; match = appositive.exec(text)) {
-    const name = stripTitles(match[1] ?? '');
-    if (name && !isSentenceWord(name)) found = name;
-  }
-  if (found) return found;
-  if (/^(?:company|firm|agency|department|ministry|group|organization|organisation|band|label|studio|network|campaign|team|club|league|retailer|bank|government|administration)$/.test(word)) {
-    for (let index = mentions.length - 1; index >= 0; index -= 1) {
-      const mention = mentions[index];
-      if (mention && mention.at < at && mention.organisation && !isOutlet(mention.name)) return mention.name;
+const ORGANISATION_ROLE = /^(?:company|firm|agency|department|ministry|group|organization|organisation|band|label|studio|network|campaign|team|club|league|retailer|bank|government|administration)$/;
+const ROLE_ABBREVIATIONS: Record<string, string> = { senator: 'Sen\\.', governor: 'Gov\\.', representative: 'Rep\\.', doctor: 'Dr\\.', professor: 'Prof\\.', general: 'Gen\\.' };
+
+type RoleResolver = (role: string, at: number) => string | undefined;
+
+/**
+ * Resolves a role to a name: "the president" → the nearest "President X" before it, or the
+ * nearest "X, the … president"; "the company" → the nearest organisation, else the story's most
+ * mentioned one-word name. Matches are computed once per role word and article.
+ */
+function createRoleResolver(paragraphs: string[], mentions: Mention[]): RoleResolver {
+  const text = paragraphs.join('\n');
+  const byWord = new Map<string, { at: number; name: string }[]>();
+  let mostMentioned: string | null | undefined;
+
+  const namesFor = (word: string): { at: number; name: string }[] => {
+    const cached = byWord.get(word);
+    if (cached) return cached;
+    const found: { at: number; name: string }[] = [];
+    // Case-insensitive on the role word only: names must stay capitalised, so no "i" flag.
+    const anyCase = word.replace(/\p{L}/gu, (letter) => `[${letter.toLowerCase()}${letter.toUpperCase()}]`);
+    const title = ROLE_ABBREVIATIONS[word] ? `(?:${anyCase}|${ROLE_ABBREVIATIONS[word]})` : anyCase;
+    const titled = new RegExp(`(?<![\\p{L}])${title}\\s+((?:[\\p{Lu}][\\p{L}\\p{M}'’.-]*\\s+){0,2}[\\p{Lu}][\\p{L}\\p{M}'’-]+)`, 'gu');
+    for (const match of text.matchAll(titled)) {
+      const name = stripTitles((match[1] ?? '').replace(/[’']s$/u, ''));
+      if (name && !isSentenceWord(name)) found.push({ at: match.index ?? 0, name });
     }
+    // "Tim Cook, Apple’s chief executive," — a name right before the role.
+    const appositive = new RegExp(`((?:[\\p{Lu}][\\p{L}\\p{M}'’.-]*\\s+){0,2}[\\p{Lu}][\\p{L}\\p{M}'’-]+),\\s+(?:the|a|an|[\\p{Lu}][\\p{L}'’]*)\\s+(?:[\\p{L}’'-]+\\s+){0,3}${anyCase}(?![\\p{L}])`, 'gu');
+    for (const match of text.matchAll(appositive)) {
+      const name = stripTitles(match[1] ?? '');
+      if (name && !isSentenceWord(name)) found.push({ at: match.index ?? 0, name });
+    }
+    found.sort((a, b) => a.at - b.at);
+    byWord.set(word, found);
+    return found;
+  };
+
+  const storyOrganisation = (): string | undefined => {
+    if (mostMentioned !== undefined) return mostMentioned ?? undefined;
     // "A company spokesperson" in a story about one company: its most mentioned one-word name
     // that is not part of a person's name.
     const counts = new Map<string, number>();
@@ -318,14 +350,31 @@ function roleBefore(mentions: Mention[], paragraphs: string[], role: string, at:
       }
     }
     const [top, second] = [...counts.entries()].sort((a, b) => b[1] - a[1]);
-    if (top && top[1] >= 3 && (!second || top[1] > second[1])) return top[0];
-  }
-  return undefined;
+    mostMentioned = top && top[1] >= 3 && (!second || top[1] > second[1]) ? top[0] : null;
+    return mostMentioned ?? undefined;
+  };
+
+  return (role, at) => {
+    const word = role.split(' ').pop() ?? role;
+    let nearest: string | undefined;
+    for (const candidate of namesFor(word)) {
+      if (candidate.at >= at) break;
+      nearest = candidate.name;
+    }
+    if (nearest) return nearest;
+    if (!ORGANISATION_ROLE.test(word)) return undefined;
+    for (let index = mentions.length - 1; index >= 0; index -= 1) {
+      const mention = mentions[index];
+      if (mention && mention.at < at && mention.organisation && !isOutlet(mention.name)) return mention.name;
+    }
+    return storyOrganisation();
+  };
 }
 
 /** Attributes every quotation; see the module comment for the patterns. */
 export function attributeQuotations(paragraphs: string[], quotations: Quotation[]): AttributedQuotation[] {
   const mentions = collectMentions(paragraphs, quotations);
+  const roleBefore = createRoleResolver(paragraphs, mentions);
   const starts: number[] = [];
   let offset = 0;
   for (const paragraph of paragraphs) {
@@ -371,7 +420,7 @@ export function attributeQuotations(paragraphs: string[], quotations: Quotation[
         } else if (subject.organisation && isOutlet(subject.organisation)) {
           resolved.passage = true;
         } else if (subject.role) {
-          const speaker = roleBefore(mentions, paragraphs, subject.role, at);
+          const speaker = roleBefore(subject.role, at);
           if (speaker) {
             resolved.speaker = speaker;
             resolved.attribution = 'role';
@@ -383,8 +432,7 @@ export function attributeQuotations(paragraphs: string[], quotations: Quotation[
     if (resolved.speaker && resolved.attribution === 'named') {
       lastSpeaker = { name: resolved.speaker, at };
       // The named speaker is the person a following "he said" most likely means.
-      mentions.push({ name: resolved.speaker, at: at + 1, speaker: true, subject: true, titled: false, organisation: isOrganisationName(resolved.speaker) });
-      mentions.sort((a, b) => a.at - b.at);
+      insertSorted(mentions, { name: resolved.speaker, at: at + 1, spoke: true, subject: true, titled: false, organisation: isOrganisationName(resolved.speaker) });
     }
     return { ...quotation, ...resolved, named } as AttributedQuotation;
   });

@@ -29,6 +29,8 @@ const DEFAULT_MAX_WORDS = 45;
  * about two articles of three), so order outweighs most other signals.
  */
 const ORDER_PENALTY = 1.5;
+/** Paragraphs searched for quotations. News stories put their key quote well before this. */
+const MAX_PARAGRAPHS = 80;
 /** Fewer words than this is a fragment or scare quote; complete statements may be a little shorter. */
 const MIN_WORDS = 6;
 const MIN_WORDS_COMPLETE = 5;
@@ -116,8 +118,10 @@ function joinInterrupted(quotations: AttributedQuotation[], index: number, parag
 }
 
 /** All quotations that qualify as the key quote, best first. */
-export function rankQuotes(paragraphs: string[], context: QuoteContext, options: SelectQuoteOptions = {}): QuoteCandidate[] {
+export function rankQuotes(allParagraphs: string[], context: QuoteContext, options: SelectQuoteOptions = {}): QuoteCandidate[] {
   const maxWords = options.maxWords ?? DEFAULT_MAX_WORDS;
+  // Key quotes come early; very long documents (a Wikipedia page) are only read that far.
+  const paragraphs = allParagraphs.slice(0, MAX_PARAGRAPHS);
   const quotations = attributeQuotations(paragraphs, findQuotations(paragraphs));
   const headline = contentStems(context.headline);
   const lede = contentStems(context.lede);
