@@ -92,7 +92,7 @@ function cleanPage(html: string, input: ArticleInput): CleanArticle {
   // Less for Readability to score, and nothing it could mistake for the article.
   if (document.body) removeNeverContent(document.body);
   const main = extractMainContent(document, html);
-  const title = decodeHtmlText(input.title ?? metadata.title ?? main.title ?? '');
+  const title = decodeHtmlText(input.title ?? main.title ?? metadata.title ?? '');
   const body = cleanContent(main.content, title, base);
   const byline = main.byline ?? metadata.byline;
   const siteName = metadata.siteName ?? main.siteName;

@@ -18,8 +18,10 @@ function collectMeta(document: Document): Map<string, string> {
     const content = normalizeText(element.getAttribute('content') ?? '');
     if (content === '') continue;
     for (const attribute of ['property', 'name', 'itemprop']) {
-      const key = element.getAttribute(attribute)?.trim().toLowerCase();
-      if (key && !values.has(key)) values.set(key, content);
+      // RDFa allows several properties in one attribute: property="og:title twitter:title".
+      for (const key of (element.getAttribute(attribute) ?? '').toLowerCase().split(/\s+/)) {
+        if (key && !values.has(key)) values.set(key, content);
+      }
     }
   }
   return values;

@@ -9,6 +9,8 @@ describe('selectHeadline', () => {
     expect(selectHeadline('Republicans Are Following Trump to Nowhere - The New York Times')).toBe('Republicans Are Following Trump to Nowhere');
     expect(selectHeadline('New York State Attorney General reportedly investigating WeWork – TechCrunch')).toBe('New York State Attorney General reportedly investigating WeWork');
     expect(selectHeadline('Big launch planned for Friday — example.com')).toBe('Big launch planned for Friday');
+    expect(selectHeadline('New Zealand - Wikipedia')).toBe('New Zealand');
+    expect(selectHeadline('Lorem ipsum dolor sit amet – My website')).toBe('Lorem ipsum dolor sit amet');
   });
 
   it('removes the site name wherever it sits when the site name is known', () => {
