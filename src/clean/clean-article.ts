@@ -11,7 +11,7 @@ import { queryAll } from './query-all.js';
 import { readPageMetadata } from './read-page-metadata.js';
 import { resolveUrls } from './resolve-urls.js';
 import { sanitizeBody } from './sanitize-body.js';
-import { stripFurniture } from './strip-furniture.js';
+import { removeNeverContent, stripFurniture } from './strip-furniture.js';
 
 export { isTextArticle, parseTextArticle } from './parse-text-article.js';
 
@@ -89,8 +89,10 @@ function cleanPage(html: string, input: ArticleInput): CleanArticle {
     element.setAttribute('href', base);
     document.head.insertBefore(element, document.head.firstChild);
   }
+  // Less for Readability to score, and nothing it could mistake for the article.
+  if (document.body) removeNeverContent(document.body);
   const main = extractMainContent(document, html);
-  const title = decodeHtmlText(input.title ?? metadata.title ?? main.title ?? '');
+  const title = decodeHtmlText(input.title ?? main.title ?? metadata.title ?? '');
   const body = cleanContent(main.content, title, base);
   const byline = main.byline ?? metadata.byline;
   const siteName = metadata.siteName ?? main.siteName;

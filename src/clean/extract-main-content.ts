@@ -22,11 +22,24 @@ const MIN_READABILITY_TEXT = 200;
  * <html>/<body> of the HTML spec, so pages that leave them out are wrapped first.
  */
 export function parsePage(html: string): Document {
-  let source = html;
+  let source = stripInertMarkup(html);
   if (!/<html[\s>]/i.test(source)) {
     source = /<body[\s>]/i.test(source) ? `<html>${source}</html>` : `<html><head></head><body>${source}</body></html>`;
   }
   return parseHTML(source).document;
+}
+
+/**
+ * Drops scripts (except JSON-LD, which Readability reads for metadata), styles, SVG and comments
+ * before parsing. Large pages carry hundreds of kilobytes of these; none of it is article text,
+ * and not building it into the DOM roughly halves parse and extraction time.
+ */
+function stripInertMarkup(html: string): string {
+  return html
+    .replace(/<script\b(?![^>]*application\/ld\+json)[^>]*>[\s\S]*?<\/script\s*>/gi, '')
+    .replace(/<style\b[^>]*>[\s\S]*?<\/style\s*>/gi, '')
+    .replace(/<svg\b[^>]*>[\s\S]*?<\/svg\s*>/gi, '')
+    .replace(/<!--[\s\S]*?-->/g, '');
 }
 
 /**

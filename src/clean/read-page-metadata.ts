@@ -1,5 +1,4 @@
 import { normalizeText } from './normalize-text.js';
-import { queryAll } from './query-all.js';
 import { absoluteUrl } from './resolve-urls.js';
 
 export interface PageMetadata {
@@ -9,12 +8,29 @@ export interface PageMetadata {
   siteName?: string;
 }
 
-function meta(document: Document, ...keys: string[]): string | undefined {
-  for (const key of keys) {
-    for (const element of queryAll(document, `meta[property="${key}"], meta[name="${key}"], meta[itemprop="${key}"]`)) {
-      const content = normalizeText(element.getAttribute('content') ?? '');
-      if (content !== '') return content;
+/** All <meta> values by lowercased property/name/itemprop, first value wins; one pass over the page. */
+function collectMeta(document: Document): Map<string, string> {
+  const values = new Map<string, string>();
+  const metas = document.getElementsByTagName('meta');
+  for (let index = 0; index < metas.length; index += 1) {
+    const element = metas[index];
+    if (!element) continue;
+    const content = normalizeText(element.getAttribute('content') ?? '');
+    if (content === '') continue;
+    for (const attribute of ['property', 'name', 'itemprop']) {
+      // RDFa allows several properties in one attribute: property="og:title twitter:title".
+      for (const key of (element.getAttribute(attribute) ?? '').toLowerCase().split(/\s+/)) {
+        if (key && !values.has(key)) values.set(key, content);
+      }
     }
+  }
+  return values;
+}
+
+function first(values: Map<string, string>, ...keys: string[]): string | undefined {
+  for (const key of keys) {
+    const value = values.get(key);
+    if (value) return value;
   }
   return undefined;
 }
@@ -26,14 +42,16 @@ function meta(document: Document, ...keys: string[]): string | undefined {
  */
 export function readPageMetadata(document: Document, baseUrl?: string): PageMetadata {
   const result: PageMetadata = {};
-  const title = meta(document, 'og:title', 'twitter:title') ?? normalizeText(document.querySelector('title')?.textContent ?? '');
+  const values = collectMeta(document);
+  const meta = (...keys: string[]): string | undefined => first(values, ...keys);
+  const title = meta('og:title', 'twitter:title') ?? normalizeText(document.getElementsByTagName('title')[0]?.textContent ?? '');
   if (title) result.title = title;
-  const imageUrl = meta(document, 'og:image:secure_url', 'og:image', 'og:image:url', 'twitter:image', 'twitter:image:src');
+  const imageUrl = meta('og:image:secure_url', 'og:image', 'og:image:url', 'twitter:image', 'twitter:image:src');
   const image = imageUrl ? absoluteUrl(imageUrl, baseUrl) : undefined;
   if (image && /^https?:/i.test(image)) result.image = image;
-  const byline = meta(document, 'author', 'article:author', 'byl', 'sailthru.author', 'parsely-author');
+  const byline = meta('author', 'article:author', 'byl', 'sailthru.author', 'parsely-author');
   if (byline && !/^https?:/i.test(byline)) result.byline = byline.replace(/^by\s+/i, '');
-  const siteName = meta(document, 'og:site_name', 'application-name', 'twitter:site');
+  const siteName = meta('og:site_name', 'application-name', 'twitter:site');
   if (siteName) result.siteName = siteName.replace(/^@/, '');
   return result;
 }

@@ -11,8 +11,29 @@ import { queryAll } from './query-all.js';
  */
 
 /** Elements that never carry article text in an email. */
-const NEVER_CONTENT =
-  'script, style, noscript, template, iframe, object, embed, applet, form, input, textarea, select, option, button, label, fieldset, nav, aside, footer, svg, canvas, map, link, meta, dialog, menu, [hidden], [aria-hidden="true"]:not(img):not(picture):not(figure), [role="navigation"], [role="complementary"], [role="dialog"], [role="banner"], [role="contentinfo"], [role="search"]';
+const NEVER_CONTENT_TAGS = new Set([
+  'script', 'style', 'noscript', 'template', 'iframe', 'object', 'embed', 'applet', 'form', 'input', 'textarea', 'select',
+  'option', 'button', 'label', 'fieldset', 'nav', 'aside', 'footer', 'svg', 'canvas', 'map', 'link', 'meta', 'dialog', 'menu',
+]);
+const NEVER_CONTENT_ROLES = new Set(['navigation', 'complementary', 'dialog', 'banner', 'contentinfo', 'search', 'menu', 'menubar', 'alert', 'alertdialog']);
+
+function isNeverContent(element: Element): boolean {
+  if (NEVER_CONTENT_TAGS.has(element.localName)) return true;
+  if (element.hasAttribute('hidden')) return true;
+  const role = element.getAttribute('role');
+  if (role && NEVER_CONTENT_ROLES.has(role.toLowerCase())) return true;
+  if (element.getAttribute('aria-hidden') === 'true' && !/^(?:img|picture|figure)$/.test(element.localName)) return true;
+  return false;
+}
+
+/** Elements of `root` matching `test`, outermost only (a match's descendants are not visited). */
+function collectOutermost(root: Element, test: (element: Element) => boolean, into: Element[] = []): Element[] {
+  for (let child = root.firstElementChild; child; child = child.nextElementSibling) {
+    if (test(child)) into.push(child);
+    else collectOutermost(child, test, into);
+  }
+  return into;
+}
 
 /**
  * Class/id tokens (split on -, _ and spaces) of furniture containers. A token must match whole,
@@ -46,6 +67,27 @@ function hasFurnitureHint(element: Element): boolean {
 const LINE_BLOCKS = 'p, div, section, li, h1, h2, h3, h4, h5, h6, span, strong, em, b, figcaption, dt, dd, td, th, blockquote, small, header, center';
 const RELATED_HEADING =
   /^(?:related|related (?:posts?|articles?|stories|coverage|content|news|reading|links)|read more|read next|more (?:stories|news|from .{1,40}|on this(?: story| topic)?)|recommended(?: for you| reading| stories)?|you (?:may|might) also (?:like|enjoy)|see also|also read|further reading|trending(?: now)?|most (?:read|popular|viewed)|popular (?:posts|stories)|what to read next|don'?t miss)[:.…]*$/i;
+
+/**
+ * Visible-character counts (whitespace excluded) of every element under `root`, in one pass.
+ * Cheap upper bounds that spare the loops below from reading the text of big containers.
+ */
+function measureText(root: Element): Map<Element, number> {
+  const sizes = new Map<Element, number>();
+  const visit = (element: Element): number => {
+    let size = 0;
+    for (let child = element.firstChild; child; child = child.nextSibling) {
+      if (child.nodeType === 3) {
+        const text = child.textContent ?? '';
+        for (let index = 0; index < text.length; index += 1) if (text.charCodeAt(index) > 32) size += 1;
+      } else if (child.nodeType === 1) size += visit(child as Element);
+    }
+    sizes.set(element, size);
+    return size;
+  };
+  visit(root);
+  return sizes;
+}
 
 function textOf(node: Node): string {
   return normalizeText(node.textContent ?? '');
@@ -97,9 +139,27 @@ export interface StripFurnitureOptions {
   title?: string;
 }
 
+/**
+ * Removes elements that never carry article text (scripts, forms, navigation, asides, hidden
+ * elements…). A form or other wrapper holding most of the text stays: some sites (ASP.NET
+ * WebForms among them) wrap the whole page in a <form>.
+ */
+export function removeNeverContent(root: Element): void {
+  const found = collectOutermost(root, isNeverContent);
+  if (found.length === 0) return;
+  let total: number | undefined;
+  for (const element of found) {
+    if (/^(?:form|aside|footer|fieldset|label|menu)$/.test(element.localName)) {
+      total ??= textOf(root).length;
+      if (total > 1000 && textOf(element).length > total * 0.4) continue;
+    }
+    element.remove();
+  }
+}
+
 /** Removes furniture from `root` (kept itself) in place. */
 export function stripFurniture(root: Element, options: StripFurnitureOptions = {}): void {
-  for (const element of queryAll(root, NEVER_CONTENT)) element.remove();
+  removeNeverContent(root);
   for (const comment of collectComments(root, [])) comment.parentNode?.removeChild(comment);
 
   for (const img of queryAll(root, 'img')) {
@@ -108,31 +168,34 @@ export function stripFurniture(root: Element, options: StripFurnitureOptions = {
 
   // Containers named as furniture. A container holding most of the text is a badly named
   // wrapper, not furniture, so it stays (its furniture children are still examined).
-  const totalText = textOf(root).length;
+  let sizes = measureText(root);
+  const size = (element: Element | null): number => (element ? (sizes.get(element) ?? 0) : 0);
+  const totalText = size(root);
   for (const element of queryAll(root, '[class], [id]')) {
-    if (!element.isConnected || !root.contains(element)) continue;
-    if (element.localName === 'img' || !hasFurnitureHint(element)) continue;
+    if (element.localName === 'img' || !hasFurnitureHint(element) || !root.contains(element)) continue;
     // A link inside running text keeps its words even when its class says "tag" or "share".
-    if (element.localName === 'a' && element.parentElement && textOf(element.parentElement).length > textOf(element).length + 3) continue;
-    const share = totalText === 0 ? 0 : textOf(element).length / totalText;
-    if (share > 0.4 && totalText > 600) continue;
+    if (element.localName === 'a' && element.parentElement && size(element.parentElement) > size(element) + 3) continue;
+    const share = totalText === 0 ? 0 : size(element) / totalText;
+    if (share > 0.4 && totalText > 500) continue;
     element.remove();
   }
 
   // "Related" / "Read more" headings and the link lists after them.
   for (const element of queryAll(root, 'h1, h2, h3, h4, h5, h6, p, div, strong, span, b')) {
-    if (!element.isConnected || !root.contains(element)) continue;
+    if (size(element) > 60 || !root.contains(element)) continue;
     const text = textOf(element);
     if (text.length > 60 || !RELATED_HEADING.test(text)) continue;
-    let next = nextElement(element);
-    const block = element.localName === 'strong' || element.localName === 'span' || element.localName === 'b' ? element.parentElement : element;
-    if (block && block !== root && textOf(block) === text) next = nextElement(block);
+    const inline = element.localName === 'strong' || element.localName === 'span' || element.localName === 'b';
+    const block = inline ? element.parentElement : element;
+    // "<p><strong>Related:</strong> <a>Story</a></p>" is one furniture line, left to the line test below.
+    if (inline && (!block || block === root || textOf(block) !== text)) continue;
+    let next = block ? nextElement(block) : null;
     while (next && /^(?:ul|ol|div|section|p)$/.test(next.localName) && next.querySelector('a') && linkDensity(next) > 0.5) {
       const after = nextElement(next);
       next.remove();
       next = after;
     }
-    (block && block !== root && textOf(block) === text ? block : element).remove();
+    (block ?? element).remove();
   }
 
   // Blocks whose whole text is a furniture line ("— Advertisement —", "Share this:", …),
@@ -140,9 +203,13 @@ export function stripFurniture(root: Element, options: StripFurnitureOptions = {
   const blocks = queryAll(root, LINE_BLOCKS);
   for (let index = blocks.length - 1; index >= 0; index -= 1) {
     const block = blocks[index];
-    if (!block || !block.isConnected || !root.contains(block)) continue;
+    // Sizes were measured before the removals above, so they are upper bounds.
+    if (!block || size(block) > 300 || !root.contains(block)) continue;
     const text = textOf(block);
     if (text.length > 300) continue;
+    // An inline element is one line only when nothing else shares its line: the "Related:" of
+    // "<p><strong>Related:</strong> <a>…</a></p>" is judged with its paragraph.
+    if (/^(?:span|strong|em|b|small)$/.test(block.localName) && block.parentElement && block.parentElement !== root && textOf(block.parentElement) !== text) continue;
     if (text !== '' && isFurnitureText(text)) block.remove();
   }
   // Loose lines of text between <br>s or blocks ("Please enter your comment!<br>…").
@@ -154,7 +221,8 @@ export function stripFurniture(root: Element, options: StripFurnitureOptions = {
   }
 
   if (options.title) removeRepeatedTitle(root, options.title);
-  removeEmptyBlocks(root);
+  sizes = measureText(root);
+  removeEmptyBlocks(root, sizes);
 }
 
 function collectComments(root: Node, into: Node[]): Node[] {
@@ -195,13 +263,12 @@ function removeRepeatedTitle(root: Element, title: string): void {
   }
 }
 
-function removeEmptyBlocks(root: Element): void {
+function removeEmptyBlocks(root: Element, sizes: Map<Element, number>): void {
   const candidates = queryAll(root, 'p, div, section, span, li, ul, ol, figure, blockquote, h1, h2, h3, h4, h5, h6, a, strong, em, b, i');
   for (let index = candidates.length - 1; index >= 0; index -= 1) {
     const element = candidates[index];
-    if (!element || !element.isConnected) continue;
-    if (textOf(element) !== '') continue;
-    if (element.querySelector('img, picture, video, audio, hr, table')) continue;
+    if (!element || (sizes.get(element) ?? 0) > 0 || !root.contains(element)) continue;
+    if (element.querySelector('img, picture, video, audio, hr, table, br')) continue;
     element.remove();
   }
 }

@@ -44,7 +44,8 @@ const VERBS = [
 ];
 const VERB = `(?:${[...new Set(VERBS)].sort((a, b) => b.length - a.length).join('|')})`;
 /** Adverbs and auxiliaries that may sit between subject and verb ("Trump plainly told", "has said"). */
-const FILLER = '(?:(?:\\p{L}+ly|also|later|then|once|has|had|have|would|will|previously|recently|earlier|further|repeatedly|again|even|still|just|since|often|once|reportedly|had\\s+previously)\\s+){0,2}';
+const FILLER =
+  '(?:(?:\\p{Ll}+ly|also|later|then|once|now|instead|has|had|have|would|will|could|might|may|did|does|do|previously|recently|earlier|further|repeatedly|again|even|still|just|since|often|once|first|last|later|separately|subsequently|finally|initially|originally|reportedly|allegedly|apparently|publicly|privately|simply)\\s+){0,2}';
 
 const PRONOUNS = /^(?:he|she|they|we|i|it|him|her)$/i;
 const DOCUMENT = /^(?:statement|report|letter|complaint|lawsuit|indictment|filing|memo|release|post|tweet|email|e-mail|note|article|study|paper|survey|order|ruling|decision|opinion|affidavit|document|documents|transcript|summary|announcement|notice|website|caption|message)s?$/i;
@@ -57,7 +58,8 @@ interface Mention {
   name: string;
   /** Offset in the article text (paragraphs joined with "\n"). */
   at: number;
-  speaker: boolean;
+  /** Added for a quotation's named speaker rather than found in the text. */
+  spoke: boolean;
   /** Stands as a clause's subject ("Simmons teed up …"), not an object or possessive. */
   subject: boolean;
   titled: boolean;
@@ -78,14 +80,13 @@ function subjectOf(phrase: string): { kind: 'name' | 'pronoun' | 'description' |
   // "Smith, a professor at Yale, said" → "Smith"; "In a statement, WeWork said" → "WeWork".
   const segments = text.split(/\s*,\s*/).filter(Boolean);
   if (segments.length > 1) {
-    const first = segments[0] ?? '';
-    const firstWord = first.split(/\s+/)[0] ?? '';
-    if (!isSentenceWord(firstWord) || /^(?:the|a|an)$/i.test(firstWord)) {
-      const subject = subjectOf(first);
+    for (const segment of segments) {
+      const firstWord = segment.split(/\s+/)[0] ?? '';
+      if (isSentenceWord(firstWord) && !/^(?:the|a|an|he|she|they|we|i|it)$/i.test(firstWord)) continue;
+      const subject = subjectOf(segment);
       if (subject.kind === 'name' || subject.kind === 'pronoun') return subject;
     }
-    const last = segments[segments.length - 1] ?? '';
-    return subjectOf(last);
+    return subjectOf(segments[segments.length - 1] ?? '');
   }
   text = segments[0] ?? text;
   const words = text.split(/\s+/);
@@ -131,6 +132,7 @@ function wordsIn(text: string): number {
 const PHRASE_CHAR = '(?:[^.;:!?“”"]|(?<=(?:^|[\\s(])(?:Sen|Rep|Gov|Dr|Mr|Mrs|Ms|Mx|Gen|Lt|Col|Sgt|Capt|Prof|Rev|St|Jr|Sr|Sec|Det|Gov|U\\.S|U\\.K|[\\p{Lu}]))\\.)';
 const AFTER_VERB_FIRST = new RegExp(`^(${VERB})\\s+((?:${PHRASE_CHAR.replace(':!?', ':!?()')}){1,80})`, 'u');
 const AFTER_SUBJECT_FIRST = new RegExp(`^(${PHRASE_CHAR}{1,120}?)\\s+${FILLER}(${VERB})\\b`, 'u');
+const EMBEDDED = new RegExp(`(?:^|\\s)${VERB}\\s`, 'u');
 const BEFORE_VERB = new RegExp(`\\s+${FILLER}(${VERB})\\b`, 'gu');
 
 /** The subject-sized end of a phrase: after the last "but"/"and"/";", at most ten words. */
@@ -153,7 +155,18 @@ function verbFirstSubject(phrase: string): string {
  * Finds the attribution of one quotation from the text right after it (in the same sentence)
  * and, failing that, from the text before it in its sentence.
  */
-function attributeDirectly(paragraph: string, quotation: Quotation, nextOpen: number, previousClose: number): { phrase?: string; verb?: string; side?: 'after' | 'before' } {
+interface DirectAttribution {
+  phrase?: string;
+  verb?: string;
+  side?: 'after' | 'before';
+  /** Offset in the paragraph of the verb: a pronoun subject refers to someone named before it. */
+  position?: number;
+}
+
+/** Words that cannot start the subject of an attribution after a quotation ("at the release, adding…"). */
+const NOT_A_SUBJECT_START = /^(?:at|in|on|for|with|from|to|into|and|but|or|as|while|which|that|when|where|after|before|because|if|so|than|then|by|of|about|over|under|during|since|until|despite|without|within|instead|though|although|whether|who|whom)$/;
+
+function attributeDirectly(paragraph: string, quotation: Quotation, nextOpen: number, previousClose: number): DirectAttribution {
   const after = paragraph.slice(quotation.close, nextOpen).replace(/^\s*[,–—-]?\s*/, '');
   const text = quotation.text;
   const endsSentence = /[.]["”’']*$/.test(text);
@@ -161,23 +174,25 @@ function attributeDirectly(paragraph: string, quotation: Quotation, nextOpen: nu
     const verbFirst = AFTER_VERB_FIRST.exec(after);
     if (verbFirst) {
       const subject = verbFirstSubject(verbFirst[2] ?? '');
-      if (subject.trim() !== '') return { phrase: subject, verb: (verbFirst[1] ?? '').toLowerCase(), side: 'after' };
+      if (subject.trim() !== '') return { phrase: subject, verb: (verbFirst[1] ?? '').toLowerCase(), side: 'after', position: quotation.close };
     }
     const subjectFirst = AFTER_SUBJECT_FIRST.exec(after);
-    if (subjectFirst && wordsIn(subjectFirst[1] ?? '') <= 12) {
+    const firstWord = (subjectFirst?.[1] ?? '').trim().split(/\s+/)[0] ?? '';
+    if (subjectFirst && wordsIn(subjectFirst[1] ?? '') <= 25 && !NOT_A_SUBJECT_START.test(firstWord) && !/ing$/.test(firstWord)) {
       // “We’re done.” Smith said Monday. is an attribution; “We’re done.” Smith said the talks
       // had failed … starts a new statement.
       const rest = after.slice(subjectFirst[0].length);
       const closesSoon = /^[^.!?]{0,40}(?:[.!?,;:]|$)/.test(rest) && wordsIn(rest.split(/[.!?]/)[0] ?? '') <= 6;
-      if (!endsSentence || closesSoon) return { phrase: subjectFirst[1] ?? '', verb: (subjectFirst[2] ?? '').toLowerCase(), side: 'after' };
+      if (!endsSentence || closesSoon) return { phrase: subjectFirst[1] ?? '', verb: (subjectFirst[2] ?? '').toLowerCase(), side: 'after', position: quotation.close };
     }
     const according = /^according to\s+([^,.;:“”"]{1,80})/i.exec(after);
-    if (according) return { phrase: according[1] ?? '', verb: 'according to', side: 'after' };
+    if (according) return { phrase: according[1] ?? '', verb: 'according to', side: 'after', position: quotation.close };
   }
   // The sentence the quotation sits in, up to its opening mark.
   let before = paragraph.slice(Math.max(previousClose, 0), quotation.open);
   const sentenceStart = lastSentenceStart(before);
   before = before.slice(sentenceStart);
+  const base = Math.max(previousClose, 0) + sentenceStart;
   // The last speech verb before the quotation whose subject is someone: in "Officials said the
   // deal was close, but Trump insisted: “…”" the speaker is Trump.
   const verbs = [...before.matchAll(BEFORE_VERB)];
@@ -188,11 +203,14 @@ function attributeDirectly(paragraph: string, quotation: Quotation, nextOpen: nu
     if (tail.length > 160 || /[“”"]/.test(tail)) continue;
     const clause = lastClause(before.slice(0, match.index));
     if (clause.trim() === '') continue;
+    // "Pompeo said Washington had concluded …": a subject right after another speech verb is
+    // what the speaker said, not who is speaking.
+    if (index > 0 && EMBEDDED.test(clause)) continue;
     const kind = subjectOf(clause).kind;
-    if (kind === 'name' || kind === 'pronoun' || index === 0) return { phrase: clause, verb: (match[1] ?? '').toLowerCase(), side: 'before' };
+    if (kind === 'name' || kind === 'pronoun' || index === 0) return { phrase: clause, verb: (match[1] ?? '').toLowerCase(), side: 'before', position: base + match.index };
   }
   const according = ACCORDING_TO.exec(before);
-  if (according) return { phrase: according[1] ?? '', verb: 'according to', side: 'before' };
+  if (according) return { phrase: according[1] ?? '', verb: 'according to', side: 'before', position: base + according.index };
   return {};
 }
 
@@ -210,9 +228,17 @@ function lastSentenceStart(text: string): number {
 /** Person and organisation mentions in the article, for resolving "he" and "the president". */
 function collectMentions(paragraphs: string[], quotations: Quotation[]): Mention[] {
   const mentions: Mention[] = [];
+  /** Last names of people already named in full: "Trump" after "Donald Trump". */
+  const surnames = new Set<string>();
   let offset = 0;
+  const quotedByParagraph = new Map<number, Quotation[]>();
+  for (const quotation of quotations) {
+    const list = quotedByParagraph.get(quotation.paragraph) ?? [];
+    list.push(quotation);
+    quotedByParagraph.set(quotation.paragraph, list);
+  }
   for (const [paragraphIndex, paragraph] of paragraphs.entries()) {
-    const quoted = quotations.filter((quotation) => quotation.paragraph === paragraphIndex);
+    const quoted = quotedByParagraph.get(paragraphIndex) ?? [];
     const words = paragraph.split(/(\s+)/);
     let position = 0;
     const positions: number[] = [];
@@ -226,26 +252,39 @@ function collectMentions(paragraphs: string[], quotations: Quotation[]): Mention
       if (!name) continue;
       const tokens = name.split(' ');
       // A lone capitalised word at a sentence start is usually not a name.
+      const titled = hasTitle(run.text);
+      // A lone capitalised word ("Britain", "NASA", "Bad") is a person only when the article has
+      // already used it as part of a fuller name ("Donald Trump" → "Trump") or with a title.
+      if (tokens.length === 1 && !titled && !surnames.has(name)) continue;
+      if (/[’'](?:re|ll|ve|d|m|t)$/i.test(name)) continue;
       const local = positions[run.start] ?? 0;
       // Names inside quotations are what the speaker talks about, not who speaks.
       if (quoted.some((quotation) => local > quotation.open && local < quotation.close)) continue;
       const at = offset + local;
       const organisation = isOrganisationName(run.text);
-      const titled = hasTitle(run.text);
-      if (tokens.length === 1 && !titled && run.start === 0 && !mentions.some((mention) => mention.name.split(' ').includes(name))) continue;
-      const after = paragraph.slice((positions[run.end - 1] ?? 0) + (run.text.split(' ').pop()?.length ?? 0));
-      const speaker = new RegExp(`^[’'s,]*\\s+${FILLER}${VERB}\\b`, 'u').test(after);
       const previousWord = raw[run.start - 1] ?? '';
       const lastWord = raw[run.end - 1] ?? '';
       const nextWord = raw[run.end] ?? '';
       const clauseStart = run.start === 0 || /[.,;:!?”"]$/.test(previousWord) || /^(?:and|but|then|when|as|while|that|because|after|before|if|so|where)$/.test(previousWord);
       const subject =
         clauseStart && !/(?:'s|’s)$/.test(lastWord) && /^[\p{Ll}]/u.test(nextWord) && !/^(?:of|in|at|for|from|with|and|or|to|on|by|is|are|was|were)$/.test(nextWord);
-      mentions.push({ name, at, speaker, subject, titled, organisation });
+      mentions.push({ name, at, spoke: false, subject, titled, organisation });
+      if (tokens.length > 1 && !organisation) surnames.add(tokens[tokens.length - 1] ?? '');
     }
     offset += paragraph.length + 1;
   }
   return mentions;
+}
+
+function insertSorted(mentions: Mention[], mention: Mention): void {
+  let low = 0;
+  let high = mentions.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if ((mentions[middle]?.at ?? 0) <= mention.at) low = middle + 1;
+    else high = middle;
+  }
+  mentions.splice(low, 0, mention);
 }
 
 /** The nearest person before `at` who spoke, had a title or stood as a clause's subject. */
@@ -260,40 +299,82 @@ function personBefore(mentions: Mention[], at: number, windowStart: number): str
   return undefined;
 }
 
-/** "the president" → the nearest "President X"; "the company" → the nearest organisation. */
-function roleBefore(mentions: Mention[], paragraphs: string[], role: string, at: number): string | undefined {
-  const text = paragraphs.join('\n').slice(0, at);
-  const word = role.split(' ').pop() ?? role;
-  const abbreviations: Record<string, string> = { senator: 'Sen\\.', governor: 'Gov\\.', representative: 'Rep\\.', doctor: 'Dr\\.', professor: 'Prof\\.', general: 'Gen\\.' };
-  // Case-insensitive on the role word only: names must stay capitalised, so no "i" flag.
-  const anyCase = word.replace(/\p{L}/gu, (letter) => `[${letter.toLowerCase()}${letter.toUpperCase()}]`);
-  const title = abbreviations[word] ? `(?:${anyCase}|${abbreviations[word]})` : anyCase;
-  const pattern = new RegExp(`(?<![\\p{L}])${title}\\s+((?:[\\p{Lu}][\\p{L}\\p{M}'’.-]*\\s+){0,2}[\\p{Lu}][\\p{L}\\p{M}'’-]+)`, 'gu');
-  let found: string | undefined;
-  for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
-    const name = stripTitles(match[1] ?? '');
-    if (name && !isSentenceWord(name)) found = name;
-  }
-  if (found) return found;
-  // "Tim Cook, Apple’s chief executive," — a name right before the role.
-  const appositive = new RegExp(`((?:[\\p{Lu}][\\p{L}\\p{M}'’.-]*\\s+){0,2}[\\p{Lu}][\\p{L}\\p{M}'’-]+),\\s+(?:the|a|an|[\\p{Lu}][\\p{L}'’]*)\\s+(?:[\\p{L}’'-]+\\s+){0,3}${anyCase}(?![\\p{L}])`, 'gu');
-  for (let match = appositive.exec(text); match; match = appositive.exec(text)) {
-    const name = stripTitles(match[1] ?? '');
-    if (name && !isSentenceWord(name)) found = name;
-  }
-  if (found) return found;
-  if (/^(?:company|firm|agency|department|ministry|group|organization|organisation|band|label|studio|network|campaign|team|club|league|retailer|bank|government|administration)$/.test(word)) {
+const ORGANISATION_ROLE = /^(?:company|firm|agency|department|ministry|group|organization|organisation|band|label|studio|network|campaign|team|club|league|retailer|bank|government|administration)$/;
+const ROLE_ABBREVIATIONS: Record<string, string> = { senator: 'Sen\\.', governor: 'Gov\\.', representative: 'Rep\\.', doctor: 'Dr\\.', professor: 'Prof\\.', general: 'Gen\\.' };
+
+type RoleResolver = (role: string, at: number) => string | undefined;
+
+/**
+ * Resolves a role to a name: "the president" → the nearest "President X" before it, or the
+ * nearest "X, the … president"; "the company" → the nearest organisation, else the story's most
+ * mentioned one-word name. Matches are computed once per role word and article.
+ */
+function createRoleResolver(paragraphs: string[], mentions: Mention[]): RoleResolver {
+  const text = paragraphs.join('\n');
+  const byWord = new Map<string, { at: number; name: string }[]>();
+  let mostMentioned: string | null | undefined;
+
+  const namesFor = (word: string): { at: number; name: string }[] => {
+    const cached = byWord.get(word);
+    if (cached) return cached;
+    const found: { at: number; name: string }[] = [];
+    // Case-insensitive on the role word only: names must stay capitalised, so no "i" flag.
+    const anyCase = word.replace(/\p{L}/gu, (letter) => `[${letter.toLowerCase()}${letter.toUpperCase()}]`);
+    const title = ROLE_ABBREVIATIONS[word] ? `(?:${anyCase}|${ROLE_ABBREVIATIONS[word]})` : anyCase;
+    const titled = new RegExp(`(?<![\\p{L}])${title}\\s+((?:[\\p{Lu}][\\p{L}\\p{M}'’.-]*\\s+){0,2}[\\p{Lu}][\\p{L}\\p{M}'’-]+)`, 'gu');
+    for (const match of text.matchAll(titled)) {
+      const name = stripTitles((match[1] ?? '').replace(/[’']s$/u, ''));
+      if (name && !isSentenceWord(name)) found.push({ at: match.index ?? 0, name });
+    }
+    // "Tim Cook, Apple’s chief executive," — a name right before the role.
+    const appositive = new RegExp(`((?:[\\p{Lu}][\\p{L}\\p{M}'’.-]*\\s+){0,2}[\\p{Lu}][\\p{L}\\p{M}'’-]+),\\s+(?:the|a|an|[\\p{Lu}][\\p{L}'’]*)\\s+(?:[\\p{L}’'-]+\\s+){0,3}${anyCase}(?![\\p{L}])`, 'gu');
+    for (const match of text.matchAll(appositive)) {
+      const name = stripTitles(match[1] ?? '');
+      if (name && !isSentenceWord(name)) found.push({ at: match.index ?? 0, name });
+    }
+    found.sort((a, b) => a.at - b.at);
+    byWord.set(word, found);
+    return found;
+  };
+
+  const storyOrganisation = (): string | undefined => {
+    if (mostMentioned !== undefined) return mostMentioned ?? undefined;
+    // "A company spokesperson" in a story about one company: its most mentioned one-word name
+    // that is not part of a person's name.
+    const counts = new Map<string, number>();
+    const personTokens = new Set(mentions.filter((mention) => mention.name.includes(' ') && !mention.organisation).flatMap((mention) => mention.name.split(' ')));
+    for (const paragraph of paragraphs) {
+      for (const run of capitalisedRuns(paragraph)) {
+        if (run.text.includes(' ') || isSentenceWord(run.text) || isOutlet(run.text) || personTokens.has(run.text)) continue;
+        counts.set(run.text, (counts.get(run.text) ?? 0) + 1);
+      }
+    }
+    const [top, second] = [...counts.entries()].sort((a, b) => b[1] - a[1]);
+    mostMentioned = top && top[1] >= 3 && (!second || top[1] > second[1]) ? top[0] : null;
+    return mostMentioned ?? undefined;
+  };
+
+  return (role, at) => {
+    const word = role.split(' ').pop() ?? role;
+    let nearest: string | undefined;
+    for (const candidate of namesFor(word)) {
+      if (candidate.at >= at) break;
+      nearest = candidate.name;
+    }
+    if (nearest) return nearest;
+    if (!ORGANISATION_ROLE.test(word)) return undefined;
     for (let index = mentions.length - 1; index >= 0; index -= 1) {
       const mention = mentions[index];
       if (mention && mention.at < at && mention.organisation && !isOutlet(mention.name)) return mention.name;
     }
-  }
-  return undefined;
+    return storyOrganisation();
+  };
 }
 
 /** Attributes every quotation; see the module comment for the patterns. */
 export function attributeQuotations(paragraphs: string[], quotations: Quotation[]): AttributedQuotation[] {
   const mentions = collectMentions(paragraphs, quotations);
+  const roleBefore = createRoleResolver(paragraphs, mentions);
   const starts: number[] = [];
   let offset = 0;
   for (const paragraph of paragraphs) {
@@ -325,7 +406,8 @@ export function attributeQuotations(paragraphs: string[], quotations: Quotation[
       } else if (subject.kind === 'pronoun') {
         if (/^(?:he|she|him|her)$/.test(subject.name ?? '')) {
           const windowStart = starts[Math.max(0, quotation.paragraph - 3)] ?? 0;
-          const speaker = personBefore(mentions, at, windowStart) ?? (lastSpeaker && lastSpeaker.at >= windowStart ? lastSpeaker.name : undefined);
+          const pronounAt = (starts[quotation.paragraph] ?? 0) + (found.position ?? quotation.open);
+          const speaker = personBefore(mentions, Math.min(at, pronounAt), windowStart) ?? (lastSpeaker && lastSpeaker.at >= windowStart ? lastSpeaker.name : undefined);
           if (speaker) {
             resolved.speaker = speaker;
             resolved.attribution = 'pronoun';
@@ -338,7 +420,7 @@ export function attributeQuotations(paragraphs: string[], quotations: Quotation[
         } else if (subject.organisation && isOutlet(subject.organisation)) {
           resolved.passage = true;
         } else if (subject.role) {
-          const speaker = roleBefore(mentions, paragraphs, subject.role, at);
+          const speaker = roleBefore(subject.role, at);
           if (speaker) {
             resolved.speaker = speaker;
             resolved.attribution = 'role';
@@ -350,8 +432,7 @@ export function attributeQuotations(paragraphs: string[], quotations: Quotation[
     if (resolved.speaker && resolved.attribution === 'named') {
       lastSpeaker = { name: resolved.speaker, at };
       // The named speaker is the person a following "he said" most likely means.
-      mentions.push({ name: resolved.speaker, at: at + 1, speaker: true, subject: true, titled: false, organisation: isOrganisationName(resolved.speaker) });
-      mentions.sort((a, b) => a.at - b.at);
+      insertSorted(mentions, { name: resolved.speaker, at: at + 1, spoke: true, subject: true, titled: false, organisation: isOrganisationName(resolved.speaker) });
     }
     return { ...quotation, ...resolved, named } as AttributedQuotation;
   });

@@ -40,7 +40,8 @@ const NOT_NAMES = new Set(
     'asked', 'yes', 'no', 'not', 'some', 'many', 'most', 'all', 'both', 'each', 'every', 'one', 'two', 'three', 'other',
     'another', 'such', 'even', 'just', 'only', 'with', 'without', 'from', 'to', 'of', 'by', 'about', 'during', 'since', 'until',
     'though', 'although', 'because', 'once', 'later', 'earlier', 'again', 'well', 'oh', 'mr', 'mrs', 'ms', 'you', 'your',
-    'me', 'us', 'them', 'him', 'let', 'please', 'thank', 'thanks', 'okay', 'ok', 'sure', 'look', 'listen', 'maybe', 'perhaps',
+    'me', 'us', 'them', 'him', 'let', 'please', 'would', 'could', 'should', 'will', 'can', 'did', 'does', 'do', 'is', 'was',
+    'has', 'had', 'may', 'might', 'must', 'are', 'were', 'have', 'thank', 'thanks', 'okay', 'ok', 'sure', 'look', 'listen', 'maybe', 'perhaps',
   ],
 );
 /** Heads of organisation names; such runs are organisations, not people. */
@@ -118,7 +119,8 @@ export function stripTitles(run: string): string | undefined {
     if (index < tokens.length - 1 && TITLE_WORDS.has(token.toLowerCase()) && !TITLE_WORDS.has((tokens[index + 1] ?? '').toLowerCase())) lastTitle = index;
   });
   let name = tokens.slice(lastTitle + 1);
-  while (name.length > 1 && NOT_NAMES.has((name[name.length - 1] ?? '').toLowerCase())) name = name.slice(0, -1);
+  // Party and state after a politician's name: "Brian Babin (R-TX)", "Nancy Pelosi, D-Calif.".
+  while (name.length > 1 && (NOT_NAMES.has((name[name.length - 1] ?? '').toLowerCase()) || /^\(?[RDI]-[\p{L}.]+\)?$/u.test(name[name.length - 1] ?? ''))) name = name.slice(0, -1);
   if (name.length === 0) return undefined;
   if (name.every((token) => NOT_NAMES.has(token.toLowerCase()))) return undefined;
   return name.join(' ').replace(/[,.]$/, (mark) => (/\b(?:Jr|Sr)\.$/.test(name.join(' ')) ? mark : ''));

@@ -1,4 +1,5 @@
 import { decodeHtmlText } from '../clean/normalize-text.js';
+import { isOutlet } from './find-speaker.js';
 
 export interface SelectHeadlineOptions {
   /** Longest headline in characters, "…" included. Default 120. */
@@ -27,7 +28,10 @@ function matchesSiteName(segment: string, siteName: string | undefined): boolean
   const a = comparable(segment);
   const b = comparable(siteName);
   if (a === '' || b === '') return false;
-  return a === b || (b.length >= 4 && a.includes(b) && a.length <= b.length + 12) || (a.length >= 4 && b.includes(a));
+  // "Coast Gazette Online" still names "Coast Gazette"; a segment that merely contains the name
+  // among other words ("Harbour report @ Coast Gazette blog post") does not.
+  const close = (longer: string, shorter: string): boolean => shorter.length >= 4 && longer.includes(shorter) && longer.length - shorter.length <= Math.max(4, shorter.length / 2);
+  return a === b || close(a, b) || close(b, a);
 }
 
 /** A trailing segment that reads like a publication's name rather than part of the headline. */
@@ -40,10 +44,12 @@ function looksLikeSiteName(segment: string, separator: string): boolean {
   if (/[.!?,;:"“”]$/.test(text) || /\d{3,}/.test(text)) return false;
   // Site names are Title Case or all caps; a lower-case word (other than short particles) is
   // a sign of a sentence fragment.
+  if (/^(?:my|our|the)\s+(?:web\s?site|blog|site|homepage|home page)$/i.test(text)) return true;
   const titleCase = words.every((word) => /^[\p{Lu}\p{N}&@'’(]/u.test(word) || /^(?:of|the|and|for|on|in|de|la|a|an|at|by)$/.test(word));
   if (!titleCase) return false;
-  // With a pipe or similar the convention is unambiguous; with a dash it needs to be short.
-  return separator.trim() === '|' || separator.trim() === '::' || separator.trim() === '·' || separator.trim() === '•' || words.length <= 3;
+  // With a pipe or similar the convention is unambiguous; with a dash it needs to be short or
+  // read like a publication ("The New York Times", "BBC News").
+  return /^(?:\||::|·|•|\/\/)$/.test(separator.trim()) || words.length <= 3 || isOutlet(text);
 }
 
 /** Removes " | Site", " - Site", "Site | " and similar when the segment is the site's name. */
@@ -71,7 +77,9 @@ function stripSiteName(title: string, siteName?: string): string {
   const tail = parts[parts.length - 1] ?? '';
   const head = joinParts(parts.slice(0, -1), separators.slice(0, -1));
   const separator = separators[separators.length - 1] ?? '';
-  if (looksLikeSiteName(tail, separator) && head.split(/\s+/).length >= 3 && head.length > tail.length) return head;
+  // A one-word site ("Wikipedia") may follow a two-word headline; longer ones need three.
+  const minimumHead = tail.trim().split(/\s+/).length === 1 ? 2 : 3;
+  if (looksLikeSiteName(tail, separator) && head.split(/\s+/).length >= minimumHead && head.length > tail.length) return head;
   return title;
 }
 

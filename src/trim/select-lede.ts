@@ -21,7 +21,7 @@ const NOT_A_LEDE: RegExp[] = [
   /^(?:written|reported|posted|story|words|text)\s+by\s+.{1,120}$/i,
   /^[\p{Lu}][\p{L}.'’-]+(?:\s+[\p{Lu}][\p{L}.'’-]+){0,3}\s*[|,/]\s*(?:staff writer|reporter|correspondent|contributor|editor|reuters|ap|afp|bloomberg|associated press)\b.{0,60}$/iu,
   // Timestamps: "Updated at 3:15 p.m.", "Published November 19, 2019", "Last modified: …".
-  new RegExp(`^(?:updated|published|posted|last (?:updated|modified)|first published|modified|created)(?:\\s+(?:on|at))?\\s*:?\\s*.{0,80}$`, 'i'),
+  new RegExp(`^(?:updated|published|posted|last (?:updated|modified)|first published|modified|created)(?:\\s+(?:on|at))?\\s*:?\\s*(?=.{0,80}$)(?=.*(?:\\d|ago|yesterday|today))`, 'i'),
   new RegExp(`^(?:${DATE})(?:,?\\s*(?:at\\s+)?(?:${TIME}))?(?:\\s*[|•·–—-]\\s*.{0,40})?\\.?$`, 'i'),
   new RegExp(`^(?:${TIME})(?:,?\\s*${DATE})?\\.?$`, 'i'),
   /^\d+\s+(?:min(?:ute)?s?|hours?|days?)\s+(?:ago|read)\.?$/i,

@@ -18,7 +18,7 @@ const ABBREVIATIONS = new Set(
 );
 
 /** Closing quotes and brackets that may follow a sentence's final punctuation. */
-const CLOSERS = `"'”’»)]`;
+const CLOSERS = `"'”’»)\\]`;
 const END = new RegExp(`[.!?…]+[${CLOSERS}]*(?=\\s+)`, 'g');
 /** What may start the next sentence: a capital, a digit, or an opening quote/bracket. */
 const STARTER = /^\s+["'“‘«„(\[]*[\p{Lu}\p{N}]/u;

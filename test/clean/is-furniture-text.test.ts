@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+
+import { isFurnitureText } from '../../src/clean/is-furniture-text.js';
+
+describe('isFurnitureText', () => {
+  it('recognises furniture lines', () => {
+    for (const line of [
+      '— Advertisement —',
+      'ADVERTISEMENT',
+      '- Advertisement -',
+      'Story continues below advertisement',
+      'Share this:',
+      'Share on Facebook',
+      'Tweet',
+      'Click to share on Twitter (Opens in new window)',
+      'Like this: Like Loading...',
+      'Follow us on Twitter @example',
+      'Please enter your comment!',
+      'Please enter your name here',
+      'You have entered an incorrect email address!',
+      'Leave a Reply',
+      '12 Comments',
+      'Sign up for our newsletter to get the latest updates',
+      'Subscribe now',
+      'Read more: The harbour in winter',
+      'Related Articles',
+      'RELATED: Storm damage in March',
+      'Recommended for you',
+      'We use cookies to improve your experience on our site.',
+      'Photo: Getty Images',
+      '(Photo by Jane Doe/Reuters)',
+      'Jane Doe/Getty Images',
+      'The post Budget approved appeared first on Example News.',
+      'Tags: harbour, council',
+      '© 2024 Coast Gazette. All rights reserved.',
+      '———',
+    ]) {
+      expect(isFurnitureText(line), line).toBe(true);
+    }
+  });
+
+  it('leaves article sentences alone, even ones that mention the same words', () => {
+    for (const line of [
+      'Advertisement revenue fell 12 percent in the quarter.',
+      'The newsletter, founded in 2010, now has 40,000 readers.',
+      'Readers can leave a reply on the forum, the editor said.',
+      'Photographers from Getty Images were at the scene all day.',
+      'Share prices rose 3 percent on Tuesday.',
+      'Follow the money, investigators said.',
+      'Related charges were filed against two other men.',
+      'President Trump showed Thursday that sometimes getting a deal just right takes time.',
+    ]) {
+      expect(isFurnitureText(line), line).toBe(false);
+    }
+  });
+});

@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+
+import { isSubstantiveParagraph, selectLede } from '../../src/trim/select-lede.js';
+
+function words(text: string): number {
+  return text.split(/\s+/).length;
+}
+
+const first = 'The harbour reopened on Monday after a week of repairs to the sea wall, and the first ferry left at dawn.';
+
+describe('selectLede', () => {
+  it('skips bylines, datelines, captions, timestamps and lead-ins ending in a colon', () => {
+    const paragraphs = [
+      'By Jane Doe and John Roe, Reuters',
+      'Updated at 3:15 p.m. ET on November 19, 2019',
+      'November 19, 2019',
+      'WASHINGTON (AP) —',
+      'Ferry passengers queue at the terminal on Monday. (AP Photo/Evan Vucci)',
+      'Photo: Getty Images',
+      '5 min read',
+      'From the Associated Press:',
+      first,
+    ];
+    expect(selectLede(paragraphs)).toBe(first);
+  });
+
+  it('skips headings and labels without sentence punctuation', () => {
+    expect(selectLede(['Harbour news', 'Key points', first])).toBe(first);
+  });
+
+  it('removes a dateline glued to the first sentence', () => {
+    expect(selectLede([`LONDON (Reuters) — ${first}`])).toBe(first);
+    expect(selectLede([`WASHINGTON — ${first}`])).toBe(first);
+  });
+
+  it('cuts at a sentence boundary within the budget and marks the cut', () => {
+    const paragraph = `${first} Repairs cost about two million pounds. The council paid for them from its reserve fund after the storm in March damaged the wall badly and flooded the car park.`;
+    const lede = selectLede([paragraph], { maxWords: 30 });
+    expect(lede).toBe(`${first} Repairs cost about two million pounds. …`);
+    expect(words(lede.replace(' …', ''))).toBeLessThanOrEqual(30);
+  });
+
+  it('does not split at abbreviations, initials or U.S.', () => {
+    const paragraph = 'Sen. John F. Kennedy Jr. met U.S. officials in Washington on Tuesday. The talks ran late into the night and ended without a deal.';
+    expect(selectLede([paragraph], { maxWords: 14 })).toBe('Sen. John F. Kennedy Jr. met U.S. officials in Washington on Tuesday. …');
+  });
+
+  it('cuts a first sentence longer than the budget at a word boundary', () => {
+    const lede = selectLede([first], { maxWords: 8 });
+    expect(lede).toBe('The harbour reopened on Monday after a week…');
+    expect(words(lede)).toBe(8);
+  });
+
+  it('adds the next paragraph’s whole sentences when the first paragraph is short, without an ellipsis at a paragraph end', () => {
+    const lede = selectLede(['The harbour reopened on Monday.', first], { maxWords: 50 });
+    expect(lede).toBe(`The harbour reopened on Monday. ${first}`);
+    expect(selectLede([first, 'Another paragraph follows here.'], { maxWords: 40 })).toBe(first);
+  });
+
+  it('returns an empty lede when nothing is substantive', () => {
+    expect(selectLede([])).toBe('');
+    expect(selectLede(['By Jane Doe', 'Advertisement'])).toBe('');
+  });
+
+  it('recognises substantive paragraphs', () => {
+    expect(isSubstantiveParagraph(first)).toBe(true);
+    expect(isSubstantiveParagraph('Published studies show the harbour wall was weak for years before the storm.')).toBe(true);
+    expect(isSubstantiveParagraph('The Associated Press reports the United States may also open a liaison office:')).toBe(false);
+    expect(isSubstantiveParagraph('Jane Doe | Reuters')).toBe(false);
+  });
+});

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+
+import { selectImage } from '../../src/trim/select-image.js';
+import { trimArticle } from '../../src/trim/trim-article.js';
+import type { CleanArticle } from '../../src/types.js';
+
+const article: CleanArticle = {
+  title: 'Harbour reopens after repairs | Coast Gazette',
+  paragraphs: [
+    'By Jane Doe',
+    'The harbour reopened on Monday after a week of repairs to the sea wall, the port authority said, and the first ferry left at dawn with a full load of passengers.',
+    '“We are relieved to have the ferries running again before the summer,” said harbour master Tom Reed.',
+  ],
+  html: '<p>…</p>',
+  image: 'https://coast.example.com/media/harbour.jpg',
+  siteName: 'Coast Gazette',
+};
+
+describe('trimArticle', () => {
+  it('combines headline, lede, quote and image', () => {
+    expect(trimArticle(article)).toEqual({
+      headline: 'Harbour reopens after repairs',
+      lede: article.paragraphs[1],
+      quote: { text: 'We are relieved to have the ferries running again before the summer', speaker: 'Tom Reed' },
+      image: 'https://coast.example.com/media/harbour.jpg',
+    });
+  });
+
+  it('passes the options through and prefers the feed’s image', () => {
+    const blocks = trimArticle(article, { headlineMaxLength: 20, ledeMaxWords: 10, feedImage: 'https://cdn.example.com/feed.jpg' });
+    expect(blocks.headline).toBe('Harbour reopens…');
+    expect(blocks.lede.split(' ')).toHaveLength(10);
+    expect(blocks.image).toBe('https://cdn.example.com/feed.jpg');
+  });
+});
+
+describe('selectImage', () => {
+  it('takes an absolute http(s) feed image, else the article image, else null', () => {
+    expect(selectImage('https://a.example/x.jpg', { feedImage: '/y.jpg', baseUrl: 'https://b.example/post/' })).toBe('https://b.example/y.jpg');
+    expect(selectImage('https://a.example/x.jpg', { feedImage: 'javascript:alert(1)' })).toBe('https://a.example/x.jpg');
+    expect(selectImage(null)).toBeNull();
+  });
+});
