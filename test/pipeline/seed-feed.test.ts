@@ -1,0 +1,42 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/load-config.js';
+import { previewDigest } from '../../src/pipeline/run-digest.js';
+import { corporaDir, hasCorpus } from '../support/corpora.js';
+import { useTempDir } from '../support/temp-dir.js';
+
+interface Expected {
+  headline: string;
+  lede_starts_with: string;
+  lede_max_words: number;
+  key_quote_any_of: string[];
+  key_quote_speaker: string;
+  must_not_appear_anywhere: string[];
+}
+
+const tmp = useTempDir();
+
+/**
+ * The seed page ships inside the bundled RSS sample as a WordPress-style content:encoded item with
+ * its page furniture left in. Through the whole pipeline it must come out as
+ * ../shared/corpora/seed/expected.json says.
+ */
+describe.skipIf(!hasCorpus('seed/expected.json'))('the seed story in the bundled sample feed', () => {
+  it('comes out of the pipeline with the expected headline, lede and key quote, and no furniture', async () => {
+    const expected = JSON.parse(readFileSync(path.join(corporaDir, 'seed/expected.json'), 'utf8')) as Expected;
+    const config = loadConfig({ cwd: tmp.dir(), env: {} });
+    const result = await previewDigest(config, { outDir: tmp.dir(), now: () => new Date('2026-11-27T07:00:00Z') });
+    const item = result.digest.items.find((i) => i.headline === expected.headline);
+    expect(item, 'the NO DEAL item').toBeDefined();
+    expect(item!.lede.startsWith(expected.lede_starts_with)).toBe(true);
+    expect(item!.lede.split(/\s+/).length).toBeLessThanOrEqual(expected.lede_max_words);
+    expect(expected.key_quote_any_of).toContain(item!.quote?.text);
+    expect(item!.quote?.speaker).toBe(expected.key_quote_speaker);
+    for (const junk of expected.must_not_appear_anywhere) {
+      for (const text of [item!.headline, item!.lede, item!.quote?.text ?? '', item!.text, result.rendered.html, result.rendered.text]) {
+        expect(text).not.toContain(junk);
+      }
+    }
+  });
+});
