@@ -40,6 +40,10 @@ const OPTIONS: sanitizeHtml.IOptions = {
   },
 };
 
+/** The elements and attributes that survive sanitising (for tests and documentation). */
+export const EMAIL_SAFE_TAGS: readonly string[] = OPTIONS.allowedTags as string[];
+export const EMAIL_SAFE_ATTRIBUTES: Readonly<Record<string, readonly string[]>> = OPTIONS.allowedAttributes as Record<string, string[]>;
+
 /** Sanitises body HTML to the email-safe allowlist. Expects URLs already made absolute. */
 export function sanitizeBody(html: string): string {
   return sanitizeHtml(html, OPTIONS)
