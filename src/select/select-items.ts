@@ -92,6 +92,7 @@ export function selectItems(feeds: readonly FeedItems[], options: SelectOptions)
   const now = options.now.getTime();
   const oldest = options.maxAgeDays > 0 ? now - options.maxAgeDays * 86_400_000 : -Infinity;
   const byKey = new Map<string, Candidate>();
+  const kept: { words: Set<string>; candidate: Candidate }[] = [];
   const perFeedChosen: Candidate[][] = [];
   const idsInRun = new Set<string>();
 
@@ -120,7 +121,8 @@ export function selectItems(feeds: readonly FeedItems[], options: SelectOptions)
         continue;
       }
       const keys = storyKeys(item);
-      const original = keys.map((key) => byKey.get(key)).find((c) => c !== undefined);
+      const words = titleWords(item.title);
+      const original = keys.map((key) => byKey.get(key)).find((c) => c !== undefined) ?? similarTitle(words, kept);
       if (original) {
         if (original.feed !== feed && !original.alsoIn.includes(feed.name)) original.alsoIn.push(feed.name);
         decide(id, feed, item, 'duplicate', original.feed.name);
@@ -137,6 +139,7 @@ export function selectItems(feeds: readonly FeedItems[], options: SelectOptions)
       }
       const candidate: Candidate = { id, item, feed, alsoIn: [] };
       for (const key of keys) byKey.set(key, candidate);
+      if (words.size >= MIN_TITLE_WORDS) kept.push({ words, candidate });
       chosen.push(candidate);
     }
   }
@@ -160,6 +163,29 @@ export function selectItems(feeds: readonly FeedItems[], options: SelectOptions)
   }
   const chosen = perFeedChosen.flat().filter((c) => taken.has(c));
   return { chosen, decisions };
+}
+
+/** Titles this long or longer are compared for near-identity; shorter ones only by exact match. */
+const MIN_TITLE_WORDS = 6;
+/** Share of words two titles must have in common (Jaccard) to be the same story. */
+const SAME_STORY = 0.8;
+
+function titleWords(title: string | undefined): Set<string> {
+  return new Set(titleKey(title).split(' ').filter(Boolean));
+}
+
+/**
+ * The kept story whose title is nearly the same as this one ("Port strike ends after 11 days" and
+ * "Port strike ends after 11 days, union says"), if any.
+ */
+function similarTitle(words: Set<string>, kept: readonly { words: Set<string>; candidate: Candidate }[]): Candidate | undefined {
+  if (words.size < MIN_TITLE_WORDS) return undefined;
+  for (const other of kept) {
+    let shared = 0;
+    for (const word of words) if (other.words.has(word)) shared++;
+    if (shared / (words.size + other.words.size - shared) >= SAME_STORY) return other.candidate;
+  }
+  return undefined;
 }
 
 /** Keys under which two items are the same story: canonical URL, and a specific enough title. */

@@ -56,6 +56,15 @@ describe('selectItems', () => {
     expect(decisions.filter((d) => d.verdict === 'duplicate').map((d) => d.detail)).toEqual(['A', 'A']);
   });
 
+  it('treats near-identical headlines in different feeds as one story, but not merely similar ones', () => {
+    const a = feed('A', [story(1, { title: 'Rotterdam port strike ends after eleven days as dockworkers accept raise' })]);
+    const b = feed('B', [story(2, { title: 'Rotterdam port strike ends after eleven days as dockworkers accept a raise' })]);
+    const c = feed('C', [story(3, { title: 'Rotterdam port strike enters its eleventh day as talks stall again' })]);
+    const { chosen } = selectItems([a, b, c], options);
+    expect(chosen.map((x) => x.feed.name)).toEqual(['A', 'C']);
+    expect(chosen[0]!.alsoIn).toEqual(['B']);
+  });
+
   it('shares the total limit round-robin so one busy feed cannot crowd out the rest', () => {
     const busy = feed('Busy', [1, 2, 3, 4, 5].map((n) => story(n)));
     const quiet = feed('Quiet', [story(30, { guid: 'q', link: 'https://q.example/1', title: 'Quiet story' })]);
