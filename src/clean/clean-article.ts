@@ -4,7 +4,7 @@ import type { CleanArticle } from '../types.js';
 import { collectParagraphs } from './collect-paragraphs.js';
 import { extractMainContent, parsePage } from './extract-main-content.js';
 import { findLeadImage } from './find-lead-image.js';
-import { isFurnitureText } from './is-furniture-text.js';
+import { isCaptionText, isFurnitureText } from './is-furniture-text.js';
 import { decodeHtmlText, escapeHtml, normalizeText } from './normalize-text.js';
 import { isTextArticle, parseTextArticle, splitTextParagraphs } from './parse-text-article.js';
 import { queryAll } from './query-all.js';
@@ -122,10 +122,7 @@ function cleanContent(root: Element, title: string, baseUrl?: string): Omit<Clea
   resolveUrls(root, baseUrl);
   stripFurniture(root, { title });
   leafDivsToParagraphs(root);
-  const paragraphs = dropRepeatedTitle(
-    collectParagraphs(root).filter((paragraph) => !isFurnitureText(paragraph)),
-    title,
-  );
+  const paragraphs = dropRepeatedTitle(collectParagraphs(root).filter((paragraph) => !isFurnitureText(paragraph) && !isCaptionText(paragraph)), title);
   const image = findLeadImage(root);
   return { paragraphs, html: sanitizeBody(root.innerHTML), image };
 }
