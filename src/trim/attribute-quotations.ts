@@ -1,5 +1,5 @@
 import type { Quotation } from './find-quotations.js';
-import { capitalisedRuns, hasTitle, isOrganisationName, isOutlet, isSentenceWord, stripTitles } from './find-speaker.js';
+import { capitalisedRuns, hasTitle, isOrganisationName, isOutlet, isSentenceWord, stripTitles } from './strip-titles.js';
 
 /**
  * Attributes quotations to speakers using the patterns news prose uses: “…,” Trump said /
