@@ -151,7 +151,8 @@ export function removeNeverContent(root: Element): void {
   for (const element of found) {
     if (/^(?:form|aside|footer|fieldset|label|menu)$/.test(element.localName)) {
       total ??= textOf(root).length;
-      if (total > 1000 && textOf(element).length > total * 0.4) continue;
+      const own = textOf(element).length;
+      if (own >= 200 && own > total * 0.4) continue;
     }
     element.remove();
   }

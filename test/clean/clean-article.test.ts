@@ -166,6 +166,13 @@ describe('cleanArticle: whole pages', () => {
     expect(cleanArticle({ html: page, title: 'Feed title' }).title).toBe('Feed title');
   });
 
+  it('keeps an article that the whole page wraps in a <form> (ASP.NET WebForms)', () => {
+    const paragraphs = Array.from({ length: 6 }, (_, index) => `<p>Paragraph ${index + 1} of the council story tells readers what happened at the meeting on Tuesday night, in some detail.</p>`).join('');
+    const article = cleanArticle({ html: `<html><head><title>Council</title></head><body><form id="aspnetForm" action="/x"><div id="main"><h1>Council</h1>${paragraphs}</div><input type="hidden" name="__VIEWSTATE" value="abc"></form></body></html>` });
+    expect(article.paragraphs).toHaveLength(6);
+    expect(article.html).not.toContain('<input');
+  });
+
   it('falls back to the densest article container when Readability finds too little', () => {
     const tiny = '<html><head><title>Short</title></head><body><div class="entry-content"><p>Only one short paragraph of text here.</p></div><div class="sidebar-widget"><p>Widget</p></div></body></html>';
     const article = cleanArticle({ html: tiny });
