@@ -96,6 +96,8 @@ describe('cleanArticle: feed fragments', () => {
         <img src="https://stats.wp.com/b.gif?x=1" width="1" height="1">
         <img src="https://www.google-analytics.com/collect?v=1&tid=UA-1" alt="">
         <img src="https://feeds.feedburner.com/~r/example/~4/abc">
+        <p><img src="https://no-cache.hubspot.com/cta/default/1764707/a38d2dcb.png"></p>
+        <p><img src="https://static.example.com/sc/9b/e151e5.gif"></p>
         <p><img data-lazy-src="/uploads/photo.jpg" src="/images/lazy-placeholder.gif"></p>`,
       url: base,
     });
