@@ -7,7 +7,6 @@ import { findLeadImage } from './find-lead-image.js';
 import { isCaptionText, isFurnitureText } from './is-furniture-text.js';
 import { decodeHtmlText, escapeHtml, normalizeText } from './normalize-text.js';
 import { isTextArticle, parseTextArticle, splitTextParagraphs } from './parse-text-article.js';
-import { queryAll } from './query-all.js';
 import { readPageMetadata } from './read-page-metadata.js';
 import { resolveUrls } from './resolve-urls.js';
 import { sanitizeBody } from './sanitize-body.js';
@@ -84,7 +83,7 @@ function cleanPage(html: string, input: ArticleInput): CleanArticle {
   const base = pageBase(document, input.url);
   const metadata = readPageMetadata(document, base);
   // Readability resolves links against the document's base URI; give it the page URL.
-  if (base && !document.querySelector('base[href]') && document.head) {
+  if (base && !document.getElementsByTagName('base')[0]?.hasAttribute('href') && document.head) {
     const element = document.createElement('base');
     element.setAttribute('href', base);
     document.head.insertBefore(element, document.head.firstChild);
@@ -107,7 +106,7 @@ function cleanPage(html: string, input: ArticleInput): CleanArticle {
 
 /** The page's own <base href>, resolved against the URL it was fetched from. */
 function pageBase(document: Document, url?: string): string | undefined {
-  const declared = document.querySelector('base[href]')?.getAttribute('href');
+  const declared = document.getElementsByTagName('base')[0]?.getAttribute('href');
   if (declared) {
     try {
       return new URL(declared, url).href;
@@ -132,16 +131,26 @@ function cleanContent(root: Element, title: string, baseUrl?: string): Omit<Clea
  * without this their text would run into the neighbouring paragraph.
  */
 function leafDivsToParagraphs(root: Element): void {
-  const divs = queryAll(root, 'div');
-  for (let index = divs.length - 1; index >= 0; index -= 1) {
-    const div = divs[index];
-    if (!div || div.querySelector('p, div, ul, ol, table, blockquote, h1, h2, h3, h4, h5, h6, figure, pre, section, article')) continue;
+  const leaves: Element[] = [];
+  // Post-order walk: returns whether the subtree holds a block element.
+  const visit = (element: Element): boolean => {
+    let hasBlock = false;
+    for (let child = element.firstElementChild; child; child = child.nextElementSibling) {
+      if (visit(child) || BLOCKS.has(child.localName)) hasBlock = true;
+    }
+    if (element.localName === 'div' && !hasBlock && element !== root) leaves.push(element);
+    return hasBlock;
+  };
+  visit(root);
+  for (const div of leaves) {
     if (normalizeText(div.textContent ?? '') === '') continue;
     const paragraph = div.ownerDocument.createElement('p');
     while (div.firstChild) paragraph.appendChild(div.firstChild);
     div.replaceWith(paragraph);
   }
 }
+
+const BLOCKS = new Set(['p', 'div', 'ul', 'ol', 'table', 'blockquote', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'figure', 'pre', 'section', 'article']);
 
 function comparable(text: string): string {
   return text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
