@@ -4,7 +4,7 @@ import type { CleanArticle } from '../types.js';
 import { collectParagraphs } from './collect-paragraphs.js';
 import { extractMainContent, parsePage } from './extract-main-content.js';
 import { findLeadImage } from './find-lead-image.js';
-import { isCaptionText, isFurnitureText } from './is-furniture-text.js';
+import { isCaptionText, isCreditLine, isFurnitureText } from './is-furniture-text.js';
 import { decodeHtmlText, escapeHtml, normalizeText } from './normalize-text.js';
 import { isTextArticle, parseTextArticle, splitTextParagraphs } from './parse-text-article.js';
 import { readPageMetadata } from './read-page-metadata.js';
@@ -121,7 +121,7 @@ function cleanContent(root: Element, title: string, baseUrl?: string): Omit<Clea
   resolveUrls(root, baseUrl);
   stripFurniture(root, { title });
   leafDivsToParagraphs(root);
-  const paragraphs = dropRepeatedTitle(collectParagraphs(root).filter((paragraph) => !isFurnitureText(paragraph) && !isCaptionText(paragraph)), title);
+  const paragraphs = dropRepeatedTitle(dropCaptions(collectParagraphs(root)).filter((paragraph) => !isFurnitureText(paragraph)), title);
   const image = findLeadImage(root);
   return { paragraphs, html: sanitizeBody(root.innerHTML), image };
 }
@@ -154,6 +154,22 @@ const BLOCKS = new Set(['p', 'div', 'ul', 'ol', 'table', 'blockquote', 'h1', 'h2
 
 function comparable(text: string): string {
   return text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+}
+
+/**
+ * Drops picture captions that ended up as paragraphs: those recognisable by themselves, and a
+ * short paragraph right before a bare credit line ("Jane Doe | Bloomberg | Getty Images"),
+ * together with the credit.
+ */
+function dropCaptions(paragraphs: string[]): string[] {
+  const kept: string[] = [];
+  paragraphs.forEach((paragraph, index) => {
+    if (isCaptionText(paragraph) || isCreditLine(paragraph)) return;
+    const next = paragraphs[index + 1];
+    if (next !== undefined && isCreditLine(next) && paragraph.split(/\s+/).length <= 80) return;
+    kept.push(paragraph);
+  });
+  return kept;
 }
 
 /** Drops a first paragraph that only repeats the title. */

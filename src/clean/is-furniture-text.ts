@@ -81,10 +81,24 @@ const CAPTION_CREDIT = [
   /\((?:Photo|Image|Picture)\s+(?:by|courtesy of|credit:?)\s+[^()]{1,80}\)\.?$/i,
 ];
 
-/** True when the paragraph is a photo caption ending in its credit. */
+/** Openings only picture captions use: "An artist's illustration of …", "In this Nov. 10 photo, …". */
+const CAPTION_OPENING =
+  /^(?:an?\s+(?:artist['’]s\s+)?(?:illustration|rendering|render|impression|conception|photo|photograph|image|file photo|screenshot|still|aerial view)\s+(?:of|shows|showing)\b|in this\s+[^!?]{0,50}?\b(?:photo|photograph|image|picture|frame grab|video grab|screenshot)\b|(?:this|the above|the|a)\s+(?:undated\s+|handout\s+|file\s+)*(?:photo|image|picture|photograph)\s+(?:shows|released|provided|taken)\b|pictured(?:\s+(?:above|here|left|right|below))?\s*[:,])/i;
+/** A photo credit on its own line: "Natalie Naccache | Bloomberg | Getty Images". */
+const CREDIT_LINE = /^[^.!?]{0,80}(?:\||\/|·|via)\s*(?:getty images|getty|bloomberg|reuters|afp|ap photo|ap|shutterstock|epa(?:-efe)?|corbis|alamy|istock(?:photo)?|zuma(?: press)?|sipa(?: usa)?|nurphoto|anadolu(?: agency)?|xinhua|pool)\b[^.!?]{0,40}$/i;
+
+/** True when the paragraph is a photo caption: it ends in its credit or opens like one. */
 export function isCaptionText(paragraph: string): boolean {
   const text = paragraph.trim();
-  return text.length <= 500 && CAPTION_CREDIT.some((pattern) => pattern.test(text));
+  if (text.length > 500) return false;
+  if (CAPTION_CREDIT.some((pattern) => pattern.test(text))) return true;
+  return text.length <= 300 && CAPTION_OPENING.test(text);
+}
+
+/** True when the line is only a photo credit ("Jane Doe | Bloomberg | Getty Images"). */
+export function isCreditLine(line: string): boolean {
+  const text = line.trim();
+  return text.length <= 140 && CREDIT_LINE.test(text);
 }
 
 /** Dashes, bullets and arrows that decorate furniture lines ("— Advertisement —"). */

@@ -71,6 +71,13 @@ describe('cleanArticle: feed fragments', () => {
     expect(article.image).toBe('https://blog.example.org/img/main.jpg');
   });
 
+  it('drops a caption paragraph followed by its credit line', () => {
+    const article = cleanArticle({
+      html: '<p>Sheikh Mohammed passes a Boeing 787-10 at the Dubai Air Show on Monday, Nov. 18, 2019.</p><p>Natalie Naccache | Bloomberg | Getty Images</p><p>DUBAI — Emirates finalized a deal to buy 30 Boeing jets, executives said on Wednesday.</p>',
+    });
+    expect(article.paragraphs).toEqual(['DUBAI — Emirates finalized a deal to buy 30 Boeing jets, executives said on Wednesday.']);
+  });
+
   it('sanitises to the email allowlist and makes URLs absolute', () => {
     const article = cleanArticle({
       html: `<p onclick="steal()" class="x" style="color:red">Read <a href="../other/" target="_blank" onmouseover="x()">this</a>,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { isCaptionText, isFurnitureText } from '../../src/clean/is-furniture-text.js';
+import { isCaptionText, isCreditLine, isFurnitureText } from '../../src/clean/is-furniture-text.js';
 
 describe('isFurnitureText', () => {
   it('recognises furniture lines', () => {
@@ -70,5 +70,15 @@ describe('isFurnitureText', () => {
     expect(isCaptionText('The harbour at dawn (Photo by Jane Doe/Reuters)')).toBe(true);
     expect(isCaptionText('The agency (AP) said on Monday that the harbour would reopen.')).toBe(false);
     expect(isCaptionText('Prices rose (see chart) in every region.')).toBe(false);
+  });
+
+  it('recognises captions by their opening, and bare credit lines', () => {
+    expect(isCaptionText("An artist's illustration of a plume of water vapor emanating from Jupiter's moon Europa.")).toBe(true);
+    expect(isCaptionText('In this Sunday, Nov. 10, 2019, photograph, a long row of unsold vehicles sits at a dealership.')).toBe(true);
+    expect(isCaptionText('This undated photo shows the harbour wall before the storm.')).toBe(true);
+    expect(isCaptionText('In this case, the court ruled against the company.')).toBe(false);
+    expect(isCreditLine('Natalie Naccache | Bloomberg | Getty Images')).toBe(true);
+    expect(isCreditLine('Jane Doe/AP')).toBe(true);
+    expect(isCreditLine('Bloomberg reported the deal on Monday, citing people familiar with it.')).toBe(false);
   });
 });
