@@ -1,4 +1,4 @@
-import { isFurnitureText } from './is-furniture-text.js';
+import { isCaptionText, isCreditLine, isFurnitureText } from './is-furniture-text.js';
 import { isTrackingImage } from './is-tracking-image.js';
 import { normalizeText } from './normalize-text.js';
 import { queryAll } from './query-all.js';
@@ -211,7 +211,15 @@ export function stripFurniture(root: Element, options: StripFurnitureOptions = {
     // An inline element is one line only when nothing else shares its line: the "Related:" of
     // "<p><strong>Related:</strong> <a>…</a></p>" is judged with its paragraph.
     if (/^(?:span|strong|em|b|small)$/.test(block.localName) && block.parentElement && block.parentElement !== root && textOf(block.parentElement) !== text) continue;
-    if (text !== '' && isFurnitureText(text)) block.remove();
+    if (text === '') continue;
+    if (isFurnitureText(text) || (block.localName === 'p' && isCaptionText(text))) {
+      block.remove();
+    } else if (isCreditLine(text) && /^(?:p|div|span|small|figcaption)$/.test(block.localName)) {
+      // A caption set as a paragraph right before its credit goes with it.
+      const caption = block.previousElementSibling;
+      if (caption && caption.localName === 'p' && textOf(caption).split(' ').length <= 80) caption.remove();
+      block.remove();
+    }
   }
   // Loose lines of text between <br>s or blocks ("Please enter your comment!<br>…").
   for (const node of collectTextNodes(root, [])) {

@@ -76,6 +76,7 @@ describe('cleanArticle: feed fragments', () => {
       html: '<p>Sheikh Mohammed passes a Boeing 787-10 at the Dubai Air Show on Monday, Nov. 18, 2019.</p><p>Natalie Naccache | Bloomberg | Getty Images</p><p>DUBAI — Emirates finalized a deal to buy 30 Boeing jets, executives said on Wednesday.</p>',
     });
     expect(article.paragraphs).toEqual(['DUBAI — Emirates finalized a deal to buy 30 Boeing jets, executives said on Wednesday.']);
+    expect(article.html).toBe('<p>DUBAI — Emirates finalized a deal to buy 30 Boeing jets, executives said on Wednesday.</p>');
   });
 
   it('sanitises to the email allowlist and makes URLs absolute', () => {
