@@ -5,7 +5,7 @@ import { collectParagraphs } from './collect-paragraphs.js';
 import { extractMainContent, parsePage } from './extract-main-content.js';
 import { findLeadImage } from './find-lead-image.js';
 import { isCaptionText, isCreditLine, isFurnitureText } from './is-furniture-text.js';
-import { decodeHtmlText, escapeHtml, normalizeText } from './normalize-text.js';
+import { decodeEntities, decodeHtmlText, escapeHtml, normalizeText } from './normalize-text.js';
 import { isTextArticle, parseTextArticle, splitTextParagraphs } from './parse-text-article.js';
 import { readPageMetadata } from './read-page-metadata.js';
 import { resolveUrls } from './resolve-urls.js';
@@ -41,11 +41,43 @@ export function cleanArticle(input: ArticleInput): CleanArticle {
   const html = input.html?.trim() ?? '';
   if (html !== '') {
     if (!/<[a-z!/][^>]*>/i.test(html)) return cleanText(html, input);
+    // Real pages nest a few dozen levels deep; thousands of levels is hostile input that would
+    // make Readability (and any tree walk) crawl. Read it as text instead.
+    if (nestingDepth(html) > MAX_NESTING) return cleanText(flattenHtml(html), input);
     const article = isWholePage(html) ? cleanPage(html, input) : cleanFragment(html, input);
     if (article.paragraphs.length > 0 || !input.text?.trim()) return article;
   }
   if (input.text?.trim()) return cleanText(input.text, input);
   return { title: decodeHtmlText(input.title ?? ''), paragraphs: [], html: '', image: null };
+}
+
+/** Deepest element nesting accepted as HTML; real pages stay under about 60. */
+const MAX_NESTING = 150;
+/** Elements that do not nest (void), or whose end tag is often left out. */
+const NOT_NESTING = /^(?:area|base|br|col|embed|hr|img|input|keygen|link|meta|param|source|track|wbr|p|li|option|td|tr|th|dt|dd)$/i;
+
+/** Approximate element nesting depth of an HTML string, from its tags alone (no parsing). */
+export function nestingDepth(html: string): number {
+  let depth = 0;
+  let deepest = 0;
+  // Scripts, styles and comments first, so tags inside them are not counted.
+  const tags = /<!--[\s\S]*?-->|<(script|style)\b[^>]*>[\s\S]*?<\/\1\s*>|<(\/?)([a-zA-Z][\w:-]*)[^>]*?(\/?)>/g;
+  for (let match = tags.exec(html); match; match = tags.exec(html)) {
+    const name = match[3];
+    if (!name || NOT_NESTING.test(name) || match[4]) continue;
+    if (match[2]) depth = Math.max(0, depth - 1);
+    else deepest = Math.max(deepest, (depth += 1));
+  }
+  return deepest;
+}
+
+/** Text of hostile HTML without building a tree: block tags become paragraph breaks. */
+function flattenHtml(html: string): string {
+  const text = html
+    .replace(/<(script|style|template|noscript)\b[^>]*>[\s\S]*?<\/\1\s*>/gi, ' ')
+    .replace(/<\/?(?:p|div|section|article|br|li|ul|ol|h[1-6]|blockquote|tr|table|figure|header|footer)\b[^>]*>/gi, '\n\n')
+    .replace(/<[^>]*>/g, ' ');
+  return decodeEntities(text);
 }
 
 /** A whole document rather than a content fragment. */

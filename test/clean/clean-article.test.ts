@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { cleanArticle, isTextArticle, isWholePage, parseTextArticle } from '../../src/clean/clean-article.js';
+import { cleanArticle, isTextArticle, isWholePage, nestingDepth, parseTextArticle } from '../../src/clean/clean-article.js';
 
 const base = 'https://blog.example.org/2024/05/story/';
 
@@ -128,6 +128,14 @@ describe('cleanArticle: feed fragments', () => {
   it('drops a first heading that repeats the title', () => {
     const article = cleanArticle({ title: 'Budget approved', html: '<h1>Budget Approved</h1><p>The council approved the budget.</p>' });
     expect(article.paragraphs).toEqual(['The council approved the budget.']);
+  });
+
+  it('reads pathologically nested HTML as text instead of walking thousands of levels', () => {
+    const deep = `${'<div>'.repeat(20000)}<p>Deep text here for the story.</p><script>x()</script>${'</div>'.repeat(20000)}`;
+    expect(nestingDepth(deep)).toBe(20000);
+    expect(cleanArticle({ html: deep }).paragraphs).toEqual(['Deep text here for the story.']);
+    expect(cleanArticle({ html: `<html><body>${deep}</body></html>` }).paragraphs).toEqual(['Deep text here for the story.']);
+    expect(nestingDepth('<div><p>a<p>b<br><img src=x></div>')).toBe(1);
   });
 
   it('returns an empty article for empty input', () => {
