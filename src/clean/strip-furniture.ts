@@ -152,7 +152,11 @@ export function removeNeverContent(root: Element): void {
     if (/^(?:form|aside|footer|fieldset|label|menu)$/.test(element.localName)) {
       total ??= textOf(root).length;
       const own = textOf(element).length;
-      if (own >= 200 && own > total * 0.4) continue;
+      if (own >= 200 && own > total * 0.4) {
+        // Kept as a wrapper: what it wraps is still examined.
+        removeNeverContent(element);
+        continue;
+      }
     }
     element.remove();
   }

@@ -186,8 +186,9 @@ describe('cleanArticle: whole pages', () => {
 
   it('keeps an article that the whole page wraps in a <form> (ASP.NET WebForms)', () => {
     const paragraphs = Array.from({ length: 6 }, (_, index) => `<p>Paragraph ${index + 1} of the council story tells readers what happened at the meeting on Tuesday night, in some detail.</p>`).join('');
-    const article = cleanArticle({ html: `<html><head><title>Council</title></head><body><form id="aspnetForm" action="/x"><div id="main"><h1>Council</h1>${paragraphs}</div><input type="hidden" name="__VIEWSTATE" value="abc"></form></body></html>` });
+    const article = cleanArticle({ html: `<html><head><title>Council</title></head><body><form id="aspnetForm" action="/x"><nav><a href="/">Home</a> <a href="/news">News</a></nav><div id="main"><h1>Council</h1>${paragraphs}</div><input type="hidden" name="__VIEWSTATE" value="abc"><footer>Site footer text</footer></form></body></html>` });
     expect(article.paragraphs).toHaveLength(6);
+    expect(article.html).not.toMatch(/Home|Site footer/);
     expect(article.html).not.toContain('<input');
   });
 
