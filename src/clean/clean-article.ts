@@ -125,7 +125,7 @@ function cleanPage(html: string, input: ArticleInput): CleanArticle {
   const main = extractMainContent(document, html);
   const title = decodeHtmlText(input.title ?? main.title ?? metadata.title ?? '');
   const body = cleanContent(main.content, title, base);
-  const byline = main.byline ?? metadata.byline;
+  const byline = main.byline ?? body.byline ?? metadata.byline;
   const siteName = metadata.siteName ?? main.siteName;
   return {
     title,
@@ -153,9 +153,33 @@ function cleanContent(root: Element, title: string, baseUrl?: string): Omit<Clea
   resolveUrls(root, baseUrl);
   stripFurniture(root, { title });
   leafDivsToParagraphs(root);
+  const byline = takeByline(root);
   const paragraphs = dropRepeatedTitle(dropCaptions(collectParagraphs(root)).filter((paragraph) => !isFurnitureText(paragraph)), title);
   const image = findLeadImage(root);
-  return { paragraphs, html: sanitizeBody(root.innerHTML), image };
+  return { paragraphs, html: sanitizeBody(root.innerHTML), image, ...(byline ? { byline } : {}) };
+}
+
+/** "By Jane Doe", "By JANE DOE and John Roe, Associated Press", "By Jane Doe | Reuters". */
+const BYLINE = /^by\s+(\p{Lu}[\p{L}.'’-]*(?:\s+(?:(?:and|&|de|da|van|von|der|le|la)\s+)?\p{Lu}[\p{L}.'’-]*){0,6}(?:\s*(?:,|\||–|—|-)\s*[\p{L}.'’ &-]{2,40})?)$/iu;
+
+/**
+ * Removes a byline block from the top of the body and returns the names. Only the first few
+ * blocks are looked at: a "By …" line further down is part of the story.
+ */
+function takeByline(root: Element): string | undefined {
+  const blocks = root.querySelectorAll('p, div, span, address, h4, h5, h6, strong');
+  const limit = Math.min(blocks.length, 8);
+  for (let index = 0; index < limit; index += 1) {
+    const block = blocks[index];
+    if (!block) continue;
+    const text = normalizeText(block.textContent ?? '');
+    if (text === '' || text.length > 120) continue;
+    const match = BYLINE.exec(text);
+    if (!match) continue;
+    block.remove();
+    return match[1];
+  }
+  return undefined;
 }
 
 /**

@@ -125,6 +125,13 @@ describe('cleanArticle: feed fragments', () => {
     expect(cleanArticle({ html: '<p>Advertisement</p>', text: 'The real text.' }).paragraphs).toEqual(['The real text.']);
   });
 
+  it('takes a byline from the top of the body', () => {
+    const article = cleanArticle({ html: '<p class="meta">By Jane Doe and John Roe, Reuters</p><p>By the time the ferry left, the harbour was full.</p>' });
+    expect(article.byline).toBe('Jane Doe and John Roe, Reuters');
+    expect(article.paragraphs).toEqual(['By the time the ferry left, the harbour was full.']);
+    expect(article.html).not.toContain('Jane Doe');
+  });
+
   it('drops a first heading that repeats the title', () => {
     const article = cleanArticle({ title: 'Budget approved', html: '<h1>Budget Approved</h1><p>The council approved the budget.</p>' });
     expect(article.paragraphs).toEqual(['The council approved the budget.']);
