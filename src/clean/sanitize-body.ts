@@ -28,8 +28,6 @@ const OPTIONS: sanitizeHtml.IOptions = {
     h5: 'h4',
     h6: 'h4',
     article: 'div',
-    // A link that lost its href (a page anchor, a javascript: URL) is just text.
-    a: (tagName, attribs) => (attribs.href && /^(?:https?:|mailto:)/i.test(attribs.href) ? { tagName, attribs } : { tagName: 'span', attribs: {} }),
   },
   exclusiveFilter: (frame) => {
     if (frame.tag === 'img') {
