@@ -159,6 +159,21 @@ function cleanContent(root: Element, title: string, baseUrl?: string): Omit<Clea
   return { paragraphs, html: sanitizeBody(root.innerHTML), image, ...(byline ? { byline } : {}) };
 }
 
+const BYLINE_BLOCKS = new Set(['p', 'div', 'span', 'address', 'h4', 'h5', 'h6', 'strong']);
+
+/** The first `limit` elements in document order whose tag is in `names`, without a full query. */
+function firstElements(root: Element, names: Set<string>, limit: number): Element[] {
+  const found: Element[] = [];
+  const visit = (element: Element): void => {
+    for (let child = element.firstElementChild; child && found.length < limit; child = child.nextElementSibling) {
+      if (names.has(child.localName)) found.push(child);
+      if (found.length < limit) visit(child);
+    }
+  };
+  visit(root);
+  return found;
+}
+
 /** "By Jane Doe", "By JANE DOE and John Roe, Associated Press", "By Jane Doe | Reuters". */
 const BYLINE = /^by\s+(\p{Lu}[\p{L}.'’-]*(?:\s+(?:(?:and|&|de|da|van|von|der|le|la)\s+)?\p{Lu}[\p{L}.'’-]*){0,6}(?:\s*(?:,|\||–|—|-)\s*[\p{L}.'’ &-]{2,40})?)$/iu;
 
@@ -167,11 +182,7 @@ const BYLINE = /^by\s+(\p{Lu}[\p{L}.'’-]*(?:\s+(?:(?:and|&|de|da|van|von|der|l
  * blocks are looked at: a "By …" line further down is part of the story.
  */
 function takeByline(root: Element): string | undefined {
-  const blocks = root.querySelectorAll('p, div, span, address, h4, h5, h6, strong');
-  const limit = Math.min(blocks.length, 8);
-  for (let index = 0; index < limit; index += 1) {
-    const block = blocks[index];
-    if (!block) continue;
+  for (const block of firstElements(root, BYLINE_BLOCKS, 8)) {
     const text = normalizeText(block.textContent ?? '');
     if (text === '' || text.length > 120) continue;
     const match = BYLINE.exec(text);

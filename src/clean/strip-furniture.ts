@@ -89,6 +89,18 @@ function measureText(root: Element): Map<Element, number> {
   return sizes;
 }
 
+/** Count of non-whitespace characters under `root`, without building its text. */
+function visibleLength(root: Node): number {
+  let size = 0;
+  for (let child = root.firstChild; child; child = child.nextSibling) {
+    if (child.nodeType === 3) {
+      const text = child.textContent ?? '';
+      for (let index = 0; index < text.length; index += 1) if (text.charCodeAt(index) > 32) size += 1;
+    } else if (child.nodeType === 1) size += visibleLength(child);
+  }
+  return size;
+}
+
 function textOf(node: Node): string {
   return normalizeText(node.textContent ?? '');
 }
@@ -150,8 +162,8 @@ export function removeNeverContent(root: Element): void {
   let total: number | undefined;
   for (const element of found) {
     if (/^(?:form|aside|footer|fieldset|label|menu)$/.test(element.localName)) {
-      total ??= textOf(root).length;
-      const own = textOf(element).length;
+      total ??= visibleLength(root);
+      const own = visibleLength(element);
       if (own >= 200 && own > total * 0.4) {
         // Kept as a wrapper: what it wraps is still examined.
         removeNeverContent(element);
