@@ -4,10 +4,9 @@ import type { CleanArticle } from '../types.js';
 import { collectParagraphs } from './collect-paragraphs.js';
 import { extractMainContent, parsePage } from './extract-main-content.js';
 import { findLeadImage } from './find-lead-image.js';
-import { isFurnitureText } from './is-furniture-text.js';
-import { decodeHtmlText, escapeHtml, normalizeText } from './normalize-text.js';
+import { isCaptionText, isCreditLine, isFurnitureText } from './is-furniture-text.js';
+import { decodeEntities, decodeHtmlText, escapeHtml, normalizeText } from './normalize-text.js';
 import { isTextArticle, parseTextArticle, splitTextParagraphs } from './parse-text-article.js';
-import { queryAll } from './query-all.js';
 import { readPageMetadata } from './read-page-metadata.js';
 import { resolveUrls } from './resolve-urls.js';
 import { sanitizeBody } from './sanitize-body.js';
@@ -42,11 +41,43 @@ export function cleanArticle(input: ArticleInput): CleanArticle {
   const html = input.html?.trim() ?? '';
   if (html !== '') {
     if (!/<[a-z!/][^>]*>/i.test(html)) return cleanText(html, input);
+    // Real pages nest a few dozen levels deep; thousands of levels is hostile input that would
+    // make Readability (and any tree walk) crawl. Read it as text instead.
+    if (nestingDepth(html) > MAX_NESTING) return cleanText(flattenHtml(html), input);
     const article = isWholePage(html) ? cleanPage(html, input) : cleanFragment(html, input);
     if (article.paragraphs.length > 0 || !input.text?.trim()) return article;
   }
   if (input.text?.trim()) return cleanText(input.text, input);
   return { title: decodeHtmlText(input.title ?? ''), paragraphs: [], html: '', image: null };
+}
+
+/** Deepest element nesting accepted as HTML; the 251 corpus pages reach 51 at most. */
+const MAX_NESTING = 100;
+/** Elements that do not nest (void), or whose end tag is often left out. */
+const NOT_NESTING = /^(?:area|base|br|col|embed|hr|img|input|keygen|link|meta|param|source|track|wbr|p|li|option|td|tr|th|dt|dd)$/i;
+
+/** Approximate element nesting depth of an HTML string, from its tags alone (no parsing). */
+export function nestingDepth(html: string): number {
+  let depth = 0;
+  let deepest = 0;
+  // Scripts, styles and comments first, so tags inside them are not counted.
+  const tags = /<!--[\s\S]*?-->|<(script|style)\b[^>]*>[\s\S]*?<\/\1\s*>|<(\/?)([a-zA-Z][\w:-]*)[^>]*?(\/?)>/g;
+  for (let match = tags.exec(html); match; match = tags.exec(html)) {
+    const name = match[3];
+    if (!name || NOT_NESTING.test(name) || match[4]) continue;
+    if (match[2]) depth = Math.max(0, depth - 1);
+    else deepest = Math.max(deepest, (depth += 1));
+  }
+  return deepest;
+}
+
+/** Text of hostile HTML without building a tree: block tags become paragraph breaks. */
+function flattenHtml(html: string): string {
+  const text = html
+    .replace(/<(script|style|template|noscript)\b[^>]*>[\s\S]*?<\/\1\s*>/gi, ' ')
+    .replace(/<\/?(?:p|div|section|article|br|li|ul|ol|h[1-6]|blockquote|tr|table|figure|header|footer)\b[^>]*>/gi, '\n\n')
+    .replace(/<[^>]*>/g, ' ');
+  return decodeEntities(text);
 }
 
 /** A whole document rather than a content fragment. */
@@ -84,7 +115,7 @@ function cleanPage(html: string, input: ArticleInput): CleanArticle {
   const base = pageBase(document, input.url);
   const metadata = readPageMetadata(document, base);
   // Readability resolves links against the document's base URI; give it the page URL.
-  if (base && !document.querySelector('base[href]') && document.head) {
+  if (base && !document.getElementsByTagName('base')[0]?.hasAttribute('href') && document.head) {
     const element = document.createElement('base');
     element.setAttribute('href', base);
     document.head.insertBefore(element, document.head.firstChild);
@@ -94,7 +125,7 @@ function cleanPage(html: string, input: ArticleInput): CleanArticle {
   const main = extractMainContent(document, html);
   const title = decodeHtmlText(input.title ?? main.title ?? metadata.title ?? '');
   const body = cleanContent(main.content, title, base);
-  const byline = main.byline ?? metadata.byline;
+  const byline = main.byline ?? body.byline ?? metadata.byline;
   const siteName = metadata.siteName ?? main.siteName;
   return {
     title,
@@ -107,7 +138,7 @@ function cleanPage(html: string, input: ArticleInput): CleanArticle {
 
 /** The page's own <base href>, resolved against the URL it was fetched from. */
 function pageBase(document: Document, url?: string): string | undefined {
-  const declared = document.querySelector('base[href]')?.getAttribute('href');
+  const declared = document.getElementsByTagName('base')[0]?.getAttribute('href');
   if (declared) {
     try {
       return new URL(declared, url).href;
@@ -122,12 +153,44 @@ function cleanContent(root: Element, title: string, baseUrl?: string): Omit<Clea
   resolveUrls(root, baseUrl);
   stripFurniture(root, { title });
   leafDivsToParagraphs(root);
-  const paragraphs = dropRepeatedTitle(
-    collectParagraphs(root).filter((paragraph) => !isFurnitureText(paragraph)),
-    title,
-  );
+  const byline = takeByline(root);
+  const paragraphs = dropRepeatedTitle(dropCaptions(collectParagraphs(root)).filter((paragraph) => !isFurnitureText(paragraph)), title);
   const image = findLeadImage(root);
-  return { paragraphs, html: sanitizeBody(root.innerHTML), image };
+  return { paragraphs, html: sanitizeBody(root.innerHTML), image, ...(byline ? { byline } : {}) };
+}
+
+const BYLINE_BLOCKS = new Set(['p', 'div', 'span', 'address', 'h4', 'h5', 'h6', 'strong']);
+
+/** The first `limit` elements in document order whose tag is in `names`, without a full query. */
+function firstElements(root: Element, names: Set<string>, limit: number): Element[] {
+  const found: Element[] = [];
+  const visit = (element: Element): void => {
+    for (let child = element.firstElementChild; child && found.length < limit; child = child.nextElementSibling) {
+      if (names.has(child.localName)) found.push(child);
+      if (found.length < limit) visit(child);
+    }
+  };
+  visit(root);
+  return found;
+}
+
+/** "By Jane Doe", "By JANE DOE and John Roe, Associated Press", "By Jane Doe | Reuters". */
+const BYLINE = /^by\s+(\p{Lu}[\p{L}.'’-]*(?:\s+(?:(?:and|&|de|da|van|von|der|le|la)\s+)?\p{Lu}[\p{L}.'’-]*){0,6}(?:\s*(?:,|\||–|—|-)\s*[\p{L}.'’ &-]{2,40})?)$/iu;
+
+/**
+ * Removes a byline block from the top of the body and returns the names. Only the first few
+ * blocks are looked at: a "By …" line further down is part of the story.
+ */
+function takeByline(root: Element): string | undefined {
+  for (const block of firstElements(root, BYLINE_BLOCKS, 8)) {
+    const text = normalizeText(block.textContent ?? '');
+    if (text === '' || text.length > 120) continue;
+    const match = BYLINE.exec(text);
+    if (!match) continue;
+    block.remove();
+    return match[1];
+  }
+  return undefined;
 }
 
 /**
@@ -135,10 +198,18 @@ function cleanContent(root: Element, title: string, baseUrl?: string): Omit<Clea
  * without this their text would run into the neighbouring paragraph.
  */
 function leafDivsToParagraphs(root: Element): void {
-  const divs = queryAll(root, 'div');
-  for (let index = divs.length - 1; index >= 0; index -= 1) {
-    const div = divs[index];
-    if (!div || div.querySelector('p, div, ul, ol, table, blockquote, h1, h2, h3, h4, h5, h6, figure, pre, section, article')) continue;
+  const leaves: Element[] = [];
+  // Post-order walk: returns whether the subtree holds a block element.
+  const visit = (element: Element): boolean => {
+    let hasBlock = false;
+    for (let child = element.firstElementChild; child; child = child.nextElementSibling) {
+      if (visit(child) || BLOCKS.has(child.localName)) hasBlock = true;
+    }
+    if (element.localName === 'div' && !hasBlock && element !== root) leaves.push(element);
+    return hasBlock;
+  };
+  visit(root);
+  for (const div of leaves) {
     if (normalizeText(div.textContent ?? '') === '') continue;
     const paragraph = div.ownerDocument.createElement('p');
     while (div.firstChild) paragraph.appendChild(div.firstChild);
@@ -146,8 +217,26 @@ function leafDivsToParagraphs(root: Element): void {
   }
 }
 
+const BLOCKS = new Set(['p', 'div', 'ul', 'ol', 'table', 'blockquote', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'figure', 'pre', 'section', 'article']);
+
 function comparable(text: string): string {
   return text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+}
+
+/**
+ * Drops picture captions that ended up as paragraphs: those recognisable by themselves, and a
+ * short paragraph right before a bare credit line ("Jane Doe | Bloomberg | Getty Images"),
+ * together with the credit.
+ */
+function dropCaptions(paragraphs: string[]): string[] {
+  const kept: string[] = [];
+  paragraphs.forEach((paragraph, index) => {
+    if (isCaptionText(paragraph) || isCreditLine(paragraph)) return;
+    const next = paragraphs[index + 1];
+    if (next !== undefined && isCreditLine(next) && paragraph.split(/\s+/).length <= 80) return;
+    kept.push(paragraph);
+  });
+  return kept;
 }
 
 /** Drops a first paragraph that only repeats the title. */

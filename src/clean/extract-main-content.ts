@@ -3,6 +3,7 @@ import { parseHTML } from 'linkedom';
 
 import { normalizeText } from './normalize-text.js';
 import { queryAll } from './query-all.js';
+import { removeNeverContent } from './strip-furniture.js';
 
 export interface MainContent {
   /** The element holding the article body, in its own document. */
@@ -94,7 +95,9 @@ function paragraphText(element: Element): number {
 
 /** The usual article wrapper holding the most paragraph text, else the body. */
 function fallbackContent(document: Document): Element {
-  for (const element of queryAll(document, 'script, style, noscript, template, nav, header, footer, aside, form')) element.remove();
+  for (const element of queryAll(document, 'script, style, noscript, template, header')) element.remove();
+  const body = document.body ?? document.documentElement;
+  removeNeverContent(body);
   let best: Element | null = null;
   let bestScore = 0;
   for (const candidate of queryAll(document, CONTAINERS)) {
@@ -105,7 +108,6 @@ function fallbackContent(document: Document): Element {
       bestScore = score;
     }
   }
-  const body = document.body ?? document.documentElement;
   if (!best || bestScore < 200) return body;
   return best;
 }

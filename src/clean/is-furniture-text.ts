@@ -42,7 +42,8 @@ const WHOLE_LINE: RegExp[] = [
   /^(?=.*\bnewsletters?\b)(?=.*\b(?:sign up|signup|subscribe|inbox|e-?mail address|enter your)\b).{0,160}$/i,
   // Read-more and related lists.
   /^(?:read more|read next|read also|also read|see also|more|more from .{1,40}|more on this story|more stories|more news|related|related (?:posts?|articles?|stories|coverage|content|news|reading|topics|links)|recommended(?: for you| reading| stories| articles)?|you (?:may|might) also (?:like|enjoy|be interested in)|what to read next|trending(?: now| stories)?|most (?:read|popular|viewed)|popular (?:posts|stories)|top stories|latest (?:news|stories|posts)|don'?t miss|editor'?s picks|further reading|in case you missed it)[.:…]*$/i,
-  /^(?:read more|read next|read also|also read|see also|related|recommended|more|watch|listen|related coverage|related article|related story|related link)\s*[:|»>–—-]\s*.{1,160}$/i,
+  /^(?:read more|read next|read also|also read|see also|see more|watch more|more|related|recommended|watch|listen|related coverage|related article|related story|related link|don'?t miss)\s*[:|»>–—-]\s*.{1,160}$/i,
+  /^(?:DON'T MISS|DON’T MISS|SEE MORE|READ MORE|WATCH MORE|MORE ON THIS|RELATED)\b.{0,300}$/,
   /^(?:click here|tap here) (?:to|for) .{1,80}$/i,
   /^continue reading(?: →| ›| »|\.{3}|…)?$/i,
   /^(?:\[(?:…|\.\.\.)\]|\(more…?\)|read the (?:full|rest of the) (?:article|story|post).{0,40})$/i,
@@ -56,11 +57,49 @@ const WHOLE_LINE: RegExp[] = [
   /^\(?(?:photo|image|picture|illustration|video|screenshot|file photo)s? (?:by|courtesy of|credit|via|from)\b.{1,100}\)?$/i,
   /^\(?(?:getty images|ap photo|reuters|afp|shutterstock|istock(?:photo)?|alamy|epa)(?:\s*\/.{0,60})?\)?$/i,
   /^\(?[^.!?]{0,80}\/\s*(?:getty images|getty|ap|ap photo|reuters|afp|shutterstock|istock(?:photo)?|alamy|epa(?:-efe)?|bloomberg|zuma press|sipa)\)?$/i,
+  // Publication timestamps on a line of their own.
+  /^(?:published|updated|posted|last updated|last modified|first published)(?:\s+(?:on|at))?[\s:]+(?:\d|(?:mon|tue|wed|thu|fri|sat|sun|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b)(?=.*\b(?:19|20)\d{2}\b).{0,120}$/i,
+  // Gallery and widget controls.
+  /^(?:image|photo|picture|slide)\s+\d+\s*(?:of|\/)?\s*\d+$/i,
+  /^(?:caption|close|open|expand|enlarge|hide caption|toggle caption|next|previous|prev|back to top|skip to (?:main )?content|view gallery|view slideshow|launch gallery|play video|watch video)$/i,
+  // Contact lines: a bare e-mail address or social profile.
+  /^[\w.+-]+@[\w-]+(?:\.[\w-]+)+$/,
+  /^(?:https?:\/\/)?(?:www\.)?(?:twitter|x|facebook|instagram|linkedin|tiktok)\.com\/[\w./-]+$/i,
   // Tags, categories, copyright.
   /^(?:tags?|tagged(?: with)?|topics?|filed under|categories|category|posted in)\s*:.{0,200}$/i,
   /^(?:©|\(c\)|copyright)\s*(?:©\s*)?\d{4}.{0,120}$/i,
   /^all rights reserved\.?$/i,
 ];
+
+/**
+ * Photo captions, recognised by the credit they end with: "… (Image: GETTY)", "… (AP Photo/Evan
+ * Vucci)", "… Photo: Jane Doe/Reuters". Longer than furniture lines, but never article text.
+ */
+const CAPTION_CREDIT = [
+  /\((?:image|images|photo|photos|picture|pic|pics|credit|illustration|video|graphic|source)s?\s*(?:by|:|credit:?)\s*[^()]{1,80}\)\.?$/i,
+  /\((?:AP|Reuters|AFP|EPA|Getty Images|Bloomberg|Xinhua|UPI|dpa)(?:\s*(?:Photo|Images|Pool|File))*\s*\/\s*[^()]{1,80}\)\.?$/,
+  /\((?:Photo|Image|Picture)\s+(?:by|courtesy of|credit:?)\s+[^()]{1,80}\)\.?$/i,
+];
+
+/** Openings only picture captions use: "An artist's illustration of …", "In this Nov. 10 photo, …". */
+const CAPTION_OPENING =
+  /^(?:an?\s+(?:artist['’]s\s+)?(?:illustration|rendering|render|impression|conception|photo|photograph|image|file photo|screenshot|still|aerial view)\s+(?:of|shows|showing)\b|in this\s+[^!?]{0,50}?\b(?:photo|photograph|image|picture|frame grab|video grab|screenshot)\b|(?:this|the above|the|a)\s+(?:undated\s+|handout\s+|file\s+)*(?:photo|image|picture|photograph)\s+(?:shows|released|provided|taken)\b|pictured(?:\s+(?:above|here|left|right|below))?\s*[:,])/i;
+/** A photo credit on its own line: "Natalie Naccache | Bloomberg | Getty Images". */
+const CREDIT_LINE = /^[^.!?]{0,80}(?:\||\/|·|via)\s*(?:getty images|getty|bloomberg|reuters|afp|ap photo|ap|shutterstock|epa(?:-efe)?|corbis|alamy|istock(?:photo)?|zuma(?: press)?|sipa(?: usa)?|nurphoto|anadolu(?: agency)?|xinhua|pool)\b[^.!?]{0,40}$/i;
+
+/** True when the paragraph is a photo caption: it ends in its credit or opens like one. */
+export function isCaptionText(paragraph: string): boolean {
+  const text = paragraph.trim();
+  if (text.length > 500) return false;
+  if (CAPTION_CREDIT.some((pattern) => pattern.test(text))) return true;
+  return text.length <= 300 && CAPTION_OPENING.test(text);
+}
+
+/** True when the line is only a photo credit ("Jane Doe | Bloomberg | Getty Images"). */
+export function isCreditLine(line: string): boolean {
+  const text = line.trim();
+  return text.length <= 140 && CREDIT_LINE.test(text);
+}
 
 /** Dashes, bullets and arrows that decorate furniture lines ("— Advertisement —"). */
 const DECORATION = /^[\s\-–—•·|*_=~>»«<]+|[\s\-–—•·|*_=~<»«>]+$/g;

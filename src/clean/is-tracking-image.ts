@@ -12,7 +12,7 @@ const TRACKER_PATH =
 const DECORATIVE_CLASS =
   /(?:^|[-_\s])(?:avatar|avatars|gravatar|icon|icons|favicon|emoji|emojis|logo|logos|sprite|spinner|loader|loading|placeholder|badge|button|btn|rating|stars?|author|authors|profile|headshot|mugshot|wp-smiley|smiley|share|social|feed-icon|rss)(?:$|[-_\s]|\d)/i;
 const DECORATIVE_PATH =
-  /(?:^|[-_/.])(?:avatar|avatars|gravatar|icon|icons|favicon|emoji|emojis|logo|logos|sprite|spinner|loader|placeholder|badge|button|btn|authors?|headshots?|wp-smiley|smilies|feed-icon)(?:$|[-_/.]|\d)/i;
+  /(?:^|[-_/.])(?:avatar|avatars|gravatar|icon|icons|favicon|emoji|emojis|logo|logos|sprite|spinner|loader|placeholder|badge|badges|button|btn|authors?|headshots?|wp-smiley|smilies|feed-icon|cta|ads|adserver|advert|adverts|sponsor|sponsors|promo|promos|tracking|pixel)(?:$|[-_/.]|\d)/i;
 
 function numeric(value: string | null): number | undefined {
   if (value === null) return undefined;
@@ -53,6 +53,8 @@ export function isDecorativeImage(img: Element): boolean {
   const src = img.getAttribute('src') ?? '';
   if (/^data:/i.test(src)) return true;
   if (/\.(?:svg|ico)(?:[?#]|$)/i.test(src)) return true;
+  // GIFs without a declared size are mostly spinners, spacers and badges.
+  if (/\.gif(?:[?#]|$)/i.test(src) && (width === undefined || height === undefined)) return true;
   const hints = `${img.getAttribute('class') ?? ''} ${img.getAttribute('id') ?? ''}`;
   if (DECORATIVE_CLASS.test(hints)) return true;
   let path = src;

@@ -11,7 +11,9 @@ export interface PageMetadata {
 /** All <meta> values by lowercased property/name/itemprop, first value wins; one pass over the page. */
 function collectMeta(document: Document): Map<string, string> {
   const values = new Map<string, string>();
-  const metas = document.getElementsByTagName('meta');
+  // Metadata lives in the head; only look through the whole page when the head has none.
+  const inHead = document.head?.getElementsByTagName('meta');
+  const metas = inHead && inHead.length > 0 ? inHead : document.getElementsByTagName('meta');
   for (let index = 0; index < metas.length; index += 1) {
     const element = metas[index];
     if (!element) continue;

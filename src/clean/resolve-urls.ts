@@ -71,7 +71,7 @@ export function promoteLazyImage(img: Element): void {
 
 /**
  * Promotes lazy images and makes a[href] and img[src] absolute against `baseUrl`. Links that
- * cannot be made absolute lose their href (the text stays); such images are removed.
+ * cannot be made absolute (or are page anchors) become plain text; such images are removed.
  */
 export function resolveUrls(root: Element, baseUrl?: string): void {
   for (const img of queryAll(root, 'img')) {
@@ -86,14 +86,18 @@ export function resolveUrls(root: Element, baseUrl?: string): void {
     img.removeAttribute('srcset');
     img.removeAttribute('sizes');
   }
-  for (const link of queryAll(root, 'a[href]')) {
+  for (const link of queryAll(root, 'a')) {
     const href = link.getAttribute('href') ?? '';
-    if (/^\s*#/.test(href)) {
-      link.removeAttribute('href');
-      continue;
-    }
-    const resolved = /^\s*mailto:/i.test(href) ? href.trim() : absoluteUrl(href, baseUrl);
+    const resolved = /^\s*#/.test(href) ? undefined : /^\s*mailto:/i.test(href) ? href.trim() : absoluteUrl(href, baseUrl);
     if (resolved && /^(?:https?|mailto):/i.test(resolved)) link.setAttribute('href', resolved);
-    else link.removeAttribute('href');
+    else unwrap(link);
   }
+}
+
+/** Replaces an element with its children: a link without a usable href is just its text. */
+function unwrap(element: Element): void {
+  const parent = element.parentNode;
+  if (!parent) return;
+  while (element.firstChild) parent.insertBefore(element.firstChild, element);
+  element.remove();
 }

@@ -1,4 +1,4 @@
-import { isFurnitureText } from './is-furniture-text.js';
+import { isCaptionText, isCreditLine, isFurnitureText } from './is-furniture-text.js';
 import { isTrackingImage } from './is-tracking-image.js';
 import { normalizeText } from './normalize-text.js';
 import { queryAll } from './query-all.js';
@@ -89,6 +89,18 @@ function measureText(root: Element): Map<Element, number> {
   return sizes;
 }
 
+/** Count of non-whitespace characters under `root`, without building its text. */
+function visibleLength(root: Node): number {
+  let size = 0;
+  for (let child = root.firstChild; child; child = child.nextSibling) {
+    if (child.nodeType === 3) {
+      const text = child.textContent ?? '';
+      for (let index = 0; index < text.length; index += 1) if (text.charCodeAt(index) > 32) size += 1;
+    } else if (child.nodeType === 1) size += visibleLength(child);
+  }
+  return size;
+}
+
 function textOf(node: Node): string {
   return normalizeText(node.textContent ?? '');
 }
@@ -150,8 +162,13 @@ export function removeNeverContent(root: Element): void {
   let total: number | undefined;
   for (const element of found) {
     if (/^(?:form|aside|footer|fieldset|label|menu)$/.test(element.localName)) {
-      total ??= textOf(root).length;
-      if (total > 1000 && textOf(element).length > total * 0.4) continue;
+      total ??= visibleLength(root);
+      const own = visibleLength(element);
+      if (own >= 200 && own > total * 0.4) {
+        // Kept as a wrapper: what it wraps is still examined.
+        removeNeverContent(element);
+        continue;
+      }
     }
     element.remove();
   }
@@ -210,7 +227,15 @@ export function stripFurniture(root: Element, options: StripFurnitureOptions = {
     // An inline element is one line only when nothing else shares its line: the "Related:" of
     // "<p><strong>Related:</strong> <a>…</a></p>" is judged with its paragraph.
     if (/^(?:span|strong|em|b|small)$/.test(block.localName) && block.parentElement && block.parentElement !== root && textOf(block.parentElement) !== text) continue;
-    if (text !== '' && isFurnitureText(text)) block.remove();
+    if (text === '') continue;
+    if (isFurnitureText(text) || (block.localName === 'p' && isCaptionText(text))) {
+      block.remove();
+    } else if (isCreditLine(text) && /^(?:p|div|span|small|figcaption)$/.test(block.localName)) {
+      // A caption set as a paragraph right before its credit goes with it.
+      const caption = block.previousElementSibling;
+      if (caption && caption.localName === 'p' && textOf(caption).split(' ').length <= 80) caption.remove();
+      block.remove();
+    }
   }
   // Loose lines of text between <br>s or blocks ("Please enter your comment!<br>…").
   for (const node of collectTextNodes(root, [])) {

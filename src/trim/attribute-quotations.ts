@@ -1,5 +1,5 @@
 import type { Quotation } from './find-quotations.js';
-import { capitalisedRuns, hasTitle, isOrganisationName, isOutlet, isSentenceWord, stripTitles } from './find-speaker.js';
+import { capitalisedRuns, hasTitle, isOrganisationName, isOutlet, isSentenceWord, stripTitles } from './strip-titles.js';
 
 /**
  * Attributes quotations to speakers using the patterns news prose uses: “…,” Trump said /
@@ -373,6 +373,7 @@ function createRoleResolver(paragraphs: string[], mentions: Mention[]): RoleReso
 
 /** Attributes every quotation; see the module comment for the patterns. */
 export function attributeQuotations(paragraphs: string[], quotations: Quotation[]): AttributedQuotation[] {
+  if (quotations.length === 0) return [];
   const mentions = collectMentions(paragraphs, quotations);
   const roleBefore = createRoleResolver(paragraphs, mentions);
   const starts: number[] = [];

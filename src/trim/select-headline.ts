@@ -1,5 +1,5 @@
 import { decodeHtmlText } from '../clean/normalize-text.js';
-import { isOutlet } from './find-speaker.js';
+import { isOutlet } from './strip-titles.js';
 
 export interface SelectHeadlineOptions {
   /** Longest headline in characters, "…" included. Default 120. */

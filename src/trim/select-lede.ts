@@ -62,7 +62,7 @@ export function isSubstantiveParagraph(paragraph: string): boolean {
  */
 function stripDateline(paragraph: string): string {
   return paragraph
-    .replace(/^[\p{Lu}][\p{Lu}\s.,'’-]{1,40}(?:,\s*[\p{L}.\s]{1,30})?\s*\((?:AP|Reuters|AFP|CNN|Bloomberg|UPI|dpa|CNBC|AP Photo)\)\s*[-–—:]+\s*/u, '')
+    .replace(/^[\p{Lu}][\p{L}\s.,'’-]{1,40}(?:,\s*[\p{L}.\s]{1,30})?\s*\((?:AP|Reuters|AFP|CNN(?: Business| Politics)?|Bloomberg|UPI|dpa|CNBC|AP Photo|UPI|Xinhua|PTI|IANS|ANI|WNS)\)\s*[-–—:]*\s*/u, '')
     .replace(/^[\p{Lu}][\p{Lu}\s.'’-]{2,40}\s+[-–—]\s+(?=[\p{Lu}“"])/u, '');
 }
 

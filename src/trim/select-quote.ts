@@ -127,11 +127,17 @@ export function rankQuotes(allParagraphs: string[], context: QuoteContext, optio
   const lede = contentStems(context.lede);
   const ledeText = comparable(context.lede);
   const headlineText = comparable(context.headline);
-  // How often each content word occurs in the article: the story's own vocabulary.
-  const frequency = new Map<string, number>();
-  for (const paragraph of paragraphs) {
-    for (const word of contentStems(paragraph)) frequency.set(word, (frequency.get(word) ?? 0) + 1);
-  }
+  // How often each content word occurs in the article: the story's own vocabulary (counted
+  // only once some quotation qualifies).
+  let counted: Map<string, number> | undefined;
+  const frequencies = (): Map<string, number> => {
+    if (counted) return counted;
+    counted = new Map<string, number>();
+    for (const paragraph of paragraphs) {
+      for (const word of contentStems(paragraph)) counted.set(word, (counted.get(word) ?? 0) + 1);
+    }
+    return counted;
+  };
 
   const candidates: QuoteCandidate[] = [];
   quotations.forEach((quotation, index) => {
@@ -148,6 +154,7 @@ export function rankQuotes(allParagraphs: string[], context: QuoteContext, optio
     if (shown.length > 0 && (ledeText.includes(shown) || (shown.includes(ledeText) && ledeText.length > 20) || headlineText.includes(shown))) return;
 
     const stems = contentStems(text);
+    const frequency = frequencies();
     let headlineShared = 0;
     let ledeShared = 0;
     let vocabulary = 0;

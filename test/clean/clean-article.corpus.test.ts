@@ -16,6 +16,6 @@ describe.skipIf(!hasCorpus('scrapinghub'))('cleanArticle over scrapinghub pages 
     const result = scoreCorpus(scores);
     console.log(`scrapinghub: ${result.pages} pages, precision ${result.precision.toFixed(4)}, recall ${result.recall.toFixed(4)}, F1 ${result.f1.toFixed(4)}`);
     expect(result.pages).toBe(121);
-    expect(result.f1).toBeGreaterThanOrEqual(0.965);
+    expect(result.f1).toBeGreaterThanOrEqual(0.97);
   }, 60_000);
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { cleanArticle, isTextArticle, isWholePage, parseTextArticle } from '../../src/clean/clean-article.js';
+import { cleanArticle, isTextArticle, isWholePage, nestingDepth, parseTextArticle } from '../../src/clean/clean-article.js';
 
 const base = 'https://blog.example.org/2024/05/story/';
 
@@ -71,6 +71,14 @@ describe('cleanArticle: feed fragments', () => {
     expect(article.image).toBe('https://blog.example.org/img/main.jpg');
   });
 
+  it('drops a caption paragraph followed by its credit line', () => {
+    const article = cleanArticle({
+      html: '<p>Sheikh Mohammed passes a Boeing 787-10 at the Dubai Air Show on Monday, Nov. 18, 2019.</p><p>Natalie Naccache | Bloomberg | Getty Images</p><p>DUBAI — Emirates finalized a deal to buy 30 Boeing jets, executives said on Wednesday.</p>',
+    });
+    expect(article.paragraphs).toEqual(['DUBAI — Emirates finalized a deal to buy 30 Boeing jets, executives said on Wednesday.']);
+    expect(article.html).toBe('<p>DUBAI — Emirates finalized a deal to buy 30 Boeing jets, executives said on Wednesday.</p>');
+  });
+
   it('sanitises to the email allowlist and makes URLs absolute', () => {
     const article = cleanArticle({
       html: `<p onclick="steal()" class="x" style="color:red">Read <a href="../other/" target="_blank" onmouseover="x()">this</a>,
@@ -84,6 +92,8 @@ describe('cleanArticle: feed fragments', () => {
     expect(article.html).toContain('<a href="https://blog.example.org/2024/05/other/">this</a>');
     expect(article.html).toContain('<a href="https://cdn.example.net/file.pdf">the PDF</a>');
     expect(article.html).toContain('<a href="mailto:desk@example.org">write</a>');
+    expect(article.html).toMatch(/,\s+that, <a href/);
+    expect(article.html).not.toContain('<a>');
     expect(article.html).toContain('<img src="https://blog.example.org/a.jpg" width="640" height="480" />');
     expect(article.html).toContain('<td>cell</td>');
   });
@@ -96,6 +106,8 @@ describe('cleanArticle: feed fragments', () => {
         <img src="https://stats.wp.com/b.gif?x=1" width="1" height="1">
         <img src="https://www.google-analytics.com/collect?v=1&tid=UA-1" alt="">
         <img src="https://feeds.feedburner.com/~r/example/~4/abc">
+        <p><img src="https://no-cache.hubspot.com/cta/default/1764707/a38d2dcb.png"></p>
+        <p><img src="https://static.example.com/sc/9b/e151e5.gif"></p>
         <p><img data-lazy-src="/uploads/photo.jpg" src="/images/lazy-placeholder.gif"></p>`,
       url: base,
     });
@@ -115,9 +127,24 @@ describe('cleanArticle: feed fragments', () => {
     expect(cleanArticle({ html: '<p>Advertisement</p>', text: 'The real text.' }).paragraphs).toEqual(['The real text.']);
   });
 
+  it('takes a byline from the top of the body', () => {
+    const article = cleanArticle({ html: '<p class="meta">By Jane Doe and John Roe, Reuters</p><p>By the time the ferry left, the harbour was full.</p>' });
+    expect(article.byline).toBe('Jane Doe and John Roe, Reuters');
+    expect(article.paragraphs).toEqual(['By the time the ferry left, the harbour was full.']);
+    expect(article.html).not.toContain('Jane Doe');
+  });
+
   it('drops a first heading that repeats the title', () => {
     const article = cleanArticle({ title: 'Budget approved', html: '<h1>Budget Approved</h1><p>The council approved the budget.</p>' });
     expect(article.paragraphs).toEqual(['The council approved the budget.']);
+  });
+
+  it('reads pathologically nested HTML as text instead of walking thousands of levels', () => {
+    const deep = `${'<div>'.repeat(20000)}<p>Deep text here for the story.</p><script>x()</script>${'</div>'.repeat(20000)}`;
+    expect(nestingDepth(deep)).toBe(20000);
+    expect(cleanArticle({ html: deep }).paragraphs).toEqual(['Deep text here for the story.']);
+    expect(cleanArticle({ html: `<html><body>${deep}</body></html>` }).paragraphs).toEqual(['Deep text here for the story.']);
+    expect(nestingDepth('<div><p>a<p>b<br><img src=x></div>')).toBe(1);
   });
 
   it('returns an empty article for empty input', () => {
@@ -164,6 +191,14 @@ describe('cleanArticle: whole pages', () => {
 
   it('prefers the feed item title over the page title', () => {
     expect(cleanArticle({ html: page, title: 'Feed title' }).title).toBe('Feed title');
+  });
+
+  it('keeps an article that the whole page wraps in a <form> (ASP.NET WebForms)', () => {
+    const paragraphs = Array.from({ length: 6 }, (_, index) => `<p>Paragraph ${index + 1} of the council story tells readers what happened at the meeting on Tuesday night, in some detail.</p>`).join('');
+    const article = cleanArticle({ html: `<html><head><title>Council</title></head><body><form id="aspnetForm" action="/x"><nav><a href="/">Home</a> <a href="/news">News</a></nav><div id="main"><h1>Council</h1>${paragraphs}</div><input type="hidden" name="__VIEWSTATE" value="abc"><footer>Site footer text</footer></form></body></html>` });
+    expect(article.paragraphs).toHaveLength(6);
+    expect(article.html).not.toMatch(/Home|Site footer/);
+    expect(article.html).not.toContain('<input');
   });
 
   it('falls back to the densest article container when Readability finds too little', () => {

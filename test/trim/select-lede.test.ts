@@ -31,6 +31,7 @@ describe('selectLede', () => {
   it('removes a dateline glued to the first sentence', () => {
     expect(selectLede([`LONDON (Reuters) — ${first}`])).toBe(first);
     expect(selectLede([`WASHINGTON — ${first}`])).toBe(first);
+    expect(selectLede([`Hong Kong (CNN Business)${first}`])).toBe(first);
   });
 
   it('cuts at a sentence boundary within the budget and marks the cut', () => {
