@@ -1,19 +1,8 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load-config.js';
 import { previewDigest } from '../../src/pipeline/run-digest.js';
-import { corporaDir, hasCorpus } from '../support/corpora.js';
+import { hasSeed, loadSeedExpectation } from '../support/seed.js';
 import { useTempDir } from '../support/temp-dir.js';
-
-interface Expected {
-  headline: string;
-  lede_starts_with: string;
-  lede_max_words: number;
-  key_quote_any_of: string[];
-  key_quote_speaker: string;
-  must_not_appear_anywhere: string[];
-}
 
 const tmp = useTempDir();
 
@@ -22,9 +11,9 @@ const tmp = useTempDir();
  * its page furniture left in. Through the whole pipeline it must come out as
  * ../shared/corpora/seed/expected.json says.
  */
-describe.skipIf(!hasCorpus('seed/expected.json'))('the seed story in the bundled sample feed', () => {
+describe.skipIf(!hasSeed)('the seed story in the bundled sample feed', () => {
   it('comes out of the pipeline with the expected headline, lede and key quote, and no furniture', async () => {
-    const expected = JSON.parse(readFileSync(path.join(corporaDir, 'seed/expected.json'), 'utf8')) as Expected;
+    const expected = loadSeedExpectation();
     const config = loadConfig({ cwd: tmp.dir(), env: {} });
     const result = await previewDigest(config, { outDir: tmp.dir(), now: () => new Date('2026-11-27T07:00:00Z') });
     const item = result.digest.items.find((i) => i.headline === expected.headline);
