@@ -9,7 +9,7 @@ import { deliverRun, type DeliveryReport } from '../deliver/deliver-run.js';
 import { createOutboxTransport, createSmtpTransport, type MessageTransport } from '../deliver/transports.js';
 import { loadTemplates } from '../render/load-templates.js';
 import { personalise } from '../render/personalise.js';
-import { renderDigest, type RenderedDigest } from '../render/render-digest.js';
+import { formatRenderWarning, renderDigest, type RenderedDigest } from '../render/render-digest.js';
 import { renderSettings } from '../render/render-settings.js';
 import { writePreviewFiles, type PreviewFiles } from '../preview/write-preview.js';
 import { isFinalVerdict, type Decision } from '../select/select-items.js';
@@ -247,7 +247,7 @@ export async function previewDigest(config: ResolvedConfig, options: PipelineOpt
   const templates = loadTemplates(config.templateDir);
   const rendered = await renderDigest(built.digest, templates, renderSettings(config), { validation: 'soft' });
   const files = writePreviewFiles(options.outDir ?? config.outDir, personalise(rendered, PREVIEW_RECIPIENT, config.unsubscribeUrl));
-  const warnings = [...config.warnings, ...built.warnings, ...rendered.warnings.map((w) => `MJML: line ${w.line ?? '?'}: ${w.message}`)];
+  const warnings = [...config.warnings, ...built.warnings, ...rendered.warnings.map((w) => `MJML: ${formatRenderWarning(w)}`)];
   if (built.fellBackToLatest) warnings.push('nothing is new since the last run: the preview shows the latest items instead');
   return { digest: built.digest, rendered, files, feeds: feedSummary(built), fellBackToLatest: built.fellBackToLatest, warnings, decisions: built.decisions };
 }

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { displayPath, TemplateError, type ErrorContext } from '../errors.js';
 import type { Digest, DigestItem } from '../types.js';
 import { TEMPLATE_FILES, type TemplateName, type TemplateSet } from './load-templates.js';
+import { locateLine, stripLineMarks, type LineMap, type TemplateLocation } from './line-marks.js';
 
 /** Settings from the config that shape the rendering (not the content). */
 export interface RenderSettings {
@@ -20,10 +21,53 @@ export interface RenderOptions {
   validation: 'soft' | 'strict';
 }
 
+/** A problem MJML found, traced back to the template line that wrote it. */
 export interface RenderWarning {
   message: string;
+  /** The template file (as shown to the user) the problem is in, when it can be traced. */
+  file?: string;
+  /** 1-based line in `file`. */
   line?: number;
+  /** 1-based line in the expanded MJML source (RenderedDigest.mjml). */
+  mjmlLine?: number;
   tagName?: string;
+  /** How often the problem occurs: a partial inside {{#each}} repeats it once per item. */
+  count: number;
+}
+
+/** "partials/item.hbs:4: mj-text cannot be used inside mj-section… (×10)" */
+export function formatRenderWarning(warning: RenderWarning): string {
+  const place = warning.file ? `${warning.file}${warning.line ? `:${warning.line}` : ''}: ` : warning.mjmlLine ? `line ${warning.mjmlLine} of the expanded MJML: ` : '';
+  return `${place}${warning.message}${warning.count > 1 ? ` (×${warning.count})` : ''}`;
+}
+
+interface MjmlProblem {
+  line?: number;
+  message: string;
+  tagName?: string;
+}
+
+/** Traces MJML's problems to template lines and folds repeats (one per item) into one entry. */
+export function mapMjmlProblems(problems: readonly MjmlProblem[], lines: LineMap): RenderWarning[] {
+  const byKey = new Map<string, RenderWarning>();
+  for (const problem of problems) {
+    const location = locateLine(lines, problem.line);
+    const file = location ? displayPath(location.file) : undefined;
+    const key = location ? `${location.file}:${location.line}:${problem.message}` : `?:${problem.line}:${problem.message}`;
+    const known = byKey.get(key);
+    if (known) {
+      known.count++;
+      continue;
+    }
+    byKey.set(key, {
+      message: problem.message,
+      ...(file ? { file, line: location!.line } : {}),
+      ...(problem.line !== undefined ? { mjmlLine: problem.line } : {}),
+      ...(problem.tagName ? { tagName: problem.tagName } : {}),
+      count: 1,
+    });
+  }
+  return [...byKey.values()];
 }
 
 /**
@@ -115,7 +159,7 @@ export async function renderDigest(
 
   const subject = oneLine(run('subject'));
   const preheader = oneLine(run('preheader'));
-  const mjml = run('layout', { preheader });
+  const { text: mjml, lines } = stripLineMarks(run('layout', { preheader }), templates.lineMarker);
   const text = tidyText(run('text', { preheader }));
 
   // MJML takes most of a second to load: load it on first use, not when the CLI starts.
@@ -126,15 +170,23 @@ export async function renderDigest(
     result = await mjml2html(mjml, { validationLevel: options.validation, keepComments: false, filePath: templates.dir });
   } catch (error) {
     // Strict validation throws with the list of errors; anything else is a broken document.
-    const details = (error as { details?: { line?: number; message: string; tagName?: string }[] }).details;
-    const problems = details?.map((d) => `line ${d.line ?? '?'} of the expanded MJML: ${d.message}`) ?? [(error as Error).message];
-    throw new TemplateError('TEMPLATE_MJML', `${layoutFile}: MJML rejected the layout:\n  ${problems.join('\n  ')}`, {
+    const listed = (error as { errors?: MjmlProblem[]; details?: MjmlProblem[] }).errors ?? (error as { details?: MjmlProblem[] }).details;
+    if (!listed?.length) {
+      throw new TemplateError('TEMPLATE_MJML', `${layoutFile}: MJML could not read the layout: ${(error as Error).message}`, {
+        cause: error,
+        context: { file: layoutFile } satisfies ErrorContext,
+        hint: 'Check that the layout is one <mjml> element with <mj-head> and <mj-body> inside (https://documentation.mjml.io).',
+      });
+    }
+    const problems = mapMjmlProblems(listed, lines);
+    const first = problems[0]!;
+    throw new TemplateError('TEMPLATE_MJML', `${first.file ?? layoutFile}${first.line ? `:${first.line}` : ''}: MJML rejected the template:\n  ${problems.map(formatRenderWarning).join('\n  ')}`, {
       cause: error,
-      context: { file: layoutFile } satisfies ErrorContext,
-      hint: 'Check the MJML tags in the layout and partials (https://documentation.mjml.io); `digest preview` shows the expanded source.',
+      context: { file: first.file ?? layoutFile, ...(first.line ? { line: first.line } : {}), problems } satisfies ErrorContext,
+      hint: 'Check the MJML tags at the lines named above (https://documentation.mjml.io lists where each tag may go); `digest serve` shows them as you edit.',
     });
   }
-  const warnings = result.errors.map((e) => ({ message: e.message, line: e.line, tagName: e.tagName }));
+  const warnings = mapMjmlProblems(result.errors, lines);
   const hash = createHash('sha256')
     .update(subject)
     .update('\0')
@@ -146,25 +198,60 @@ export async function renderDigest(
 }
 
 function templateRuntimeError(error: unknown, templates: TemplateSet, name: TemplateName): TemplateError {
-  const file = displayPath(`${templates.dir}/${TEMPLATE_FILES[name]}`);
+  const entry = `${templates.dir}/${TEMPLATE_FILES[name]}`;
   const message = error instanceof Error ? error.message : String(error);
+  const at = (usage: TemplateLocation | undefined) => {
+    const file = displayPath(usage?.file ?? entry);
+    return { shown: `${file}${usage ? `:${usage.line}` : ''}`, context: { file, ...(usage ? { line: usage.line } : {}) } };
+  };
   const partial = /The partial (\S+) could not be found/.exec(message);
   if (partial) {
-    return new TemplateError('TEMPLATE_PARTIAL_MISSING', `${file}: uses the partial "${partial[1]}", which does not exist`, {
+    const where = at(findUsage(templates, 'partial', partial[1]!));
+    return new TemplateError('TEMPLATE_PARTIAL_MISSING', `${where.shown}: uses the partial "${partial[1]}", which does not exist`, {
       cause: error,
-      context: { file },
+      context: where.context,
       hint: `Partials are the files in ${displayPath(`${templates.dir}/partials`)}/ (available: ${[...templates.partials.keys()].join(', ') || 'none'}). Check the name after {{> …}}.`,
     });
   }
   const helper = /Missing helper: "?([^"]+)"?/.exec(message);
   if (helper) {
-    return new TemplateError('TEMPLATE_HELPER_MISSING', `${file}: uses "${helper[1]}", which is neither a helper nor a value`, {
+    const where = at(findUsage(templates, 'helper', helper[1]!));
+    return new TemplateError('TEMPLATE_HELPER_MISSING', `${where.shown}: uses "${helper[1]}", which is neither a helper nor a value`, {
       cause: error,
-      context: { file },
+      context: where.context,
       hint: 'templates/README.md lists every helper and value; check the spelling.',
     });
   }
-  return new TemplateError('TEMPLATE_RUNTIME', `${file}: ${message}`, { cause: error, context: { file } });
+  const where = at(undefined);
+  return new TemplateError('TEMPLATE_RUNTIME', `${where.shown}: ${message}`, { cause: error, context: where.context });
+}
+
+/**
+ * Where a partial or helper is used, for errors Handlebars raises while rendering (they carry no
+ * location). The entry templates are searched first, then the partials.
+ */
+export function findUsage(templates: Pick<TemplateSet, 'trees'>, kind: 'partial' | 'helper', name: string): TemplateLocation | undefined {
+  for (const [file, tree] of templates.trees) {
+    let found: number | undefined;
+    const visit = (node: unknown): void => {
+      if (found !== undefined || node === null || typeof node !== 'object') return;
+      if (Array.isArray(node)) {
+        for (const child of node) visit(child);
+        return;
+      }
+      const n = node as { type?: string; name?: { original?: unknown }; path?: { original?: unknown }; params?: unknown[]; loc?: { start: { line: number } } };
+      const isPartial = n.type === 'PartialStatement' || n.type === 'PartialBlockStatement';
+      const matches = kind === 'partial' ? isPartial && n.name?.original === name : !isPartial && n.path?.original === name && (n.type === 'SubExpression' || (n.params?.length ?? 0) > 0 || n.type === 'BlockStatement');
+      if (matches && n.loc) {
+        found = n.loc.start.line;
+        return;
+      }
+      for (const [key, value] of Object.entries(n)) if (key !== 'loc' && typeof value === 'object') visit(value);
+    };
+    visit(tree);
+    if (found !== undefined) return { file, line: found };
+  }
+  return undefined;
 }
 
 function oneLine(text: string): string {

@@ -132,7 +132,7 @@ describe('template errors', () => {
     const dir = themeWith({ 'layout.mjml.hbs': '<mjml><mj-body>{{> heder}}</mj-body></mjml>' });
     const error = await renderDigest(sampleDigest(config, now), loadTemplates(dir), settings, { validation: 'soft' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TemplateError);
-    expect((error as TemplateError).message).toMatch(/layout.mjml.hbs: uses the partial "heder", which does not exist/);
+    expect((error as TemplateError).message).toMatch(/layout.mjml.hbs:1: uses the partial "heder", which does not exist/);
     expect((error as TemplateError).hint).toMatch(/available: footer/);
   });
 
@@ -149,6 +149,6 @@ describe('template errors', () => {
     const dir = themeWith({ 'layout.mjml.hbs': '<mjml><mj-body><mj-section><mj-text>not in a column</mj-text></mj-section></mj-body></mjml>' });
     const soft = await renderDigest(sampleDigest(config, now), loadTemplates(dir), settings, { validation: 'soft' });
     expect(soft.warnings.length).toBeGreaterThan(0);
-    await expect(renderDigest(sampleDigest(config, now), loadTemplates(dir), settings, { validation: 'strict' })).rejects.toThrow(/layout.mjml.hbs: MJML rejected the layout/);
+    await expect(renderDigest(sampleDigest(config, now), loadTemplates(dir), settings, { validation: 'strict' })).rejects.toThrow(/layout.mjml.hbs:1: MJML rejected the template:\n.*layout.mjml.hbs:1: mj-text cannot be used inside mj-section/);
   });
 });
