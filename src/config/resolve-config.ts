@@ -17,7 +17,7 @@ export interface Recipient {
 }
 
 /** The configuration with every path absolute, every list expanded and every default applied. */
-export interface ResolvedConfig extends Omit<ParsedConfig, 'feeds' | 'recipients' | 'out' | 'state' | 'template'> {
+export interface ResolvedConfig extends Omit<ParsedConfig, 'feeds' | 'recipients' | 'out' | 'state' | 'template' | 'partials'> {
   /** The config file read, or null for the built-in defaults. */
   source: string | null;
   /** Folder relative paths in the config are resolved against. */
@@ -30,6 +30,8 @@ export interface ResolvedConfig extends Omit<ParsedConfig, 'feeds' | 'recipients
   templateDir: string;
   /** Which template set (the `template` setting as written). */
   template: string;
+  /** The extra partials folder (`partials`), when set. */
+  partialsDir: string | undefined;
   /** SMTP connection URL from the environment (SMTP_URL); never from the file. */
   smtpUrl: string | undefined;
   /** `delivery.transport` with `auto` decided. */
@@ -57,6 +59,7 @@ export function resolveConfig(parsed: ParsedConfig, options: ResolveOptions): Re
   const feeds = resolveFeeds(parsed.feeds, baseDir, file, shown);
   const recipients = resolveRecipients(parsed.recipients, baseDir, file, warnings, shown);
   const templateDir = resolveTemplateDir(parsed.template, baseDir, file, shown);
+  const partialsDir = parsed.partials === undefined ? undefined : resolvePartialsDir(parsed.partials, baseDir, file, shown);
 
   const smtpUrl = env.SMTP_URL?.trim() || undefined;
   if (parsed.delivery.transport === 'smtp' && !smtpUrl) {
@@ -78,6 +81,7 @@ export function resolveConfig(parsed: ParsedConfig, options: ResolveOptions): Re
     statePath: parsed.state === ':memory:' ? ':memory:' : path.resolve(baseDir, parsed.state),
     templateDir,
     template: parsed.template,
+    partialsDir,
     smtpUrl,
     transport,
     warnings,
@@ -266,6 +270,17 @@ function resolveTemplateDir(template: string, baseDir: string, file: string, sho
     });
   }
   return found;
+}
+
+function resolvePartialsDir(partials: string, baseDir: string, file: string, shown: Show): string {
+  const dir = path.resolve(baseDir, partials);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+    throw new ConfigError('CONFIG_PARTIALS', `${file}: partials: no folder ${shown(dir)}`, {
+      context: { file },
+      hint: 'Point `partials` at a folder of .hbs files (relative paths are resolved against the config file’s folder), or remove the setting.',
+    });
+  }
+  return dir;
 }
 
 function listThemes(): string[] {

@@ -115,13 +115,29 @@ export const configSchema = z.strictObject({
       accentColor: z.string().default('#c2410c'),
       textColor: z.string().default('#1f2933'),
       backgroundColor: z.string().default('#f4f1ec'),
+      /** Behind the stories (the email's column). */
+      contentBackgroundColor: z.string().default('#ffffff'),
+      /** Sources, dates, the footer. */
+      mutedColor: z.string().default('#6b7280'),
+      /** Lines between stories and under section names. */
+      dividerColor: z.string().default('#e5e7eb'),
       fontFamily: z.string().default("Georgia, 'Times New Roman', serif"),
       headingFontFamily: z.string().default("'Helvetica Neue', Helvetica, Arial, sans-serif"),
       logoUrl: z.string().optional(),
+      /** The logo's alt text (default: the title). */
+      logoAlt: z.string().optional(),
+      /** The logo's width in pixels. */
+      logoWidth: z.int().positive().max(600).default(160),
       readMoreLabel: z.string().default('Read the full story'),
+      webVersionLabel: z.string().default('View this email in your browser'),
+      unsubscribeLabel: z.string().default('Unsubscribe'),
+      /** The link to the web version when stories were left out to keep the email small. */
+      moreLabel: z.string().default('Read them all in the web version'),
       showFailedFeeds: z.boolean().default(true),
     })
     .prefault({}),
+  /** A folder of extra partials; a file named like a theme's partial replaces it. */
+  partials: z.string().trim().min(1).optional(),
   limits: z
     .strictObject({
       /** Most items per feed (a feed's own `limit` wins). */

@@ -64,7 +64,7 @@ export async function checkSetup(config: ResolvedConfig, now: Date = new Date())
   for (const dir of sets) {
     const label = `templates ${path.basename(dir)}${dir === config.templateDir ? ' (in use)' : ''}`;
     try {
-      const templates = loadTemplates(dir);
+      const templates = loadTemplates(dir, { extraPartialsDir: config.partialsDir });
       const rendered = await renderDigest(sampleDigest(config, now), templates, renderSettings(config), { validation: 'strict' });
       items.push({ what: label, ok: true, detail: `renders (${Math.round(Buffer.byteLength(rendered.html) / 1024)} KB of HTML for a 2-item sample)` });
     } catch (error) {

@@ -7,7 +7,7 @@ import type { FetchOptions } from '../fetch/fetch-resource.js';
 import { composeMessage, deterministicMessageId, senderDomain } from '../deliver/compose-message.js';
 import { deliverRun, type DeliveryReport } from '../deliver/deliver-run.js';
 import { createOutboxTransport, createSmtpTransport, type MessageTransport } from '../deliver/transports.js';
-import { loadTemplates } from '../render/load-templates.js';
+import { loadTheme } from '../render/load-theme.js';
 import { personalise } from '../render/personalise.js';
 import { formatRenderWarning, renderDigest, type RenderedDigest } from '../render/render-digest.js';
 import { renderSettings } from '../render/render-settings.js';
@@ -140,7 +140,7 @@ export async function runDigest(config: ResolvedConfig, options: PipelineOptions
       };
     }
 
-    const templates = loadTemplates(config.templateDir);
+    const templates = loadTheme(config);
     const rendered = await renderDigest(built.digest, templates, renderSettings(config), { validation: 'strict' });
     if (config.recipients.length === 0) warnings.push('no recipients are configured: the digest was rendered but sent to nobody (set `recipients:` in the config)');
 
@@ -244,7 +244,7 @@ export async function previewDigest(config: ResolvedConfig, options: PipelineOpt
   } finally {
     store?.close();
   }
-  const templates = loadTemplates(config.templateDir);
+  const templates = loadTheme(config);
   const rendered = await renderDigest(built.digest, templates, renderSettings(config), { validation: 'soft' });
   const files = writePreviewFiles(options.outDir ?? config.outDir, personalise(rendered, PREVIEW_RECIPIENT, config.unsubscribeUrl));
   const warnings = [...config.warnings, ...built.warnings, ...rendered.warnings.map((w) => `MJML: ${formatRenderWarning(w)}`)];
@@ -272,7 +272,7 @@ export async function sendTestDigest(config: ResolvedConfig, to: string, options
   } finally {
     store?.close();
   }
-  const templates = loadTemplates(config.templateDir);
+  const templates = loadTheme(config);
   const rendered = await renderDigest(built.digest, templates, renderSettings(config), { validation: 'strict' });
   const recipient = config.recipients.find((r) => r.email.toLowerCase() === to.toLowerCase()) ?? { email: to, fields: {} };
   const content = personalise(rendered, recipient, config.unsubscribeUrl);
