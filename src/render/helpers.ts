@@ -82,7 +82,14 @@ export function wrap(text: unknown, width: unknown): string {
     .join('\n');
 }
 
+/** `{{pluck failures "feed"}}`: one field of every entry of a list (for `join`). */
+export function pluck(list: unknown, key: unknown): unknown[] {
+  if (!Array.isArray(list) || typeof key !== 'string') return [];
+  return list.map((entry) => (entry !== null && typeof entry === 'object' ? (entry as Record<string, unknown>)[key] : undefined)).filter((v) => v !== undefined && v !== null && v !== '');
+}
+
 export const helpers = {
+  pluck,
   formatDate,
   plural,
   truncate,

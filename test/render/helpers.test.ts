@@ -36,6 +36,11 @@ describe('template helpers', () => {
     expect(wrapped.replace(/\n/g, ' ')).toBe('one two three four five six seven eight nine ten');
   });
 
+  it('pluck takes one field of every entry, for join', () => {
+    expect(render('{{join (pluck fs "feed") ", "}}', { fs: [{ feed: 'A' }, { feed: 'B' }, { url: 'x' }] })).toBe('A, B');
+    expect(render('[{{join (pluck nothing "feed") ", "}}]', {})).toBe('[]');
+  });
+
   it('small helpers: join, upper, default, or, comparisons and arithmetic', () => {
     expect(render('{{join xs " / "}}', { xs: ['a', 'b'] })).toBe('a / b');
     expect(render('{{upper "world"}}')).toBe('WORLD');
