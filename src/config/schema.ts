@@ -136,6 +136,11 @@ export const configSchema = z.strictObject({
       showFailedFeeds: z.boolean().default(true),
     })
     .prefault({}),
+  /**
+   * Size budget of the email's HTML in KB (1,000 bytes); bigger digests are shortened in steps.
+   * Gmail clips messages over about 102 KB. 0 turns the budget off.
+   */
+  maxHtmlKilobytes: z.number().nonnegative().default(100),
   /** A folder of extra partials; a file named like a theme's partial replaces it. */
   partials: z.string().trim().min(1).optional(),
   limits: z

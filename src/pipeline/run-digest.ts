@@ -10,6 +10,7 @@ import { createOutboxTransport, createSmtpTransport, type MessageTransport } fro
 import { loadTheme } from '../render/load-theme.js';
 import { personalise } from '../render/personalise.js';
 import { formatRenderWarning, renderDigest, type RenderedDigest } from '../render/render-digest.js';
+import { describeSizeReport } from '../render/size-budget.js';
 import { renderSettings } from '../render/render-settings.js';
 import { writePreviewFiles, type PreviewFiles } from '../preview/write-preview.js';
 import { isFinalVerdict, type Decision } from '../select/select-items.js';
@@ -142,6 +143,8 @@ export async function runDigest(config: ResolvedConfig, options: PipelineOptions
 
     const templates = loadTheme(config);
     const rendered = await renderDigest(built.digest, templates, renderSettings(config), { validation: 'strict' });
+    const sizeNote = describeSizeReport(rendered.size);
+    if (sizeNote) warnings.push(sizeNote);
     if (config.recipients.length === 0) warnings.push('no recipients are configured: the digest was rendered but sent to nobody (set `recipients:` in the config)');
 
     // Deterministic per (run, recipient): stored with the run, reused when a resumed run re-sends.
@@ -249,6 +252,8 @@ export async function previewDigest(config: ResolvedConfig, options: PipelineOpt
   const files = writePreviewFiles(options.outDir ?? config.outDir, personalise(rendered, PREVIEW_RECIPIENT, config.unsubscribeUrl));
   const warnings = [...config.warnings, ...built.warnings, ...rendered.warnings.map((w) => `MJML: ${formatRenderWarning(w)}`)];
   if (built.fellBackToLatest) warnings.push('nothing is new since the last run: the preview shows the latest items instead');
+  const sizeNote = describeSizeReport(rendered.size);
+  if (sizeNote) warnings.push(sizeNote);
   return { digest: built.digest, rendered, files, feeds: feedSummary(built), fellBackToLatest: built.fellBackToLatest, warnings, decisions: built.decisions };
 }
 

@@ -96,6 +96,18 @@ describe('digest preview, check, send and extract', () => {
     expect(existsSync(path.join(tmp.dir(), '.digest'))).toBe(false);
   });
 
+  it('run says in its summary what was left out to keep the email under the size budget', async () => {
+    const feeds = ['world-news.rss.xml', 'science-notes.atom.xml', 'city-culture.json'].map((f) => `  - url: ${path.join(REPO_ROOT, 'feeds', f)}`);
+    tmp.write('digest.config.yaml', ['maxHtmlKilobytes: 25', 'webVersionUrl: https://example.com/web', 'recipients: [reader@example.com]', 'feeds:', ...feeds, ''].join('\n'));
+    const result = await runCli(['run', '--json'], { cwd: tmp.dir() });
+    expect(result.code).toBe(0);
+    const summary = JSON.parse(result.stdout) as { warnings: string[] };
+    expect(summary.warnings).toEqual([expect.stringMatching(/^the email was \d+(\.\d)? KB, over the 25 KB size budget \(maxHtmlKilobytes\): ledes cut to 25 words, (\d+ images? left out, )?\d+ stories left out \(shown as "\d+ more"\); now \d+(\.\d)? KB$/)]);
+    const html = readFileSync(path.join(tmp.dir(), 'out/digest.html'), 'utf8');
+    expect(Buffer.byteLength(html)).toBeLessThan(25_500);
+    expect(html).toMatch(/\d+ more stories did not fit in this email/);
+  });
+
   it('send --to rejects something that is not an address', async () => {
     const result = await runCli(['send', '--to', 'editor'], { cwd: tmp.dir() });
     expect(result.code).toBe(1);

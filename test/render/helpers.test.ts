@@ -30,6 +30,13 @@ describe('template helpers', () => {
     expect(render('{{truncate t 50}}', { t: 'Short enough' })).toBe('Short enough');
   });
 
+  it('words keeps at most n words, with an ellipsis only when cut', () => {
+    expect(render('{{words t 4}}', { t: 'One two three, four five six' })).toBe('One two three, four…');
+    expect(render('{{words t 3}}', { t: 'One two three, four five six' })).toBe('One two three…');
+    expect(render('{{words t 10}}', { t: ' Short enough ' })).toBe('Short enough');
+    expect(render('[{{words nothing 3}}]', {})).toBe('[]');
+  });
+
   it('wrap keeps words whole within the width', () => {
     const wrapped = render('{{wrap t 20}}', { t: 'one two three four five six seven eight nine ten' });
     expect(wrapped.split('\n').every((line) => line.length <= 20)).toBe(true);
