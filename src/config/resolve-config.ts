@@ -23,6 +23,8 @@ export interface ResolvedConfig extends Omit<ParsedConfig, 'feeds' | 'recipients
   /** Folder relative paths in the config are resolved against. */
   baseDir: string;
   feeds: FeedSource[];
+  /** The feed-list files named under `feeds:` (the preview server watches them). */
+  feedLists: string[];
   recipients: Recipient[];
   outDir: string;
   statePath: string;
@@ -56,7 +58,8 @@ export function resolveConfig(parsed: ParsedConfig, options: ResolveOptions): Re
   const file = options.source ? shown(options.source) : '(built-in defaults)';
   const warnings: string[] = [];
 
-  const feeds = resolveFeeds(parsed.feeds, baseDir, file, shown);
+  const feedLists: string[] = [];
+  const feeds = resolveFeeds(parsed.feeds, baseDir, file, shown, feedLists);
   const recipients = resolveRecipients(parsed.recipients, baseDir, file, warnings, shown);
   const templateDir = resolveTemplateDir(parsed.template, baseDir, file, shown);
   const partialsDir = parsed.partials === undefined ? undefined : resolvePartialsDir(parsed.partials, baseDir, file, shown);
@@ -76,6 +79,7 @@ export function resolveConfig(parsed: ParsedConfig, options: ResolveOptions): Re
     source: options.source,
     baseDir,
     feeds,
+    feedLists,
     recipients,
     outDir: path.resolve(baseDir, parsed.out),
     statePath: parsed.state === ':memory:' ? ':memory:' : path.resolve(baseDir, parsed.state),
@@ -100,7 +104,7 @@ function resolveFeedUrl(url: string, baseDir: string): string {
 
 type Show = (file: string) => string;
 
-function resolveFeeds(entries: ParsedConfig['feeds'], baseDir: string, file: string, shown: Show): FeedSource[] {
+function resolveFeeds(entries: ParsedConfig['feeds'], baseDir: string, file: string, shown: Show, lists: string[]): FeedSource[] {
   const feeds: FeedSource[] = [];
   entries.forEach((entry, index) => {
     if (typeof entry !== 'string') {
@@ -109,6 +113,7 @@ function resolveFeeds(entries: ParsedConfig['feeds'], baseDir: string, file: str
     }
     const extension = path.extname(entry.split(/[?#]/)[0]!).toLowerCase();
     if (!isUrl(entry) && FEED_LIST_EXTENSIONS.has(extension)) {
+      lists.push(path.resolve(baseDir, entry));
       feeds.push(...readFeedList(path.resolve(baseDir, entry), `${file}: feeds[${index}]`, shown));
     } else {
       feeds.push({ url: resolveFeedUrl(entry, baseDir) });

@@ -169,6 +169,13 @@ export const configSchema = z.strictObject({
       rateLimit: z.number().nonnegative().default(5),
     })
     .prefault({}),
+  /** `digest serve`, the live preview for template editors. */
+  serve: z
+    .strictObject({
+      /** Port on 127.0.0.1 (0 = any free port). */
+      port: z.int().min(0).max(65535).default(4580),
+    })
+    .prefault({}),
   fetch: z
     .strictObject({
       timeoutSeconds: z.number().positive().default(20),
