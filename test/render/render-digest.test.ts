@@ -4,7 +4,7 @@ import { loadConfig } from '../../src/config/load-config.js';
 import { TemplateError } from '../../src/errors.js';
 import { loadTemplates } from '../../src/render/load-templates.js';
 import { personalise } from '../../src/render/personalise.js';
-import { renderDigest } from '../../src/render/render-digest.js';
+import { compactHtml, renderDigest } from '../../src/render/render-digest.js';
 import { renderSettings } from '../../src/render/render-settings.js';
 import { sampleDigest } from '../../src/pipeline/sample-digest.js';
 import { assembleDigest } from '../../src/pipeline/assemble-digest.js';
@@ -150,5 +150,17 @@ describe('template errors', () => {
     const soft = await renderDigest(sampleDigest(config, now), loadTemplates(dir), settings, { validation: 'soft' });
     expect(soft.warnings.length).toBeGreaterThan(0);
     await expect(renderDigest(sampleDigest(config, now), loadTemplates(dir), settings, { validation: 'strict' })).rejects.toThrow(/layout.mjml.hbs:1: MJML rejected the template:\n.*layout.mjml.hbs:1: mj-text cannot be used inside mj-section/);
+  });
+});
+
+describe('compactHtml', () => {
+  it('drops indentation and blank lines, keeping a line break where there was one, and tidies CSS', () => {
+    const html = '<div>\n    <a href="x">one</a>\n\n      <b>two</b>   three\n  </div>\n<style type="text/css">\n  a { color: red; }\n  table, td { x: y; }\n</style>';
+    expect(compactHtml(html)).toBe('<div>\n<a href="x">one</a>\n<b>two</b>   three\n</div>\n<style type="text/css">a{color: red;}table,td{x: y;}</style>');
+  });
+
+  it('leaves <pre> and <textarea>, where whitespace shows, alone', () => {
+    const html = '<p>\n  a</p><pre>\n  keep\n    this</pre><p>\n  b</p><textarea>\n x</textarea>';
+    expect(compactHtml(html)).toBe('<p>\na</p><pre>\n  keep\n    this</pre><p>\nb</p><textarea>\n x</textarea>');
   });
 });

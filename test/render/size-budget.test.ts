@@ -135,7 +135,7 @@ describe('renderDigest keeps a large digest under the budget', () => {
     expect(rendered.text).toContain(`${n} more stories did not fit in this email. Read them all in the web version: https://example.com/web`);
   });
 
-  it('the default budget is 100 KB, measured on minified HTML', async () => {
+  it('the default budget is 100 KB, measured on compacted HTML', async () => {
     expect(renderSettings(config).maxHtmlBytes).toBe(100_000);
     const rendered = await renderDigest(assembleDigest(config, many.slice(0, 10), [], now), templates, renderSettings(config), { validation: 'strict' });
     expect(rendered.size.steps).toEqual([]);
