@@ -313,8 +313,8 @@ const PAGE = /* html */ `<!doctype html>
       mobileCheck = null;
       sources = {};
       loadFrames(render);
-      loadSource(main.dataset.tab);
     }
+    loadSource(main.dataset.tab);
     showChecks(render);
   }
 
@@ -347,7 +347,17 @@ const PAGE = /* html */ `<!doctype html>
   try { saved = localStorage.getItem('digest-preview-tab') || 'both'; } catch {}
   selectTab(saved);
   const events = new EventSource('/events');
-  events.addEventListener('update', () => { load().catch(() => {}); });
+  events.addEventListener('update', (event) => {
+    // Reload the frames straight away; the rest of the page follows from /api/state.
+    const update = JSON.parse(event.data);
+    if (update.renderId && update.renderId !== shownRender && state) {
+      shownRender = update.renderId;
+      mobileCheck = null;
+      sources = {};
+      loadFrames({ id: update.renderId });
+    }
+    load().catch(() => {});
+  });
 })();
 </script>
 </body>

@@ -71,7 +71,7 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
         return;
       case 'GET /events':
         response.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive' });
-        response.write(`retry: 500\nevent: update\ndata: ${JSON.stringify({ version: session.state().version })}\n\n`);
+        response.write(`retry: 500\nevent: update\ndata: ${JSON.stringify({ version: session.state().version, renderId: session.state().render?.id ?? null })}\n\n`);
         streams.add(response);
         request.on('close', () => streams.delete(response));
         return;

@@ -94,6 +94,13 @@ export interface PreviewRender {
   renderMs: number;
 }
 
+/** What the event stream says after each rebuild: enough for the page to reload its frames at once. */
+export interface PreviewUpdate {
+  version: number;
+  status: PreviewState['status'];
+  renderId: number | null;
+}
+
 export interface PreviewState {
   version: number;
   status: 'loading' | 'ok' | 'error';
@@ -141,7 +148,7 @@ export class PreviewSession {
   private watcher: FSWatcher | undefined;
   private watcherReady: Promise<void> = Promise.resolve();
   private watched = new Set<string>();
-  private listeners = new Set<(state: { version: number; status: PreviewState['status'] }) => void>();
+  private listeners = new Set<(state: PreviewUpdate) => void>();
   private closed = false;
   private readonly now: () => Date;
   private readonly debounceMs: number;
@@ -160,6 +167,22 @@ export class PreviewSession {
     await this.run();
     // From here on, a save is seen: the watcher has read the folders it watches.
     await this.watcherReady;
+    await this.warmUp();
+  }
+
+  /**
+   * Renders twice more, unseen: the first renders after start run cold (V8 has not optimised
+   * MJML's code yet) and take several times longer, which an editor would feel on the first save.
+   */
+  private async warmUp(): Promise<void> {
+    if (!this.config || !this.cache || this.error) return;
+    try {
+      for (let i = 0; i < 2; i++) {
+        await renderDigest(assembleDigest(this.config, this.cache.items, this.cache.failures, this.now()), loadTheme(this.config), renderSettings(this.config), { validation: 'soft' });
+      }
+    } catch {
+      // The real render already reported any problem.
+    }
   }
 
   /** Fetch the feeds again (the page's button). */
@@ -169,7 +192,7 @@ export class PreviewSession {
     return this.run();
   }
 
-  onUpdate(listener: (state: { version: number; status: PreviewState['status'] }) => void): () => void {
+  onUpdate(listener: (state: PreviewUpdate) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
@@ -386,7 +409,7 @@ export class PreviewSession {
   }
 
   private emit(): void {
-    const state = { version: this.version, status: this.state().status };
+    const state: PreviewUpdate = { version: this.version, status: this.state().status, renderId: this.rendered?.id ?? null };
     for (const listener of this.listeners) listener(state);
   }
 }
