@@ -105,6 +105,20 @@ describe('fitToBudget', () => {
     expect(describeSizeReport(result.report)).toMatch(/6 images left out, 3 stories left out \(shown as "3 more"\); now/);
   });
 
+  it('finds the most stories that fit in a few renders, not one per story', async () => {
+    const many = assembleDigest(config, Array.from({ length: 30 }, (_, i) => item(`m${i}`, ['A', 'B', 'C'][i % 3]!, { image: null, lede: 'Short.' })), [], now);
+    let renders = 0;
+    const counted = async (digest: Digest, omitted: number) => {
+      renders++;
+      return fake(digest, omitted);
+    };
+    // 500 + 206 per story: 17 stories are 4,002 bytes.
+    const result = await fitToBudget(many, { ...options, limit: 4100 }, counted);
+    expect(result.report.steps).toEqual(['fewer-items']);
+    expect(result.digest.items).toHaveLength(17);
+    expect(renders).toBeLessThanOrEqual(4); // the full render and at most three probes
+  });
+
   it('says so when even no stories at all do not fit', async () => {
     const result = await fitToBudget(digestABC(), { ...options, limit: 100 }, fake);
     expect(result.report.fits).toBe(false);
