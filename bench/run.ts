@@ -180,7 +180,8 @@ async function main(): Promise<void> {
     saves.push(performance.now() - saved);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  console.log(`  through digest serve: file saved → update event sent, median of 10: ${ms(median(saves))} (includes the 60 ms quiet period; the page then reloads its frames)`);
+  const served = preview.session.state().render!;
+  console.log(`  through digest serve (20 stories from 20 feeds, ${(served.htmlBytes / 1000).toFixed(1)} KB${served.size.steps.length ? `, shortened: ${served.size.steps.join(', ')}` : ''}): file saved → update event sent, median of 10: ${ms(median(saves))} (includes the 60 ms quiet period; the page then reloads its frames)`);
   await preview.close();
 
   server.close();
