@@ -165,6 +165,14 @@ describe('digest serve: the preview server', () => {
     const state = await waitForState((s) => s.feeds.items === 3 && s.status === 'ok');
     expect(project!.feedRequests()).toBe(fetched + 3);
     expect(state.render!.subject).toMatch(/^Morning Digest: /);
+
+    // Switching the theme renders with it, and watches its folder instead.
+    writeFileSync(project!.configFile, project!.configText('limits:\n  perFeed: 1').replace('template: ./theme', 'template: compact'));
+    const compact = await waitForState((s) => s.render?.theme === 'compact');
+    expect(compact.render!.subject).toMatch(/^Morning Digest: 3 headlines, /);
+    expect(compact.watching.some((p) => p.endsWith(path.join('templates', 'compact')))).toBe(true);
+    expect(compact.watching.some((p) => p.endsWith(`${path.sep}theme`))).toBe(false);
+    expect(project!.feedRequests()).toBe(fetched + 3);
   });
 
   it('shows a broken config, template or MJML as an error with file and line, and recovers on the next good save', async () => {
