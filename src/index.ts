@@ -14,7 +14,11 @@ export { selectItems, type Decision, type Verdict } from './select/select-items.
 export { cleanArticle, parseTextArticle, type ArticleInput } from './clean/clean-article.js';
 export { extractArticle } from './trim/extract-article.js';
 export { loadTemplates, type TemplateSet } from './render/load-templates.js';
-export { renderDigest, type RenderedDigest, type RenderSettings } from './render/render-digest.js';
+export { loadTheme } from './render/load-theme.js';
+export { renderDigest, formatRenderWarning, type RenderedDigest, type RenderSettings, type RenderWarning } from './render/render-digest.js';
+export { fitToBudget, describeSizeReport, type SizeReport, type BudgetStep } from './render/size-budget.js';
+export { checkEmail, GMAIL_CLIP_BYTES, type EmailCheck } from './render/check-email.js';
+export { helpers } from './render/helpers.js';
 export { personalise } from './render/personalise.js';
 export { composeMessage } from './deliver/compose-message.js';
 export { deliverRun, type DeliveryReport } from './deliver/deliver-run.js';
@@ -24,6 +28,8 @@ export { buildDigest, type BuiltDigest, type ProgressEvent } from './pipeline/bu
 export { assembleDigest } from './pipeline/assemble-digest.js';
 export { runDigest, previewDigest, sendTestDigest, type RunResult, type PreviewResult, type TestSendResult, type PipelineOptions } from './pipeline/run-digest.js';
 export { checkSetup, type CheckReport } from './pipeline/check-setup.js';
+export { startPreviewServer, type PreviewServer, type PreviewServerOptions } from './preview/preview-server.js';
+export { writePreviewFiles } from './preview/write-preview.js';
 export { extractInput, type ExtractResult } from './pipeline/extract-inputs.js';
 export * from './errors.js';
 export type * from './types.js';

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { loadConfig, DEFAULT_CONFIG_FILE } from '../config/load-config.js';
@@ -11,6 +11,7 @@ import { isEmailAddress } from '../config/schema.js';
 import { runDigest, previewDigest, sendTestDigest, type RunResult } from '../pipeline/run-digest.js';
 import { checkSetup } from '../pipeline/check-setup.js';
 import { extractInput } from '../pipeline/extract-inputs.js';
+import { startPreviewServer } from '../preview/preview-server.js';
 import { StateStore } from '../state/state-store.js';
 import { createOutput, errorJson, EXIT, printError, type Output } from './output.js';
 import { dryRun } from '../pipeline/dry-run.js';
@@ -44,6 +45,14 @@ function common(command: Command, json = true): Command {
   command.option('-c, --config <file>', `config file (default: ${DEFAULT_CONFIG_FILE} in this folder, else the built-in sample setup)`);
   if (json) command.option('--json', 'print a machine-readable result on stdout instead of text');
   return command;
+}
+
+/** The config file commands read (for watching), or undefined with the built-in defaults. */
+function configFileFor(options: CommonOptions): string | undefined {
+  const explicit = options.config ?? (process.env.DIGEST_CONFIG || undefined);
+  if (explicit) return path.resolve(explicit);
+  const local = path.resolve(DEFAULT_CONFIG_FILE);
+  return existsSync(local) ? local : undefined;
 }
 
 function load(options: CommonOptions): ResolvedConfig {
@@ -174,6 +183,51 @@ export function buildProgram(setExit: (code: number) => void): Command {
         process.stdout.write(report.ok ? 'All good.\n' : 'Some checks failed: fix the lines marked ✗.\n');
       }
       setExit(report.ok ? EXIT.OK : EXIT.FAILED);
+    });
+
+  common(program.command('serve'), false)
+    .description('a live preview for template editors: a page on 127.0.0.1 that re-renders on every save')
+    .option('-p, --port <n>', 'port on 127.0.0.1 (default: serve.port in the config, 4580; 0 = any free port)', (v) => Number.parseInt(v, 10))
+    .option('--refresh', 'fetch the feeds at start instead of using the stories cached by the last serve')
+    .addHelpText(
+      'after',
+      '\nWatches the theme, the partials folder, the config and its feed lists. Saving a template re-renders from the\nstories already fetched (never refetching); "Refresh feeds" on the page fetches again. Opens nothing: open the\nprinted address in a browser. Ctrl+C stops it.',
+    )
+    .action(async (options: CommonOptions & { port?: number; refresh?: boolean }) => {
+      const configFile = configFileFor(options);
+      let port = options.port;
+      if (port === undefined || Number.isNaN(port)) {
+        try {
+          port = load(options).serve.port;
+        } catch {
+          // A broken config is shown on the page (and fixed there); serve on the default port.
+          port = 4580;
+        }
+      }
+      const out = createOutput({ json: false });
+      const server = await startPreviewServer({
+        port,
+        configFile,
+        refresh: Boolean(options.refresh),
+        loadConfig: () => load(options),
+        onRebuild: (event) => {
+          const time = new Date().toTimeString().slice(0, 8);
+          const why = event.reasons.join(', ');
+          if (event.ok) out.line(`${time} rendered in ${Math.round(event.ms)} ms${event.fetched ? ' (feeds fetched)' : ''}${why ? ` · ${why}` : ''}`);
+          else out.line(`${time} ✗ ${event.error?.split('\n')[0]}${why ? ` · ${why}` : ''}`);
+        },
+      });
+      out.line(`Preview: ${server.url}`);
+      out.line('Open it in a browser; it updates on every save. Ctrl+C to stop.');
+      await server.ready;
+      out.line(`Watching ${server.session.state().watching.map(rel).join(', ') || 'nothing'}`);
+      await new Promise<void>((resolve) => {
+        const stop = () => resolve();
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+      await server.close();
+      setExit(EXIT.OK);
     });
 
   common(program.command('extract'))

@@ -17,12 +17,14 @@ export interface Recipient {
 }
 
 /** The configuration with every path absolute, every list expanded and every default applied. */
-export interface ResolvedConfig extends Omit<ParsedConfig, 'feeds' | 'recipients' | 'out' | 'state' | 'template'> {
+export interface ResolvedConfig extends Omit<ParsedConfig, 'feeds' | 'recipients' | 'out' | 'state' | 'template' | 'partials'> {
   /** The config file read, or null for the built-in defaults. */
   source: string | null;
   /** Folder relative paths in the config are resolved against. */
   baseDir: string;
   feeds: FeedSource[];
+  /** The feed-list files named under `feeds:` (the preview server watches them). */
+  feedLists: string[];
   recipients: Recipient[];
   outDir: string;
   statePath: string;
@@ -30,6 +32,8 @@ export interface ResolvedConfig extends Omit<ParsedConfig, 'feeds' | 'recipients
   templateDir: string;
   /** Which template set (the `template` setting as written). */
   template: string;
+  /** The extra partials folder (`partials`), when set. */
+  partialsDir: string | undefined;
   /** SMTP connection URL from the environment (SMTP_URL); never from the file. */
   smtpUrl: string | undefined;
   /** `delivery.transport` with `auto` decided. */
@@ -54,9 +58,11 @@ export function resolveConfig(parsed: ParsedConfig, options: ResolveOptions): Re
   const file = options.source ? shown(options.source) : '(built-in defaults)';
   const warnings: string[] = [];
 
-  const feeds = resolveFeeds(parsed.feeds, baseDir, file, shown);
+  const feedLists: string[] = [];
+  const feeds = resolveFeeds(parsed.feeds, baseDir, file, shown, feedLists);
   const recipients = resolveRecipients(parsed.recipients, baseDir, file, warnings, shown);
   const templateDir = resolveTemplateDir(parsed.template, baseDir, file, shown);
+  const partialsDir = parsed.partials === undefined ? undefined : resolvePartialsDir(parsed.partials, baseDir, file, shown);
 
   const smtpUrl = env.SMTP_URL?.trim() || undefined;
   if (parsed.delivery.transport === 'smtp' && !smtpUrl) {
@@ -73,11 +79,13 @@ export function resolveConfig(parsed: ParsedConfig, options: ResolveOptions): Re
     source: options.source,
     baseDir,
     feeds,
+    feedLists,
     recipients,
     outDir: path.resolve(baseDir, parsed.out),
     statePath: parsed.state === ':memory:' ? ':memory:' : path.resolve(baseDir, parsed.state),
     templateDir,
     template: parsed.template,
+    partialsDir,
     smtpUrl,
     transport,
     warnings,
@@ -96,7 +104,7 @@ function resolveFeedUrl(url: string, baseDir: string): string {
 
 type Show = (file: string) => string;
 
-function resolveFeeds(entries: ParsedConfig['feeds'], baseDir: string, file: string, shown: Show): FeedSource[] {
+function resolveFeeds(entries: ParsedConfig['feeds'], baseDir: string, file: string, shown: Show, lists: string[]): FeedSource[] {
   const feeds: FeedSource[] = [];
   entries.forEach((entry, index) => {
     if (typeof entry !== 'string') {
@@ -105,6 +113,7 @@ function resolveFeeds(entries: ParsedConfig['feeds'], baseDir: string, file: str
     }
     const extension = path.extname(entry.split(/[?#]/)[0]!).toLowerCase();
     if (!isUrl(entry) && FEED_LIST_EXTENSIONS.has(extension)) {
+      lists.push(path.resolve(baseDir, entry));
       feeds.push(...readFeedList(path.resolve(baseDir, entry), `${file}: feeds[${index}]`, shown));
     } else {
       feeds.push({ url: resolveFeedUrl(entry, baseDir) });
@@ -266,6 +275,17 @@ function resolveTemplateDir(template: string, baseDir: string, file: string, sho
     });
   }
   return found;
+}
+
+function resolvePartialsDir(partials: string, baseDir: string, file: string, shown: Show): string {
+  const dir = path.resolve(baseDir, partials);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+    throw new ConfigError('CONFIG_PARTIALS', `${file}: partials: no folder ${shown(dir)}`, {
+      context: { file },
+      hint: 'Point `partials` at a folder of .hbs files (relative paths are resolved against the config file’s folder), or remove the setting.',
+    });
+  }
+  return dir;
 }
 
 function listThemes(): string[] {

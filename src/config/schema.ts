@@ -115,13 +115,34 @@ export const configSchema = z.strictObject({
       accentColor: z.string().default('#c2410c'),
       textColor: z.string().default('#1f2933'),
       backgroundColor: z.string().default('#f4f1ec'),
+      /** Behind the stories (the email's column). */
+      contentBackgroundColor: z.string().default('#ffffff'),
+      /** Sources, dates, the footer. */
+      mutedColor: z.string().default('#6b7280'),
+      /** Lines between stories and under section names. */
+      dividerColor: z.string().default('#e5e7eb'),
       fontFamily: z.string().default("Georgia, 'Times New Roman', serif"),
       headingFontFamily: z.string().default("'Helvetica Neue', Helvetica, Arial, sans-serif"),
       logoUrl: z.string().optional(),
+      /** The logo's alt text (default: the title). */
+      logoAlt: z.string().optional(),
+      /** The logo's width in pixels. */
+      logoWidth: z.int().positive().max(600).default(160),
       readMoreLabel: z.string().default('Read the full story'),
+      webVersionLabel: z.string().default('View this email in your browser'),
+      unsubscribeLabel: z.string().default('Unsubscribe'),
+      /** The link to the web version when stories were left out to keep the email small. */
+      moreLabel: z.string().default('Read them all in the web version'),
       showFailedFeeds: z.boolean().default(true),
     })
     .prefault({}),
+  /**
+   * Size budget of the email's HTML in KB (1,000 bytes); bigger digests are shortened in steps.
+   * Gmail clips messages over about 102 KB. 0 turns the budget off.
+   */
+  maxHtmlKilobytes: z.number().nonnegative().default(100),
+  /** A folder of extra partials; a file named like a theme's partial replaces it. */
+  partials: z.string().trim().min(1).optional(),
   limits: z
     .strictObject({
       /** Most items per feed (a feed's own `limit` wins). */
@@ -146,6 +167,13 @@ export const configSchema = z.strictObject({
       maxConnections: z.int().positive().default(2),
       /** Messages per second, across all connections (0 = no limit). */
       rateLimit: z.number().nonnegative().default(5),
+    })
+    .prefault({}),
+  /** `digest serve`, the live preview for template editors. */
+  serve: z
+    .strictObject({
+      /** Port on 127.0.0.1 (0 = any free port). */
+      port: z.int().min(0).max(65535).default(4580),
     })
     .prefault({}),
   fetch: z

@@ -4,6 +4,8 @@ import type { ResolvedConfig } from '../config/resolve-config.js';
 import { PACKAGE_DIR } from '../config/package-dir.js';
 import { describeError, isDigestError } from '../errors.js';
 import { loadTemplates } from '../render/load-templates.js';
+import { checkEmail } from '../render/check-email.js';
+import { personalise } from '../render/personalise.js';
 import { renderDigest } from '../render/render-digest.js';
 import { renderSettings } from '../render/render-settings.js';
 import { sampleDigest } from './sample-digest.js';
@@ -64,9 +66,14 @@ export async function checkSetup(config: ResolvedConfig, now: Date = new Date())
   for (const dir of sets) {
     const label = `templates ${path.basename(dir)}${dir === config.templateDir ? ' (in use)' : ''}`;
     try {
-      const templates = loadTemplates(dir);
-      const rendered = await renderDigest(sampleDigest(config, now), templates, renderSettings(config), { validation: 'strict' });
-      items.push({ what: label, ok: true, detail: `renders (${Math.round(Buffer.byteLength(rendered.html) / 1024)} KB of HTML for a 2-item sample)` });
+      const templates = loadTemplates(dir, { extraPartialsDir: config.partialsDir });
+      const settings = renderSettings(config);
+      const rendered = await renderDigest(sampleDigest(config, now), templates, settings, { validation: 'strict' });
+      items.push({ what: label, ok: true, detail: `renders (${Math.round(Buffer.byteLength(rendered.html) / 1000)} KB of HTML for a 2-item sample)` });
+      const sample = personalise(rendered, { email: 'subscriber@example.com', name: 'Subscriber' }, config.unsubscribeUrl);
+      for (const check of checkEmail(sample.html, { unsubscribeUrl: sample.unsubscribeUrl, preheader: rendered.preheader, maxBytes: settings.maxHtmlBytes ?? null })) {
+        if (!check.ok) items.push({ what: `${label}: ${check.label.toLowerCase()}`, ok: true, warning: true, detail: check.detail });
+      }
     } catch (error) {
       items.push({ what: label, ok: false, detail: isDigestError(error) ? error.message : describeError(error) });
     }

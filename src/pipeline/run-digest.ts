@@ -7,9 +7,10 @@ import type { FetchOptions } from '../fetch/fetch-resource.js';
 import { composeMessage, deterministicMessageId, senderDomain } from '../deliver/compose-message.js';
 import { deliverRun, type DeliveryReport } from '../deliver/deliver-run.js';
 import { createOutboxTransport, createSmtpTransport, type MessageTransport } from '../deliver/transports.js';
-import { loadTemplates } from '../render/load-templates.js';
+import { loadTheme } from '../render/load-theme.js';
 import { personalise } from '../render/personalise.js';
-import { renderDigest, type RenderedDigest } from '../render/render-digest.js';
+import { formatRenderWarning, renderDigest, type RenderedDigest } from '../render/render-digest.js';
+import { describeSizeReport } from '../render/size-budget.js';
 import { renderSettings } from '../render/render-settings.js';
 import { writePreviewFiles, type PreviewFiles } from '../preview/write-preview.js';
 import { isFinalVerdict, type Decision } from '../select/select-items.js';
@@ -140,8 +141,10 @@ export async function runDigest(config: ResolvedConfig, options: PipelineOptions
       };
     }
 
-    const templates = loadTemplates(config.templateDir);
+    const templates = loadTheme(config);
     const rendered = await renderDigest(built.digest, templates, renderSettings(config), { validation: 'strict' });
+    const sizeNote = describeSizeReport(rendered.size);
+    if (sizeNote) warnings.push(sizeNote);
     if (config.recipients.length === 0) warnings.push('no recipients are configured: the digest was rendered but sent to nobody (set `recipients:` in the config)');
 
     // Deterministic per (run, recipient): stored with the run, reused when a resumed run re-sends.
@@ -244,11 +247,13 @@ export async function previewDigest(config: ResolvedConfig, options: PipelineOpt
   } finally {
     store?.close();
   }
-  const templates = loadTemplates(config.templateDir);
+  const templates = loadTheme(config);
   const rendered = await renderDigest(built.digest, templates, renderSettings(config), { validation: 'soft' });
   const files = writePreviewFiles(options.outDir ?? config.outDir, personalise(rendered, PREVIEW_RECIPIENT, config.unsubscribeUrl));
-  const warnings = [...config.warnings, ...built.warnings, ...rendered.warnings.map((w) => `MJML: line ${w.line ?? '?'}: ${w.message}`)];
+  const warnings = [...config.warnings, ...built.warnings, ...rendered.warnings.map((w) => `MJML: ${formatRenderWarning(w)}`)];
   if (built.fellBackToLatest) warnings.push('nothing is new since the last run: the preview shows the latest items instead');
+  const sizeNote = describeSizeReport(rendered.size);
+  if (sizeNote) warnings.push(sizeNote);
   return { digest: built.digest, rendered, files, feeds: feedSummary(built), fellBackToLatest: built.fellBackToLatest, warnings, decisions: built.decisions };
 }
 
@@ -272,7 +277,7 @@ export async function sendTestDigest(config: ResolvedConfig, to: string, options
   } finally {
     store?.close();
   }
-  const templates = loadTemplates(config.templateDir);
+  const templates = loadTheme(config);
   const rendered = await renderDigest(built.digest, templates, renderSettings(config), { validation: 'strict' });
   const recipient = config.recipients.find((r) => r.email.toLowerCase() === to.toLowerCase()) ?? { email: to, fields: {} };
   const content = personalise(rendered, recipient, config.unsubscribeUrl);

@@ -62,6 +62,15 @@ export function truncate(text: unknown, length: unknown): string {
   return `${(space > max * 0.5 ? cut.slice(0, space) : cut).replace(/[\s,;:.–—-]+$/u, '')}…`;
 }
 
+/** `{{words lede 25}}`: at most 25 words, with "…" when cut. */
+export function words(text: unknown, count: unknown): string {
+  const value = String(text ?? '').trim();
+  const max = Math.max(1, Number(count) || 25);
+  const list = value.split(/\s+/).filter(Boolean);
+  if (list.length <= max) return value;
+  return `${list.slice(0, max).join(' ').replace(/[\s,;:.–—-]+$/u, '')}…`;
+}
+
 /** Wraps plain text at `width` columns (for the text part), keeping words whole. */
 export function wrap(text: unknown, width: unknown): string {
   const max = Number(width) || 72;
@@ -82,10 +91,18 @@ export function wrap(text: unknown, width: unknown): string {
     .join('\n');
 }
 
+/** `{{pluck failures "feed"}}`: one field of every entry of a list (for `join`). */
+export function pluck(list: unknown, key: unknown): unknown[] {
+  if (!Array.isArray(list) || typeof key !== 'string') return [];
+  return list.map((entry) => (entry !== null && typeof entry === 'object' ? (entry as Record<string, unknown>)[key] : undefined)).filter((v) => v !== undefined && v !== null && v !== '');
+}
+
 export const helpers = {
+  pluck,
   formatDate,
   plural,
   truncate,
+  words,
   wrap,
   join: (list: unknown, separator: unknown) =>
     Array.isArray(list) ? list.join(typeof separator === 'string' ? separator : ', ') : '',

@@ -3,6 +3,7 @@ import path from 'node:path';
 import Handlebars from 'handlebars';
 import { displayPath, TemplateError } from '../errors.js';
 import { helpers } from './helpers.js';
+import { createLineMarker, markLines, MARKED_COMPILE_OPTIONS, type LineMarker } from './line-marks.js';
 
 /** The files a template set must have, and what each one makes. */
 export const TEMPLATE_FILES = {
@@ -22,33 +23,63 @@ export interface TemplateSet {
   render: Record<TemplateName, Handlebars.TemplateDelegate>;
   /** Partial names → file path. */
   partials: Map<string, string>;
-  /** The isolated Handlebars environment the set was compiled in. */
+  /** The isolated Handlebars environment the HTML layout was compiled in. */
   handlebars: typeof Handlebars;
+  /** The layout's output carries line marks (see line-marks.ts); this reads and removes them. */
+  lineMarker: LineMarker;
+  /** Each file's parsed template, to find where a missing partial or helper is used. */
+  trees: Map<string, object>;
+}
+
+export interface LoadTemplatesOptions {
+  /** A folder of partials that add to, or replace, the theme's own (config `partials`). */
+  extraPartialsDir?: string | undefined;
 }
 
 /**
- * Loads a template set: the four entry templates and every partial under partials/. Each file is
- * parsed up front so a syntax error is reported with its file and line before anything renders.
+ * Loads a template set: the four entry templates and every partial under partials/ (and the
+ * extra partials folder). Each file is parsed up front so a syntax error is reported with its
+ * file and line before anything renders.
+ *
+ * The HTML layout and its partials are compiled with line marks, so MJML's complaints can be
+ * traced back to the template line; subject, preheader and text are plain text (no HTML
+ * escaping) and compiled in a second environment, so a partial shared by both is compiled for
+ * each with the right escaping.
  */
-export function loadTemplates(dir: string, options: { extraPartialsDir?: string } = {}): TemplateSet {
-  const hbs = Handlebars.create();
-  for (const [name, helper] of Object.entries(helpers)) hbs.registerHelper(name, helper as Handlebars.HelperDelegate);
+export function loadTemplates(dir: string, options: LoadTemplatesOptions = {}): TemplateSet {
+  const html = Handlebars.create();
+  const plain = Handlebars.create();
+  for (const env of [html, plain]) {
+    for (const [name, helper] of Object.entries(helpers)) env.registerHelper(name, helper as Handlebars.HelperDelegate);
+  }
+  const lineMarker = createLineMarker();
   const sources = new Map<string, string>();
   const partials = new Map<string, string>();
+  const trees = new Map<string, object>();
 
   const partialDirs = [path.join(dir, 'partials')];
-  if (options.extraPartialsDir) partialDirs.push(options.extraPartialsDir);
+  if (options.extraPartialsDir) {
+    if (!existsSync(options.extraPartialsDir)) {
+      throw new TemplateError('TEMPLATE_PARTIALS_MISSING', `${displayPath(options.extraPartialsDir)}: the partials folder does not exist`, {
+        context: { file: displayPath(options.extraPartialsDir) },
+        hint: 'Check the `partials` setting in the config; relative paths are resolved against the config file’s folder.',
+      });
+    }
+    partialDirs.push(options.extraPartialsDir);
+  }
   for (const partialDir of partialDirs) {
     if (!existsSync(partialDir)) continue;
     for (const entry of readdirSync(partialDir).sort()) {
       if (!/\.(hbs|handlebars|mjml)$/.test(entry)) continue;
       const file = path.join(partialDir, entry);
       const source = readTemplate(file);
-      checkSyntax(hbs, source, file);
+      const tree = parseTemplate(html, source, file);
       sources.set(file, source);
+      trees.set(file, tree);
       const name = entry.replace(/\.(mjml\.)?(hbs|handlebars|mjml)$/, '');
       partials.set(name, file);
-      hbs.registerPartial(name, source);
+      html.registerPartial(name, html.compile(markLines(tree, file, lineMarker), MARKED_COMPILE_OPTIONS));
+      plain.registerPartial(name, source);
     }
   }
 
@@ -62,12 +93,16 @@ export function loadTemplates(dir: string, options: { extraPartialsDir?: string 
       });
     }
     const source = readTemplate(file);
-    checkSyntax(hbs, source, file);
+    const tree = parseTemplate(html, source, file);
     sources.set(file, source);
+    trees.set(file, tree);
     // Only the HTML layout is HTML-escaped; subject, preheader and text are plain text.
-    render[name] = hbs.compile(source, { noEscape: name !== 'layout', preventIndent: true });
+    render[name] =
+      name === 'layout'
+        ? html.compile(markLines(tree, file, lineMarker), MARKED_COMPILE_OPTIONS)
+        : plain.compile(source, { noEscape: true, preventIndent: true });
   }
-  return { dir, sources, render, partials, handlebars: hbs };
+  return { dir, sources, render, partials, handlebars: html, lineMarker, trees };
 }
 
 function readTemplate(file: string): string {
@@ -81,10 +116,10 @@ function readTemplate(file: string): string {
   }
 }
 
-/** Parses a template for syntax only and turns Handlebars' parser message into file:line. */
-function checkSyntax(hbs: typeof Handlebars, source: string, file: string): void {
+/** Parses a template, turning Handlebars' parser message into file:line. */
+function parseTemplate(hbs: typeof Handlebars, source: string, file: string): object {
   try {
-    hbs.parse(source);
+    return hbs.parse(source);
   } catch (error) {
     throw templateSyntaxError(error, file, source);
   }

@@ -2,6 +2,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { displayPath, TemplateError, type ErrorContext } from '../errors.js';
 import type { Digest, DigestItem } from '../types.js';
 import { TEMPLATE_FILES, type TemplateName, type TemplateSet } from './load-templates.js';
+import { locateLine, stripLineMarks, type LineMap, type TemplateLocation } from './line-marks.js';
+import { fitToBudget, type SizeReport } from './size-budget.js';
 
 /** Settings from the config that shape the rendering (not the content). */
 export interface RenderSettings {
@@ -13,6 +15,10 @@ export interface RenderSettings {
   hasUnsubscribe: boolean;
   /** Extra recipient fields (CSV columns) templates may use as `recipient.<field>`. */
   recipientFields?: readonly string[];
+  /** Size budget of the HTML in bytes (config `maxHtmlKilobytes`); none when absent or 0. */
+  maxHtmlBytes?: number | null;
+  /** Word budget of ledes shortened to meet the size budget. */
+  shortLedeWords?: number;
 }
 
 export interface RenderOptions {
@@ -20,10 +26,53 @@ export interface RenderOptions {
   validation: 'soft' | 'strict';
 }
 
+/** A problem MJML found, traced back to the template line that wrote it. */
 export interface RenderWarning {
   message: string;
+  /** The template file (as shown to the user) the problem is in, when it can be traced. */
+  file?: string;
+  /** 1-based line in `file`. */
   line?: number;
+  /** 1-based line in the expanded MJML source (RenderedDigest.mjml). */
+  mjmlLine?: number;
   tagName?: string;
+  /** How often the problem occurs: a partial inside {{#each}} repeats it once per item. */
+  count: number;
+}
+
+/** "partials/item.hbs:4: mj-text cannot be used inside mj-section… (×10)" */
+export function formatRenderWarning(warning: RenderWarning): string {
+  const place = warning.file ? `${warning.file}${warning.line ? `:${warning.line}` : ''}: ` : warning.mjmlLine ? `line ${warning.mjmlLine} of the expanded MJML: ` : '';
+  return `${place}${warning.message}${warning.count > 1 ? ` (×${warning.count})` : ''}`;
+}
+
+interface MjmlProblem {
+  line?: number;
+  message: string;
+  tagName?: string;
+}
+
+/** Traces MJML's problems to template lines and folds repeats (one per item) into one entry. */
+export function mapMjmlProblems(problems: readonly MjmlProblem[], lines: LineMap): RenderWarning[] {
+  const byKey = new Map<string, RenderWarning>();
+  for (const problem of problems) {
+    const location = locateLine(lines, problem.line);
+    const file = location ? displayPath(location.file) : undefined;
+    const key = location ? `${location.file}:${location.line}:${problem.message}` : `?:${problem.line}:${problem.message}`;
+    const known = byKey.get(key);
+    if (known) {
+      known.count++;
+      continue;
+    }
+    byKey.set(key, {
+      message: problem.message,
+      ...(file ? { file, line: location!.line } : {}),
+      ...(problem.line !== undefined ? { mjmlLine: problem.line } : {}),
+      ...(problem.tagName ? { tagName: problem.tagName } : {}),
+      count: 1,
+    });
+  }
+  return [...byKey.values()];
 }
 
 /**
@@ -41,6 +90,8 @@ export interface RenderedDigest {
   hash: string;
   /** The token marker of this render; personalise() replaces `%%<marker>:name%%`. */
   marker: string;
+  /** The HTML's size, and what was left out to keep it within the size budget. */
+  size: SizeReport;
 }
 
 /** Per-recipient values a template can use; each becomes a token until personalisation. */
@@ -51,7 +102,7 @@ export function token(marker: string, name: string): string {
 }
 
 /** The data every template sees. Documented for editors in templates/README.md. */
-export function templateData(digest: Digest, settings: RenderSettings, marker: string) {
+export function templateData(digest: Digest, settings: RenderSettings, marker: string, omitted = 0) {
   const items = digest.items.map(itemData);
   const recipient: Record<string, string> = {
     email: token(marker, 'email'),
@@ -74,6 +125,8 @@ export function templateData(digest: Digest, settings: RenderSettings, marker: s
     failures: digest.failures,
     showFailures: digest.failures.length > 0 && settings.theme.showFailedFeeds !== false,
     webVersionUrl: settings.webVersionUrl,
+    /** Stories left out to keep the email within its size budget. */
+    moreCount: omitted,
     unsubscribeUrl: settings.hasUnsubscribe ? token(marker, 'unsubscribeUrl') : undefined,
     recipient,
   };
@@ -96,6 +149,8 @@ function itemData(item: DigestItem) {
 /**
  * Renders the digest once: Handlebars expands the templates (subject, preheader, text, and the
  * MJML layout), then MJML compiles the layout to email HTML. Never call this per recipient.
+ * When the HTML is over the size budget, renders smaller versions until one fits (size-budget.ts);
+ * `size` says what was left out.
  */
 export async function renderDigest(
   digest: Digest,
@@ -103,8 +158,20 @@ export async function renderDigest(
   settings: RenderSettings,
   options: RenderOptions,
 ): Promise<RenderedDigest> {
+  const budget = { limit: settings.maxHtmlBytes ?? null, shortLedeWords: settings.shortLedeWords ?? 25 };
+  const { rendered, report } = await fitToBudget(digest, budget, (version, omitted) => renderOnce(version, templates, settings, options, omitted));
+  return { ...rendered, size: report };
+}
+
+async function renderOnce(
+  digest: Digest,
+  templates: TemplateSet,
+  settings: RenderSettings,
+  options: RenderOptions,
+  omitted: number,
+): Promise<Omit<RenderedDigest, 'size'>> {
   const marker = `r${randomBytes(6).toString('hex')}`;
-  const data = templateData(digest, settings, marker);
+  const data = templateData(digest, settings, marker, omitted);
   const run = (name: TemplateName, extra: object = {}): string => {
     try {
       return templates.render[name]({ ...data, ...extra }, { allowProtoPropertiesByDefault: false });
@@ -115,7 +182,7 @@ export async function renderDigest(
 
   const subject = oneLine(run('subject'));
   const preheader = oneLine(run('preheader'));
-  const mjml = run('layout', { preheader });
+  const { text: mjml, lines } = stripLineMarks(run('layout', { preheader }), templates.lineMarker);
   const text = tidyText(run('text', { preheader }));
 
   // MJML takes most of a second to load: load it on first use, not when the CLI starts.
@@ -123,18 +190,33 @@ export async function renderDigest(
   let result: Awaited<ReturnType<typeof mjml2html>>;
   const layoutFile = displayPath(`${templates.dir}/${TEMPLATE_FILES.layout}`);
   try {
-    result = await mjml2html(mjml, { validationLevel: options.validation, keepComments: false, filePath: templates.dir });
+    // Not MJML's minify: it costs more than the rest of the render (htmlnano) and needs cssnano
+    // for CSS; compactHtml below makes the same saving in a millisecond.
+    result = await mjml2html(mjml, {
+      validationLevel: options.validation,
+      keepComments: false,
+      filePath: templates.dir,
+    });
   } catch (error) {
     // Strict validation throws with the list of errors; anything else is a broken document.
-    const details = (error as { details?: { line?: number; message: string; tagName?: string }[] }).details;
-    const problems = details?.map((d) => `line ${d.line ?? '?'} of the expanded MJML: ${d.message}`) ?? [(error as Error).message];
-    throw new TemplateError('TEMPLATE_MJML', `${layoutFile}: MJML rejected the layout:\n  ${problems.join('\n  ')}`, {
+    const listed = (error as { errors?: MjmlProblem[]; details?: MjmlProblem[] }).errors ?? (error as { details?: MjmlProblem[] }).details;
+    if (!listed?.length) {
+      throw new TemplateError('TEMPLATE_MJML', `${layoutFile}: MJML could not read the layout: ${(error as Error).message}`, {
+        cause: error,
+        context: { file: layoutFile } satisfies ErrorContext,
+        hint: 'Check that the layout is one <mjml> element with <mj-head> and <mj-body> inside (https://documentation.mjml.io).',
+      });
+    }
+    const problems = mapMjmlProblems(listed, lines);
+    const first = problems[0]!;
+    throw new TemplateError('TEMPLATE_MJML', `${first.file ?? layoutFile}${first.line ? `:${first.line}` : ''}: MJML rejected the template:\n  ${problems.map(formatRenderWarning).join('\n  ')}`, {
       cause: error,
-      context: { file: layoutFile } satisfies ErrorContext,
-      hint: 'Check the MJML tags in the layout and partials (https://documentation.mjml.io); `digest preview` shows the expanded source.',
+      context: { file: first.file ?? layoutFile, ...(first.line ? { line: first.line } : {}), problems } satisfies ErrorContext,
+      hint: 'Check the MJML tags at the lines named above (https://documentation.mjml.io lists where each tag may go); `digest serve` shows them as you edit.',
     });
   }
-  const warnings = result.errors.map((e) => ({ message: e.message, line: e.line, tagName: e.tagName }));
+  const warnings = mapMjmlProblems(result.errors, lines);
+  result.html = compactHtml(result.html);
   const hash = createHash('sha256')
     .update(subject)
     .update('\0')
@@ -146,25 +228,78 @@ export async function renderDigest(
 }
 
 function templateRuntimeError(error: unknown, templates: TemplateSet, name: TemplateName): TemplateError {
-  const file = displayPath(`${templates.dir}/${TEMPLATE_FILES[name]}`);
+  const entry = `${templates.dir}/${TEMPLATE_FILES[name]}`;
   const message = error instanceof Error ? error.message : String(error);
+  const at = (usage: TemplateLocation | undefined) => {
+    const file = displayPath(usage?.file ?? entry);
+    return { shown: `${file}${usage ? `:${usage.line}` : ''}`, context: { file, ...(usage ? { line: usage.line } : {}) } };
+  };
   const partial = /The partial (\S+) could not be found/.exec(message);
   if (partial) {
-    return new TemplateError('TEMPLATE_PARTIAL_MISSING', `${file}: uses the partial "${partial[1]}", which does not exist`, {
+    const where = at(findUsage(templates, 'partial', partial[1]!));
+    return new TemplateError('TEMPLATE_PARTIAL_MISSING', `${where.shown}: uses the partial "${partial[1]}", which does not exist`, {
       cause: error,
-      context: { file },
+      context: where.context,
       hint: `Partials are the files in ${displayPath(`${templates.dir}/partials`)}/ (available: ${[...templates.partials.keys()].join(', ') || 'none'}). Check the name after {{> …}}.`,
     });
   }
   const helper = /Missing helper: "?([^"]+)"?/.exec(message);
   if (helper) {
-    return new TemplateError('TEMPLATE_HELPER_MISSING', `${file}: uses "${helper[1]}", which is neither a helper nor a value`, {
+    const where = at(findUsage(templates, 'helper', helper[1]!));
+    return new TemplateError('TEMPLATE_HELPER_MISSING', `${where.shown}: uses "${helper[1]}", which is neither a helper nor a value`, {
       cause: error,
-      context: { file },
+      context: where.context,
       hint: 'templates/README.md lists every helper and value; check the spelling.',
     });
   }
-  return new TemplateError('TEMPLATE_RUNTIME', `${file}: ${message}`, { cause: error, context: { file } });
+  const where = at(undefined);
+  return new TemplateError('TEMPLATE_RUNTIME', `${where.shown}: ${message}`, { cause: error, context: where.context });
+}
+
+/**
+ * Where a partial or helper is used, for errors Handlebars raises while rendering (they carry no
+ * location). The entry templates are searched first, then the partials.
+ */
+export function findUsage(templates: Pick<TemplateSet, 'trees'>, kind: 'partial' | 'helper', name: string): TemplateLocation | undefined {
+  for (const [file, tree] of templates.trees) {
+    let found: number | undefined;
+    const visit = (node: unknown): void => {
+      if (found !== undefined || node === null || typeof node !== 'object') return;
+      if (Array.isArray(node)) {
+        for (const child of node) visit(child);
+        return;
+      }
+      const n = node as { type?: string; name?: { original?: unknown }; path?: { original?: unknown }; params?: unknown[]; loc?: { start: { line: number } } };
+      const isPartial = n.type === 'PartialStatement' || n.type === 'PartialBlockStatement';
+      const matches = kind === 'partial' ? isPartial && n.name?.original === name : !isPartial && n.path?.original === name && (n.type === 'SubExpression' || (n.params?.length ?? 0) > 0 || n.type === 'BlockStatement');
+      if (matches && n.loc) {
+        found = n.loc.start.line;
+        return;
+      }
+      for (const [key, value] of Object.entries(n)) if (key !== 'loc' && typeof value === 'object') visit(value);
+    };
+    visit(tree);
+    if (found !== undefined) return { file, line: found };
+  }
+  return undefined;
+}
+
+/**
+ * Removes the indentation MJML writes (about a fifth of its output): every run of whitespace that
+ * holds a line break becomes one line break, which a browser shows exactly as before (a space),
+ * and <style> blocks lose their spaces. <pre> and <textarea>, where whitespace shows, are kept.
+ */
+export function compactHtml(html: string): string {
+  return html
+    .split(/(<(pre|textarea)\b[\s\S]*?<\/\2>)/i)
+    .map((part, index) => {
+      if (index % 3 === 2) return '';
+      if (index % 3 === 1) return part;
+      return part
+        .replace(/[ \t\r]*\n\s*/g, '\n')
+        .replace(/(<style\b[^>]*>)([^<]*)(<\/style>)/g, (_, open: string, css: string, close: string) => `${open}${css.replace(/\s+/g, ' ').replace(/\s*([{};,])\s*/g, '$1').trim()}${close}`);
+    })
+    .join('');
 }
 
 function oneLine(text: string): string {

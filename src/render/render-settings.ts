@@ -10,5 +10,7 @@ export function renderSettings(config: ResolvedConfig): RenderSettings {
     webVersionUrl: config.webVersionUrl,
     hasUnsubscribe: Boolean(config.unsubscribeUrl),
     recipientFields: [...new Set(config.recipients.flatMap((r) => Object.keys(r.fields)))],
+    maxHtmlBytes: config.maxHtmlKilobytes > 0 ? config.maxHtmlKilobytes * 1000 : null,
+    shortLedeWords: Math.max(10, Math.floor(config.limits.ledeWords / 2)),
   };
 }

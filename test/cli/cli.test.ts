@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runCli } from '../support/cli.js';
+import { runCli, startCli } from '../support/cli.js';
 import { startHttpServer, type TestHttpServer } from '../support/http.js';
 import { startSmtpServer, type TestSmtpServer } from '../support/smtp.js';
 import { CORPORA, REPO_ROOT, useTempDir } from '../support/temp-dir.js';
@@ -96,6 +96,18 @@ describe('digest preview, check, send and extract', () => {
     expect(existsSync(path.join(tmp.dir(), '.digest'))).toBe(false);
   });
 
+  it('run says in its summary what was left out to keep the email under the size budget', async () => {
+    const feeds = ['world-news.rss.xml', 'science-notes.atom.xml', 'city-culture.json'].map((f) => `  - url: ${path.join(REPO_ROOT, 'feeds', f)}`);
+    tmp.write('digest.config.yaml', ['maxHtmlKilobytes: 25', 'webVersionUrl: https://example.com/web', 'recipients: [reader@example.com]', 'feeds:', ...feeds, ''].join('\n'));
+    const result = await runCli(['run', '--json'], { cwd: tmp.dir() });
+    expect(result.code).toBe(0);
+    const summary = JSON.parse(result.stdout) as { warnings: string[] };
+    expect(summary.warnings).toEqual([expect.stringMatching(/^the email was \d+(\.\d)? KB, over the 25 KB size budget \(maxHtmlKilobytes\): ledes cut to 25 words, (\d+ images? left out, )?\d+ stories left out \(shown as "\d+ more"\); now \d+(\.\d)? KB$/)]);
+    const html = readFileSync(path.join(tmp.dir(), 'out/digest.html'), 'utf8');
+    expect(Buffer.byteLength(html)).toBeLessThan(25_500);
+    expect(html).toMatch(/\d+ more stories did not fit in this email/);
+  });
+
   it('send --to rejects something that is not an address', async () => {
     const result = await runCli(['send', '--to', 'editor'], { cwd: tmp.dir() });
     expect(result.code).toBe(1);
@@ -125,12 +137,55 @@ describe('digest preview, check, send and extract', () => {
   });
 
   it('every command has --help', async () => {
-    for (const command of ['run', 'preview', 'send', 'check', 'extract', 'feeds list', 'feeds add', 'feeds import']) {
+    for (const command of ['run', 'preview', 'send', 'check', 'serve', 'extract', 'feeds list', 'feeds add', 'feeds import']) {
       const result = await runCli([...command.split(' '), '--help'], { cwd: tmp.dir() });
       expect(result.code, command).toBe(0);
       expect(result.stdout, command).toMatch(/Usage: digest/);
       expect(result.stdout, command).toContain('--config');
     }
+  });
+});
+
+describe('digest serve', () => {
+  /** CPU time (user + system) the process has used, in ms, from /proc (Linux). */
+  function cpuMs(pid: number): number {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, in clock ticks of 1/100 s
+  }
+
+  it('prints its 127.0.0.1 address, serves the preview, uses no CPU while idle, and stops on SIGTERM', async () => {
+    const cwd = tmp.dir();
+    const serve = startCli(['serve', '--port', '0'], { cwd });
+    try {
+      const [, url] = await serve.waitFor(/^Preview: (http:\/\/127\.0\.0\.1:\d+\/)$/m);
+      await serve.waitFor(/^Watching /m);
+      expect(serve.stdout()).toMatch(/^\d\d:\d\d:\d\d rendered in \d+ ms \(feeds fetched\) · start$/m);
+      const state = (await (await fetch(`${url}api/state`)).json()) as { status: string; render: { subject: string } };
+      expect(state.status).toBe('ok');
+      expect(state.render.subject).toMatch(/^Morning Digest: /);
+      expect(await (await fetch(url!)).text()).toContain('Digest preview');
+
+      if (existsSync('/proc/self/stat')) {
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        const before = cpuMs(serve.child.pid!);
+        await new Promise((resolve) => setTimeout(resolve, 3000));
+        // An idle server waits on sockets and file events; 3 s of waiting costs (next to) nothing.
+        expect(cpuMs(serve.child.pid!) - before).toBeLessThanOrEqual(30);
+      }
+    } finally {
+      expect(await serve.stop()).toBe(0);
+    }
+    expect(serve.stderr()).toBe('');
+  });
+
+  it('says so when the port is taken', async () => {
+    const http = await startHttpServer();
+    servers.push(http);
+    const port = new URL(http.origin).port;
+    const result = await runCli(['serve', '--port', port], { cwd: tmp.dir() });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`error: port ${port} on 127.0.0.1 is already in use`);
+    expectNoStack(result.stderr);
   });
 });
 

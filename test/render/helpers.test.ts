@@ -30,10 +30,22 @@ describe('template helpers', () => {
     expect(render('{{truncate t 50}}', { t: 'Short enough' })).toBe('Short enough');
   });
 
+  it('words keeps at most n words, with an ellipsis only when cut', () => {
+    expect(render('{{words t 4}}', { t: 'One two three, four five six' })).toBe('One two three, four…');
+    expect(render('{{words t 3}}', { t: 'One two three, four five six' })).toBe('One two three…');
+    expect(render('{{words t 10}}', { t: ' Short enough ' })).toBe('Short enough');
+    expect(render('[{{words nothing 3}}]', {})).toBe('[]');
+  });
+
   it('wrap keeps words whole within the width', () => {
     const wrapped = render('{{wrap t 20}}', { t: 'one two three four five six seven eight nine ten' });
     expect(wrapped.split('\n').every((line) => line.length <= 20)).toBe(true);
     expect(wrapped.replace(/\n/g, ' ')).toBe('one two three four five six seven eight nine ten');
+  });
+
+  it('pluck takes one field of every entry, for join', () => {
+    expect(render('{{join (pluck fs "feed") ", "}}', { fs: [{ feed: 'A' }, { feed: 'B' }, { url: 'x' }] })).toBe('A, B');
+    expect(render('[{{join (pluck nothing "feed") ", "}}]', {})).toBe('[]');
   });
 
   it('small helpers: join, upper, default, or, comparisons and arithmetic', () => {

@@ -4,7 +4,7 @@ import { loadConfig } from '../../src/config/load-config.js';
 import { TemplateError } from '../../src/errors.js';
 import { loadTemplates } from '../../src/render/load-templates.js';
 import { personalise } from '../../src/render/personalise.js';
-import { renderDigest } from '../../src/render/render-digest.js';
+import { compactHtml, renderDigest } from '../../src/render/render-digest.js';
 import { renderSettings } from '../../src/render/render-settings.js';
 import { sampleDigest } from '../../src/pipeline/sample-digest.js';
 import { assembleDigest } from '../../src/pipeline/assemble-digest.js';
@@ -132,7 +132,7 @@ describe('template errors', () => {
     const dir = themeWith({ 'layout.mjml.hbs': '<mjml><mj-body>{{> heder}}</mj-body></mjml>' });
     const error = await renderDigest(sampleDigest(config, now), loadTemplates(dir), settings, { validation: 'soft' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TemplateError);
-    expect((error as TemplateError).message).toMatch(/layout.mjml.hbs: uses the partial "heder", which does not exist/);
+    expect((error as TemplateError).message).toMatch(/layout.mjml.hbs:1: uses the partial "heder", which does not exist/);
     expect((error as TemplateError).hint).toMatch(/available: footer/);
   });
 
@@ -149,6 +149,18 @@ describe('template errors', () => {
     const dir = themeWith({ 'layout.mjml.hbs': '<mjml><mj-body><mj-section><mj-text>not in a column</mj-text></mj-section></mj-body></mjml>' });
     const soft = await renderDigest(sampleDigest(config, now), loadTemplates(dir), settings, { validation: 'soft' });
     expect(soft.warnings.length).toBeGreaterThan(0);
-    await expect(renderDigest(sampleDigest(config, now), loadTemplates(dir), settings, { validation: 'strict' })).rejects.toThrow(/layout.mjml.hbs: MJML rejected the layout/);
+    await expect(renderDigest(sampleDigest(config, now), loadTemplates(dir), settings, { validation: 'strict' })).rejects.toThrow(/layout.mjml.hbs:1: MJML rejected the template:\n.*layout.mjml.hbs:1: mj-text cannot be used inside mj-section/);
+  });
+});
+
+describe('compactHtml', () => {
+  it('drops indentation and blank lines, keeping a line break where there was one, and tidies CSS', () => {
+    const html = '<div>\n    <a href="x">one</a>\n\n      <b>two</b>   three\n  </div>\n<style type="text/css">\n  a { color: red; }\n  table, td { x: y; }\n</style>';
+    expect(compactHtml(html)).toBe('<div>\n<a href="x">one</a>\n<b>two</b>   three\n</div>\n<style type="text/css">a{color: red;}table,td{x: y;}</style>');
+  });
+
+  it('leaves <pre> and <textarea>, where whitespace shows, alone', () => {
+    const html = '<p>\n  a</p><pre>\n  keep\n    this</pre><p>\n  b</p><textarea>\n x</textarea>';
+    expect(compactHtml(html)).toBe('<p>\na</p><pre>\n  keep\n    this</pre><p>\nb</p><textarea>\n x</textarea>');
   });
 });

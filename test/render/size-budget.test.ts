@@ -1,0 +1,159 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/load-config.js';
+import { assembleDigest } from '../../src/pipeline/assemble-digest.js';
+import { loadTemplates } from '../../src/render/load-templates.js';
+import { personalise } from '../../src/render/personalise.js';
+import { renderDigest } from '../../src/render/render-digest.js';
+import { renderSettings } from '../../src/render/render-settings.js';
+import { describeSizeReport, dropImages, dropOrder, fitToBudget, keepItems, shortenLedes } from '../../src/render/size-budget.js';
+import type { Digest, DigestItem } from '../../src/types.js';
+import { REPO_ROOT } from '../support/temp-dir.js';
+
+const now = new Date('2026-11-27T07:00:00Z');
+const config = loadConfig({ cwd: '/nonexistent', env: {} });
+
+function item(id: string, section: string, extra: Partial<DigestItem> = {}): DigestItem {
+  return {
+    id,
+    url: `https://example.com/${id}`,
+    feedName: `${section} feed`,
+    feedUrl: `https://example.com/${section}.xml`,
+    section,
+    published: new Date(now.getTime() - Number(id.replace(/\D/g, '') || 0) * 60_000),
+    headline: `Story ${id}`,
+    lede: `${'word '.repeat(40)}end of the lede for ${id}.`,
+    quote: null,
+    image: `https://example.com/${id}.jpg`,
+    text: '',
+    alsoIn: [],
+    ...extra,
+  };
+}
+
+/** Sections A (3 stories), B (1), C (2), newest first within each. */
+function digestABC(): Digest {
+  return assembleDigest(config, [item('a1', 'A'), item('a2', 'A'), item('a3', 'A'), item('b1', 'B'), item('c1', 'C'), item('c2', 'C')], [], now);
+}
+
+describe('size budget steps', () => {
+  it('1. shorter ledes: every lede cut to the word budget, with an ellipsis; short ones kept', () => {
+    const digest = assembleDigest(config, [item('a1', 'A'), item('a2', 'A', { lede: 'Short and sweet.' })], [], now);
+    const shorter = shortenLedes(digest, 10);
+    expect(shorter.items.map((i) => i.lede)).toEqual(['word word word word word word word word word word…', 'Short and sweet.']);
+    expect(shorter.sections[0]!.items).toEqual(shorter.items);
+    expect(digest.items[0]!.lede).toMatch(/end of the lede/); // the input is not changed
+  });
+
+  it('2. no images: every story image left out', () => {
+    const shorter = dropImages(digestABC());
+    expect(shorter.items.every((i) => i.image === null)).toBe(true);
+    expect(shorter.sections.flatMap((s) => s.items)).toEqual(shorter.items);
+  });
+
+  it('3. fewer stories: the longest section loses its last story first, every section keeps its top story longest', () => {
+    expect(dropOrder(digestABC()).map((i) => i.id)).toEqual(['a3', 'c2', 'a2', 'c1', 'b1', 'a1']);
+    const kept = keepItems(digestABC(), 3);
+    expect(kept.digest.items.map((i) => i.id)).toEqual(['a1', 'b1', 'c1']);
+    expect(kept.dropped.map((i) => i.id)).toEqual(['a3', 'c2', 'a2']);
+    expect(kept.digest.sections.map((s) => s.name)).toEqual(['A', 'B', 'C']);
+    const one = keepItems(digestABC(), 1);
+    expect(one.digest.sections.map((s) => [s.name, s.items.map((i) => i.id)])).toEqual([['A', ['a1']]]);
+    expect(keepItems(digestABC(), 10).dropped).toEqual([]);
+  });
+});
+
+describe('fitToBudget', () => {
+  /** A stand-in renderer: 200 bytes per story, plus its lede, plus 1,000 per image. */
+  const fake = async (digest: Digest, omitted: number) => ({
+    html: 'x'.repeat(500 + digest.items.reduce((n, i) => n + 200 + i.lede.length + (i.image ? 1000 : 0), 0)),
+    omitted,
+  });
+  const options = { shortLedeWords: 10, limit: 0 };
+
+  it('does nothing when the digest fits, or when there is no budget', async () => {
+    const fits = await fitToBudget(digestABC(), { ...options, limit: 100_000 }, fake);
+    expect(fits.report).toMatchObject({ steps: [], fits: true, limit: 100_000 });
+    expect(fits.report.bytes).toBe(fits.report.originalBytes);
+    const none = await fitToBudget(digestABC(), { ...options, limit: null }, fake);
+    expect(none.report).toMatchObject({ steps: [], limit: null });
+    expect(describeSizeReport(fits.report)).toBeUndefined();
+  });
+
+  it('stops at shorter ledes when that is enough', async () => {
+    const result = await fitToBudget(digestABC(), { ...options, limit: 9000 }, fake);
+    expect(result.report).toMatchObject({ steps: ['shorter-ledes'], ledeWords: 10, fits: true, imagesDropped: 0, droppedItems: [] });
+    expect(result.report.bytes).toBeLessThanOrEqual(9000);
+    expect(result.report.originalBytes).toBeGreaterThan(9000);
+    expect(describeSizeReport(result.report)).toMatch(/^the email was \d+(\.\d)? KB, over the 9 KB size budget \(maxHtmlKilobytes\): ledes cut to 10 words; now \d+(\.\d)? KB$/);
+  });
+
+  it('then leaves out images', async () => {
+    const result = await fitToBudget(digestABC(), { ...options, limit: 4000 }, fake);
+    expect(result.report).toMatchObject({ steps: ['shorter-ledes', 'no-images'], imagesDropped: 6, fits: true });
+    expect(result.digest.items.every((i) => i.image === null)).toBe(true);
+    expect(describeSizeReport(result.report)).toMatch(/ledes cut to 10 words, 6 images left out; now/);
+  });
+
+  it('then leaves out as few stories as it must, and says how many for the "N more" line', async () => {
+    const result = await fitToBudget(digestABC(), { ...options, limit: 1400 }, fake);
+    expect(result.report.steps).toEqual(['shorter-ledes', 'no-images', 'fewer-items']);
+    expect(result.report.droppedItems.map((i) => i.id)).toEqual(['a3', 'c2', 'a2']);
+    expect(result.rendered.omitted).toBe(3);
+    expect(result.digest.items.map((i) => i.id)).toEqual(['a1', 'b1', 'c1']);
+    expect(result.report.bytes).toBeLessThanOrEqual(1400);
+    expect(describeSizeReport(result.report)).toMatch(/6 images left out, 3 stories left out \(shown as "3 more"\); now/);
+  });
+
+  it('finds the most stories that fit in a few renders, not one per story', async () => {
+    const many = assembleDigest(config, Array.from({ length: 30 }, (_, i) => item(`m${i}`, ['A', 'B', 'C'][i % 3]!, { image: null, lede: 'Short.' })), [], now);
+    let renders = 0;
+    const counted = async (digest: Digest, omitted: number) => {
+      renders++;
+      return fake(digest, omitted);
+    };
+    // 500 + 206 per story: 17 stories are 4,002 bytes.
+    const result = await fitToBudget(many, { ...options, limit: 4100 }, counted);
+    expect(result.report.steps).toEqual(['fewer-items']);
+    expect(result.digest.items).toHaveLength(17);
+    expect(renders).toBeLessThanOrEqual(4); // the full render and at most three probes
+  });
+
+  it('says so when even no stories at all do not fit', async () => {
+    const result = await fitToBudget(digestABC(), { ...options, limit: 100 }, fake);
+    expect(result.report.fits).toBe(false);
+    expect(result.digest.items).toEqual([]);
+    expect(describeSizeReport(result.report)).toMatch(/still 0.5 KB: Gmail may clip it$/);
+  });
+});
+
+describe('renderDigest keeps a large digest under the budget', () => {
+  const many = Array.from({ length: 40 }, (_, i) =>
+    item(`s${i}`, ['World', 'Science', 'Culture'][i % 3]!, { quote: { text: 'A long enough quotation to take up some room in the email', speaker: 'A. Person' } }),
+  );
+  const templates = loadTemplates(path.join(REPO_ROOT, 'templates/default'));
+
+  it('shortens, drops images and then stories, with a "N more" link to the web version', async () => {
+    const settings = { ...renderSettings(config), webVersionUrl: 'https://example.com/web', maxHtmlBytes: 60_000 };
+    const rendered = await renderDigest(assembleDigest(config, many, [], now), templates, settings, { validation: 'strict' });
+    expect(rendered.size.originalBytes).toBeGreaterThan(60_000);
+    expect(rendered.size.bytes).toBeLessThanOrEqual(60_000);
+    expect(Buffer.byteLength(rendered.html)).toBe(rendered.size.bytes);
+    expect(rendered.size.steps).toEqual(['shorter-ledes', 'no-images', 'fewer-items']);
+    const n = rendered.size.droppedItems.length;
+    expect(n).toBeGreaterThan(0);
+    const html = personalise(rendered, { email: 'a@example.com' }, undefined).html;
+    expect(html).toContain(`${n} more stories did not fit in this email.`);
+    expect(html).toMatch(/<a href="https:\/\/example.com\/web"[^>]*>Read them all in the web version →<\/a>/);
+    expect(html).not.toContain('.jpg');
+    expect(rendered.text).toContain(`${n} more stories did not fit in this email. Read them all in the web version: https://example.com/web`);
+  });
+
+  it('the default budget is 100 KB, measured on compacted HTML', async () => {
+    expect(renderSettings(config).maxHtmlBytes).toBe(100_000);
+    const rendered = await renderDigest(assembleDigest(config, many.slice(0, 10), [], now), templates, renderSettings(config), { validation: 'strict' });
+    expect(rendered.size.steps).toEqual([]);
+    expect(rendered.html).not.toMatch(/\n\s*\n/); // no blank lines or indentation runs left by MJML
+    expect(rendered.html).not.toMatch(/<!--(?!\[if|<!\[endif\]|>)/); // only Outlook's conditional comments
+  });
+});
