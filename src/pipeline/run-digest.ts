@@ -5,7 +5,7 @@ import type { ResolvedConfig } from '../config/resolve-config.js';
 import { DeliveryError } from '../errors.js';
 import type { FetchOptions } from '../fetch/fetch-resource.js';
 import { composeMessage, deterministicMessageId, senderDomain } from '../deliver/compose-message.js';
-import { deliverRun, type DeliveryReport } from '../deliver/deliver-run.js';
+import { deliverRun, type DeliveryReport, type DeliverySettings } from '../deliver/deliver-run.js';
 import { createOutboxTransport, createSmtpTransport, type MessageTransport } from '../deliver/transports.js';
 import { loadTemplates } from '../render/load-templates.js';
 import { personalise } from '../render/personalise.js';
@@ -13,7 +13,7 @@ import { renderDigest, type RenderedDigest } from '../render/render-digest.js';
 import { renderSettings } from '../render/render-settings.js';
 import { writePreviewFiles, type PreviewFiles } from '../preview/write-preview.js';
 import { isFinalVerdict, type Decision } from '../select/select-items.js';
-import { StateStore, type SeenItem } from '../state/state-store.js';
+import { StateStore, type RunRow, type SeenItem } from '../state/state-store.js';
 import type { Digest, FeedFailure } from '../types.js';
 import { buildDigest, type BuiltDigest, type ProgressEvent } from './build-digest.js';
 
@@ -59,14 +59,20 @@ function feedSummary(built: Pick<BuiltDigest, 'feedOutcomes' | 'digest'>) {
   };
 }
 
-function deliverySettings(config: ResolvedConfig) {
+function deliverySettings(config: ResolvedConfig): DeliverySettings {
   return {
     from: config.from,
-    replyTo: config.replyTo,
+    ...(config.replyTo ? { replyTo: config.replyTo } : {}),
     title: config.title,
-    unsubscribeUrl: config.unsubscribeUrl,
-    unsubscribeMailto: config.unsubscribeMailto,
+    ...(config.unsubscribeUrl ? { unsubscribeUrl: config.unsubscribeUrl } : {}),
+    ...(config.unsubscribeMailto ? { unsubscribeMailto: config.unsubscribeMailto } : {}),
   };
+}
+
+/** The settings a run was recorded with, so a resumed run sends the very message it started with. */
+function storedSettings(run: RunRow, config: ResolvedConfig): DeliverySettings {
+  const stored = run.settings;
+  return stored.from && stored.title ? (stored as unknown as DeliverySettings) : deliverySettings(config);
 }
 
 /**
@@ -75,8 +81,10 @@ function deliverySettings(config: ResolvedConfig) {
  *  2. build the digest from the items not seen before (fetch, parse, select, clean, trim);
  *  3. with nothing new, record what was seen and stop (unless configured to send anyway);
  *  4. render once, with strict MJML validation;
- *  5. record the run, its items, its recipients and the feeds' state in one transaction;
- *  6. write the preview files, then deliver to each recipient, recording each result.
+ *  5. record the run, its items (queued), its recipients and the feeds' state in one transaction;
+ *  6. write the preview files, then deliver to each recipient, recording each result;
+ *  7. settle the run: its items count as delivered once anyone got it, and go back to the pool
+ *     for the next run when nobody did.
  */
 export async function runDigest(config: ResolvedConfig, options: PipelineOptions = {}): Promise<RunResult> {
   const now = options.now ?? (() => new Date());
@@ -90,7 +98,7 @@ export async function runDigest(config: ResolvedConfig, options: PipelineOptions
           store,
           runId: unfinished.id,
           rendered: unfinished,
-          settings: deliverySettings(config),
+          settings: storedSettings(unfinished, config),
           transport,
           now,
           ...(options.retryDelayMs !== undefined ? { retryDelayMs: options.retryDelayMs } : {}),
@@ -158,6 +166,7 @@ export async function runDigest(config: ResolvedConfig, options: PipelineOptions
         text: rendered.text,
         marker: rendered.marker,
         itemIds: built.digest.items.map((item) => item.id),
+        settings: { ...deliverySettings(config) },
         recipients: config.recipients.map((r) => ({
           email: r.email,
           ...(r.name ? { name: r.name } : {}),
@@ -165,7 +174,8 @@ export async function runDigest(config: ResolvedConfig, options: PipelineOptions
           messageId: deterministicMessageId(runKey, r.email, config.from),
         })),
       });
-      const included = built.decisions.filter((d) => d.verdict === 'included').map((d) => seenItem(d, 'delivered'));
+      // Queued, not delivered: they count as delivered once the run has reached someone.
+      const included = built.decisions.filter((d) => d.verdict === 'included').map((d) => seenItem(d, 'queued'));
       store.recordItems(included, id, startedAt);
       store.recordItems(skipped, null, startedAt);
       for (const outcome of built.feedOutcomes) store.recordFeedOutcome(outcome, startedAt);
