@@ -13,6 +13,7 @@ import { renderDigest, type RenderedDigest } from '../render/render-digest.js';
 import { renderSettings } from '../render/render-settings.js';
 import { writePreviewFiles, type PreviewFiles } from '../preview/write-preview.js';
 import { isFinalVerdict, type Decision } from '../select/select-items.js';
+import { acquireRunLock } from '../state/run-lock.js';
 import { StateStore, type RunRow, type SeenItem } from '../state/state-store.js';
 import type { Digest, FeedFailure } from '../types.js';
 import { buildDigest, type BuiltDigest, type ProgressEvent } from './build-digest.js';
@@ -26,6 +27,8 @@ export interface PipelineOptions {
   transport?: MessageTransport;
   /** First delay between delivery retries, in ms. */
   retryDelayMs?: number;
+  /** Named in the run lock, for the message a second process prints (`digest run`, `digest schedule`). */
+  command?: string;
 }
 
 export interface RunResult {
@@ -76,7 +79,7 @@ function storedSettings(run: RunRow, config: ResolvedConfig): DeliverySettings {
 }
 
 /**
- * The scheduled job. In order:
+ * The scheduled job. It holds the run lock throughout, so two runs never overlap. In order:
  *  1. finish a run a crash or an outage left unfinished, if there is one, and stop there;
  *  2. build the digest from the items not seen before (fetch, parse, select, clean, trim);
  *  3. with nothing new, record what was seen and stop (unless configured to send anyway);
@@ -88,7 +91,14 @@ function storedSettings(run: RunRow, config: ResolvedConfig): DeliverySettings {
  */
 export async function runDigest(config: ResolvedConfig, options: PipelineOptions = {}): Promise<RunResult> {
   const now = options.now ?? (() => new Date());
-  const store = StateStore.open(config.statePath);
+  const lock = acquireRunLock(config.statePath, options.command ?? 'digest run', now());
+  let store: StateStore;
+  try {
+    store = StateStore.open(config.statePath);
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
   try {
     const unfinished = store.unfinishedRun();
     if (unfinished) {
@@ -214,6 +224,7 @@ export async function runDigest(config: ResolvedConfig, options: PipelineOptions
     };
   } finally {
     store.close();
+    lock.release();
   }
 }
 
