@@ -146,6 +146,25 @@ export const configSchema = z.strictObject({
       maxConnections: z.int().positive().default(2),
       /** Messages per second, across all connections (0 = no limit). */
       rateLimit: z.number().nonnegative().default(5),
+      /** How long to wait for the server to accept a connection and greet. */
+      connectionTimeoutSeconds: z.number().positive().default(15),
+      /** How long a connection may stay silent in the middle of a message. */
+      socketTimeoutSeconds: z.number().positive().default(60),
+      /** Tries per recipient in one run for temporary failures (4xx replies, dropped connections). */
+      attempts: z.int().positive().default(3),
+      /** Wait before the first retry; it doubles for each further one. */
+      retryDelaySeconds: z.number().nonnegative().default(2),
+      /** DKIM signing. The key stays in its own file; only its path goes here. */
+      dkim: z
+        .strictObject({
+          /** The selector: the key is published in DNS at <selector>._domainkey.<domain>. */
+          selector: z.string().trim().min(1),
+          /** Path to the PEM private key. */
+          privateKeyFile: z.string().trim().min(1),
+          /** Signing domain; default: the domain of `from`. */
+          domain: z.string().trim().min(1).optional(),
+        })
+        .optional(),
     })
     .prefault({}),
   fetch: z

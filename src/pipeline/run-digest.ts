@@ -6,6 +6,7 @@ import { DeliveryError } from '../errors.js';
 import type { FetchOptions } from '../fetch/fetch-resource.js';
 import { composeMessage, deterministicMessageId, senderDomain } from '../deliver/compose-message.js';
 import { deliverRun, type DeliveryReport, type DeliverySettings } from '../deliver/deliver-run.js';
+import { loadDkimKey, type DkimKey } from '../deliver/load-dkim-key.js';
 import { createOutboxTransport, createSmtpTransport, type MessageTransport } from '../deliver/transports.js';
 import { loadTemplates } from '../render/load-templates.js';
 import { personalise } from '../render/personalise.js';
@@ -29,6 +30,8 @@ export interface PipelineOptions {
   retryDelayMs?: number;
   /** Named in the run lock, for the message a second process prints (`digest run`, `digest schedule`). */
   command?: string;
+  /** Stops sending (not the run): messages in flight finish, the rest stay pending for the next run. */
+  signal?: AbortSignal;
 }
 
 export interface RunResult {
@@ -47,11 +50,31 @@ export interface RunResult {
 /** The identity used for the preview files: no real subscriber's address ends up in them. */
 const PREVIEW_RECIPIENT = { email: 'subscriber@example.com', name: 'Subscriber', fields: {} };
 
-export function createTransport(config: ResolvedConfig, fileStem: string): MessageTransport {
+/**
+ * The configured transport. The DKIM key, when configured, is read here: call it (or
+ * `loadDeliveryKey`) before changing any state, so a bad key path stops the run at once.
+ */
+export function createTransport(config: ResolvedConfig, fileStem: string, dkim: DkimKey | undefined = loadDeliveryKey(config)): MessageTransport {
   if (config.transport === 'smtp' && config.smtpUrl) {
-    return createSmtpTransport(config.smtpUrl, { maxConnections: config.delivery.maxConnections, rateLimit: config.delivery.rateLimit });
+    return createSmtpTransport(config.smtpUrl, {
+      maxConnections: config.delivery.maxConnections,
+      rateLimit: config.delivery.rateLimit,
+      connectionTimeoutMs: config.delivery.connectionTimeoutSeconds * 1000,
+      socketTimeoutMs: config.delivery.socketTimeoutSeconds * 1000,
+      dkim,
+    });
   }
-  return createOutboxTransport(path.join(config.outDir, 'outbox'), fileStem);
+  return createOutboxTransport(path.join(config.outDir, 'outbox'), fileStem, { dkim });
+}
+
+/** The DKIM key named in the config, read and checked; undefined when signing is off. */
+export function loadDeliveryKey(config: ResolvedConfig): DkimKey | undefined {
+  return config.delivery.dkim ? loadDkimKey(config.delivery.dkim, config.from) : undefined;
+}
+
+/** Retry settings for deliverRun: the config's, unless a test asks for faster ones. */
+function retrySettings(config: ResolvedConfig, options: PipelineOptions): { attempts: number; retryDelayMs: number } {
+  return { attempts: config.delivery.attempts, retryDelayMs: options.retryDelayMs ?? config.delivery.retryDelaySeconds * 1000 };
 }
 
 function feedSummary(built: Pick<BuiltDigest, 'feedOutcomes' | 'digest'>) {
@@ -91,6 +114,8 @@ function storedSettings(run: RunRow, config: ResolvedConfig): DeliverySettings {
  */
 export async function runDigest(config: ResolvedConfig, options: PipelineOptions = {}): Promise<RunResult> {
   const now = options.now ?? (() => new Date());
+  // Bad settings stop the run before the lock, the state or anyone's inbox is touched.
+  const dkim = loadDeliveryKey(config);
   const lock = acquireRunLock(config.statePath, options.command ?? 'digest run', now());
   let store: StateStore;
   try {
@@ -102,7 +127,7 @@ export async function runDigest(config: ResolvedConfig, options: PipelineOptions
   try {
     const unfinished = store.unfinishedRun();
     if (unfinished) {
-      const transport = options.transport ?? createTransport(config, `run-${unfinished.id}`);
+      const transport = options.transport ?? createTransport(config, `run-${unfinished.id}`, dkim);
       try {
         const delivery = await deliverRun({
           store,
@@ -111,7 +136,8 @@ export async function runDigest(config: ResolvedConfig, options: PipelineOptions
           settings: storedSettings(unfinished, config),
           transport,
           now,
-          ...(options.retryDelayMs !== undefined ? { retryDelayMs: options.retryDelayMs } : {}),
+          ...retrySettings(config, options),
+          signal: options.signal,
           onProgress: (done, total, recipient) => options.onProgress?.({ stage: 'send', done, total, recipient }),
         });
         store.finishRun(unfinished.id, now().toISOString());
@@ -193,7 +219,7 @@ export async function runDigest(config: ResolvedConfig, options: PipelineOptions
     });
 
     const files = writePreviewFiles(config.outDir, personalise(rendered, PREVIEW_RECIPIENT, config.unsubscribeUrl));
-    const transport = options.transport ?? createTransport(config, `run-${runId}`);
+    const transport = options.transport ?? createTransport(config, `run-${runId}`, dkim);
     let delivery: DeliveryReport;
     try {
       delivery = await deliverRun({
@@ -203,7 +229,8 @@ export async function runDigest(config: ResolvedConfig, options: PipelineOptions
         settings: deliverySettings(config),
         transport,
         now,
-        ...(options.retryDelayMs !== undefined ? { retryDelayMs: options.retryDelayMs } : {}),
+        ...retrySettings(config, options),
+        signal: options.signal,
         onProgress: (done, total, recipient) => options.onProgress?.({ stage: 'send', done, total, recipient }),
       });
     } finally {
@@ -286,6 +313,7 @@ export interface TestSendResult {
 /** Sends the current digest to one address, outside the ledger: nothing is marked as delivered. */
 export async function sendTestDigest(config: ResolvedConfig, to: string, options: PipelineOptions = {}): Promise<TestSendResult> {
   const now = options.now ?? (() => new Date());
+  const dkim = loadDeliveryKey(config);
   const store = openStateIfPresent(config);
   let built: BuiltDigest;
   try {
@@ -305,7 +333,7 @@ export async function sendTestDigest(config: ResolvedConfig, to: string, options
     messageId: `<test.${randomUUID()}@${senderDomain(config.from)}>`,
     unsubscribeMailto: config.unsubscribeMailto,
   });
-  const transport = options.transport ?? createTransport(config, 'test');
+  const transport = options.transport ?? createTransport(config, 'test', dkim);
   try {
     const info = await transport.send(message);
     return {
