@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { scheduleProblem } from '../schedule/schedule-slots.js';
 
 /**
  * The config file's schema. It is the single place that says what a config may contain; the
@@ -74,6 +75,15 @@ const cronExpression = z.string().trim().check((ctx) => {
       input: ctx.value,
       message: `expected a cron expression with 5 fields ("minute hour day month weekday", e.g. "0 7 * * *"), got ${JSON.stringify(ctx.value)}`,
     });
+    return;
+  }
+  const problem = scheduleProblem(ctx.value);
+  if (problem) {
+    ctx.issues.push({
+      code: 'custom',
+      input: ctx.value,
+      message: `${JSON.stringify(ctx.value)} is not a usable cron expression (${problem}); write "minute hour day month weekday", e.g. "0 7 * * *" for 07:00 every day or "30 6 * * 1-5" for 06:30 on weekdays`,
+    });
   }
 });
 
@@ -96,6 +106,11 @@ export const configSchema = z.strictObject({
   /** When `digest schedule` fires, as a cron expression in `timezone`. */
   schedule: cronExpression.default('0 7 * * *'),
   timezone: timezone.default('UTC'),
+  /**
+   * A slot missed by up to this many minutes (the machine was asleep or off at 07:00) is caught
+   * up by `digest schedule`; later than that it is skipped and logged.
+   */
+  scheduleGraceMinutes: z.number().nonnegative().default(120),
   /** Template set: a folder name under templates/, or a path to a theme folder. */
   template: z.string().trim().min(1).default('default'),
   /** Locale for dates in templates (BCP 47), e.g. "en-GB". */

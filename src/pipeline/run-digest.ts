@@ -14,6 +14,7 @@ import { renderDigest, type RenderedDigest } from '../render/render-digest.js';
 import { renderSettings } from '../render/render-settings.js';
 import { writePreviewFiles, type PreviewFiles } from '../preview/write-preview.js';
 import { isFinalVerdict, type Decision } from '../select/select-items.js';
+import { latestSlot } from '../schedule/schedule-slots.js';
 import { acquireRunLock } from '../state/run-lock.js';
 import { StateStore, type RunRow, type SeenItem } from '../state/state-store.js';
 import type { Digest, FeedFailure } from '../types.js';
@@ -32,19 +33,42 @@ export interface PipelineOptions {
   command?: string;
   /** Stops sending (not the run): messages in flight finish, the rest stay pending for the next run. */
   signal?: AbortSignal;
+  /** The scheduled time this run serves; default: the config schedule's latest slot at or before now. */
+  slot?: Date;
+  /** Build no new digest when the slot has already been served (the scheduler: one slot, one digest). */
+  onlyUnservedSlot?: boolean;
+  /** Only finish an unfinished run, if there is one; build no new digest. */
+  resumeOnly?: boolean;
 }
 
 export interface RunResult {
-  status: 'sent' | 'nothing-new' | 'resumed';
+  /**
+   * sent: a new digest was recorded and delivered; nothing-new: no digest was due; resumed: only
+   * a run an earlier process left unfinished was finished; already-served: the slot had been
+   * served (with `onlyUnservedSlot`), or there was nothing to resume (with `resumeOnly`).
+   */
+  status: 'sent' | 'nothing-new' | 'resumed' | 'already-served';
   runId: number | null;
+  /** The scheduled time (ISO 8601, UTC) the run serves, from the config's `schedule`. */
+  slot: string | null;
   digest: Digest | null;
   subject: string | null;
   feeds: { total: number; ok: number; failed: FeedFailure[] };
   items: number;
   delivery: DeliveryReport | null;
+  /** With status sent or nothing-new: an unfinished earlier run that was finished first. */
+  resumed: ResumedRun | null;
   files: Partial<PreviewFiles> & { outbox?: string };
   warnings: string[];
   decisions: Decision[];
+}
+
+export interface ResumedRun {
+  runId: number;
+  slot: string | null;
+  subject: string;
+  items: number;
+  delivery: DeliveryReport;
 }
 
 /** The identity used for the preview files: no real subscriber's address ends up in them. */
@@ -73,7 +97,7 @@ export function loadDeliveryKey(config: ResolvedConfig): DkimKey | undefined {
 }
 
 /** Retry settings for deliverRun: the config's, unless a test asks for faster ones. */
-function retrySettings(config: ResolvedConfig, options: PipelineOptions): { attempts: number; retryDelayMs: number } {
+export function retrySettings(config: ResolvedConfig, options: PipelineOptions): { attempts: number; retryDelayMs: number } {
   return { attempts: config.delivery.attempts, retryDelayMs: options.retryDelayMs ?? config.delivery.retryDelaySeconds * 1000 };
 }
 
@@ -96,18 +120,20 @@ function deliverySettings(config: ResolvedConfig): DeliverySettings {
 }
 
 /** The settings a run was recorded with, so a resumed run sends the very message it started with. */
-function storedSettings(run: RunRow, config: ResolvedConfig): DeliverySettings {
+export function storedSettings(run: RunRow, config: ResolvedConfig): DeliverySettings {
   const stored = run.settings;
   return stored.from && stored.title ? (stored as unknown as DeliverySettings) : deliverySettings(config);
 }
 
 /**
  * The scheduled job. It holds the run lock throughout, so two runs never overlap. In order:
- *  1. finish a run a crash or an outage left unfinished, if there is one, and stop there;
+ *  1. finish a run a crash or an outage left unfinished, if there is one; stop there if it
+ *     served this slot or could not be finished;
  *  2. build the digest from the items not seen before (fetch, parse, select, clean, trim);
  *  3. with nothing new, record what was seen and stop (unless configured to send anyway);
  *  4. render once, with strict MJML validation;
- *  5. record the run, its items (queued), its recipients and the feeds' state in one transaction;
+ *  5. record the run, its slot, its items (queued), its recipients and the feeds' state in one
+ *     transaction;
  *  6. write the preview files, then deliver to each recipient, recording each result;
  *  7. settle the run: its items count as delivered once anyone got it, and go back to the pool
  *     for the next run when nobody did.
@@ -125,6 +151,22 @@ export async function runDigest(config: ResolvedConfig, options: PipelineOptions
     throw error;
   }
   try {
+    const slot = (options.slot ?? latestSlot(config.schedule, config.timezone, now()))?.toISOString() ?? null;
+    const idle = (status: RunResult['status']): RunResult => ({
+      status,
+      runId: null,
+      slot,
+      digest: null,
+      subject: null,
+      feeds: { total: 0, ok: 0, failed: [] },
+      items: 0,
+      delivery: null,
+      resumed: null,
+      files: {},
+      warnings: [...config.warnings],
+      decisions: [],
+    });
+    let resumed: ResumedRun | null = null;
     const unfinished = store.unfinishedRun();
     if (unfinished) {
       const transport = options.transport ?? createTransport(config, `run-${unfinished.id}`, dkim);
@@ -141,22 +183,26 @@ export async function runDigest(config: ResolvedConfig, options: PipelineOptions
           onProgress: (done, total, recipient) => options.onProgress?.({ stage: 'send', done, total, recipient }),
         });
         store.finishRun(unfinished.id, now().toISOString());
-        return {
-          status: 'resumed',
-          runId: unfinished.id,
-          digest: null,
-          subject: unfinished.subject,
-          feeds: { total: 0, ok: 0, failed: [] },
-          items: unfinished.itemCount,
-          delivery,
-          files: transport.kind === 'outbox' ? { outbox: path.join(config.outDir, 'outbox') } : {},
-          warnings: [...config.warnings],
-          decisions: [],
-        };
+        resumed = { runId: unfinished.id, slot: unfinished.slot, subject: unfinished.subject, items: unfinished.itemCount, delivery };
+        // The same slot (a rerun after a crash) is served by the finished run; an unfinished run
+        // (the server is still unreachable) keeps its items, so a new digest would have nothing.
+        if (options.resumeOnly || unfinished.slot === slot || delivery.pending > 0) {
+          return {
+            ...idle('resumed'),
+            runId: unfinished.id,
+            slot: unfinished.slot,
+            subject: unfinished.subject,
+            items: unfinished.itemCount,
+            delivery,
+            files: transport.kind === 'outbox' ? { outbox: path.join(config.outDir, 'outbox') } : {},
+          };
+        }
       } finally {
         if (!options.transport) transport.close();
       }
     }
+    if (options.resumeOnly) return idle('already-served');
+    if (options.onlyUnservedSlot && slot && store.slotRecord(slot)) return { ...idle('already-served'), resumed };
 
     const built = await buildDigest(config, { store, now: now(), mode: 'run', onProgress: options.onProgress, fetch: options.fetch });
     const warnings = [...config.warnings, ...built.warnings];
@@ -169,16 +215,13 @@ export async function runDigest(config: ResolvedConfig, options: PipelineOptions
       store.transaction(() => {
         store.recordItems(skipped, null, startedAt);
         for (const outcome of built.feedOutcomes) store.recordFeedOutcome(outcome, startedAt);
+        if (slot) store.recordSlot(slot, 'nothing-new', null, null, startedAt);
       });
       return {
-        status: 'nothing-new',
-        runId: null,
+        ...idle('nothing-new'),
         digest: built.digest,
-        subject: null,
         feeds: feedSummary(built),
-        items: 0,
-        delivery: null,
-        files: {},
+        resumed,
         warnings,
         decisions: built.decisions,
       };
@@ -193,7 +236,7 @@ export async function runDigest(config: ResolvedConfig, options: PipelineOptions
     const runId = store.transaction(() => {
       const id = store.createRun({
         kind: 'run',
-        slot: null,
+        slot,
         startedAt,
         digestHash: rendered.hash,
         subject: rendered.subject,
@@ -215,6 +258,7 @@ export async function runDigest(config: ResolvedConfig, options: PipelineOptions
       store.recordItems(included, id, startedAt);
       store.recordItems(skipped, null, startedAt);
       for (const outcome of built.feedOutcomes) store.recordFeedOutcome(outcome, startedAt);
+      if (slot) store.recordSlot(slot, 'sent', id, null, startedAt);
       return id;
     });
 
@@ -240,11 +284,13 @@ export async function runDigest(config: ResolvedConfig, options: PipelineOptions
     return {
       status: 'sent',
       runId,
+      slot,
       digest: built.digest,
       subject: rendered.subject,
       feeds: feedSummary(built),
       items: built.digest.items.length,
       delivery,
+      resumed,
       files: { ...files, ...(transport.kind === 'outbox' ? { outbox: path.join(config.outDir, 'outbox') } : {}) },
       warnings,
       decisions: built.decisions,
