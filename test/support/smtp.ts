@@ -94,6 +94,8 @@ export async function startSmtpServer(behaviour: SmtpBehaviour = {}): Promise<Te
       });
     },
   });
+  // A client that dies mid-session (the crash tests kill it) resets its connection: expected.
+  server.on('error', () => {});
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.server.address() as AddressInfo).port;
   const credentials = behaviour.auth ? `${behaviour.auth.user}:${behaviour.auth.pass}@` : '';
