@@ -30,11 +30,53 @@ export function unsubscribeUrlFor(template: string | undefined, recipient: Recip
   return template.replace(/\{\{\s*([\w.-]+)\s*\}\}/g, (_, key: string) => encodeURIComponent(values[key] ?? ''));
 }
 
+type Rendered = Pick<RenderedDigest, 'subject' | 'html' | 'text' | 'marker'>;
+
+/** A text cut at its tokens: literal, key, literal, key, …, literal. */
+type Pieces = string[];
+
+function cut(text: string, pattern: RegExp): Pieces {
+  const pieces: Pieces = [];
+  let last = 0;
+  for (const match of text.matchAll(pattern)) {
+    pieces.push(text.slice(last, match.index), match[1]!);
+    last = match.index + match[0].length;
+  }
+  pieces.push(text.slice(last));
+  return pieces;
+}
+
+function join(pieces: Pieces, values: Map<string, string>, escape: (s: string) => string): string {
+  let out = pieces[0]!;
+  for (let i = 1; i < pieces.length; i += 2) out += escape(values.get(pieces[i]!) ?? '') + pieces[i + 1]!;
+  return out;
+}
+
 /**
- * Fills one recipient's values into a digest rendered once: a string replacement over tokens,
+ * The rendering cut at its tokens, once per rendering: a run personalises the same rendering for
+ * every recipient, and joining pieces costs microseconds where scanning 60 KB of HTML for tokens
+ * each time costs a hundred or more.
+ */
+const compiled = new WeakMap<Rendered, { from: Rendered; subject: Pieces; html: Pieces; text: Pieces }>();
+
+function compile(rendered: Rendered) {
+  const cached = compiled.get(rendered);
+  const { from } = cached ?? {};
+  // Still the same rendering (identical strings compare by reference first: no scan).
+  if (cached && from!.html === rendered.html && from!.text === rendered.text && from!.subject === rendered.subject && from!.marker === rendered.marker) return cached;
+  const pattern = new RegExp(`%%${rendered.marker}:([\\w.-]+)%%`, 'g');
+  const entry = { from: { ...rendered }, subject: cut(rendered.subject, pattern), html: cut(rendered.html, pattern), text: cut(rendered.text, pattern) };
+  compiled.set(rendered, entry);
+  return entry;
+}
+
+const asIs = (s: string) => s;
+
+/**
+ * Fills one recipient's values into a digest rendered once: a string join over tokens,
  * microseconds per recipient, where re-running MJML would take tens of milliseconds.
  */
-export function personalise(rendered: Pick<RenderedDigest, 'subject' | 'html' | 'text' | 'marker'>, recipient: RecipientValues, unsubscribeTemplate: string | undefined): PersonalisedDigest {
+export function personalise(rendered: Rendered, recipient: RecipientValues, unsubscribeTemplate: string | undefined): PersonalisedDigest {
   const unsubscribeUrl = unsubscribeUrlFor(unsubscribeTemplate, recipient);
   const values = new Map<string, string>([
     ['email', recipient.email],
@@ -42,12 +84,11 @@ export function personalise(rendered: Pick<RenderedDigest, 'subject' | 'html' | 
     ['unsubscribeUrl', unsubscribeUrl ?? ''],
   ]);
   for (const [key, value] of Object.entries(recipient.fields ?? {})) values.set(`field.${key}`, value);
-  const pattern = new RegExp(`%%${rendered.marker}:([\\w.-]+)%%`, 'g');
-  const fill = (escape: (s: string) => string) => (_: string, key: string) => escape(values.get(key) ?? '');
+  const pieces = compile(rendered);
   return {
-    subject: rendered.subject.replace(pattern, fill((s) => s)),
-    html: rendered.html.replace(pattern, fill(escapeHtml)),
-    text: rendered.text.replace(pattern, fill((s) => s)),
+    subject: join(pieces.subject, values, asIs),
+    html: join(pieces.html, values, escapeHtml),
+    text: join(pieces.text, values, asIs),
     unsubscribeUrl,
   };
 }
