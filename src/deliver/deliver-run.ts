@@ -92,7 +92,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /**
  * Sends a run's digest to every recipient still pending, recording each outcome in the ledger as
  * it happens: a recipient is marked `sending` before the message goes and `sent` once the server
- * accepts it, so after a crash only messages in flight at that moment can be sent twice.
+ * accepts it, and that record is on disk before the connection takes its next recipient. So after
+ * a crash (or a power cut) only the messages in flight at that moment, at most one per connection,
+ * can be sent twice; they carry the same Message-ID.
  */
 export async function deliverRun(options: DeliverOptions): Promise<DeliveryReport> {
   const { store, runId, transport } = options;
@@ -160,6 +162,9 @@ export async function deliverRun(options: DeliverOptions): Promise<DeliveryRepor
     while (next < queue.length && !options.signal?.aborted) {
       const row = queue[next++]!;
       await sendOne(row);
+      // On disk before this connection takes the next recipient: a crash or a power cut can
+      // then cost at most the one message each connection has in flight.
+      await store.sync();
       done++;
       options.onProgress?.(done, queue.length, row.recipient);
     }

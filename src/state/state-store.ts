@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { open as fsOpen, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { StateError } from '../errors.js';
@@ -200,9 +201,16 @@ export interface NewRun {
 
 export class StateStore {
   private readonly db: Database.Database;
+  /** The database file, or ':memory:'. */
+  private readonly file: string;
 
-  private constructor(db: Database.Database) {
+  /** Write-ahead logging is on (it may not be, on a file system without shared memory). */
+  private readonly walMode: boolean;
+
+  private constructor(db: Database.Database, file: string) {
     this.db = db;
+    this.file = file;
+    this.walMode = file !== ':memory:' && db.pragma('journal_mode', { simple: true }) === 'wal';
   }
 
   /** Opens (creating when needed) the state file and brings its schema up to date. */
@@ -222,7 +230,7 @@ export class StateStore {
         hint: 'Check that the folder is writable, or point `state:` in the config at another path.',
       });
     }
-    const store = new StateStore(db);
+    const store = new StateStore(db, file);
     store.migrate(file);
     return store;
   }
@@ -245,6 +253,73 @@ export class StateStore {
 
   close(): void {
     this.db.close();
+    const wal = this.wal;
+    this.wal = undefined;
+    void wal?.then((handle) => handle?.close()).catch(() => {});
+  }
+
+  // ── durability without blocking ──────────────────────────────────────────────────────────
+
+  private wal: Promise<FileHandle | undefined> | undefined;
+  private syncing: Promise<void> | undefined;
+  private nextSync: Promise<void> | undefined;
+
+  /**
+   * Resolves once everything written so far is on disk (fdatasync of the write-ahead log), the
+   * durability a `synchronous = FULL` commit gives, but on a libuv thread: the event loop keeps
+   * the SMTP connections moving meanwhile, and callers who ask at the same time share one sync
+   * (group commit). Writes are already safe from a killed process once they return (they are in
+   * the OS's cache); this makes them safe from power loss.
+   */
+  sync(): Promise<void> {
+    // Without a write-ahead log every commit was synchronous already.
+    if (!this.walMode) return Promise.resolve();
+    // A sync that is running may have started before the caller's write: wait for the next one.
+    if (this.syncing) {
+      this.nextSync ??= this.syncing.then(() => {
+        this.nextSync = undefined;
+        return this.startSync();
+      });
+      return this.nextSync;
+    }
+    return this.startSync();
+  }
+
+  private startSync(): Promise<void> {
+    const run = async () => {
+      const wal = await this.walHandle();
+      if (wal) return wal.datasync();
+      // No -wal file: a checkpoint moved everything into the database file.
+      const db = await fsOpen(this.file, 'r');
+      try {
+        await db.datasync();
+      } finally {
+        await db.close();
+      }
+    };
+    this.syncing = run()
+      .catch((error: unknown) => {
+        throw new StateError('STATE_SYNC', `cannot write the state file ${this.file} to disk: ${(error as Error).message}`, {
+          cause: error,
+          context: { file: this.file },
+          hint: 'Check the disk (space, errors). The ledger may lack the last few sends; a rerun resends at most those.',
+        });
+      })
+      .finally(() => {
+        this.syncing = undefined;
+      });
+    return this.syncing;
+  }
+
+  /**
+   * The -wal file, opened once (undefined when there is none). SQLite keeps the same file while
+   * this connection is open: only the last connection to close deletes it.
+   */
+  private async walHandle(): Promise<FileHandle | undefined> {
+    this.wal ??= fsOpen(`${this.file}-wal`, 'r').catch(() => undefined);
+    const handle = await this.wal;
+    if (!handle) this.wal = undefined;
+    return handle;
   }
 
   /** Runs `fn` in one transaction: everything it writes lands together or not at all. */
@@ -412,12 +487,12 @@ export class StateStore {
   }
 
   private updateDeliveryStatement: Database.Statement | undefined;
+  private synchronous: { normal: Database.Statement; full: Database.Statement } | undefined;
 
   /**
-   * Records a recipient's status. `sent` and the failures are written durably (fsync) before this
-   * returns: after a crash or power loss they are still there, so nobody is sent a second copy.
-   * `sending` is information only (a pending and a sending row are both sent again after a crash),
-   * so it is written without waiting for the disk: one fsync per message, not two.
+   * Records a recipient's status. The write is safe from a killed process when this returns, but
+   * not yet from power loss: a caller that must not lose it (a `sent`) awaits `sync()`, which
+   * does not block the event loop the way a synchronous commit's fsync would.
    */
   updateDelivery(runId: number, recipient: string, status: DeliveryStatus, now: string, error?: string): void {
     this.updateDeliveryStatement ??= this.db.prepare(
@@ -426,12 +501,16 @@ export class StateStore {
          last_error = CASE WHEN @status = 'sent' THEN NULL ELSE COALESCE(@error, last_error) END
        WHERE run_id = @runId AND recipient = @recipient`,
     );
-    const durable = status !== 'sending';
-    if (!durable) this.db.pragma('synchronous = NORMAL');
+    if (!this.walMode) {
+      this.updateDeliveryStatement.run({ runId, recipient, status, now, error: error ?? null });
+      return;
+    }
+    this.synchronous ??= { normal: this.db.prepare('PRAGMA synchronous = NORMAL'), full: this.db.prepare('PRAGMA synchronous = FULL') };
+    this.synchronous.normal.run();
     try {
       this.updateDeliveryStatement.run({ runId, recipient, status, now, error: error ?? null });
     } finally {
-      if (!durable) this.db.pragma('synchronous = FULL');
+      this.synchronous.full.run();
     }
   }
 

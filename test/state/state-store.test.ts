@@ -1,5 +1,9 @@
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { StateStore, type SeenItem } from '../../src/state/state-store.js';
+import { useTempDir } from '../support/temp-dir.js';
+
+const tmp = useTempDir();
 
 const NOW = '2026-11-27T07:00:00.000Z';
 const FEED = 'https://news.example/feed.xml';
@@ -95,5 +99,24 @@ describe('the run ledger: items count as delivered only once the run delivered t
     const runId = recordRun(store, ['a'], ['x@example.com']);
     expect(store.getRun(runId)!.slot).toBe(NOW);
     expect(store.slotRecord(NOW)).toMatchObject({ outcome: 'sent', runId });
+  });
+});
+
+describe('durability of delivery records', () => {
+  it('flushes recorded statuses to disk without blocking, sharing one flush among callers who ask together', async () => {
+    const file = path.join(tmp.dir(), 'state.sqlite');
+    const store = StateStore.open(file);
+    const runId = recordRun(store, ['a'], Array.from({ length: 20 }, (_, i) => `r${i}@example.com`));
+    const flushes = Array.from({ length: 20 }, (_, i) => {
+      store.updateDelivery(runId, `r${i}@example.com`, 'sent', NOW);
+      return store.sync();
+    });
+    await Promise.all(flushes);
+    store.close();
+    // Another connection (as after a crash) sees every record.
+    const reopened = StateStore.open(file);
+    expect(reopened.deliveryCounts(runId).sent).toBe(20);
+    reopened.close();
+    await StateStore.open(':memory:').sync();
   });
 });
