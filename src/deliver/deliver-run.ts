@@ -1,5 +1,5 @@
 import type { RenderedDigest } from '../render/render-digest.js';
-import { personalise } from '../render/personalise.js';
+import { personaliseBytes } from '../render/personalise.js';
 import type { DeliveryRow, StateStore } from '../state/state-store.js';
 import { composeMessage } from './compose-message.js';
 import type { MessageTransport } from './transports.js';
@@ -110,7 +110,7 @@ export async function deliverRun(options: DeliverOptions): Promise<DeliveryRepor
 
   const sendOne = async (row: DeliveryRow): Promise<void> => {
     const recipient = { email: row.recipient, name: row.name ?? undefined, fields: row.fields };
-    const content = personalise(options.rendered, recipient, options.settings.unsubscribeUrl);
+    const content = personaliseBytes(options.rendered, recipient, options.settings.unsubscribeUrl);
     const message = composeMessage(recipient, content, {
       from: options.settings.from,
       replyTo: options.settings.replyTo,

@@ -8,6 +8,7 @@ import { deterministicMessageId } from '../../src/deliver/compose-message.js';
 import { deliverRun } from '../../src/deliver/deliver-run.js';
 import { createOutboxTransport, createSmtpTransport, type MessageTransport } from '../../src/deliver/transports.js';
 import { loadTemplates } from '../../src/render/load-templates.js';
+import { personalise, personaliseBytes, type RecipientValues } from '../../src/render/personalise.js';
 import { renderDigest, type RenderedDigest } from '../../src/render/render-digest.js';
 import { renderSettings } from '../../src/render/render-settings.js';
 import { sampleDigest } from '../../src/pipeline/sample-digest.js';
@@ -278,6 +279,23 @@ describe('deliverRun over SMTP', () => {
     expect(() => loadDkimKey({ selector: 's', privateKeyFile: notKey }, FROM)).toThrow(/is not an RSA private key in PEM form/);
     const ed = tmp.write('ed.pem', generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }) as string);
     expect(() => loadDkimKey({ selector: 's', privateKeyFile: ed }, FROM)).toThrow(/ed25519 key/);
+  });
+});
+
+describe('personaliseBytes (what deliverRun sends)', () => {
+  it('gives the very bytes personalise gives as strings, for awkward values too', async () => {
+    const content = await rendered();
+    const recipients: RecipientValues[] = [{ email: 'ö@example.com', name: 'O’Brien <&> "x"', fields: { token: '“q&r”' } }, { email: 'plain@example.com', fields: {} }];
+    for (const recipient of recipients) {
+      for (const template of [settings.unsubscribeUrl, undefined, 'https://news.example/u?t={{token}}']) {
+        const strings = personalise(content, recipient, template);
+        const bytes = personaliseBytes(content, recipient, template);
+        expect(bytes.subject).toBe(strings.subject);
+        expect(bytes.html.equals(Buffer.from(strings.html))).toBe(true);
+        expect(bytes.text.equals(Buffer.from(strings.text))).toBe(true);
+        expect(bytes.unsubscribeUrl).toBe(strings.unsubscribeUrl);
+      }
+    }
   });
 });
 
