@@ -141,11 +141,25 @@ export function buildProgram(setExit: (code: number) => void): Command {
 
   common(program.command('run'))
     .description('the scheduled job: fetch feeds, pick new items, render, and send (or write the outbox)')
-    .addHelpText('after', '\nSends over SMTP when SMTP_URL is set (smtp://user:pass@host:587), else writes .eml files to <out>/outbox.\nSafe to repeat: a rerun after a crash finishes the same run without sending anyone a second copy.')
+    .addHelpText(
+      'after',
+      '\nSends over SMTP when SMTP_URL is set (smtp://user:pass@host:587), else writes .eml files to <out>/outbox.\nSafe to repeat and to call from cron: runs never overlap (a second one stops with exit code 1), and a rerun\nafter a crash finishes the same run (README: "Delivery guarantees"). Ctrl-C or SIGTERM while sending stops\nafter the messages in flight; the rest stay pending for the next run.',
+    )
     .action(async (options: CommonOptions) => {
       const config = load(options);
       const out = createOutput({ json: Boolean(options.json) });
-      const result = await runDigest(config, { onProgress: (event) => out.progress(event) });
+      // Ctrl-C or SIGTERM while sending: finish the messages in flight, leave the rest pending.
+      const stop = new AbortController();
+      const onSignal = () => (stop.signal.aborted ? process.exit(EXIT.FAILED) : stop.abort());
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
+      let result: RunResult;
+      try {
+        result = await runDigest(config, { onProgress: (event) => out.progress(event), signal: stop.signal });
+      } finally {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+      }
       out.done();
       const code = runExitCode(result);
       if (options.json) printJson(runJson(result, code));
