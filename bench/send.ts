@@ -176,7 +176,7 @@ async function main(): Promise<void> {
   const ledgerRate = ledgerSent / (ledgerMs / 1000);
   console.log(`  raw nodemailer, prebuilt message          ${rawRate.toFixed(0)} msg/s   (${rawSent} messages)`);
   console.log(`  deliverRun, one run of ${N} in the ledger  ${ledgerRate.toFixed(0)} msg/s = ${((ledgerRate / rawRate) * 100).toFixed(0)}% of raw   (target ≥ 80%)`);
-  console.log(`  peak RSS while sending the run            ${mb(peak)}, ${mb(peak - idleRss)} over the process before sending   (target ≤ 300 MB)`);
+  console.log(`  peak RSS while sending the run            ${mb(peak)} (the process held ${mb(idleRss)} before sending)   (target ≤ 300 MB)`);
   console.log(`  the run's ledger                          ${counts.sent} sent, ${counts.pending} pending; the server received ${received} messages (${rawSent + ledgerSent} sent)`);
   rmSync(work, { recursive: true, force: true });
 }
