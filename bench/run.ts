@@ -1,7 +1,9 @@
 /**
- * `npm run bench`: wall time and memory of the whole job on a large local digest, and the cost of
- * the render stages. Prints figures; asserts nothing (these machines are shared and noisy).
+ * `npm run bench`: wall time and memory of the whole job on a large local digest, the cost of the
+ * render stages, and (bench/send.ts) sending to 10,000 recipients through the SMTP pool. Prints
+ * figures; asserts nothing (these machines are shared and noisy).
  */
+import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -254,6 +256,14 @@ async function main(): Promise<void> {
 
   server.close();
   rmSync(work, { recursive: true, force: true });
+
+  // 4. Sending, in a process of its own so its memory figure is its own (bench/send.ts).
+  console.log('');
+  await new Promise<void>((resolve, reject) => {
+    spawn(process.execPath, ['--expose-gc', '--import', 'tsx', path.join(import.meta.dirname, 'send.ts')], { stdio: 'inherit' })
+      .on('error', reject)
+      .on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`bench/send.ts exited with ${code}`))));
+  });
 }
 
 await benchIngestion();

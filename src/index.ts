@@ -19,11 +19,17 @@ export { renderDigest, formatRenderWarning, type RenderedDigest, type RenderSett
 export { fitToBudget, describeSizeReport, type SizeReport, type BudgetStep } from './render/size-budget.js';
 export { checkEmail, GMAIL_CLIP_BYTES, type EmailCheck } from './render/check-email.js';
 export { helpers } from './render/helpers.js';
-export { personalise } from './render/personalise.js';
+export { personalise, personaliseBytes } from './render/personalise.js';
 export { composeMessage } from './deliver/compose-message.js';
 export { deliverRun, type DeliveryReport } from './deliver/deliver-run.js';
 export { createOutboxTransport, createSmtpTransport, type MessageTransport } from './deliver/transports.js';
+export { loadDkimKey } from './deliver/load-dkim-key.js';
 export { StateStore } from './state/state-store.js';
+export { acquireRunLock, type RunLock } from './state/run-lock.js';
+export { runSchedule, describeScheduleEvent, type ScheduleEvent, type ScheduleOptions } from './schedule/run-schedule.js';
+export { latestSlot, nextSlot, formatSlot } from './schedule/schedule-slots.js';
+export { listRuns, type RunSummary } from './pipeline/list-runs.js';
+export { retryRun, type RetryResult } from './pipeline/retry-run.js';
 export { buildDigest, type BuiltDigest, type ProgressEvent } from './pipeline/build-digest.js';
 export { assembleDigest } from './pipeline/assemble-digest.js';
 export { runDigest, previewDigest, sendTestDigest, type RunResult, type PreviewResult, type TestSendResult, type PipelineOptions } from './pipeline/run-digest.js';

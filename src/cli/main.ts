@@ -9,6 +9,10 @@ import { PACKAGE_DIR } from '../config/package-dir.js';
 import { ConfigError } from '../errors.js';
 import { isEmailAddress } from '../config/schema.js';
 import { runDigest, previewDigest, sendTestDigest, type RunResult } from '../pipeline/run-digest.js';
+import { listRuns } from '../pipeline/list-runs.js';
+import { retryRun } from '../pipeline/retry-run.js';
+import type { DeliveryReport } from '../deliver/deliver-run.js';
+import { describeScheduleEvent, runSchedule } from '../schedule/run-schedule.js';
 import { checkSetup } from '../pipeline/check-setup.js';
 import { extractInput } from '../pipeline/extract-inputs.js';
 import { startPreviewServer } from '../preview/preview-server.js';
@@ -59,14 +63,44 @@ function load(options: CommonOptions): ResolvedConfig {
   return loadConfig(options.config ? { configPath: options.config } : {});
 }
 
+function deliveryTrouble(delivery: DeliveryReport | null | undefined): boolean {
+  return delivery ? delivery.failedPermanent + delivery.failedTemporary + delivery.pending > 0 : false;
+}
+
 function runExitCode(result: RunResult): number {
-  const delivery = result.delivery;
-  const deliveryTrouble = delivery ? delivery.failedPermanent + delivery.failedTemporary + delivery.pending > 0 : false;
-  return result.feeds.failed.length > 0 || deliveryTrouble ? EXIT.PARTIAL : EXIT.OK;
+  const trouble = deliveryTrouble(result.delivery) || deliveryTrouble(result.resumed?.delivery);
+  return result.feeds.failed.length > 0 || trouble ? EXIT.PARTIAL : EXIT.OK;
+}
+
+/** Sent, deferred (pending, or refused for now) and failed (refused for good), as the summary and --json give them. */
+function deliveryCounts(d: DeliveryReport): { sent: number; deferred: number; failed: number; total: number } {
+  const deferred = d.pending + d.failedTemporary;
+  return { sent: d.sent, deferred, failed: d.failedPermanent, total: d.sent + deferred + d.failedPermanent };
+}
+
+function printDelivery(out: Output, d: DeliveryReport, runId: number | null): void {
+  const c = deliveryCounts(d);
+  out.line(`Sent ${c.sent} of ${c.total} via ${d.transport} (${c.deferred} deferred, ${c.failed} failed).`);
+  for (const problem of d.problems) out.line(`  ✗ ${problem.recipient} (${problem.status}): ${problem.message}`);
+  if (d.pending) out.line(`  ${d.pending} pending: the next \`digest run\` sends to them; nobody gets a second copy.`);
+  if (d.failedTemporary) out.line(`  ${d.failedTemporary} refused for now (4xx): \`digest runs retry ${runId ?? 'RUN'}\` tries them again.`);
+  if (d.aborted) {
+    out.line(`  Sending stopped: ${d.aborted}.`);
+    if (d.abortHint) out.line(`  → ${d.abortHint}`);
+  }
+  if (d.interrupted) out.line('  Stopped on request: the rest stay pending for the next run.');
 }
 
 function printRunSummary(out: Output, config: ResolvedConfig, result: RunResult): void {
   for (const warning of result.warnings) out.warn(warning);
+  if (result.resumed) {
+    out.line(`Finished run ${result.resumed.runId} that an earlier process left unfinished ("${result.resumed.subject}").`);
+    printDelivery(out, result.resumed.delivery, result.resumed.runId);
+  }
+  if (result.status === 'already-served') {
+    out.line('This slot has already been served: nothing to do.');
+    return;
+  }
   if (result.status === 'resumed') {
     out.line(`Finished run ${result.runId} that an earlier process left unfinished ("${result.subject}").`);
   } else {
@@ -79,15 +113,32 @@ function printRunSummary(out: Output, config: ResolvedConfig, result: RunResult)
     }
     out.line(`${result.items} item${result.items === 1 ? '' : 's'} chosen for "${result.subject}".`);
   }
-  const d = result.delivery;
-  if (d) {
-    const total = d.sent + d.failedPermanent + d.failedTemporary + d.pending;
-    out.line(`Sent ${d.sent} of ${total} via ${d.transport}${d.pending ? `; ${d.pending} left pending for the next run` : ''}.`);
-    for (const problem of d.problems) out.line(`  ✗ ${problem.recipient} (${problem.status}): ${problem.message}`);
-    if (d.aborted) out.line(`  Sending stopped: ${d.aborted}. Run again once the server is reachable; nobody gets a second copy.`);
-  }
+  if (result.delivery) printDelivery(out, result.delivery, result.runId);
   if (result.files.html) out.line(`Preview: ${rel(result.files.html)}, ${rel(result.files.text ?? '')}`);
   if (result.files.outbox) out.line(`Outbox: ${rel(result.files.outbox)}/`);
+}
+
+function runJson(result: RunResult, code: number): Record<string, unknown> {
+  return {
+    ...result,
+    digest: undefined,
+    decisions: undefined,
+    counts: result.delivery ? deliveryCounts(result.delivery) : null,
+    exitCode: code,
+  };
+}
+
+function parseRunId(value: string): number {
+  const id = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(id) || id < 1) {
+    throw new ConfigError('CLI_BAD_RUN', `"${value}" is not a run number`, { hint: '`digest runs` lists the runs with their numbers, e.g. digest runs retry 12' });
+  }
+  return id;
+}
+
+function pad(text: string | number, width: number, right = false): string {
+  const value = String(text);
+  return right ? value.padStart(width) : value.padEnd(width);
 }
 
 export function buildProgram(setExit: (code: number) => void): Command {
@@ -102,7 +153,10 @@ export function buildProgram(setExit: (code: number) => void): Command {
 
   common(program.command('run'))
     .description('the scheduled job: fetch feeds, pick new items, render, and send (or write the outbox)')
-    .addHelpText('after', '\nSends over SMTP when SMTP_URL is set (smtp://user:pass@host:587), else writes .eml files to <out>/outbox.\nSafe to repeat: a rerun after a crash finishes the same run without sending anyone a second copy.')
+    .addHelpText(
+      'after',
+      '\nSends over SMTP when SMTP_URL is set (smtp://user:pass@host:587), else writes .eml files to <out>/outbox.\nSafe to repeat and to call from cron: runs never overlap (a second one stops with exit code 1), and a rerun\nafter a crash finishes the same run (README: "Delivery guarantees"). Ctrl-C or SIGTERM while sending stops\nafter the messages in flight; the rest stay pending for the next run.',
+    )
     .option('--dry-run', 'do everything up to sending, without sending or changing state')
     .option('--explain', 'with --dry-run: list every item and why it is included or skipped')
     .action(async (options: CommonOptions & { dryRun?: boolean; explain?: boolean }) => {
@@ -117,11 +171,108 @@ export function buildProgram(setExit: (code: number) => void): Command {
         setExit(code);
         return;
       }
-      const result = await runDigest(config, { onProgress: (event) => out.progress(event) });
+      // Ctrl-C or SIGTERM while sending: finish the messages in flight, leave the rest pending.
+      const stop = new AbortController();
+      const onSignal = () => (stop.signal.aborted ? process.exit(EXIT.FAILED) : stop.abort());
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
+      let result: RunResult;
+      try {
+        result = await runDigest(config, { onProgress: (event) => out.progress(event), signal: stop.signal });
+      } finally {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+      }
       out.done();
       const code = runExitCode(result);
-      if (options.json) printJson({ ...result, digest: undefined, decisions: undefined, exitCode: code });
+      if (options.json) printJson(runJson(result, code));
       else printRunSummary(out, config, result);
+      setExit(code);
+    });
+
+  common(program.command('schedule'), false)
+    .description('keep running and send the digest at each time of the config’s `schedule`, in its `timezone`')
+    .addHelpText(
+      'after',
+      '\nFor a service (systemd, a container) instead of cron. Slots missed while the machine was asleep or off are\ncaught up within `scheduleGraceMinutes`, later ones skipped and logged. Runs never overlap (a lock), and a slot\nalready served by `digest run` is not served again. Stop with Ctrl-C or SIGTERM: a send in progress stops\nstarting messages, and the rest stay pending for the next run.',
+    )
+    .action(async (options: CommonOptions) => {
+      const config = load(options);
+      const out = createOutput({ json: false });
+      const log = (text: string) => out.line(`[${new Date().toISOString()}] ${text}`);
+      const stop = new AbortController();
+      const onSignal = (signal: NodeJS.Signals) => {
+        if (stop.signal.aborted) process.exit(EXIT.FAILED);
+        log(`${signal}: stopping (a send in progress finishes the messages in flight; the rest stay pending for the next run)`);
+        stop.abort();
+      };
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
+      for (const warning of config.warnings) out.warn(warning);
+      log(`scheduling "${config.title}" on "${config.schedule}" in ${config.timezone}; a slot missed by up to ${config.scheduleGraceMinutes} min is caught up`);
+      try {
+        await runSchedule(config, {
+          signal: stop.signal,
+          pipeline: { onProgress: (event) => out.progress(event) },
+          onEvent: (event) => {
+            out.done();
+            if (event.type === 'served' || event.type === 'resumed') {
+              const result = event.result;
+              printRunSummary(out, config, { ...result, warnings: result.warnings.filter((w) => !config.warnings.includes(w)) });
+            }
+            if (event.type === 'failed') printError(event.error);
+            if (event.type !== 'started') log(describeScheduleEvent(event, config.timezone));
+          },
+        });
+      } finally {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+      }
+      log('stopped');
+      setExit(EXIT.OK);
+    });
+
+  const runs = program.command('runs').description('list recent runs and their deliveries, or retry a run’s temporary failures');
+  common(runs.command('list', { isDefault: true }))
+    .description('list the recent runs, newest first, with how many were sent, deferred and failed')
+    .option('-n, --limit <n>', 'how many runs', (v) => Number.parseInt(v, 10), 20)
+    .action((options: CommonOptions & { limit: number }) => {
+      const config = load(options);
+      const rows = listRuns(config, options.limit);
+      if (options.json) printJson(rows);
+      else if (rows.length === 0) process.stdout.write('No runs recorded yet.\n');
+      else {
+        const slotWidth = Math.max(4, ...rows.map((r) => (r.slotLocal ?? '').length));
+        process.stdout.write(`${pad('run', 5, true)}  ${pad('slot', slotWidth)}  ${pad('status', 7)}  ${pad('items', 5, true)}  ${pad('sent', 6, true)}  ${pad('deferred', 8, true)}  ${pad('failed', 6, true)}  subject\n`);
+        for (const r of rows) {
+          process.stdout.write(
+            `${pad(r.id, 5, true)}  ${pad(r.slotLocal ?? '-', slotWidth)}  ${pad(r.status, 7)}  ${pad(r.items, 5, true)}  ${pad(r.sent, 6, true)}  ${pad(r.deferred, 8, true)}  ${pad(r.failed, 6, true)}  ${r.subject}\n`,
+          );
+        }
+        const retryable = rows.filter((r) => r.counts['failed-temporary'] > 0);
+        for (const r of retryable) process.stdout.write(`Run ${r.id}: ${r.counts['failed-temporary']} refused for now: \`digest runs retry ${r.id}\` tries them again.\n`);
+        const unfinished = rows.filter((r) => r.status === 'sending');
+        for (const r of unfinished) process.stdout.write(`Run ${r.id} is unfinished: the next \`digest run\` finishes it.\n`);
+      }
+      setExit(EXIT.OK);
+    });
+  common(runs.command('retry'))
+    .description('send a run’s digest again to its temporarily failed recipients (and any still pending)')
+    .argument('<run>', 'the run number (see `digest runs`)')
+    .action(async (value: string, options: CommonOptions) => {
+      const runId = parseRunId(value);
+      const config = load(options);
+      const out = createOutput({ json: Boolean(options.json) });
+      const result = await retryRun(config, runId, { command: `digest runs retry ${runId}`, onProgress: (event) => out.progress(event) });
+      out.done();
+      const code = deliveryTrouble(result.delivery) ? EXIT.PARTIAL : EXIT.OK;
+      if (options.json) printJson({ ...result, counts: result.delivery ? deliveryCounts(result.delivery) : null, exitCode: code });
+      else {
+        out.line(`Run ${result.runId} ("${result.subject}"): ${result.requeued} temporarily failed recipient${result.requeued === 1 ? '' : 's'} put back in the queue.`);
+        if (result.delivery) printDelivery(out, result.delivery, result.runId);
+        else out.line('Nobody left to send to in this run.');
+        if (result.files.outbox) out.line(`Outbox: ${rel(result.files.outbox)}/`);
+      }
       setExit(code);
     });
 

@@ -81,6 +81,10 @@ export function resolveConfig(parsed: ParsedConfig, options: ResolveOptions): Re
     feeds,
     feedLists,
     recipients,
+    delivery: {
+      ...parsed.delivery,
+      ...(parsed.delivery.dkim ? { dkim: { ...parsed.delivery.dkim, privateKeyFile: path.resolve(baseDir, parsed.delivery.dkim.privateKeyFile) } } : {}),
+    },
     outDir: path.resolve(baseDir, parsed.out),
     statePath: parsed.state === ':memory:' ? ':memory:' : path.resolve(baseDir, parsed.state),
     templateDir,

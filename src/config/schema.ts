@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { scheduleProblem } from '../schedule/schedule-slots.js';
 
 /**
  * The config file's schema. It is the single place that says what a config may contain; the
@@ -74,6 +75,15 @@ const cronExpression = z.string().trim().check((ctx) => {
       input: ctx.value,
       message: `expected a cron expression with 5 fields ("minute hour day month weekday", e.g. "0 7 * * *"), got ${JSON.stringify(ctx.value)}`,
     });
+    return;
+  }
+  const problem = scheduleProblem(ctx.value);
+  if (problem) {
+    ctx.issues.push({
+      code: 'custom',
+      input: ctx.value,
+      message: `${JSON.stringify(ctx.value)} is not a usable cron expression (${problem}); write "minute hour day month weekday", e.g. "0 7 * * *" for 07:00 every day or "30 6 * * 1-5" for 06:30 on weekdays`,
+    });
   }
 });
 
@@ -96,6 +106,11 @@ export const configSchema = z.strictObject({
   /** When `digest schedule` fires, as a cron expression in `timezone`. */
   schedule: cronExpression.default('0 7 * * *'),
   timezone: timezone.default('UTC'),
+  /**
+   * A slot missed by up to this many minutes (the machine was asleep or off at 07:00) is caught
+   * up by `digest schedule`; later than that it is skipped and logged.
+   */
+  scheduleGraceMinutes: z.number().nonnegative().default(120),
   /** Template set: a folder name under templates/, or a path to a theme folder. */
   template: z.string().trim().min(1).default('default'),
   /** Locale for dates in templates (BCP 47), e.g. "en-GB". */
@@ -167,6 +182,25 @@ export const configSchema = z.strictObject({
       maxConnections: z.int().positive().default(2),
       /** Messages per second, across all connections (0 = no limit). */
       rateLimit: z.number().nonnegative().default(5),
+      /** How long to wait for the server to accept a connection and greet. */
+      connectionTimeoutSeconds: z.number().positive().default(15),
+      /** How long a connection may stay silent in the middle of a message. */
+      socketTimeoutSeconds: z.number().positive().default(60),
+      /** Tries per recipient in one run for temporary failures (4xx replies, dropped connections). */
+      attempts: z.int().positive().default(3),
+      /** Wait before the first retry; it doubles for each further one. */
+      retryDelaySeconds: z.number().nonnegative().default(2),
+      /** DKIM signing. The key stays in its own file; only its path goes here. */
+      dkim: z
+        .strictObject({
+          /** The selector: the key is published in DNS at <selector>._domainkey.<domain>. */
+          selector: z.string().trim().min(1),
+          /** Path to the PEM private key. */
+          privateKeyFile: z.string().trim().min(1),
+          /** Signing domain; default: the domain of `from`. */
+          domain: z.string().trim().min(1).optional(),
+        })
+        .optional(),
     })
     .prefault({}),
   /** `digest serve`, the live preview for template editors. */

@@ -1,5 +1,11 @@
 import { createHash } from 'node:crypto';
-import type { PersonalisedDigest } from '../render/personalise.js';
+/** One recipient's content: personalise() gives strings, personaliseBytes() UTF-8 bodies. */
+export interface MessageContent {
+  subject: string;
+  html: string | Buffer;
+  text: string | Buffer;
+  unsubscribeUrl: string | undefined;
+}
 
 /** What nodemailer needs for one message; built the same way for SMTP and for the outbox. */
 export interface OutgoingMessage {
@@ -7,8 +13,8 @@ export interface OutgoingMessage {
   replyTo?: string;
   to: { name: string; address: string };
   subject: string;
-  text: string;
-  html: string;
+  text: string | Buffer;
+  html: string | Buffer;
   messageId: string;
   date: Date;
   headers: Record<string, string>;
@@ -56,7 +62,7 @@ function listId(title: string, from: string): { url: string; comment: string } {
  * quoted-printable bodies (no line over 998 octets), RFC 2047 subject, List-ID, and
  * List-Unsubscribe with the RFC 8058 one-click header when there is an https link.
  */
-export function composeMessage(recipient: { email: string; name?: string | undefined }, content: PersonalisedDigest, options: ComposeOptions): OutgoingMessage {
+export function composeMessage(recipient: { email: string; name?: string | undefined }, content: MessageContent, options: ComposeOptions): OutgoingMessage {
   const unsubscribe: string[] = [];
   if (content.unsubscribeUrl) unsubscribe.push(content.unsubscribeUrl);
   if (options.unsubscribeMailto) {

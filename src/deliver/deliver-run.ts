@@ -1,5 +1,5 @@
 import type { RenderedDigest } from '../render/render-digest.js';
-import { personalise } from '../render/personalise.js';
+import { personaliseBytes } from '../render/personalise.js';
 import type { DeliveryRow, StateStore } from '../state/state-store.js';
 import { composeMessage } from './compose-message.js';
 import type { MessageTransport } from './transports.js';
@@ -28,6 +28,10 @@ export interface DeliveryReport {
   problems: DeliveryProblem[];
   /** Set when sending stopped early because the server could not be reached. */
   aborted?: string;
+  /** What to do about it. */
+  abortHint?: string;
+  /** Set when sending stopped early because it was asked to (a signal): the rest stay pending. */
+  interrupted?: boolean;
 }
 
 export interface DeliverOptions {
@@ -41,6 +45,8 @@ export interface DeliverOptions {
   attempts?: number;
   /** First retry delay; doubles each time. */
   retryDelayMs?: number;
+  /** When aborted, no further message is started; those in flight finish and are recorded. */
+  signal?: AbortSignal | undefined;
   onProgress?: (done: number, total: number, recipient: string) => void;
 }
 
@@ -49,8 +55,9 @@ type Failure = 'permanent' | 'temporary' | 'unreachable';
 /** SMTP says what kind of failure it was: 5xx is final, 4xx and lost connections are worth retrying. */
 export function classifySendError(error: unknown): Failure {
   const e = error as { responseCode?: number; code?: string; command?: string };
-  // Could not connect, resolve, negotiate TLS or log in: no message will get through this run.
-  if (e.code === 'EAUTH' || e.command === 'CONN') return 'unreachable';
+  // Could not connect, resolve, negotiate TLS or log in, or the server stopped answering: no
+  // message will get through this run.
+  if (e.code === 'EAUTH' || e.code === 'ETIMEDOUT' || e.command === 'CONN') return 'unreachable';
   if (typeof e.responseCode === 'number') {
     if (e.responseCode >= 500) return 'permanent';
     if (e.responseCode >= 400) return 'temporary';
@@ -65,12 +72,29 @@ function describeSendError(error: unknown): string {
   return (e.response ?? e.message ?? String(error)).replace(/\s+/g, ' ').trim();
 }
 
+/** What to do when the server cannot be used at all, by cause. */
+export function unreachableHint(error: unknown): string {
+  const e = error as { code?: string; message?: string };
+  const message = e.message ?? '';
+  const after = 'The recipients stay pending: run `digest run` again once it is fixed; nobody gets a second copy.';
+  if (e.code === 'EAUTH') return `The server refused the user name or password: check them in SMTP_URL (URL-encode special characters such as @ or /). ${after}`;
+  if (e.code === 'ETIMEDOUT') {
+    return `The server did not answer in time: check the host and port in SMTP_URL and any firewall between (delivery.connectionTimeoutSeconds and delivery.socketTimeoutSeconds set how long to wait). ${after}`;
+  }
+  if (e.code === 'EDNS' || /ENOTFOUND|EAI_AGAIN/.test(message)) return `The mail server's host name was not found: check the host in SMTP_URL. ${after}`;
+  if (e.code === 'ETLS' || /TLS|SSL|certificate/i.test(message)) return `TLS failed: use smtps:// for port 465 and smtp:// (STARTTLS) for 587, and check the server's certificate. ${after}`;
+  if (/ECONNREFUSED/.test(message)) return `Nothing accepts connections there: check the host and port in SMTP_URL and that the mail server is running. ${after}`;
+  return `Check SMTP_URL and that the mail server is up. ${after}`;
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Sends a run's digest to every recipient still pending, recording each outcome in the ledger as
  * it happens: a recipient is marked `sending` before the message goes and `sent` once the server
- * accepts it, so after a crash only messages in flight at that moment can be sent twice.
+ * accepts it, and that record is on disk before the connection takes its next recipient. So after
+ * a crash (or a power cut) only the messages in flight at that moment, at most one per connection,
+ * can be sent twice; they carry the same Message-ID.
  */
 export async function deliverRun(options: DeliverOptions): Promise<DeliveryReport> {
   const { store, runId, transport } = options;
@@ -82,10 +106,11 @@ export async function deliverRun(options: DeliverOptions): Promise<DeliveryRepor
   const report: DeliveryReport = { transport: transport.description, sent: 0, failedTemporary: 0, failedPermanent: 0, pending: 0, problems: [] };
   let done = 0;
   let aborted: string | undefined;
+  let abortHint: string | undefined;
 
   const sendOne = async (row: DeliveryRow): Promise<void> => {
     const recipient = { email: row.recipient, name: row.name ?? undefined, fields: row.fields };
-    const content = personalise(options.rendered, recipient, options.settings.unsubscribeUrl);
+    const content = personaliseBytes(options.rendered, recipient, options.settings.unsubscribeUrl);
     const message = composeMessage(recipient, content, {
       from: options.settings.from,
       replyTo: options.settings.replyTo,
@@ -114,8 +139,10 @@ export async function deliverRun(options: DeliverOptions): Promise<DeliveryRepor
           report.problems.push({ recipient: row.recipient, status: 'failed-permanent', message: text });
           return;
         }
-        if (attempt >= attempts) {
+        // A refused login will not change by asking again.
+        if (attempt >= attempts || (error as { code?: string }).code === 'EAUTH') {
           if (kind === 'unreachable') {
+            abortHint ??= unreachableHint(error);
             aborted ??= `${transport.description}: ${text}`;
             store.updateDelivery(runId, row.recipient, 'pending', stamp(), text);
             return;
@@ -132,9 +159,12 @@ export async function deliverRun(options: DeliverOptions): Promise<DeliveryRepor
 
   let next = 0;
   const worker = async (): Promise<void> => {
-    while (next < queue.length) {
+    while (next < queue.length && !options.signal?.aborted) {
       const row = queue[next++]!;
       await sendOne(row);
+      // On disk before this connection takes the next recipient: a crash or a power cut can
+      // then cost at most the one message each connection has in flight.
+      await store.sync();
       done++;
       options.onProgress?.(done, queue.length, row.recipient);
     }
@@ -143,8 +173,10 @@ export async function deliverRun(options: DeliverOptions): Promise<DeliveryRepor
 
   const pending = store.deliveries(runId, ['pending', 'sending']);
   report.pending = pending.length;
+  if (options.signal?.aborted && !aborted) report.interrupted = true;
   if (aborted) {
     report.aborted = aborted;
+    if (abortHint) report.abortHint = abortHint;
     for (const row of pending) report.problems.push({ recipient: row.recipient, status: 'pending', message: row.lastError ?? aborted });
   }
   return report;

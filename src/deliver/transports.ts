@@ -2,6 +2,7 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
 import type { OutgoingMessage } from './compose-message.js';
+import type { DkimKey } from './load-dkim-key.js';
 
 export interface SendResult {
   messageId: string;
@@ -29,8 +30,8 @@ function emlName(prefix: string, address: string): string {
  * Writes each message as an RFC 5322 .eml file, composed by nodemailer exactly as it would be sent.
  * A file appears whole or not at all (written to a temporary name, then renamed).
  */
-export function createOutboxTransport(dir: string, fileStem: string): MessageTransport {
-  const composer = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
+export function createOutboxTransport(dir: string, fileStem: string, options: { dkim?: DkimKey | undefined } = {}): MessageTransport {
+  const composer = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows', ...(options.dkim ? { dkim: options.dkim } : {}) });
   return {
     kind: 'outbox',
     description: `outbox ${dir}`,
@@ -54,8 +55,12 @@ export interface SmtpOptions {
   maxConnections: number;
   /** Messages per second across all connections; 0 = no limit. */
   rateLimit: number;
+  /** Wait for the TCP connection and for the server's greeting (each). */
   connectionTimeoutMs?: number;
+  /** Longest silence on an open connection. */
   socketTimeoutMs?: number;
+  /** Sign every message with this key. */
+  dkim?: DkimKey | undefined;
 }
 
 /** Reads host, port, TLS and credentials from SMTP_URL (smtp://user:pass@host:587, smtps://…). */
@@ -82,10 +87,12 @@ export function createSmtpTransport(url: string, options: SmtpOptions): MessageT
     greetingTimeout: options.connectionTimeoutMs ?? 15_000,
     socketTimeout: options.socketTimeoutMs ?? 60_000,
     ...(rate ? { rateDelta: rate.delta, rateLimit: rate.limit } : {}),
+    ...(options.dkim ? { dkim: options.dkim } : {}),
   });
   return {
     kind: 'smtp',
     description: `SMTP ${settings.host}:${settings.port}`,
+    // One message in flight per connection: that is also the most a crash can leave unrecorded.
     concurrency: options.maxConnections,
     async send(message) {
       const info = await transporter.sendMail(message);

@@ -3,9 +3,11 @@ import path from 'node:path';
 import type { ResolvedConfig } from '../config/resolve-config.js';
 import { PACKAGE_DIR } from '../config/package-dir.js';
 import { describeError, isDigestError } from '../errors.js';
+import { loadDkimKey } from '../deliver/load-dkim-key.js';
 import { loadTemplates } from '../render/load-templates.js';
 import { checkEmail } from '../render/check-email.js';
 import { personalise } from '../render/personalise.js';
+import { formatSlot, nextSlot } from '../schedule/schedule-slots.js';
 import { renderDigest } from '../render/render-digest.js';
 import { renderSettings } from '../render/render-settings.js';
 import { sampleDigest } from './sample-digest.js';
@@ -61,6 +63,16 @@ export async function checkSetup(config: ResolvedConfig, now: Date = new Date())
     ok: true,
     detail: config.transport === 'smtp' ? `SMTP via SMTP_URL (not connected by check)` : `outbox: .eml files in ${path.join(config.outDir, 'outbox')}`,
   });
+  if (config.delivery.dkim) {
+    try {
+      const key = loadDkimKey(config.delivery.dkim, config.from);
+      items.push({ what: 'DKIM', ok: true, detail: `signing as ${key.keySelector}._domainkey.${key.domainName} with ${config.delivery.dkim.privateKeyFile}` });
+    } catch (error) {
+      items.push({ what: 'DKIM', ok: false, detail: describeError(error) });
+    }
+  }
+  const next = nextSlot(config.schedule, config.timezone, now);
+  items.push({ what: 'schedule', ok: true, detail: `"${config.schedule}" in ${config.timezone}: next ${next ? formatSlot(next, config.timezone) : 'never'} (for \`digest schedule\`)` });
 
   const sets = new Set([config.templateDir, ...templateSetsBeside(config.templateDir)]);
   for (const dir of sets) {

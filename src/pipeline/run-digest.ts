@@ -5,7 +5,8 @@ import type { ResolvedConfig } from '../config/resolve-config.js';
 import { DeliveryError } from '../errors.js';
 import type { FetchOptions } from '../fetch/fetch-resource.js';
 import { composeMessage, deterministicMessageId, senderDomain } from '../deliver/compose-message.js';
-import { deliverRun, type DeliveryReport } from '../deliver/deliver-run.js';
+import { deliverRun, type DeliveryReport, type DeliverySettings } from '../deliver/deliver-run.js';
+import { loadDkimKey, type DkimKey } from '../deliver/load-dkim-key.js';
 import { createOutboxTransport, createSmtpTransport, type MessageTransport } from '../deliver/transports.js';
 import { loadTheme } from '../render/load-theme.js';
 import { personalise } from '../render/personalise.js';
@@ -14,7 +15,9 @@ import { describeSizeReport } from '../render/size-budget.js';
 import { renderSettings } from '../render/render-settings.js';
 import { writePreviewFiles, type PreviewFiles } from '../preview/write-preview.js';
 import { isFinalVerdict, type Decision } from '../select/select-items.js';
-import { StateStore, type SeenItem } from '../state/state-store.js';
+import { latestSlot } from '../schedule/schedule-slots.js';
+import { acquireRunLock } from '../state/run-lock.js';
+import { StateStore, type RunRow, type SeenItem } from '../state/state-store.js';
 import type { Digest, FeedFailure } from '../types.js';
 import { buildDigest, type BuiltDigest, type ProgressEvent } from './build-digest.js';
 
@@ -27,29 +30,76 @@ export interface PipelineOptions {
   transport?: MessageTransport;
   /** First delay between delivery retries, in ms. */
   retryDelayMs?: number;
+  /** Named in the run lock, for the message a second process prints (`digest run`, `digest schedule`). */
+  command?: string;
+  /** Stops sending (not the run): messages in flight finish, the rest stay pending for the next run. */
+  signal?: AbortSignal;
+  /** The scheduled time this run serves; default: the config schedule's latest slot at or before now. */
+  slot?: Date;
+  /** Build no new digest when the slot has already been served (the scheduler: one slot, one digest). */
+  onlyUnservedSlot?: boolean;
+  /** Only finish an unfinished run, if there is one; build no new digest. */
+  resumeOnly?: boolean;
 }
 
 export interface RunResult {
-  status: 'sent' | 'nothing-new' | 'resumed';
+  /**
+   * sent: a new digest was recorded and delivered; nothing-new: no digest was due; resumed: only
+   * a run an earlier process left unfinished was finished; already-served: the slot had been
+   * served (with `onlyUnservedSlot`), or there was nothing to resume (with `resumeOnly`).
+   */
+  status: 'sent' | 'nothing-new' | 'resumed' | 'already-served';
   runId: number | null;
+  /** The scheduled time (ISO 8601, UTC) the run serves, from the config's `schedule`. */
+  slot: string | null;
   digest: Digest | null;
   subject: string | null;
   feeds: { total: number; ok: number; failed: FeedFailure[] };
   items: number;
   delivery: DeliveryReport | null;
+  /** With status sent or nothing-new: an unfinished earlier run that was finished first. */
+  resumed: ResumedRun | null;
   files: Partial<PreviewFiles> & { outbox?: string };
   warnings: string[];
   decisions: Decision[];
 }
 
+export interface ResumedRun {
+  runId: number;
+  slot: string | null;
+  subject: string;
+  items: number;
+  delivery: DeliveryReport;
+}
+
 /** The identity used for the preview files: no real subscriber's address ends up in them. */
 const PREVIEW_RECIPIENT = { email: 'subscriber@example.com', name: 'Subscriber', fields: {} };
 
-export function createTransport(config: ResolvedConfig, fileStem: string): MessageTransport {
+/**
+ * The configured transport. The DKIM key, when configured, is read here: call it (or
+ * `loadDeliveryKey`) before changing any state, so a bad key path stops the run at once.
+ */
+export function createTransport(config: ResolvedConfig, fileStem: string, dkim: DkimKey | undefined = loadDeliveryKey(config)): MessageTransport {
   if (config.transport === 'smtp' && config.smtpUrl) {
-    return createSmtpTransport(config.smtpUrl, { maxConnections: config.delivery.maxConnections, rateLimit: config.delivery.rateLimit });
+    return createSmtpTransport(config.smtpUrl, {
+      maxConnections: config.delivery.maxConnections,
+      rateLimit: config.delivery.rateLimit,
+      connectionTimeoutMs: config.delivery.connectionTimeoutSeconds * 1000,
+      socketTimeoutMs: config.delivery.socketTimeoutSeconds * 1000,
+      dkim,
+    });
   }
-  return createOutboxTransport(path.join(config.outDir, 'outbox'), fileStem);
+  return createOutboxTransport(path.join(config.outDir, 'outbox'), fileStem, { dkim });
+}
+
+/** The DKIM key named in the config, read and checked; undefined when signing is off. */
+export function loadDeliveryKey(config: ResolvedConfig): DkimKey | undefined {
+  return config.delivery.dkim ? loadDkimKey(config.delivery.dkim, config.from) : undefined;
+}
+
+/** Retry settings for deliverRun: the config's, unless a test asks for faster ones. */
+export function retrySettings(config: ResolvedConfig, options: PipelineOptions): { attempts: number; retryDelayMs: number } {
+  return { attempts: config.delivery.attempts, retryDelayMs: options.retryDelayMs ?? config.delivery.retryDelaySeconds * 1000 };
 }
 
 function feedSummary(built: Pick<BuiltDigest, 'feedOutcomes' | 'digest'>) {
@@ -60,60 +110,100 @@ function feedSummary(built: Pick<BuiltDigest, 'feedOutcomes' | 'digest'>) {
   };
 }
 
-function deliverySettings(config: ResolvedConfig) {
+function deliverySettings(config: ResolvedConfig): DeliverySettings {
   return {
     from: config.from,
-    replyTo: config.replyTo,
+    ...(config.replyTo ? { replyTo: config.replyTo } : {}),
     title: config.title,
-    unsubscribeUrl: config.unsubscribeUrl,
-    unsubscribeMailto: config.unsubscribeMailto,
+    ...(config.unsubscribeUrl ? { unsubscribeUrl: config.unsubscribeUrl } : {}),
+    ...(config.unsubscribeMailto ? { unsubscribeMailto: config.unsubscribeMailto } : {}),
   };
 }
 
+/** The settings a run was recorded with, so a resumed run sends the very message it started with. */
+export function storedSettings(run: RunRow, config: ResolvedConfig): DeliverySettings {
+  const stored = run.settings;
+  return stored.from && stored.title ? (stored as unknown as DeliverySettings) : deliverySettings(config);
+}
+
 /**
- * The scheduled job. In order:
- *  1. finish a run a crash or an outage left unfinished, if there is one, and stop there;
+ * The scheduled job. It holds the run lock throughout, so two runs never overlap. In order:
+ *  1. finish a run a crash or an outage left unfinished, if there is one; stop there if it
+ *     served this slot or could not be finished;
  *  2. build the digest from the items not seen before (fetch, parse, select, clean, trim);
  *  3. with nothing new, record what was seen and stop (unless configured to send anyway);
  *  4. render once, with strict MJML validation;
- *  5. record the run, its items, its recipients and the feeds' state in one transaction;
- *  6. write the preview files, then deliver to each recipient, recording each result.
+ *  5. record the run, its slot, its items (queued), its recipients and the feeds' state in one
+ *     transaction;
+ *  6. write the preview files, then deliver to each recipient, recording each result;
+ *  7. settle the run: its items count as delivered once anyone got it, and go back to the pool
+ *     for the next run when nobody did.
  */
 export async function runDigest(config: ResolvedConfig, options: PipelineOptions = {}): Promise<RunResult> {
   const now = options.now ?? (() => new Date());
-  const store = StateStore.open(config.statePath);
+  // Bad settings stop the run before the lock, the state or anyone's inbox is touched.
+  const dkim = loadDeliveryKey(config);
+  const lock = acquireRunLock(config.statePath, options.command ?? 'digest run', now());
+  let store: StateStore;
   try {
+    store = StateStore.open(config.statePath);
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+  try {
+    const slot = (options.slot ?? latestSlot(config.schedule, config.timezone, now()))?.toISOString() ?? null;
+    const idle = (status: RunResult['status']): RunResult => ({
+      status,
+      runId: null,
+      slot,
+      digest: null,
+      subject: null,
+      feeds: { total: 0, ok: 0, failed: [] },
+      items: 0,
+      delivery: null,
+      resumed: null,
+      files: {},
+      warnings: [...config.warnings],
+      decisions: [],
+    });
+    let resumed: ResumedRun | null = null;
     const unfinished = store.unfinishedRun();
     if (unfinished) {
-      const transport = options.transport ?? createTransport(config, `run-${unfinished.id}`);
+      const transport = options.transport ?? createTransport(config, `run-${unfinished.id}`, dkim);
       try {
         const delivery = await deliverRun({
           store,
           runId: unfinished.id,
           rendered: unfinished,
-          settings: deliverySettings(config),
+          settings: storedSettings(unfinished, config),
           transport,
           now,
-          ...(options.retryDelayMs !== undefined ? { retryDelayMs: options.retryDelayMs } : {}),
+          ...retrySettings(config, options),
+          signal: options.signal,
           onProgress: (done, total, recipient) => options.onProgress?.({ stage: 'send', done, total, recipient }),
         });
         store.finishRun(unfinished.id, now().toISOString());
-        return {
-          status: 'resumed',
-          runId: unfinished.id,
-          digest: null,
-          subject: unfinished.subject,
-          feeds: { total: 0, ok: 0, failed: [] },
-          items: unfinished.itemCount,
-          delivery,
-          files: transport.kind === 'outbox' ? { outbox: path.join(config.outDir, 'outbox') } : {},
-          warnings: [...config.warnings],
-          decisions: [],
-        };
+        resumed = { runId: unfinished.id, slot: unfinished.slot, subject: unfinished.subject, items: unfinished.itemCount, delivery };
+        // The same slot (a rerun after a crash) is served by the finished run; an unfinished run
+        // (the server is still unreachable) keeps its items, so a new digest would have nothing.
+        if (options.resumeOnly || unfinished.slot === slot || delivery.pending > 0) {
+          return {
+            ...idle('resumed'),
+            runId: unfinished.id,
+            slot: unfinished.slot,
+            subject: unfinished.subject,
+            items: unfinished.itemCount,
+            delivery,
+            files: transport.kind === 'outbox' ? { outbox: path.join(config.outDir, 'outbox') } : {},
+          };
+        }
       } finally {
         if (!options.transport) transport.close();
       }
     }
+    if (options.resumeOnly) return idle('already-served');
+    if (options.onlyUnservedSlot && slot && store.slotRecord(slot)) return { ...idle('already-served'), resumed };
 
     const built = await buildDigest(config, { store, now: now(), mode: 'run', onProgress: options.onProgress, fetch: options.fetch });
     const warnings = [...config.warnings, ...built.warnings];
@@ -126,16 +216,13 @@ export async function runDigest(config: ResolvedConfig, options: PipelineOptions
       store.transaction(() => {
         store.recordItems(skipped, null, startedAt);
         for (const outcome of built.feedOutcomes) store.recordFeedOutcome(outcome, startedAt);
+        if (slot) store.recordSlot(slot, 'nothing-new', null, null, startedAt);
       });
       return {
-        status: 'nothing-new',
-        runId: null,
+        ...idle('nothing-new'),
         digest: built.digest,
-        subject: null,
         feeds: feedSummary(built),
-        items: 0,
-        delivery: null,
-        files: {},
+        resumed,
         warnings,
         decisions: built.decisions,
       };
@@ -152,7 +239,7 @@ export async function runDigest(config: ResolvedConfig, options: PipelineOptions
     const runId = store.transaction(() => {
       const id = store.createRun({
         kind: 'run',
-        slot: null,
+        slot,
         startedAt,
         digestHash: rendered.hash,
         subject: rendered.subject,
@@ -161,6 +248,7 @@ export async function runDigest(config: ResolvedConfig, options: PipelineOptions
         text: rendered.text,
         marker: rendered.marker,
         itemIds: built.digest.items.map((item) => item.id),
+        settings: { ...deliverySettings(config) },
         recipients: config.recipients.map((r) => ({
           email: r.email,
           ...(r.name ? { name: r.name } : {}),
@@ -168,15 +256,17 @@ export async function runDigest(config: ResolvedConfig, options: PipelineOptions
           messageId: deterministicMessageId(runKey, r.email, config.from),
         })),
       });
-      const included = built.decisions.filter((d) => d.verdict === 'included').map((d) => seenItem(d, 'delivered'));
+      // Queued, not delivered: they count as delivered once the run has reached someone.
+      const included = built.decisions.filter((d) => d.verdict === 'included').map((d) => seenItem(d, 'queued'));
       store.recordItems(included, id, startedAt);
       store.recordItems(skipped, null, startedAt);
       for (const outcome of built.feedOutcomes) store.recordFeedOutcome(outcome, startedAt);
+      if (slot) store.recordSlot(slot, 'sent', id, null, startedAt);
       return id;
     });
 
     const files = writePreviewFiles(config.outDir, personalise(rendered, PREVIEW_RECIPIENT, config.unsubscribeUrl));
-    const transport = options.transport ?? createTransport(config, `run-${runId}`);
+    const transport = options.transport ?? createTransport(config, `run-${runId}`, dkim);
     let delivery: DeliveryReport;
     try {
       delivery = await deliverRun({
@@ -186,7 +276,8 @@ export async function runDigest(config: ResolvedConfig, options: PipelineOptions
         settings: deliverySettings(config),
         transport,
         now,
-        ...(options.retryDelayMs !== undefined ? { retryDelayMs: options.retryDelayMs } : {}),
+        ...retrySettings(config, options),
+        signal: options.signal,
         onProgress: (done, total, recipient) => options.onProgress?.({ stage: 'send', done, total, recipient }),
       });
     } finally {
@@ -196,17 +287,20 @@ export async function runDigest(config: ResolvedConfig, options: PipelineOptions
     return {
       status: 'sent',
       runId,
+      slot,
       digest: built.digest,
       subject: rendered.subject,
       feeds: feedSummary(built),
       items: built.digest.items.length,
       delivery,
+      resumed,
       files: { ...files, ...(transport.kind === 'outbox' ? { outbox: path.join(config.outDir, 'outbox') } : {}) },
       warnings,
       decisions: built.decisions,
     };
   } finally {
     store.close();
+    lock.release();
   }
 }
 
@@ -270,6 +364,7 @@ export interface TestSendResult {
 /** Sends the current digest to one address, outside the ledger: nothing is marked as delivered. */
 export async function sendTestDigest(config: ResolvedConfig, to: string, options: PipelineOptions = {}): Promise<TestSendResult> {
   const now = options.now ?? (() => new Date());
+  const dkim = loadDeliveryKey(config);
   const store = openStateIfPresent(config);
   let built: BuiltDigest;
   try {
@@ -289,7 +384,7 @@ export async function sendTestDigest(config: ResolvedConfig, to: string, options
     messageId: `<test.${randomUUID()}@${senderDomain(config.from)}>`,
     unsubscribeMailto: config.unsubscribeMailto,
   });
-  const transport = options.transport ?? createTransport(config, 'test');
+  const transport = options.transport ?? createTransport(config, 'test', dkim);
   try {
     const info = await transport.send(message);
     return {

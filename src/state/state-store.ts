@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { open as fsOpen, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { StateError } from '../errors.js';
@@ -33,7 +34,7 @@ const MIGRATIONS: string[] = [
     title TEXT,
     published_at TEXT,
     first_seen_at TEXT NOT NULL,
-    -- 'delivered': carried by run_id; 'skipped': seen but not chosen (over a limit, first-run backlog)
+    -- see ItemStatus
     status TEXT NOT NULL,
     reason TEXT,
     run_id INTEGER
@@ -76,6 +77,20 @@ const MIGRATIONS: string[] = [
     PRIMARY KEY (run_id, recipient)
   );
   `,
+  // 2: the delivery settings a run was composed with (so a resumed or retried run sends the same
+  // message), item lookups by run, and a record of what happened to each scheduled slot.
+  `
+  ALTER TABLE runs ADD COLUMN settings TEXT NOT NULL DEFAULT '{}';
+  CREATE INDEX items_run ON items (run_id);
+  CREATE TABLE slots (
+    slot TEXT PRIMARY KEY,
+    -- sent | nothing-new | skipped
+    outcome TEXT NOT NULL,
+    run_id INTEGER,
+    detail TEXT,
+    recorded_at TEXT NOT NULL
+  );
+  `,
 ];
 
 export interface FeedState {
@@ -106,13 +121,23 @@ export interface FeedOutcome {
   gone?: boolean;
 }
 
+/**
+ * - `queued`: carried by a run (`run_id`) that has not delivered it to anyone yet;
+ * - `delivered`: that run reached at least one recipient;
+ * - `skipped`: seen but not chosen (over a limit, first-run backlog), never offered again;
+ * - `released`: its run ended without reaching anyone, so the next run offers it again.
+ * Only `released` items count as unseen: the window of a digest is "everything since the last
+ * delivered digest".
+ */
+export type ItemStatus = 'queued' | 'delivered' | 'skipped' | 'released';
+
 export interface SeenItem {
   id: string;
   feedUrl: string;
   url: string | null;
   title: string | null;
   publishedAt: string | null;
-  status: 'delivered' | 'skipped';
+  status: 'queued' | 'skipped';
   reason?: string;
 }
 
@@ -144,10 +169,23 @@ export interface RunRow {
   text: string;
   marker: string;
   itemCount: number;
+  /** The delivery settings (sender, list name, unsubscribe links) the run's messages use. */
+  settings: Record<string, string>;
+}
+
+export type SlotOutcome = 'sent' | 'nothing-new' | 'skipped';
+
+export interface SlotRecord {
+  slot: string;
+  outcome: SlotOutcome;
+  runId: number | null;
+  detail: string | null;
+  recordedAt: string;
 }
 
 export interface NewRun {
   kind: 'run' | 'test';
+  /** The scheduled time the run serves (ISO 8601, UTC). */
   slot: string | null;
   startedAt: string;
   digestHash: string;
@@ -157,14 +195,22 @@ export interface NewRun {
   text: string;
   marker: string;
   itemIds: string[];
+  settings?: Record<string, string>;
   recipients: { email: string; name?: string; fields: Record<string, string>; messageId: string }[];
 }
 
 export class StateStore {
   private readonly db: Database.Database;
+  /** The database file, or ':memory:'. */
+  private readonly file: string;
 
-  private constructor(db: Database.Database) {
+  /** Write-ahead logging is on (it may not be, on a file system without shared memory). */
+  private readonly walMode: boolean;
+
+  private constructor(db: Database.Database, file: string) {
     this.db = db;
+    this.file = file;
+    this.walMode = file !== ':memory:' && db.pragma('journal_mode', { simple: true }) === 'wal';
   }
 
   /** Opens (creating when needed) the state file and brings its schema up to date. */
@@ -184,7 +230,7 @@ export class StateStore {
         hint: 'Check that the folder is writable, or point `state:` in the config at another path.',
       });
     }
-    const store = new StateStore(db);
+    const store = new StateStore(db, file);
     store.migrate(file);
     return store;
   }
@@ -207,6 +253,73 @@ export class StateStore {
 
   close(): void {
     this.db.close();
+    const wal = this.wal;
+    this.wal = undefined;
+    void wal?.then((handle) => handle?.close()).catch(() => {});
+  }
+
+  // ── durability without blocking ──────────────────────────────────────────────────────────
+
+  private wal: Promise<FileHandle | undefined> | undefined;
+  private syncing: Promise<void> | undefined;
+  private nextSync: Promise<void> | undefined;
+
+  /**
+   * Resolves once everything written so far is on disk (fdatasync of the write-ahead log), the
+   * durability a `synchronous = FULL` commit gives, but on a libuv thread: the event loop keeps
+   * the SMTP connections moving meanwhile, and callers who ask at the same time share one sync
+   * (group commit). Writes are already safe from a killed process once they return (they are in
+   * the OS's cache); this makes them safe from power loss.
+   */
+  sync(): Promise<void> {
+    // Without a write-ahead log every commit was synchronous already.
+    if (!this.walMode) return Promise.resolve();
+    // A sync that is running may have started before the caller's write: wait for the next one.
+    if (this.syncing) {
+      this.nextSync ??= this.syncing.then(() => {
+        this.nextSync = undefined;
+        return this.startSync();
+      });
+      return this.nextSync;
+    }
+    return this.startSync();
+  }
+
+  private startSync(): Promise<void> {
+    const run = async () => {
+      const wal = await this.walHandle();
+      if (wal) return wal.datasync();
+      // No -wal file: a checkpoint moved everything into the database file.
+      const db = await fsOpen(this.file, 'r');
+      try {
+        await db.datasync();
+      } finally {
+        await db.close();
+      }
+    };
+    this.syncing = run()
+      .catch((error: unknown) => {
+        throw new StateError('STATE_SYNC', `cannot write the state file ${this.file} to disk: ${(error as Error).message}`, {
+          cause: error,
+          context: { file: this.file },
+          hint: 'Check the disk (space, errors). The ledger may lack the last few sends; a rerun resends at most those.',
+        });
+      })
+      .finally(() => {
+        this.syncing = undefined;
+      });
+    return this.syncing;
+  }
+
+  /**
+   * The -wal file, opened once (undefined when there is none). SQLite keeps the same file while
+   * this connection is open: only the last connection to close deletes it.
+   */
+  private async walHandle(): Promise<FileHandle | undefined> {
+    this.wal ??= fsOpen(`${this.file}-wal`, 'r').catch(() => undefined);
+    const handle = await this.wal;
+    if (!handle) this.wal = undefined;
+    return handle;
   }
 
   /** Runs `fn` in one transaction: everything it writes lands together or not at all. */
@@ -269,10 +382,10 @@ export class StateStore {
 
   // ── items ────────────────────────────────────────────────────────────────────────────────
 
-  /** Of `ids`, the ones already seen (delivered or skipped). */
+  /** Of `ids`, the ones already seen: delivered, skipped, or queued in a run still sending. */
   seenIds(ids: readonly string[]): Set<string> {
     const seen = new Set<string>();
-    const statement = this.db.prepare('SELECT id FROM items WHERE id = ?').pluck();
+    const statement = this.db.prepare(`SELECT id FROM items WHERE id = ? AND status != 'released'`).pluck();
     for (const id of ids) if (statement.get(id) !== undefined) seen.add(id);
     return seen;
   }
@@ -282,15 +395,25 @@ export class StateStore {
     return this.db.prepare('SELECT 1 FROM items WHERE feed_url = ? LIMIT 1').get(feedUrl) === undefined;
   }
 
+  /**
+   * Records items as queued in run `runId` or as skipped. An item seen before keeps its record,
+   * unless a run released it: then it is queued (or skipped) afresh.
+   */
   recordItems(items: readonly SeenItem[], runId: number | null, now: string): void {
     const statement = this.db.prepare(
       `INSERT INTO items (id, feed_url, url, title, published_at, first_seen_at, status, reason, run_id)
        VALUES (@id, @feedUrl, @url, @title, @publishedAt, @now, @status, @reason, @runId)
-       ON CONFLICT (id) DO NOTHING`,
+       ON CONFLICT (id) DO UPDATE SET status = excluded.status, reason = excluded.reason, run_id = excluded.run_id
+       WHERE items.status = 'released'`,
     );
     for (const item of items) {
-      statement.run({ ...item, reason: item.reason ?? null, runId: item.status === 'delivered' ? runId : null, now });
+      statement.run({ ...item, reason: item.reason ?? null, runId: item.status === 'queued' ? runId : null, now });
     }
+  }
+
+  itemStatus(id: string): { status: ItemStatus; runId: number | null } | undefined {
+    const row = this.db.prepare('SELECT status, run_id FROM items WHERE id = ?').get(id) as { status: ItemStatus; run_id: number | null } | undefined;
+    return row ? { status: row.status, runId: row.run_id } : undefined;
   }
 
   // ── runs and deliveries ──────────────────────────────────────────────────────────────────
@@ -298,10 +421,22 @@ export class StateStore {
   createRun(run: NewRun): number {
     const result = this.db
       .prepare(
-        `INSERT INTO runs (kind, slot, started_at, status, digest_hash, subject, preheader, html, text, marker, item_count)
-         VALUES (@kind, @slot, @startedAt, 'sending', @digestHash, @subject, @preheader, @html, @text, @marker, @itemCount)`,
+        `INSERT INTO runs (kind, slot, started_at, status, digest_hash, subject, preheader, html, text, marker, item_count, settings)
+         VALUES (@kind, @slot, @startedAt, 'sending', @digestHash, @subject, @preheader, @html, @text, @marker, @itemCount, @settings)`,
       )
-      .run({ kind: run.kind, slot: run.slot, startedAt: run.startedAt, digestHash: run.digestHash, subject: run.subject, preheader: run.preheader, html: run.html, text: run.text, marker: run.marker, itemCount: run.itemIds.length });
+      .run({
+        kind: run.kind,
+        slot: run.slot,
+        startedAt: run.startedAt,
+        digestHash: run.digestHash,
+        subject: run.subject,
+        preheader: run.preheader,
+        html: run.html,
+        text: run.text,
+        marker: run.marker,
+        itemCount: run.itemIds.length,
+        settings: JSON.stringify(run.settings ?? {}),
+      });
     const runId = Number(result.lastInsertRowid);
     const addItem = this.db.prepare('INSERT INTO run_items (run_id, item_id, position) VALUES (?, ?, ?)');
     run.itemIds.forEach((id, position) => addItem.run(runId, id, position));
@@ -351,33 +486,88 @@ export class StateStore {
     return rows.map(toDeliveryRow).filter((row) => !statuses || statuses.includes(row.status));
   }
 
+  private updateDeliveryStatement: Database.Statement | undefined;
+  private synchronous: { normal: Database.Statement; full: Database.Statement } | undefined;
+
+  /**
+   * Records a recipient's status. The write is safe from a killed process when this returns, but
+   * not yet from power loss: a caller that must not lose it (a `sent`) awaits `sync()`, which
+   * does not block the event loop the way a synchronous commit's fsync would.
+   */
   updateDelivery(runId: number, recipient: string, status: DeliveryStatus, now: string, error?: string): void {
-    this.db
-      .prepare(
-        `UPDATE deliveries SET status = @status, updated_at = @now,
-           attempts = attempts + CASE WHEN @status = 'sending' THEN 1 ELSE 0 END,
-           last_error = CASE WHEN @status = 'sent' THEN NULL ELSE COALESCE(@error, last_error) END
-         WHERE run_id = @runId AND recipient = @recipient`,
-      )
-      .run({ runId, recipient, status, now, error: error ?? null });
+    this.updateDeliveryStatement ??= this.db.prepare(
+      `UPDATE deliveries SET status = @status, updated_at = @now,
+         attempts = attempts + CASE WHEN @status = 'sending' THEN 1 ELSE 0 END,
+         last_error = CASE WHEN @status = 'sent' THEN NULL ELSE COALESCE(@error, last_error) END
+       WHERE run_id = @runId AND recipient = @recipient`,
+    );
+    if (!this.walMode) {
+      this.updateDeliveryStatement.run({ runId, recipient, status, now, error: error ?? null });
+      return;
+    }
+    this.synchronous ??= { normal: this.db.prepare('PRAGMA synchronous = NORMAL'), full: this.db.prepare('PRAGMA synchronous = FULL') };
+    this.synchronous.normal.run();
+    try {
+      this.updateDeliveryStatement.run({ runId, recipient, status, now, error: error ?? null });
+    } finally {
+      this.synchronous.full.run();
+    }
   }
 
-  /** Closes a run once no recipient is pending or sending. */
+  /**
+   * Settles a run after a delivery pass: its items count as delivered once anyone got it; a run
+   * that ends without reaching anyone releases its items for the next run (and forgets the
+   * feeds' HTTP validators, so the next fetch is a full one that sees them again). Closes the run
+   * once no recipient is pending or sending, and returns its status.
+   */
   finishRun(runId: number, now: string): RunRow['status'] {
-    const counts = this.deliveryCounts(runId);
-    if (counts.pending > 0 || counts.sending > 0) return 'sending';
-    const status = counts['failed-temporary'] + counts['failed-permanent'] > 0 ? 'partial' : 'done';
-    this.db.prepare('UPDATE runs SET status = ?, finished_at = ? WHERE id = ?').run(status, now, runId);
-    return status;
+    return this.transaction(() => {
+      const counts = this.deliveryCounts(runId);
+      if (counts.sent > 0) {
+        this.db.prepare(`UPDATE items SET status = 'delivered' WHERE run_id = ? AND status IN ('queued', 'released')`).run(runId);
+      }
+      if (counts.pending > 0 || counts.sending > 0) return 'sending';
+      if (counts.sent === 0) {
+        this.db
+          .prepare(`UPDATE feeds SET etag = NULL, last_modified = NULL WHERE url IN (SELECT feed_url FROM items WHERE run_id = ? AND status = 'queued')`)
+          .run(runId);
+        this.db.prepare(`UPDATE items SET status = 'released' WHERE run_id = ? AND status = 'queued'`).run(runId);
+      }
+      const status = counts['failed-temporary'] + counts['failed-permanent'] > 0 ? 'partial' : 'done';
+      this.db.prepare('UPDATE runs SET status = ?, finished_at = ? WHERE id = ?').run(status, now, runId);
+      return status;
+    });
   }
 
   /** Puts a run's temporarily failed recipients back in the queue (`digest runs retry`). */
   requeueTemporaryFailures(runId: number, now: string): number {
-    const result = this.db
-      .prepare(`UPDATE deliveries SET status = 'pending', updated_at = ? WHERE run_id = ? AND status = 'failed-temporary'`)
-      .run(now, runId);
-    if (result.changes > 0) this.db.prepare(`UPDATE runs SET status = 'sending', finished_at = NULL WHERE id = ?`).run(runId);
-    return result.changes;
+    return this.transaction(() => {
+      const result = this.db
+        .prepare(`UPDATE deliveries SET status = 'pending', updated_at = ? WHERE run_id = ? AND status = 'failed-temporary'`)
+        .run(now, runId);
+      if (result.changes > 0) this.db.prepare(`UPDATE runs SET status = 'sending', finished_at = NULL WHERE id = ?`).run(runId);
+      return result.changes;
+    });
+  }
+
+  // ── scheduled slots ──────────────────────────────────────────────────────────────────────
+
+  /** Remembers what happened to a scheduled slot (first outcome wins: a slot is served once). */
+  recordSlot(slot: string, outcome: SlotOutcome, runId: number | null, detail: string | null, now: string): void {
+    this.db
+      .prepare('INSERT INTO slots (slot, outcome, run_id, detail, recorded_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (slot) DO NOTHING')
+      .run(slot, outcome, runId, detail, now);
+  }
+
+  /** What happened to a slot, if anything: a run served it, it had nothing new, or it was skipped. */
+  slotRecord(slot: string): SlotRecord | undefined {
+    const row = this.db.prepare('SELECT * FROM slots WHERE slot = ?').get(slot) as Record<string, unknown> | undefined;
+    if (row) {
+      return { slot, outcome: row.outcome as SlotOutcome, runId: (row.run_id as number | null) ?? null, detail: (row.detail as string | null) ?? null, recordedAt: row.recorded_at as string };
+    }
+    // A run recorded before slots were kept, or one whose slot record was not written.
+    const run = this.db.prepare(`SELECT id, started_at FROM runs WHERE slot = ? AND kind = 'run' ORDER BY id LIMIT 1`).get(slot) as { id: number; started_at: string } | undefined;
+    return run ? { slot, outcome: 'sent', runId: run.id, detail: null, recordedAt: run.started_at } : undefined;
   }
 
   runItemIds(runId: number): string[] {
@@ -417,6 +607,7 @@ function toRunRow(row: Record<string, unknown>): RunRow {
     text: row.text as string,
     marker: row.marker as string,
     itemCount: row.item_count as number,
+    settings: JSON.parse((row.settings as string | undefined) || '{}') as Record<string, string>,
   };
 }
 

@@ -27,7 +27,7 @@ describe('digest run on the built-in sample setup', () => {
     expect(first.code).toBe(0);
     expect(first.stdout).toMatch(/Morning Digest: 3 feeds read, 0 failed\./);
     expect(first.stdout).toMatch(/10 items chosen for "Morning Digest: /);
-    expect(first.stdout).toMatch(/Sent 2 of 2 via outbox/);
+    expect(first.stdout).toMatch(/Sent 2 of 2 via outbox .* \(0 deferred, 0 failed\)\./);
     expect(first.stdout).toContain(`Preview: out${path.sep}digest.html, out${path.sep}digest.txt`);
 
     const html = readFileSync(path.join(cwd, 'out/digest.html'), 'utf8');
@@ -54,6 +54,8 @@ describe('digest run on the built-in sample setup', () => {
     const summary = JSON.parse(result.stdout) as Record<string, unknown>;
     expect(summary).toMatchObject({ status: 'sent', runId: 1, items: 10, exitCode: 0, feeds: { total: 3, ok: 3, failed: [] } });
     expect(summary.delivery).toMatchObject({ sent: 2, pending: 0 });
+    expect(summary.counts).toEqual({ sent: 2, deferred: 0, failed: 0, total: 2 });
+    expect(summary.slot).toMatch(/^\d{4}-\d\d-\d\dT07:00:00.000Z$/);
   });
 });
 
@@ -234,8 +236,10 @@ describe('bad input gets one clear message and the right exit code', () => {
     const cwd = tmp.dir();
     const failed = await runCli(['run'], { cwd, env: { SMTP_URL: 'smtp://127.0.0.1:1' } });
     expect(failed.code).toBe(2);
-    expect(failed.stdout).toMatch(/Sent 0 of 2 via SMTP 127.0.0.1:1; 2 left pending for the next run/);
+    expect(failed.stdout).toMatch(/Sent 0 of 2 via SMTP 127.0.0.1:1 \(2 deferred, 0 failed\)\./);
+    expect(failed.stdout).toMatch(/2 pending: the next `digest run` sends to them; nobody gets a second copy\./);
     expect(failed.stdout).toMatch(/Sending stopped: .*ECONNREFUSED/);
+    expect(failed.stdout).toMatch(/→ Nothing accepts connections there: check the host and port in SMTP_URL/);
     expectNoStack(failed.stdout + failed.stderr);
 
     const smtp = await startSmtpServer();

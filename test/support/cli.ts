@@ -8,29 +8,18 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the `digest` command (bin/digest.js, compiled by the global setup) in `cwd`, as a user would. */
-export function runCli(args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs?: number }): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(REPO_ROOT, 'bin/digest.js'), ...args], {
-      cwd: options.cwd,
-      env: { ...process.env, NO_COLOR: '1', SMTP_URL: '', DIGEST_CONFIG: '', ...options.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+export interface CliOptions {
+  cwd: string;
+  env?: NodeJS.ProcessEnv;
+  /** The child is killed after this long (a hang guard); default 60 s. */
+  timeoutMs?: number;
 }
 
 export interface RunningCli {
+  /** The process, to signal or kill. */
   child: ChildProcess;
+  /** Resolves when the process has exited, with everything it wrote. */
+  result: Promise<CliResult>;
   /** Everything written to stdout so far. */
   stdout(): string;
   stderr(): string;
@@ -40,8 +29,11 @@ export interface RunningCli {
   stop(): Promise<number | null>;
 }
 
-/** Starts a long-running `digest` command (`digest serve`) in `cwd`; stop() ends it. */
-export function startCli(args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): RunningCli {
+/**
+ * Starts the `digest` command (bin/digest.js, compiled by the global setup) in `cwd`, as a user
+ * would: for long-running commands (`digest serve`, `digest schedule`) and for killing one mid-run.
+ */
+export function startCli(args: string[], options: CliOptions): RunningCli {
   const child = spawn(process.execPath, [path.join(REPO_ROOT, 'bin/digest.js'), ...args], {
     cwd: options.cwd,
     env: { ...process.env, NO_COLOR: '1', SMTP_URL: '', DIGEST_CONFIG: '', ...options.env },
@@ -55,9 +47,17 @@ export function startCli(args: string[], options: { cwd: string; env?: NodeJS.Pr
     for (const waiter of waiters) waiter();
   });
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  const result = new Promise<CliResult>((resolve, reject) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
   return {
     child,
+    result,
     stdout: () => stdout,
     stderr: () => stderr,
     waitFor(pattern, timeoutMs = 30_000) {
@@ -78,7 +78,7 @@ export function startCli(args: string[], options: { cwd: string; env?: NodeJS.Pr
         };
         waiters.add(check);
         check();
-        void exited.then(() => {
+        void result.then(() => {
           if (waiters.has(check)) {
             cleanup();
             reject(new Error(`the command exited before ${pattern} appeared:\n${stdout}\n${stderr}`));
@@ -88,7 +88,12 @@ export function startCli(args: string[], options: { cwd: string; env?: NodeJS.Pr
     },
     stop() {
       if (child.exitCode === null) child.kill('SIGTERM');
-      return exited;
+      return result.then((r) => r.code);
     },
   };
+}
+
+/** Runs the `digest` command to completion. */
+export function runCli(args: string[], options: CliOptions): Promise<CliResult> {
+  return startCli(args, options).result;
 }

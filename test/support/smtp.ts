@@ -1,4 +1,4 @@
-import type { AddressInfo } from 'node:net';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer, type SMTPServerAddress, type SMTPServerSession } from 'smtp-server';
 
@@ -6,6 +6,8 @@ export interface ReceivedMessage {
   envelopeTo: string[];
   raw: Buffer;
   parsed: ParsedMail;
+  /** performance.now() when the message's data had arrived. */
+  receivedAt: number;
 }
 
 export interface TestSmtpServer {
@@ -14,14 +16,22 @@ export interface TestSmtpServer {
   messages: ReceivedMessage[];
   /** How many RCPT TO each address got (including rejected ones). */
   attempts: Map<string, number>;
+  /** Client connections open now, and the most that were open at once. */
+  connections: { open: number; most: number; total: number };
   close(): Promise<void>;
 }
 
 export interface SmtpBehaviour {
   /** Return an SMTP reply code to refuse a recipient (550 permanent, 451 temporary), or undefined to accept. */
   rejectRecipient?: (address: string, attempt: number) => { code: number; message: string } | undefined;
-  /** Called for each accepted message; return 'drop' to hang up instead of replying. */
-  onMessage?: (count: number) => 'drop' | undefined;
+  /** Called for each message once its data arrived; return 'drop' to hang up instead of replying. */
+  onMessage?: (count: number, envelopeTo: string[]) => 'drop' | undefined;
+  /** Called right after a message was accepted (the 250 reply is on its way). */
+  afterAccept?: (count: number, envelopeTo: string[]) => void;
+  /** Holds each message's reply until this resolves (a slow server). */
+  beforeReply?: (count: number) => Promise<void>;
+  /** Keep the raw message and its parsed form (default); false keeps only envelopes and times, for big runs. */
+  keepMessages?: boolean;
   auth?: { user: string; pass: string };
 }
 
@@ -29,6 +39,7 @@ export interface SmtpBehaviour {
 export async function startSmtpServer(behaviour: SmtpBehaviour = {}): Promise<TestSmtpServer> {
   const messages: ReceivedMessage[] = [];
   const attempts = new Map<string, number>();
+  const connections = { open: 0, most: 0, total: 0 };
   let received = 0;
   const server = new SMTPServer({
     secure: false,
@@ -36,6 +47,15 @@ export async function startSmtpServer(behaviour: SmtpBehaviour = {}): Promise<Te
     authOptional: !behaviour.auth,
     allowInsecureAuth: true,
     logger: false,
+    onConnect(_session, callback) {
+      connections.open++;
+      connections.total++;
+      connections.most = Math.max(connections.most, connections.open);
+      callback();
+    },
+    onClose() {
+      connections.open--;
+    },
     onAuth(auth, _session, callback) {
       if (behaviour.auth && auth.username === behaviour.auth.user && auth.password === behaviour.auth.pass) callback(null, { user: auth.username });
       else callback(Object.assign(new Error('Invalid credentials'), { responseCode: 535 }));
@@ -52,23 +72,30 @@ export async function startSmtpServer(behaviour: SmtpBehaviour = {}): Promise<Te
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('end', () => {
-        received++;
-        if (behaviour.onMessage?.(received) === 'drop') {
+        const count = ++received;
+        const envelopeTo = session.envelope.rcptTo.map((r) => r.address);
+        const receivedAt = performance.now();
+        if (behaviour.onMessage?.(count, envelopeTo) === 'drop') {
           // Hang up without accepting: the client sees a dropped connection.
-          const connections = (server as unknown as { connections: Set<{ session?: { id: string }; _socket: { destroy(): void } }> }).connections;
-          for (const connection of connections) if (connection.session?.id === session.id) connection._socket.destroy();
+          const open = (server as unknown as { connections: Set<{ session?: { id: string }; _socket: { destroy(): void } }> }).connections;
+          for (const connection of open) if (connection.session?.id === session.id) connection._socket.destroy();
           return;
         }
         const raw = Buffer.concat(chunks);
-        simpleParser(raw)
-          .then((parsed) => {
-            messages.push({ envelopeTo: session.envelope.rcptTo.map((r) => r.address), raw, parsed });
-            callback();
-          })
+        const accept = (parsed: ParsedMail) => {
+          messages.push({ envelopeTo, raw: behaviour.keepMessages === false ? Buffer.alloc(0) : raw, parsed, receivedAt });
+          callback();
+          behaviour.afterAccept?.(count, envelopeTo);
+        };
+        (behaviour.beforeReply?.(count) ?? Promise.resolve())
+          .then(() => (behaviour.keepMessages === false ? ({} as ParsedMail) : simpleParser(raw)))
+          .then(accept)
           .catch((error: Error) => callback(error));
       });
     },
   });
+  // A client that dies mid-session (the crash tests kill it) resets its connection: expected.
+  server.on('error', () => {});
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.server.address() as AddressInfo).port;
   const credentials = behaviour.auth ? `${behaviour.auth.user}:${behaviour.auth.pass}@` : '';
@@ -77,6 +104,37 @@ export async function startSmtpServer(behaviour: SmtpBehaviour = {}): Promise<Te
     port,
     messages,
     attempts,
+    connections,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+/** A server that accepts connections and never says a word: a hung mail server. */
+export async function startSilentServer(): Promise<{ url: string; close(): Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => {});
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** A TCP port on 127.0.0.1 with nothing listening (connections are refused). */
+export async function closedPort(): Promise<number> {
+  return new Promise<number>((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const port = (probe.address() as AddressInfo).port;
+      probe.close(() => resolve(port));
+    });
+  });
 }

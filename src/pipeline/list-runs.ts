@@ -1,0 +1,48 @@
+import { existsSync } from 'node:fs';
+import type { ResolvedConfig } from '../config/resolve-config.js';
+import { formatSlot } from '../schedule/schedule-slots.js';
+import { StateStore, type DeliveryStatus, type RunRow } from '../state/state-store.js';
+
+export interface RunSummary {
+  id: number;
+  /** The scheduled time served, ISO 8601 UTC, and as read in the config's time zone. */
+  slot: string | null;
+  slotLocal: string | null;
+  startedAt: string;
+  finishedAt: string | null;
+  /** sending (recipients still pending), done, or partial (some failed). */
+  status: RunRow['status'];
+  subject: string;
+  items: number;
+  counts: Record<DeliveryStatus, number>;
+  /** Accepted by the server. */
+  sent: number;
+  /** Not delivered yet but still deliverable: pending or in flight (the next run sends them) and temporary failures (`digest runs retry`). */
+  deferred: number;
+  /** Refused for good (5xx). */
+  failed: number;
+}
+
+/** The most recent runs in the ledger, newest first, with their delivery counts. */
+export function listRuns(config: ResolvedConfig, limit = 20): RunSummary[] {
+  if (config.statePath !== ':memory:' && !existsSync(config.statePath)) return [];
+  const store = StateStore.open(config.statePath);
+  try {
+    return store.listRuns(limit).map((run) => ({
+      id: run.id,
+      slot: run.slot,
+      slotLocal: run.slot ? formatSlot(new Date(run.slot), config.timezone) : null,
+      startedAt: run.startedAt,
+      finishedAt: run.finishedAt,
+      status: run.status,
+      subject: run.subject,
+      items: run.itemCount,
+      counts: run.counts,
+      sent: run.counts.sent,
+      deferred: run.counts.pending + run.counts.sending + run.counts['failed-temporary'],
+      failed: run.counts['failed-permanent'],
+    }));
+  } finally {
+    store.close();
+  }
+}

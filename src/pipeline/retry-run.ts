@@ -1,0 +1,67 @@
+import path from 'node:path';
+import type { ResolvedConfig } from '../config/resolve-config.js';
+import { deliverRun, type DeliveryReport } from '../deliver/deliver-run.js';
+import { StateError } from '../errors.js';
+import { acquireRunLock } from '../state/run-lock.js';
+import { StateStore, type RunRow } from '../state/state-store.js';
+import { createTransport, loadDeliveryKey, retrySettings, storedSettings, type PipelineOptions } from './run-digest.js';
+
+export interface RetryResult {
+  runId: number;
+  subject: string;
+  /** Temporarily failed recipients put back in the queue. */
+  requeued: number;
+  /** What this retry sent (null when nobody was left to send to). */
+  delivery: DeliveryReport | null;
+  /** The run's status afterwards. */
+  status: RunRow['status'];
+  files: { outbox?: string };
+}
+
+/**
+ * `digest runs retry RUN`: sends a run's digest, exactly as recorded, to its temporarily failed
+ * recipients (and any still pending), under the run lock. Recipients already sent to, or refused
+ * for good, are left alone.
+ */
+export async function retryRun(config: ResolvedConfig, runId: number, options: PipelineOptions = {}): Promise<RetryResult> {
+  const now = options.now ?? (() => new Date());
+  const dkim = loadDeliveryKey(config);
+  const lock = acquireRunLock(config.statePath, options.command ?? `digest runs retry ${runId}`, now());
+  let store: StateStore | undefined;
+  try {
+    store = StateStore.open(config.statePath);
+    const run = store.getRun(runId);
+    if (!run || run.kind !== 'run') {
+      throw new StateError('RUN_NOT_FOUND', `there is no run ${runId} in ${config.statePath}`, {
+        context: { file: config.statePath },
+        hint: '`digest runs` lists the recorded runs and their numbers.',
+      });
+    }
+    const requeued = store.requeueTemporaryFailures(runId, now().toISOString());
+    if (store.deliveries(runId, ['pending', 'sending']).length === 0) {
+      return { runId, subject: run.subject, requeued, delivery: null, status: run.status, files: {} };
+    }
+    const transport = options.transport ?? createTransport(config, `run-${runId}`, dkim);
+    let delivery: DeliveryReport;
+    try {
+      delivery = await deliverRun({
+        store,
+        runId,
+        rendered: run,
+        settings: storedSettings(run, config),
+        transport,
+        now,
+        ...retrySettings(config, options),
+        signal: options.signal,
+        onProgress: (done, total, recipient) => options.onProgress?.({ stage: 'send', done, total, recipient }),
+      });
+    } finally {
+      if (!options.transport) transport.close();
+    }
+    const status = store.finishRun(runId, now().toISOString());
+    return { runId, subject: run.subject, requeued, delivery, status, files: transport.kind === 'outbox' ? { outbox: path.join(config.outDir, 'outbox') } : {} };
+  } finally {
+    store?.close();
+    lock.release();
+  }
+}
