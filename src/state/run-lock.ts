@@ -1,7 +1,8 @@
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openDatabase } from './open-database.js';
 import { displayPath, StateError } from '../errors.js';
 
 /**
@@ -63,7 +64,7 @@ export function acquireRunLock(statePath: string, command: string, now: Date = n
   let db: Database.Database;
   try {
     mkdirSync(path.dirname(file), { recursive: true });
-    db = new Database(file, { timeout: 0 });
+    db = openDatabase(file, { timeout: 0 });
   } catch (error) {
     throw new StateError('STATE_OPEN', `cannot create the lock file ${displayPath(file)}: ${(error as Error).message}`, {
       cause: error,

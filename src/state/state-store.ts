@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { open as fsOpen, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openDatabase } from './open-database.js';
 import { StateError } from '../errors.js';
 
 /**
@@ -218,7 +219,7 @@ export class StateStore {
     let db: Database.Database;
     try {
       if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
-      db = new Database(file);
+      db = openDatabase(file);
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = FULL');
       db.pragma('busy_timeout = 5000');
