@@ -14,10 +14,12 @@ import Database from 'better-sqlite3';
 const retained: unknown[] = [];
 
 /**
- * Opens a database whose `prepare` returns one cached statement per SQL text, and which, like
- * those statements, stays reachable for the life of the process (see `retained`). Callers still
- * `close()` it to release the file. Statements are shared: a caller must not leave one half-way
- * through `iterate()`, and a SQL text used with `.pluck()` must always be used with it.
+ * Opens a database whose `prepare` (and `pragma`, which would otherwise make a throwaway
+ * statement each call) uses one cached statement per SQL text, and which, like those statements,
+ * stays reachable for the life of the process (see `retained`). Transactions already reuse one
+ * set of statements per database. Callers still `close()` it to release the file. Statements are
+ * shared: a caller must not leave one half-way through `iterate()`, and a SQL text used with
+ * `.pluck()` must always be used with it.
  */
 export function openDatabase(file: string, options?: Database.Options): Database.Database {
   const db = new Database(file, options);
@@ -33,5 +35,13 @@ export function openDatabase(file: string, options?: Database.Options): Database
     }
     return statement;
   }) as typeof db.prepare;
+  db.pragma = ((source: string, options?: { simple?: boolean }) => {
+    const statement = db.prepare(`PRAGMA ${source}`);
+    if (!statement.reader) {
+      statement.run();
+      return [];
+    }
+    return options?.simple ? statement.pluck(true).get() : statement.pluck(false).all();
+  }) as typeof db.pragma;
   return db;
 }
