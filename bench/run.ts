@@ -25,8 +25,9 @@ import { checkEmail } from '../src/render/check-email.js';
 import { loadTheme } from '../src/render/load-theme.js';
 import { startPreviewServer } from '../src/preview/preview-server.js';
 
+import { feedXml, ITEMS } from './feeds.js';
+
 const FEEDS = 20;
-const ITEMS = 50;
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -34,94 +35,6 @@ function median(values: number[]): number {
 }
 const ms = (n: number) => `${n.toFixed(1)} ms`;
 const mb = (n: number) => `${(n / 1024 / 1024).toFixed(0)} MB`;
-
-const WORDS = 'the council said on tuesday that the new bridge would open in spring after two years of work and a budget that grew by a third'.split(' ');
-function paragraph(seed: number, words = 60): string {
-  return Array.from({ length: words }, (_, i) => WORDS[(seed * 7 + i * 13) % WORDS.length]).join(' ');
-}
-
-/** An RSS 2.0 feed with `ITEMS` full-text items (about 400 words each) and some furniture. */
-function feedXml(feed: number): string {
-  const items = Array.from({ length: ITEMS }, (_, i) => {
-    const body = [
-      `<p>${paragraph(i, 45)}.</p>`,
-      `<p>“${paragraph(i + 1, 14)},” said Jane Doe${i}, the project's director.</p>`,
-      ...Array.from({ length: 5 }, (_, p) => `<p>${paragraph(i + p + 2)}.</p>`),
-      '<div class="share">Share this: <a href="#">Twitter</a></div><p>— Advertisement —</p>',
-    ].join('\n');
-    const date = new Date(Date.UTC(2026, 10, 27, 6) - (feed * ITEMS + i) * 60_000).toUTCString();
-    return `<item><title>Story ${i} from feed ${feed}: ${paragraph(i, 8)}</title><link>https://bench${feed}.example/story/${i}</link><guid>bench-${feed}-${i}</guid><pubDate>${date}</pubDate><content:encoded><![CDATA[${body}]]></content:encoded></item>`;
-  }).join('\n');
-  return `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>Bench feed ${feed}</title><link>https://bench${feed}.example/</link>${items}</channel></rss>`;
-}
-
-/**
- * Ingestion at scale: 200 feeds × 50 items, each response delayed 50 ms, with ETags. First run:
- * fetch, parse, select (and clean/trim the 30 items a default digest takes). Second run: every
- * feed answers 304, so nothing is parsed.
- */
-async function benchIngestion(): Promise<void> {
-  const feeds = 200;
-  const bodies = Array.from({ length: feeds }, (_, i) => feedXml(i));
-  let requests = 0;
-  const server = createServer((request, response) => {
-    requests++;
-    const index = Number(/\/feed(\d+)\.xml/.exec(request.url ?? '')?.[1]);
-    const etag = `"v-${index}"`;
-    setTimeout(() => {
-      if (request.headers['if-none-match'] === etag) {
-        response.writeHead(304, { etag });
-        response.end();
-        return;
-      }
-      response.writeHead(200, { 'content-type': 'application/rss+xml; charset=utf-8', etag });
-      response.end(bodies[index]);
-    }, 50);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const work = mkdtempSync(path.join(tmpdir(), 'digest-bench-'));
-  const config = resolveConfig(
-    validateConfig(
-      {
-        title: 'Ingestion',
-        feeds: Array.from({ length: feeds }, (_, i) => ({ url: `${origin}/feed${i}.xml`, name: `Feed ${i}` })),
-        recipients: ['reader@example.com'],
-        out: path.join(work, 'out'),
-        state: path.join(work, 'state.sqlite'),
-        // One local server stands in for 200 publishers: let it take the global limit.
-        fetch: { concurrency: 16, perHost: 16 },
-      },
-      { file: 'bench' },
-    ),
-    { source: null, baseDir: work, env: {} },
-  );
-  globalThis.gc?.();
-  const before = process.memoryUsage().rss;
-  let peak = before;
-  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 5);
-  let t = performance.now();
-  const store = StateStore.open(config.statePath);
-  const first = await buildDigest(config, { store, now: new Date(), mode: 'run' });
-  const firstMs = performance.now() - t;
-  clearInterval(sampler);
-  const stamp = new Date().toISOString();
-  store.transaction(() => {
-    for (const outcome of first.feedOutcomes) store.recordFeedOutcome(outcome, stamp);
-  });
-  const firstRequests = requests;
-  t = performance.now();
-  const second = await buildDigest(config, { store, now: new Date(), mode: 'run' });
-  const secondMs = performance.now() - t;
-  store.close();
-  const notModified = second.feedOutcomes.filter((o) => o.status === 'not-modified').length;
-  console.log(`Ingestion: ${feeds} feeds × ${ITEMS} items, 50 ms latency per response, concurrency 16`);
-  console.log(`  first run (fetch, parse, select; clean+trim ${first.digest.items.length} chosen)   ${ms(firstMs)}  (${firstRequests} requests, ${first.decisions.length} items considered)`);
-  console.log(`  peak RSS during the first run                                ${mb(peak)}  (+${mb(peak - before)})`);
-  console.log(`  second run, answered 304                                     ${ms(secondMs)}  (${notModified}/${feeds} not modified)\n`);
-  server.close();
-  rmSync(work, { recursive: true, force: true });
-}
 
 async function main(): Promise<void> {
   const bodies = Array.from({ length: FEEDS }, (_, i) => feedXml(i));
@@ -259,12 +172,17 @@ async function main(): Promise<void> {
 
   // 4. Sending, in a process of its own so its memory figure is its own (bench/send.ts).
   console.log('');
-  await new Promise<void>((resolve, reject) => {
-    spawn(process.execPath, ['--expose-gc', '--import', 'tsx', path.join(import.meta.dirname, 'send.ts')], { stdio: 'inherit' })
+  await child('send.ts');
+}
+
+/** Runs a bench script in a process of its own, so its memory figures are its own. */
+function child(script: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    spawn(process.execPath, ['--expose-gc', '--import', 'tsx', path.join(import.meta.dirname, script)], { stdio: 'inherit' })
       .on('error', reject)
-      .on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`bench/send.ts exited with ${code}`))));
+      .on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`bench/${script} exited with ${code}`))));
   });
 }
 
-await benchIngestion();
+await child('ingest.ts');
 await main();

@@ -92,7 +92,7 @@ export function selectItems(feeds: readonly FeedItems[], options: SelectOptions)
   const now = options.now.getTime();
   const oldest = options.maxAgeDays > 0 ? now - options.maxAgeDays * 86_400_000 : -Infinity;
   const byKey = new Map<string, Candidate>();
-  const kept: { words: Set<string>; candidate: Candidate }[] = [];
+  const titles = new TitleIndex();
   const perFeedChosen: Candidate[][] = [];
   const idsInRun = new Set<string>();
 
@@ -122,7 +122,7 @@ export function selectItems(feeds: readonly FeedItems[], options: SelectOptions)
       }
       const keys = storyKeys(item);
       const words = titleWords(item.title);
-      const original = keys.map((key) => byKey.get(key)).find((c) => c !== undefined) ?? similarTitle(words, kept);
+      const original = keys.map((key) => byKey.get(key)).find((c) => c !== undefined) ?? titles.find(words);
       if (original) {
         if (original.feed !== feed && !original.alsoIn.includes(feed.name)) original.alsoIn.push(feed.name);
         decide(id, feed, item, 'duplicate', original.feed.name);
@@ -139,7 +139,7 @@ export function selectItems(feeds: readonly FeedItems[], options: SelectOptions)
       }
       const candidate: Candidate = { id, item, feed, alsoIn: [] };
       for (const key of keys) byKey.set(key, candidate);
-      if (words.size >= MIN_TITLE_WORDS) kept.push({ words, candidate });
+      titles.add(words, candidate);
       chosen.push(candidate);
     }
   }
@@ -175,17 +175,42 @@ function titleWords(title: string | undefined): Set<string> {
 }
 
 /**
- * The kept story whose title is nearly the same as this one ("Port strike ends after 11 days" and
- * "Port strike ends after 11 days, union says"), if any.
+ * Kept stories by the words of their titles, to find one whose title is nearly the same as a new
+ * one ("Port strike ends after 11 days" and "Port strike ends after 11 days, union says").
  */
-function similarTitle(words: Set<string>, kept: readonly { words: Set<string>; candidate: Candidate }[]): Candidate | undefined {
-  if (words.size < MIN_TITLE_WORDS) return undefined;
-  for (const other of kept) {
-    let shared = 0;
-    for (const word of words) if (other.words.has(word)) shared++;
-    if (shared / (words.size + other.words.size - shared) >= SAME_STORY) return other.candidate;
+class TitleIndex {
+  private readonly entries: { words: Set<string>; candidate: Candidate }[] = [];
+  private readonly byWord = new Map<string, number[]>();
+
+  add(words: Set<string>, candidate: Candidate): void {
+    if (words.size < MIN_TITLE_WORDS) return;
+    const index = this.entries.push({ words, candidate }) - 1;
+    for (const word of words) {
+      const list = this.byWord.get(word);
+      if (list) list.push(index);
+      else this.byWord.set(word, [index]);
+    }
   }
-  return undefined;
+
+  find(words: Set<string>): Candidate | undefined {
+    if (words.size < MIN_TITLE_WORDS || this.entries.length === 0) return undefined;
+    // With Jaccard ≥ SAME_STORY, fewer than (1 − SAME_STORY)·n + 1 of the n words can be missing
+    // from the other title, so it contains one of that many rarest words: only those lists are read.
+    const needed = Math.floor((1 - SAME_STORY) * words.size) + 1;
+    const rarest = [...words].sort((a, b) => (this.byWord.get(a)?.length ?? 0) - (this.byWord.get(b)?.length ?? 0)).slice(0, needed);
+    const seen = new Set<number>();
+    for (const word of rarest) {
+      for (const index of this.byWord.get(word) ?? []) {
+        if (seen.has(index)) continue;
+        seen.add(index);
+        const other = this.entries[index]!;
+        let shared = 0;
+        for (const w of words) if (other.words.has(w)) shared++;
+        if (shared / (words.size + other.words.size - shared) >= SAME_STORY) return other.candidate;
+      }
+    }
+    return undefined;
+  }
 }
 
 /** Keys under which two items are the same story: canonical URL, and a specific enough title. */
