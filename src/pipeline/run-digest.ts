@@ -234,6 +234,9 @@ export async function runDigest(config: ResolvedConfig, options: PipelineOptions
     if (sizeNote) warnings.push(sizeNote);
     if (config.recipients.length === 0) warnings.push('no recipients are configured: the digest was rendered but sent to nobody (set `recipients:` in the config)');
 
+    // Stories the size budget left out are not part of this run: they stay new for the next one.
+    const leftOut = new Set(rendered.size.droppedItems.map((item) => item.id));
+    const carried = built.digest.items.filter((item) => !leftOut.has(item.id));
     // Deterministic per (run, recipient): stored with the run, reused when a resumed run re-sends.
     const runKey = `${startedAt.replace(/[^0-9]/g, '').slice(0, 14)}.${rendered.hash.slice(0, 8)}`;
     const runId = store.transaction(() => {
@@ -247,7 +250,7 @@ export async function runDigest(config: ResolvedConfig, options: PipelineOptions
         html: rendered.html,
         text: rendered.text,
         marker: rendered.marker,
-        itemIds: built.digest.items.map((item) => item.id),
+        itemIds: carried.map((item) => item.id),
         settings: { ...deliverySettings(config) },
         recipients: config.recipients.map((r) => ({
           email: r.email,
@@ -257,7 +260,7 @@ export async function runDigest(config: ResolvedConfig, options: PipelineOptions
         })),
       });
       // Queued, not delivered: they count as delivered once the run has reached someone.
-      const included = built.decisions.filter((d) => d.verdict === 'included').map((d) => seenItem(d, 'queued'));
+      const included = built.decisions.filter((d) => d.verdict === 'included' && !leftOut.has(d.id)).map((d) => seenItem(d, 'queued'));
       store.recordItems(included, id, startedAt);
       store.recordItems(skipped, null, startedAt);
       for (const outcome of built.feedOutcomes) store.recordFeedOutcome(outcome, startedAt);
@@ -291,7 +294,7 @@ export async function runDigest(config: ResolvedConfig, options: PipelineOptions
       digest: built.digest,
       subject: rendered.subject,
       feeds: feedSummary(built),
-      items: built.digest.items.length,
+      items: carried.length,
       delivery,
       resumed,
       files: { ...files, ...(transport.kind === 'outbox' ? { outbox: path.join(config.outDir, 'outbox') } : {}) },

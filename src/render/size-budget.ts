@@ -175,7 +175,7 @@ export function describeSizeReport(report: SizeReport): string | undefined {
     if (step === 'shorter-ledes') return `ledes cut to ${report.ledeWords} words`;
     if (step === 'no-images') return `${report.imagesDropped} image${report.imagesDropped === 1 ? '' : 's'} left out`;
     const n = report.droppedItems.length;
-    return `${n} ${n === 1 ? 'story' : 'stories'} left out (shown as "${n} more")`;
+    return `${n} ${n === 1 ? 'story' : 'stories'} left out (shown as "${n} more"; ${n === 1 ? 'it goes' : 'they go'} in the next digest)`;
   });
   const outcome = report.fits ? `now ${kb(report.bytes)}` : `still ${kb(report.bytes)}: Gmail may clip it`;
   return `the email was ${kb(report.originalBytes)}, over the ${kb(report.limit)} size budget (maxHtmlKilobytes): ${done.join(', ')}; ${outcome}`;

@@ -168,10 +168,24 @@ export function selectItems(feeds: readonly FeedItems[], options: SelectOptions)
 /** Titles this long or longer are compared for near-identity; shorter ones only by exact match. */
 const MIN_TITLE_WORDS = 6;
 /** Share of words two titles must have in common (Jaccard) to be the same story. */
-const SAME_STORY = 0.8;
+const SAME_STORY = 0.85;
 
 function titleWords(title: string | undefined): Set<string> {
   return new Set(titleKey(title).split(' ').filter(Boolean));
+}
+
+/**
+ * Two titles tell the same story when they share most of their words and differ in no number:
+ * "Day 3 of the trial" and "Day 4 of the trial" are two stories.
+ */
+function sameStory(a: Set<string>, b: Set<string>): boolean {
+  let shared = 0;
+  for (const word of a) {
+    if (b.has(word)) shared++;
+    else if (/\d/.test(word)) return false;
+  }
+  for (const word of b) if (!a.has(word) && /\d/.test(word)) return false;
+  return shared / (a.size + b.size - shared) >= SAME_STORY;
 }
 
 /**
@@ -204,9 +218,7 @@ class TitleIndex {
         if (seen.has(index)) continue;
         seen.add(index);
         const other = this.entries[index]!;
-        let shared = 0;
-        for (const w of words) if (other.words.has(w)) shared++;
-        if (shared / (words.size + other.words.size - shared) >= SAME_STORY) return other.candidate;
+        if (sameStory(words, other.words)) return other.candidate;
       }
     }
     return undefined;

@@ -215,3 +215,26 @@ describe('feeds add', () => {
     });
   });
 });
+
+describe('the size budget never loses a story', () => {
+  it('carries the stories a too-large email left out into the next digest', async () => {
+    const many = Array.from({ length: 12 }, (_, i) => ({
+      guid: `b${i}`,
+      title: `Budget story ${i} about the new harbour bridge and its repairs`,
+      link: `https://example.com/b${i}`,
+      date: new Date(Date.UTC(2026, 10, 26, 12) - i * 60_000).toUTCString(),
+    }));
+    http = await startHttpServer({ '/feed.xml': serve(rss('Budget', many), 'application/rss+xml') });
+    const cfg = config({ feeds: [{ url: `${http.origin}/feed.xml` }], limits: { perFeed: 12, firstRun: 12 }, maxHtmlKilobytes: 12 });
+    const first = await runDigest(cfg, { now: clock });
+    expect(first.warnings.join("\n")).toMatch(/left out \(shown as "\d+ more"; they go in the next digest\)/);
+    const sent = first.items;
+    expect(sent).toBeLessThan(12);
+    const second = await runDigest(cfg, { now: clock });
+    expect(second.status).toBe('sent');
+    const all = [...(first.digest?.items ?? []), ...(second.digest?.items ?? [])].map((i) => i.id);
+    // Everything left out the first time is in the second digest.
+    expect(new Set(all).size).toBe(12);
+    expect(sent + (second.digest?.items.length ?? 0)).toBeGreaterThanOrEqual(12);
+  });
+});

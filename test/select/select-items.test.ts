@@ -60,8 +60,10 @@ describe('selectItems', () => {
     const a = feed('A', [story(1, { title: 'Rotterdam port strike ends after eleven days as dockworkers accept raise' })]);
     const b = feed('B', [story(2, { title: 'Rotterdam port strike ends after eleven days as dockworkers accept a raise' })]);
     const c = feed('C', [story(3, { title: 'Rotterdam port strike enters its eleventh day as talks stall again' })]);
-    const { chosen } = selectItems([a, b, c], options);
-    expect(chosen.map((x) => x.feed.name)).toEqual(['A', 'C']);
+    const d = feed('D', [story(4, { title: 'Live: day 3 of the Rotterdam port strike talks in the city' })]);
+    const e = feed('E', [story(5, { title: 'Live: day 4 of the Rotterdam port strike talks in the city' })]);
+    const { chosen } = selectItems([a, b, c, d, e], options);
+    expect(chosen.map((x) => x.feed.name)).toEqual(['A', 'C', 'D', 'E']);
     expect(chosen[0]!.alsoIn).toEqual(['B']);
   });
 
