@@ -1,6 +1,7 @@
 /**
- * `npm run bench`: wall time and memory of the whole job on a large local digest, and the cost of
- * the render stages. Prints figures; asserts nothing (these machines are shared and noisy).
+ * `npm run bench`: wall time and memory of the whole job on a large local digest, the cost of
+ * the render stages, and extraction time per page on the ScrapingHub corpus. Prints figures;
+ * asserts nothing (these machines are shared and noisy).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -19,6 +20,9 @@ import { renderSettings } from '../src/render/render-settings.js';
 import { personalise } from '../src/render/personalise.js';
 import { assembleDigest } from '../src/pipeline/assemble-digest.js';
 import { StateStore } from '../src/state/state-store.js';
+import { hasCorpus } from '../test/support/corpora.js';
+import { timeExtraction, type TimingSummary } from '../test/support/extraction-eval.js';
+import { loadScrapinghubPages } from '../test/support/scrapinghub-metric.js';
 
 const FEEDS = 20;
 const ITEMS = 50;
@@ -195,5 +199,31 @@ async function main(): Promise<void> {
   rmSync(work, { recursive: true, force: true });
 }
 
+/**
+ * Extraction (clean + trim) per page on the 121 real pages of ../shared/corpora/scrapinghub:
+ * the first pass (cold: the JIT has not seen the code yet), then a second pass. CPU time is
+ * shown beside wall time because a busy machine inflates the latter. Targets (issue 3):
+ * median ≤ 40 ms, worst ≤ 1 s.
+ */
+function benchExtraction(): void {
+  if (!hasCorpus('scrapinghub')) {
+    console.log('Extraction: skipped, ../shared/corpora/scrapinghub is missing');
+    return;
+  }
+  const pages = loadScrapinghubPages();
+  const megabytes = pages.reduce((sum, page) => sum + page.html.length, 0) / 1024 / 1024;
+  const line = (label: string, wall: TimingSummary, cpu: TimingSummary): string =>
+    `  ${label.padEnd(12)} median ${ms(wall.median)}, p95 ${ms(wall.p95)}, worst ${ms(wall.worst)}   (CPU median ${ms(cpu.median)}, p95 ${ms(cpu.p95)}, worst ${ms(cpu.worst)})`;
+  console.log(`Extraction per page: ${pages.length} ScrapingHub pages (${megabytes.toFixed(1)} MB of HTML), clean + trim`);
+  const cold = timeExtraction(pages);
+  console.log(line('first pass', cold.wall, cold.cpu));
+  const warm = timeExtraction(pages);
+  console.log(line('second pass', warm.wall, warm.cpu));
+  console.log(`  slowest page  ${warm.wall.worstPage.slice(0, 12)}`);
+}
+
 await benchIngestion();
 await main();
+// Last, so the corpus held in memory does not count in the job's RSS figures above.
+console.log('');
+benchExtraction();
