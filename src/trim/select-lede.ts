@@ -1,5 +1,6 @@
 import { countWords, normalizeText } from '../clean/normalize-text.js';
 import { isFurnitureText } from '../clean/is-furniture-text.js';
+import { findQuotations } from './find-quotations.js';
 import { splitSentences } from './split-sentences.js';
 
 export interface SelectLedeOptions {
@@ -72,17 +73,52 @@ function cutAtWord(text: string, maxWords: number): string {
 }
 
 /**
+ * Closing punctuation of a sentence, with any closing quotes and brackets after it. A trailing
+ * ellipsis ("Please wait…") is not one: short lines ending in it are teasers and widget text.
+ */
+const SENTENCE_END = /(?<![.…])[.!?。！？]["”’')\]」』]*$/u;
+
+/**
+ * A paragraph too short to be substantive that still reads as a sentence of the story ("The
+ * bridge reopened."): two words or more, opening like a sentence, with a lower-case word, and
+ * closing with a sentence's punctuation; none of the lines a lede skips.
+ */
+export function isShortSentence(paragraph: string): boolean {
+  const text = normalizeText(paragraph);
+  if (countWords(text) < 2 || isFurnitureText(text)) return false;
+  if (NOT_A_LEDE.some((pattern) => pattern.test(text))) return false;
+  return /^["“‘'«„(]?[\p{Lu}\p{N}\p{Lo}]/u.test(text) && /(?:^|\s)["“‘'(]?\p{Ll}|\p{Lo}/u.test(text) && SENTENCE_END.test(text);
+}
+
+/**
+ * A paragraph that is mainly a direct quotation (“…,” said Maria Lopez): at least half its
+ * characters are inside quotation marks. Such a paragraph is the quote block's material, not
+ * the lede's.
+ */
+export function isQuotationParagraph(paragraph: string): boolean {
+  const text = normalizeText(paragraph);
+  if (text === '') return false;
+  let quoted = 0;
+  for (const quotation of findQuotations([text])) quoted += quotation.close - quotation.open;
+  return quoted >= text.length / 2;
+}
+
+/**
  * The lede: the first substantive paragraph (skipping bylines, datelines, captions, timestamps
  * and lead-ins ending in a colon), cut at a sentence boundary to the word budget. A short first
- * paragraph may be followed by whole sentences of the next one. "…" marks a cut made inside a
- * paragraph; a first sentence longer than the budget is cut at a word boundary.
+ * paragraph, or a story that opens with a short sentence ("The bridge reopened."), may be
+ * followed by whole sentences of the next paragraph, unless that one is mainly a quotation (the
+ * quote block shows it, and it must not repeat the lede). "…" marks a cut made inside a
+ * paragraph; a first sentence longer than the budget is cut at a word boundary. With nothing
+ * that reads as prose, the lede is empty.
  */
 export function selectLede(paragraphs: string[], options: SelectLedeOptions = {}): string {
   const maxWords = Math.max(1, options.maxWords ?? DEFAULT_MAX_WORDS);
   const chosen: string[] = [];
   let used = 0;
   for (const raw of paragraphs) {
-    if (!isSubstantiveParagraph(raw)) continue;
+    if (!isSubstantiveParagraph(raw) && !(chosen.length === 0 && isShortSentence(raw))) continue;
+    if (chosen.length > 0 && isQuotationParagraph(raw)) break;
     const paragraph = stripDateline(normalizeText(raw));
     const sentences = splitSentences(paragraph);
     let taken = 0;

@@ -26,6 +26,21 @@ describe('trimArticle', () => {
     });
   });
 
+  it('shows the quote of a paragraph right after a short first paragraph instead of folding it into the lede', () => {
+    const blocks = trimArticle({
+      title: 'Bridge reopens',
+      paragraphs: [
+        'The bridge reopened.',
+        '“We waited two years for this day and the whole town came out to see it,” said Maria Lopez, who runs the bakery beside it.',
+        'Engineers replaced the central span after the storm of 2022 and tested it for a month before the opening.',
+      ],
+      html: '',
+      image: null,
+    });
+    expect(blocks.lede).toBe('The bridge reopened.');
+    expect(blocks.quote).toEqual({ text: 'We waited two years for this day and the whole town came out to see it', speaker: 'Maria Lopez' });
+  });
+
   it('passes the options through and prefers the feed’s image', () => {
     const blocks = trimArticle(article, { headlineMaxLength: 20, ledeMaxWords: 10, feedImage: 'https://cdn.example.com/feed.jpg' });
     expect(blocks.headline).toBe('Harbour reopens…');
