@@ -1,4 +1,4 @@
-import { countWords, normalizeText } from '../clean/normalize-text.js';
+import { countWords, leadingWords, normalizeText } from '../clean/normalize-text.js';
 import { isFurnitureText } from '../clean/is-furniture-text.js';
 import { findQuotations } from './find-quotations.js';
 import { splitSentences } from './split-sentences.js';
@@ -52,7 +52,7 @@ export function isSubstantiveParagraph(paragraph: string): boolean {
   if (NOT_A_LEDE.some((pattern) => pattern.test(text))) return false;
   const words = countWords(text);
   // Headings and labels: short and without a sentence's closing punctuation.
-  if (words < 8 && !/[.!?…]["”’')\]]*$/u.test(text)) return false;
+  if (words < 8 && !/[.!?…。！？]["”’')\]」』）]*$/u.test(text)) return false;
   if (words < 4) return false;
   return true;
 }
@@ -68,8 +68,12 @@ function stripDateline(paragraph: string): string {
 }
 
 function cutAtWord(text: string, maxWords: number): string {
-  const words = text.split(/\s+/).slice(0, maxWords);
-  return `${words.join(' ').replace(/[\s,;:–—-]+$/u, '')}…`;
+  return `${leadingWords(text, maxWords).replace(/[\s,;:–—、，-]+$/u, '')}…`;
+}
+
+/** Sentences as one text: Chinese and Japanese sentences follow each other without a space. */
+function joinSentences(sentences: string[]): string {
+  return sentences.reduce((text, sentence) => (text === '' ? sentence : /[。！？」』）]$/u.test(text) ? text + sentence : `${text} ${sentence}`), '');
 }
 
 /**
@@ -135,9 +139,12 @@ export function selectLede(paragraphs: string[], options: SelectLedeOptions = {}
       if (chosen.length === 0) return cutAtWord(sentences[0] ?? paragraph, maxWords);
       break;
     }
-    if (taken < sentences.length) return `${chosen.join(' ')} …`;
+    if (taken < sentences.length) {
+      const lede = joinSentences(chosen);
+      return /[。！？」』）]$/u.test(lede) ? `${lede}…` : `${lede} …`;
+    }
     // A lede of half the budget or more is complete; a shorter one may take the next paragraph.
     if (used >= maxWords / 2) break;
   }
-  return chosen.join(' ');
+  return joinSentences(chosen);
 }

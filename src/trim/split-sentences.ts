@@ -19,7 +19,11 @@ const ABBREVIATIONS = new Set(
 
 /** Closing quotes and brackets that may follow a sentence's final punctuation. */
 const CLOSERS = `"'”’»)\\]`;
-const END = new RegExp(`[.!?…]+[${CLOSERS}]*(?=\\s+)`, 'g');
+/**
+ * A sentence end: . ! ? … followed by a space, or a Chinese/Japanese full stop, exclamation or
+ * question mark (those need no space after them).
+ */
+const END = new RegExp(`[.!?…]+[${CLOSERS}]*(?=\\s+)|[。！？]+[${CLOSERS}」』）]*`, 'g');
 /** What may start the next sentence: a capital, a digit, or an opening quote/bracket. */
 const STARTER = /^\s+["'“‘«„(\[]*[\p{Lu}\p{N}]/u;
 
@@ -43,7 +47,7 @@ export function splitSentences(paragraph: string): string[] {
     const stop = match.index + match[0].length;
     const punctuation = match[0];
     if (/^\.(?!\.)/.test(punctuation) && isAbbreviation(paragraph, match.index)) continue;
-    if (!STARTER.test(paragraph.slice(stop))) continue;
+    if (!/[。！？]/.test(punctuation) && !STARTER.test(paragraph.slice(stop))) continue;
     const sentence = paragraph.slice(start, stop).trim();
     if (sentence !== '') sentences.push(sentence);
     start = stop;

@@ -76,6 +76,15 @@ describe('selectLede', () => {
     expect(selectLede(['The harbour reopened on Monday.', prose])).toBe(`The harbour reopened on Monday. ${prose}`);
   });
 
+  it('reads Chinese and Japanese paragraphs as prose and cuts them to the budget', () => {
+    const japanese = '先日、不正に改造したiPhoneを販売したとして、商標法違反の疑いで20代の男性が逮捕されたというニュースを耳にしました。商標法違反とはどういうことなのでしょうか。';
+    expect(isSubstantiveParagraph(japanese)).toBe(true);
+    expect(selectLede(['目次', japanese])).toBe(japanese);
+    expect(selectLede([japanese], { maxWords: 35 })).toBe('先日、不正に改造したiPhoneを販売したとして、商標法違反の疑いで20代の男性が逮捕されたというニュースを耳にしました。…');
+    const cut = selectLede([japanese], { maxWords: 10 });
+    expect(cut).toBe('先日、不正に改造したiPhoneを販売したとして…');
+  });
+
   it('returns an empty lede when nothing reads as prose', () => {
     expect(selectLede(['Harbour news', 'Key points'])).toBe('');
     expect(selectLede(['Please wait…', 'Loading.'])).toBe('');
