@@ -1,6 +1,7 @@
 import { parseHTML } from 'linkedom';
 
 import type { CleanArticle } from '../types.js';
+import { choosePageTitle } from './choose-page-title.js';
 import { collectParagraphs } from './collect-paragraphs.js';
 import { extractMainContent, parsePage } from './extract-main-content.js';
 import { findLeadImage } from './find-lead-image.js';
@@ -123,10 +124,17 @@ function cleanPage(html: string, input: ArticleInput): CleanArticle {
   // Less for Readability to score, and nothing it could mistake for the article.
   if (document.body) removeNeverContent(document.body);
   const main = extractMainContent(document, html);
-  const title = decodeHtmlText(input.title ?? main.title ?? metadata.title ?? '');
+  const siteName = metadata.siteName ?? main.siteName;
+  const readabilityTitle = main.title ?? metadata.title;
+  const pageTitle = choosePageTitle({
+    ...(readabilityTitle ? { readability: readabilityTitle } : {}),
+    ...(metadata.documentTitle ? { document: metadata.documentTitle } : {}),
+    ...(siteName ? { siteName } : {}),
+    headings: metadata.headings,
+  });
+  const title = decodeHtmlText(input.title ?? pageTitle ?? '');
   const body = cleanContent(main.content, title, base);
   const byline = main.byline ?? body.byline ?? metadata.byline;
-  const siteName = metadata.siteName ?? main.siteName;
   return {
     title,
     ...body,

@@ -2,7 +2,12 @@ import { normalizeText } from './normalize-text.js';
 import { absoluteUrl } from './resolve-urls.js';
 
 export interface PageMetadata {
+  /** Open Graph or Twitter card title, else the <title> element's text. */
   title?: string;
+  /** The <title> element's text. */
+  documentTitle?: string;
+  /** Texts of the first few <h1> elements: the headline a page shows is usually one of them. */
+  headings: string[];
   image?: string;
   byline?: string;
   siteName?: string;
@@ -43,11 +48,18 @@ function first(values: Map<string, string>, ...keys: string[]): string | undefin
  * the document.
  */
 export function readPageMetadata(document: Document, baseUrl?: string): PageMetadata {
-  const result: PageMetadata = {};
+  const result: PageMetadata = { headings: [] };
   const values = collectMeta(document);
   const meta = (...keys: string[]): string | undefined => first(values, ...keys);
-  const title = meta('og:title', 'twitter:title') ?? normalizeText(document.getElementsByTagName('title')[0]?.textContent ?? '');
+  const documentTitle = normalizeText(document.getElementsByTagName('title')[0]?.textContent ?? '');
+  if (documentTitle) result.documentTitle = documentTitle;
+  const title = meta('og:title', 'twitter:title') ?? documentTitle;
   if (title) result.title = title;
+  const headings = document.getElementsByTagName('h1');
+  for (let index = 0; index < headings.length && result.headings.length < 5; index += 1) {
+    const text = normalizeText(headings[index]?.textContent ?? '');
+    if (text !== '' && text.length <= 300) result.headings.push(text);
+  }
   const imageUrl = meta('og:image:secure_url', 'og:image', 'og:image:url', 'twitter:image', 'twitter:image:src');
   const image = imageUrl ? absoluteUrl(imageUrl, baseUrl) : undefined;
   if (image && /^https?:/i.test(image)) result.image = image;
