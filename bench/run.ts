@@ -20,6 +20,8 @@ import { renderSettings } from '../src/render/render-settings.js';
 import { personalise } from '../src/render/personalise.js';
 import { assembleDigest } from '../src/pipeline/assemble-digest.js';
 import { StateStore } from '../src/state/state-store.js';
+import { extractArticle } from '../src/trim/extract-article.js';
+import { badInputs } from '../test/support/bad-input.js';
 import { hasCorpus } from '../test/support/corpora.js';
 import { timeExtraction, type TimingSummary } from '../test/support/extraction-eval.js';
 import { loadScrapinghubPages } from '../test/support/scrapinghub-metric.js';
@@ -222,8 +224,31 @@ function benchExtraction(): void {
   console.log(`  slowest page  ${warm.wall.worstPage.slice(0, 12)}`);
 }
 
+/**
+ * Bad input (issue 3): time and memory of extractArticle on each hostile input the tests check
+ * (empty bodies, binary garbage, 10 MB pages, deep nesting, floods of quotation marks). One run
+ * each, after one warm-up extraction.
+ */
+function benchBadInput(): void {
+  console.log('Bad input: extractArticle once per input (RSS growth of the process, after a GC)');
+  extractArticle(badInputs['a thousand quotation paragraphs']());
+  for (const [name, build] of Object.entries(badInputs)) {
+    const input = build();
+    globalThis.gc?.();
+    const before = process.memoryUsage().rss;
+    const started = performance.now();
+    const result = extractArticle(input);
+    const elapsed = performance.now() - started;
+    const grown = process.memoryUsage().rss - before;
+    const shown = `lede ${result.lede.length} chars, ${result.quote ? 'a quote' : 'no quote'}, text ${result.text.length} chars`;
+    console.log(`  ${name.padEnd(40)} ${ms(elapsed).padStart(10)}  ${`+${mb(Math.max(0, grown))}`.padStart(7)}  ${shown}`);
+  }
+}
+
 await benchIngestion();
 await main();
 // Last, so the corpus held in memory does not count in the job's RSS figures above.
 console.log('');
 benchExtraction();
+console.log('');
+benchBadInput();

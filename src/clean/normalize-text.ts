@@ -4,9 +4,9 @@ import { queryAll } from './query-all.js';
 /**
  * Characters that only exist to steer layout or tracking: zero-width spaces and joiners, the
  * byte-order mark, soft hyphens and bidi marks. They survive copy/paste from CMSes and break
- * word matching downstream.
+ * word matching downstream. Control characters (NUL, escape, DEL…) are never text either.
  */
-const INVISIBLE = /[\u00ad\u200b-\u200d\u2060\ufeff\u200e\u200f]/g;
+const INVISIBLE = /[\u00ad\u200b-\u200d\u2060\ufeff\u200e\u200f\u0000-\u0008\u000e-\u001f\u007f]/g;
 /** Every kind of horizontal or vertical space, including no-break and typographic spaces. */
 const ANY_SPACE = /[\s\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/g;
 

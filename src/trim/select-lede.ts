@@ -1,5 +1,6 @@
 import { countWords, leadingWords, normalizeText } from '../clean/normalize-text.js';
 import { isFurnitureText } from '../clean/is-furniture-text.js';
+import { boundParagraphs } from './bound-paragraphs.js';
 import { findQuotations } from './find-quotations.js';
 import { splitSentences } from './split-sentences.js';
 
@@ -120,7 +121,7 @@ export function selectLede(paragraphs: string[], options: SelectLedeOptions = {}
   const maxWords = Math.max(1, options.maxWords ?? DEFAULT_MAX_WORDS);
   const chosen: string[] = [];
   let used = 0;
-  for (const raw of paragraphs) {
+  for (const raw of boundParagraphs(paragraphs)) {
     if (!isSubstantiveParagraph(raw) && !(chosen.length === 0 && isShortSentence(raw))) continue;
     if (chosen.length > 0 && isQuotationParagraph(raw)) break;
     const paragraph = stripDateline(normalizeText(raw));
