@@ -1,3 +1,4 @@
+import { isDecorativeImageUrl } from './is-tracking-image.js';
 import { normalizeText } from './normalize-text.js';
 import { absoluteUrl } from './resolve-urls.js';
 
@@ -60,9 +61,15 @@ export function readPageMetadata(document: Document, baseUrl?: string): PageMeta
     const text = normalizeText(headings[index]?.textContent ?? '');
     if (text !== '' && text.length <= 300) result.headings.push(text);
   }
-  const imageUrl = meta('og:image:secure_url', 'og:image', 'og:image:url', 'twitter:image', 'twitter:image:src');
-  const image = imageUrl ? absoluteUrl(imageUrl, baseUrl) : undefined;
-  if (image && /^https?:/i.test(image)) result.image = image;
+  // The first share image that is a picture rather than the site's logo, icon or a pixel.
+  for (const key of ['og:image:secure_url', 'og:image', 'og:image:url', 'twitter:image', 'twitter:image:src']) {
+    const value = values.get(key);
+    const image = value ? absoluteUrl(value, baseUrl) : undefined;
+    if (image && /^https?:/i.test(image) && !isDecorativeImageUrl(image)) {
+      result.image = image;
+      break;
+    }
+  }
   const byline = meta('author', 'article:author', 'byl', 'sailthru.author', 'parsely-author');
   if (byline && !/^https?:/i.test(byline)) result.byline = byline.replace(/^by\s+/i, '');
   const siteName = meta('og:site_name', 'application-name', 'twitter:site');
