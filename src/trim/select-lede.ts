@@ -38,6 +38,11 @@ const NOT_A_LEDE: RegExp[] = [
   /(?:\/\s*(?:getty images|ap|reuters|afp|shutterstock|bloomberg)|getty images)\)?\.?$/i,
   // Lead-ins to a quoted passage: "From the Associated Press:", "Here's what he said:".
   /:\s*$/,
+  // A timestamp in any language: a short line with a year and a time of day, no sentence in it
+  // ("sexta-feira, 22 de outubro de 2010 às 20:13", "22. Oktober 2019, 14:05 Uhr").
+  /^(?=[^.!?]{0,90}$)(?=.*\b(?:19|20)\d{2}\b)(?=.*\b\d{1,2}[:h]\d{2}\b).*$/u,
+  // Disclosures that open blog posts.
+  /^(?:this (?:article|story|post|page|site|shop|video|review|content) (?:(?:may )?contains? (?:affiliate|sponsored|paid|referral)|(?:has been|was|is) (?:compensated|sponsored|paid for))\b|(?:disclosure|disclaimer)\s*[:—–-]|as an amazon associate\b)/i,
   // Editor's notes and boilerplate.
   /^(?:editor['’]s note|note|correction|clarification|disclosure|update)\s*[:—–-]/i,
   /^(?:this (?:article|story|post) (?:was|has been|is|contains)|this is a developing story|breaking news|sign up|subscribe)\b/i,

@@ -9,7 +9,7 @@ function words(text: string): number {
 const first = 'The harbour reopened on Monday after a week of repairs to the sea wall, and the first ferry left at dawn.';
 
 describe('selectLede', () => {
-  it('skips bylines, datelines, captions, timestamps and lead-ins ending in a colon', () => {
+  it('skips bylines, datelines, captions, timestamps in any language, disclosures and lead-ins ending in a colon', () => {
     const paragraphs = [
       'By Jane Doe and John Roe, Reuters',
       'Updated at 3:15 p.m. ET on November 19, 2019',
@@ -19,6 +19,11 @@ describe('selectLede', () => {
       'Photo: Getty Images',
       '5 min read',
       'From the Associated Press:',
+      'sexta-feira, 22 de outubro de 2010 às 20:13',
+      '22. Oktober 2019, 14:05 Uhr',
+      'This post may contain affiliate and/or referral links. Please see my disclosure page.',
+      'Disclosure: the author owns shares in the ferry company.',
+      'This post has been sponsored by the Ferry Company. All opinions are mine alone.',
       first,
     ];
     expect(selectLede(paragraphs)).toBe(first);
