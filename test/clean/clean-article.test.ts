@@ -53,6 +53,13 @@ describe('cleanArticle: feed fragments', () => {
     }
   });
 
+  it('removes a highlights box, which repeats a line of the story', () => {
+    const article = cleanArticle({
+      html: '<div class="field field--name-field-highlights"><div class="field--label">Highlights</div><div class="field--item">She added that an appeal could be made.</div></div><p>Sweden has dropped its investigation, prosecutors said on Tuesday.</p><p>She added that an appeal could be made.</p>',
+    });
+    expect(article.paragraphs).toEqual(['Sweden has dropped its investigation, prosecutors said on Tuesday.', 'She added that an appeal could be made.']);
+  });
+
   it('keeps a sentence that merely mentions advertising or a newsletter', () => {
     const article = cleanArticle({
       html: '<p>Advertisement revenue fell 12 percent, the company said in its quarterly report.</p><p>The newsletter, founded in 2010, now has 40,000 readers and a paid tier.</p>',
