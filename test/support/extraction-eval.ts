@@ -46,6 +46,37 @@ export function evaluateBodyText(): BodyTextResult {
   return { ...scoreCorpus(perPage), perPage };
 }
 
+export interface LedeResult {
+  pages: number;
+  /** Pages whose lede is empty. */
+  empty: number;
+  /** Pages whose lede opens the story: its first five words are among the gold body's first 40. */
+  opening: number;
+  misses: { id: string; lede: string }[];
+}
+
+/**
+ * Ledes on the ScrapingHub pages (not a figure of the issue's table; a proxy, since the corpus
+ * has no gold ledes): a lede should open the article the human-checked body begins with.
+ */
+export function evaluateLedes(): LedeResult {
+  const { pages, extracted } = extractScrapinghub();
+  const words = (text: string): string[] => text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  const result: LedeResult = { pages: pages.length, empty: 0, opening: 0, misses: [] };
+  for (const page of pages) {
+    const lede = extracted.get(page.id)?.lede ?? '';
+    if (lede === '') {
+      result.empty += 1;
+      result.misses.push({ id: page.id, lede });
+    } else if (words(page.truth).slice(0, 40).join(' ').includes(words(lede).slice(0, 5).join(' '))) {
+      result.opening += 1;
+    } else {
+      result.misses.push({ id: page.id, lede });
+    }
+  }
+  return result;
+}
+
 export interface TimingSummary {
   pages: number;
   median: number;

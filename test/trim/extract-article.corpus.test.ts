@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { hasCorpus } from '../support/corpora.js';
-import { evaluateBodyText, evaluateQuotes } from '../support/extraction-eval.js';
+import { evaluateBodyText, evaluateLedes, evaluateQuotes } from '../support/extraction-eval.js';
 import { reportQuotes } from '../support/quote-corpus.js';
 
 /**
@@ -17,6 +17,14 @@ describe.skipIf(!hasCorpus('scrapinghub'))('extractArticle over scrapinghub page
     // Target ≥ 0.96 (Readability.js 0.954 and trafilatura 0.957 on these pages). Measured 0.977.
     expect(result.f1).toBeGreaterThanOrEqual(0.97);
   }, 120_000);
+
+  it('gives every page a lede, nearly always the story’s opening', () => {
+    const result = evaluateLedes();
+    console.log(`scrapinghub ledes: ${result.opening}/${result.pages} open the story, ${result.empty} empty`);
+    // Measured 107/121 and 0 (a proxy: the lede's first five words are among the gold body's first 40).
+    expect(result.empty).toBe(0);
+    expect(result.opening).toBeGreaterThanOrEqual(105);
+  });
 
   it.skipIf(!hasCorpus('quotes/dev.jsonl'))('picks key quotes from the page HTML as well as from the gold text', () => {
     const { scores, figures } = evaluateQuotes('page');
