@@ -21,8 +21,9 @@ describe.skipIf(!hasCorpus('readability'))('extractArticle over readability test
     );
     for (const miss of result.headlineMisses) console.log(`  headline ${miss.name}: ${JSON.stringify(miss.headline)} for ${JSON.stringify(miss.title)}`);
     expect(agreement.pages).toBe(130);
+    // Measured 0.980.
     expect(agreement.f1).toBeGreaterThanOrEqual(0.97);
-    // Measured 125/127 = 0.984.
-    expect(result.headlines / result.titled).toBeGreaterThanOrEqual(0.95);
+    // Target ≥ 0.90; measured 125/127 = 0.984 (one more miss still passes, two do not).
+    expect(result.headlines / result.titled).toBeGreaterThanOrEqual(0.97);
   }, 120_000);
 });
