@@ -1,7 +1,8 @@
 /**
- * `npm run bench`: wall time and memory of the whole job on a large local digest, the cost of the
- * render stages, and (bench/send.ts) sending to 10,000 recipients through the SMTP pool. Prints
- * figures; asserts nothing (these machines are shared and noisy).
+ * `npm run bench`: wall time and memory of ingestion (bench/ingest.ts) and of the whole job on a
+ * local digest, the cost of the render stages, extraction time per page on the ScrapingHub
+ * corpus, and (bench/send.ts) sending to 10,000 recipients through the SMTP pool. Prints figures;
+ * asserts nothing (these machines are shared and noisy).
  */
 import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -24,6 +25,12 @@ import { StateStore } from '../src/state/state-store.js';
 import { checkEmail } from '../src/render/check-email.js';
 import { loadTheme } from '../src/render/load-theme.js';
 import { startPreviewServer } from '../src/preview/preview-server.js';
+
+import { extractArticle } from '../src/trim/extract-article.js';
+import { badInputs } from '../test/support/bad-input.js';
+import { hasCorpus } from '../test/support/corpora.js';
+import { timeExtraction, type TimingSummary } from '../test/support/extraction-eval.js';
+import { loadScrapinghubPages } from '../test/support/scrapinghub-metric.js';
 
 import { feedXml, ITEMS } from './feeds.js';
 
@@ -175,6 +182,50 @@ async function main(): Promise<void> {
   await child('send.ts');
 }
 
+/**
+ * Extraction (clean + trim) per page on the 121 real pages of ../shared/corpora/scrapinghub:
+ * the first pass (cold: the JIT has not seen the code yet), then a second pass. CPU time is
+ * shown beside wall time because a busy machine inflates the latter. Targets (issue 3):
+ * median ≤ 40 ms, worst ≤ 1 s.
+ */
+function benchExtraction(): void {
+  if (!hasCorpus('scrapinghub')) {
+    console.log('Extraction: skipped, ../shared/corpora/scrapinghub is missing');
+    return;
+  }
+  const pages = loadScrapinghubPages();
+  const megabytes = pages.reduce((sum, page) => sum + page.html.length, 0) / 1024 / 1024;
+  const line = (label: string, wall: TimingSummary, cpu: TimingSummary): string =>
+    `  ${label.padEnd(12)} median ${ms(wall.median)}, p95 ${ms(wall.p95)}, worst ${ms(wall.worst)}   (CPU median ${ms(cpu.median)}, p95 ${ms(cpu.p95)}, worst ${ms(cpu.worst)})`;
+  console.log(`Extraction per page: ${pages.length} ScrapingHub pages (${megabytes.toFixed(1)} MB of HTML), clean + trim`);
+  const cold = timeExtraction(pages);
+  console.log(line('first pass', cold.wall, cold.cpu));
+  const warm = timeExtraction(pages);
+  console.log(line('second pass', warm.wall, warm.cpu));
+  console.log(`  slowest page  ${warm.wall.worstPage.slice(0, 12)}`);
+}
+
+/**
+ * Bad input (issue 3): time and memory of extractArticle on each hostile input the tests check
+ * (empty bodies, binary garbage, 10 MB pages, deep nesting, floods of quotation marks). One run
+ * each, after one warm-up extraction.
+ */
+function benchBadInput(): void {
+  console.log('Bad input: extractArticle once per input (RSS growth of the process, after a GC)');
+  extractArticle(badInputs['a thousand quotation paragraphs']());
+  for (const [name, build] of Object.entries(badInputs)) {
+    const input = build();
+    globalThis.gc?.();
+    const before = process.memoryUsage().rss;
+    const started = performance.now();
+    const result = extractArticle(input);
+    const elapsed = performance.now() - started;
+    const grown = process.memoryUsage().rss - before;
+    const shown = `lede ${result.lede.length} chars, ${result.quote ? 'a quote' : 'no quote'}, text ${result.text.length} chars`;
+    console.log(`  ${name.padEnd(40)} ${ms(elapsed).padStart(10)}  ${`+${mb(Math.max(0, grown))}`.padStart(7)}  ${shown}`);
+  }
+}
+
 /** Runs a bench script in a process of its own, so its memory figures are its own. */
 function child(script: string): Promise<void> {
   return new Promise<void>((resolve, reject) => {
@@ -186,3 +237,8 @@ function child(script: string): Promise<void> {
 
 await child('ingest.ts');
 await main();
+// Last, so the corpus held in memory does not count in the job's RSS figures above.
+console.log('');
+benchExtraction();
+console.log('');
+benchBadInput();

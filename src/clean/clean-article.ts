@@ -1,9 +1,12 @@
 import { parseHTML } from 'linkedom';
 
 import type { CleanArticle } from '../types.js';
+import { boundMarkup, boundText } from './bound-markup.js';
+import { choosePageTitle } from './choose-page-title.js';
 import { collectParagraphs } from './collect-paragraphs.js';
 import { extractMainContent, parsePage } from './extract-main-content.js';
 import { findLeadImage } from './find-lead-image.js';
+import { isBinaryText } from './is-binary-text.js';
 import { isCaptionText, isCreditLine, isFurnitureText } from './is-furniture-text.js';
 import { decodeEntities, decodeHtmlText, escapeHtml, normalizeText } from './normalize-text.js';
 import { isTextArticle, parseTextArticle, splitTextParagraphs } from './parse-text-article.js';
@@ -39,6 +42,9 @@ export interface ArticleInput {
  */
 export function cleanArticle(input: ArticleInput): CleanArticle {
   const html = input.html?.trim() ?? '';
+  const empty: CleanArticle = { title: decodeHtmlText(input.title ?? ''), paragraphs: [], html: '', image: null };
+  // Binary data is not an article: no text can honestly be read from it.
+  if (isBinaryText(html) || (html === '' && isBinaryText(input.text ?? ''))) return empty;
   if (html !== '') {
     if (!/<[a-z!/][^>]*>/i.test(html)) return cleanText(html, input);
     // Real pages nest a few dozen levels deep; thousands of levels is hostile input that would
@@ -47,8 +53,8 @@ export function cleanArticle(input: ArticleInput): CleanArticle {
     const article = isWholePage(html) ? cleanPage(html, input) : cleanFragment(html, input);
     if (article.paragraphs.length > 0 || !input.text?.trim()) return article;
   }
-  if (input.text?.trim()) return cleanText(input.text, input);
-  return { title: decodeHtmlText(input.title ?? ''), paragraphs: [], html: '', image: null };
+  if (input.text?.trim() && !isBinaryText(input.text)) return cleanText(input.text, input);
+  return empty;
 }
 
 /** Deepest element nesting accepted as HTML; the 251 corpus pages reach 51 at most. */
@@ -85,7 +91,8 @@ export function isWholePage(html: string): boolean {
   return /^\s*(?:<\?xml[^>]*>\s*)?(?:<!--[\s\S]*?-->\s*)*<!doctype html|<html[\s>]|<head[\s>]|<body[\s>]/i.test(html.slice(0, 4096));
 }
 
-function cleanText(text: string, input: ArticleInput): CleanArticle {
+function cleanText(fullText: string, input: ArticleInput): CleanArticle {
+  const text = boundText(fullText);
   let title = input.title;
   let body = text;
   if (title === undefined && isTextArticle(text)) {
@@ -104,7 +111,7 @@ function cleanText(text: string, input: ArticleInput): CleanArticle {
 }
 
 function cleanFragment(html: string, input: ArticleInput): CleanArticle {
-  const { document } = parseHTML(`<!doctype html><html><head></head><body>${html}</body></html>`);
+  const { document } = parseHTML(`<!doctype html><html><head></head><body>${boundMarkup(html)}</body></html>`);
   const title = decodeHtmlText(input.title ?? '');
   const body = cleanContent(document.body, title, input.url);
   return { title, ...body };
@@ -123,10 +130,17 @@ function cleanPage(html: string, input: ArticleInput): CleanArticle {
   // Less for Readability to score, and nothing it could mistake for the article.
   if (document.body) removeNeverContent(document.body);
   const main = extractMainContent(document, html);
-  const title = decodeHtmlText(input.title ?? main.title ?? metadata.title ?? '');
+  const siteName = metadata.siteName ?? main.siteName;
+  const readabilityTitle = main.title ?? metadata.title;
+  const pageTitle = choosePageTitle({
+    ...(readabilityTitle ? { readability: readabilityTitle } : {}),
+    ...(metadata.documentTitle ? { document: metadata.documentTitle } : {}),
+    ...(siteName ? { siteName } : {}),
+    headings: metadata.headings,
+  });
+  const title = decodeHtmlText(input.title ?? pageTitle ?? '');
   const body = cleanContent(main.content, title, base);
   const byline = main.byline ?? body.byline ?? metadata.byline;
-  const siteName = metadata.siteName ?? main.siteName;
   return {
     title,
     ...body,

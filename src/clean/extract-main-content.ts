@@ -1,6 +1,7 @@
 import { Readability } from '@mozilla/readability';
 import { parseHTML } from 'linkedom';
 
+import { boundMarkup } from './bound-markup.js';
 import { normalizeText } from './normalize-text.js';
 import { queryAll } from './query-all.js';
 import { removeNeverContent } from './strip-furniture.js';
@@ -19,11 +20,12 @@ export interface MainContent {
 const MIN_READABILITY_TEXT = 200;
 
 /**
- * Parses a whole page into a linkedom document. The parser does not build the implied
- * <html>/<body> of the HTML spec, so pages that leave them out are wrapped first.
+ * Parses a whole page into a linkedom document, within the bounds of boundMarkup. The parser
+ * does not build the implied <html>/<body> of the HTML spec, so pages that leave them out are
+ * wrapped first.
  */
 export function parsePage(html: string): Document {
-  let source = stripInertMarkup(html);
+  let source = boundMarkup(stripInertMarkup(html));
   if (!/<html[\s>]/i.test(source)) {
     source = /<body[\s>]/i.test(source) ? `<html>${source}</html>` : `<html><head></head><body>${source}</body></html>`;
   }

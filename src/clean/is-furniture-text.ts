@@ -87,12 +87,18 @@ const CAPTION_OPENING =
 /** A photo credit on its own line: "Natalie Naccache | Bloomberg | Getty Images". */
 const CREDIT_LINE = /^[^.!?]{0,80}(?:\||\/|·|via)\s*(?:getty images|getty|bloomberg|reuters|afp|ap photo|ap|shutterstock|epa(?:-efe)?|corbis|alamy|istock(?:photo)?|zuma(?: press)?|sipa(?: usa)?|nurphoto|anadolu(?: agency)?|xinhua|pool)\b[^.!?]{0,40}$/i;
 
-/** True when the paragraph is a photo caption: it ends in its credit or opens like one. */
+/**
+ * Where someone stands in the picture: "Kevin King (left) and Timothy Weeks". Lower case only,
+ * and no single letters: "(R)" and "(Left)" are a party and a translation in prose.
+ */
+const CAPTION_POSITION = /\((?:left|right|centre|center|far left|far right|from left|from right|second (?:from )?(?:left|right)|l-r|L-R|left to right)\)/;
+
+/** True when the paragraph is a photo caption: it ends in its credit, opens like one, or places people in the picture. */
 export function isCaptionText(paragraph: string): boolean {
   const text = paragraph.trim();
   if (text.length > 500) return false;
   if (CAPTION_CREDIT.some((pattern) => pattern.test(text))) return true;
-  return text.length <= 300 && CAPTION_OPENING.test(text);
+  return text.length <= 300 && (CAPTION_OPENING.test(text) || CAPTION_POSITION.test(text));
 }
 
 /** True when the line is only a photo credit ("Jane Doe | Bloomberg | Getty Images"). */

@@ -45,23 +45,42 @@ export function isTrackingImage(img: Element): boolean {
   return TRACKER_URL.test(src) || TRACKER_PATH.test(src);
 }
 
+/** Hosts that only serve avatars and site icons. */
+const AVATAR_HOST = /(?:^|\.)gravatar\.com$/i;
+/** A width or height asked of an image service in the query string ("?w=20", "&height=16"). */
+const QUERY_SIZE = /[?&](?:w|h|width|height)=(\d+)(?:&|$)/gi;
+
+/**
+ * Icons, avatars, logos, tracking beacons and tiny thumbnails judged by the URL alone: for
+ * images known only by address (og:image, a feed's enclosure), and for <img>s besides their
+ * attributes.
+ */
+export function isDecorativeImageUrl(src: string): boolean {
+  if (src === '' || /^data:/i.test(src)) return true;
+  if (TRACKER_URL.test(src) || TRACKER_PATH.test(src)) return true;
+  if (/\.(?:svg|ico)(?:[?#]|$)/i.test(src)) return true;
+  let url: URL | undefined;
+  try {
+    url = new URL(src, 'https://example.invalid/');
+  } catch {
+    // An unparseable src is judged by its text; the sanitiser drops it later.
+  }
+  if (url && AVATAR_HOST.test(url.hostname)) return true;
+  for (const match of (url?.search ?? '').matchAll(QUERY_SIZE)) {
+    if (Number(match[1]) < 80) return true;
+  }
+  return DECORATIVE_PATH.test(url?.pathname ?? src);
+}
+
 /** Icons, avatars, logos, emoji, spacers: images that are not the story's picture. */
 export function isDecorativeImage(img: Element): boolean {
   if (isTrackingImage(img)) return true;
   const { width, height } = imageSize(img);
   if ((width !== undefined && width < 100) || (height !== undefined && height < 80)) return true;
   const src = img.getAttribute('src') ?? '';
-  if (/^data:/i.test(src)) return true;
-  if (/\.(?:svg|ico)(?:[?#]|$)/i.test(src)) return true;
   // GIFs without a declared size are mostly spinners, spacers and badges.
   if (/\.gif(?:[?#]|$)/i.test(src) && (width === undefined || height === undefined)) return true;
   const hints = `${img.getAttribute('class') ?? ''} ${img.getAttribute('id') ?? ''}`;
   if (DECORATIVE_CLASS.test(hints)) return true;
-  let path = src;
-  try {
-    path = new URL(src, 'https://example.invalid/').pathname;
-  } catch {
-    // Leave an unparseable src as it is; the sanitiser drops it later.
-  }
-  return DECORATIVE_PATH.test(path);
+  return isDecorativeImageUrl(src);
 }

@@ -9,7 +9,7 @@ import { decodeEntities, normalizeText } from './normalize-text.js';
  */
 export function isTextArticle(text: string): boolean {
   if (/<[a-z!/][^>]*>/i.test(text)) return false;
-  const match = /^\s*([^\n]+)\r?\n[ \t]*\r?\n\s*\S/.exec(text);
+  const match = /^\s*(\S[^\n]*)\r?\n[ \t]*\r?\n\s*\S/.exec(text);
   if (!match) return false;
   const first = normalizeText(match[1] ?? '');
   if (first.length === 0 || first.length > 200) return false;

@@ -1,8 +1,14 @@
+import { isDecorativeImageUrl } from './is-tracking-image.js';
 import { normalizeText } from './normalize-text.js';
 import { absoluteUrl } from './resolve-urls.js';
 
 export interface PageMetadata {
+  /** Open Graph or Twitter card title, else the <title> element's text. */
   title?: string;
+  /** The <title> element's text. */
+  documentTitle?: string;
+  /** Texts of the first few <h1> elements: the headline a page shows is usually one of them. */
+  headings: string[];
   image?: string;
   byline?: string;
   siteName?: string;
@@ -43,14 +49,27 @@ function first(values: Map<string, string>, ...keys: string[]): string | undefin
  * the document.
  */
 export function readPageMetadata(document: Document, baseUrl?: string): PageMetadata {
-  const result: PageMetadata = {};
+  const result: PageMetadata = { headings: [] };
   const values = collectMeta(document);
   const meta = (...keys: string[]): string | undefined => first(values, ...keys);
-  const title = meta('og:title', 'twitter:title') ?? normalizeText(document.getElementsByTagName('title')[0]?.textContent ?? '');
+  const documentTitle = normalizeText(document.getElementsByTagName('title')[0]?.textContent ?? '');
+  if (documentTitle) result.documentTitle = documentTitle;
+  const title = meta('og:title', 'twitter:title') ?? documentTitle;
   if (title) result.title = title;
-  const imageUrl = meta('og:image:secure_url', 'og:image', 'og:image:url', 'twitter:image', 'twitter:image:src');
-  const image = imageUrl ? absoluteUrl(imageUrl, baseUrl) : undefined;
-  if (image && /^https?:/i.test(image)) result.image = image;
+  const headings = document.getElementsByTagName('h1');
+  for (let index = 0; index < headings.length && result.headings.length < 5; index += 1) {
+    const text = normalizeText(headings[index]?.textContent ?? '');
+    if (text !== '' && text.length <= 300) result.headings.push(text);
+  }
+  // The first share image that is a picture rather than the site's logo, icon or a pixel.
+  for (const key of ['og:image:secure_url', 'og:image', 'og:image:url', 'twitter:image', 'twitter:image:src']) {
+    const value = values.get(key);
+    const image = value ? absoluteUrl(value, baseUrl) : undefined;
+    if (image && /^https?:/i.test(image) && !isDecorativeImageUrl(image)) {
+      result.image = image;
+      break;
+    }
+  }
   const byline = meta('author', 'article:author', 'byl', 'sailthru.author', 'parsely-author');
   if (byline && !/^https?:/i.test(byline)) result.byline = byline.replace(/^by\s+/i, '');
   const siteName = meta('og:site_name', 'application-name', 'twitter:site');

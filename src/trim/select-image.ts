@@ -1,3 +1,4 @@
+import { isDecorativeImageUrl } from '../clean/is-tracking-image.js';
 import { absoluteUrl } from '../clean/resolve-urls.js';
 
 export interface SelectImageOptions {
@@ -8,14 +9,16 @@ export interface SelectImageOptions {
 }
 
 /**
- * The story's image: the feed's own image when it gives one (publishers choose it for
- * listings), else the lead image the clean stage found. Only absolute http(s) URLs.
+ * The story's image: the feed's own image when it gives one (enclosure, media:content or
+ * media:thumbnail: publishers choose it for listings), else the lead image the clean stage found
+ * (the first meaningful content image, else the page's og:image). Only absolute http(s) URLs;
+ * a feed image that is a tracking pixel, icon or logo by its address is passed over.
  */
 export function selectImage(articleImage: string | null, options: SelectImageOptions = {}): string | null {
   const feedImage = options.feedImage?.trim();
   if (feedImage) {
     const resolved = absoluteUrl(feedImage, options.baseUrl);
-    if (resolved && /^https?:/i.test(resolved)) return resolved;
+    if (resolved && /^https?:/i.test(resolved) && !isDecorativeImageUrl(resolved)) return resolved;
   }
   return articleImage && /^https?:/i.test(articleImage) ? articleImage : null;
 }

@@ -1,5 +1,7 @@
-import { countWords, normalizeText } from '../clean/normalize-text.js';
+import { countWords, leadingWords, normalizeText } from '../clean/normalize-text.js';
 import { isFurnitureText } from '../clean/is-furniture-text.js';
+import { boundParagraphs } from './bound-paragraphs.js';
+import { findQuotations } from './find-quotations.js';
 import { splitSentences } from './split-sentences.js';
 
 export interface SelectLedeOptions {
@@ -36,6 +38,11 @@ const NOT_A_LEDE: RegExp[] = [
   /(?:\/\s*(?:getty images|ap|reuters|afp|shutterstock|bloomberg)|getty images)\)?\.?$/i,
   // Lead-ins to a quoted passage: "From the Associated Press:", "Here's what he said:".
   /:\s*$/,
+  // A timestamp in any language: a short line with a year and a time of day, no sentence in it
+  // ("sexta-feira, 22 de outubro de 2010 às 20:13", "22. Oktober 2019, 14:05 Uhr").
+  /^(?=[^.!?]{0,90}$)(?=.*\b(?:19|20)\d{2}\b)(?=.*\b\d{1,2}[:h]\d{2}\b).*$/u,
+  // Disclosures that open blog posts.
+  /^(?:this (?:article|story|post|page|site|shop|video|review|content) (?:(?:may )?contains? (?:affiliate|sponsored|paid|referral)|(?:has been|was|is) (?:compensated|sponsored|paid for))\b|(?:disclosure|disclaimer)\s*[:—–-]|as an amazon associate\b)/i,
   // Editor's notes and boilerplate.
   /^(?:editor['’]s note|note|correction|clarification|disclosure|update)\s*[:—–-]/i,
   /^(?:this (?:article|story|post) (?:was|has been|is|contains)|this is a developing story|breaking news|sign up|subscribe)\b/i,
@@ -51,7 +58,7 @@ export function isSubstantiveParagraph(paragraph: string): boolean {
   if (NOT_A_LEDE.some((pattern) => pattern.test(text))) return false;
   const words = countWords(text);
   // Headings and labels: short and without a sentence's closing punctuation.
-  if (words < 8 && !/[.!?…]["”’')\]]*$/u.test(text)) return false;
+  if (words < 8 && !/[.!?…。！？]["”’')\]」』）]*$/u.test(text)) return false;
   if (words < 4) return false;
   return true;
 }
@@ -67,22 +74,61 @@ function stripDateline(paragraph: string): string {
 }
 
 function cutAtWord(text: string, maxWords: number): string {
-  const words = text.split(/\s+/).slice(0, maxWords);
-  return `${words.join(' ').replace(/[\s,;:–—-]+$/u, '')}…`;
+  return `${leadingWords(text, maxWords).replace(/[\s,;:–—、，-]+$/u, '')}…`;
+}
+
+/** Sentences as one text: Chinese and Japanese sentences follow each other without a space. */
+function joinSentences(sentences: string[]): string {
+  return sentences.reduce((text, sentence) => (text === '' ? sentence : /[。！？」』）]$/u.test(text) ? text + sentence : `${text} ${sentence}`), '');
+}
+
+/**
+ * Closing punctuation of a sentence, with any closing quotes and brackets after it. A trailing
+ * ellipsis ("Please wait…") is not one: short lines ending in it are teasers and widget text.
+ */
+const SENTENCE_END = /(?<![.…])[.!?。！？]["”’')\]」』]*$/u;
+
+/**
+ * A paragraph too short to be substantive that still reads as a sentence of the story ("The
+ * bridge reopened."): two words or more, opening like a sentence, with a lower-case word, and
+ * closing with a sentence's punctuation; none of the lines a lede skips.
+ */
+export function isShortSentence(paragraph: string): boolean {
+  const text = normalizeText(paragraph);
+  if (countWords(text) < 2 || isFurnitureText(text)) return false;
+  if (NOT_A_LEDE.some((pattern) => pattern.test(text))) return false;
+  return /^["“‘'«„(]?[\p{Lu}\p{N}\p{Lo}]/u.test(text) && /(?:^|\s)["“‘'(]?\p{Ll}|\p{Lo}/u.test(text) && SENTENCE_END.test(text);
+}
+
+/**
+ * A paragraph that is mainly a direct quotation (“…,” said Maria Lopez): at least half its
+ * characters are inside quotation marks. Such a paragraph is the quote block's material, not
+ * the lede's.
+ */
+export function isQuotationParagraph(paragraph: string): boolean {
+  const text = normalizeText(paragraph);
+  if (text === '') return false;
+  let quoted = 0;
+  for (const quotation of findQuotations([text])) quoted += quotation.close - quotation.open;
+  return quoted >= text.length / 2;
 }
 
 /**
  * The lede: the first substantive paragraph (skipping bylines, datelines, captions, timestamps
  * and lead-ins ending in a colon), cut at a sentence boundary to the word budget. A short first
- * paragraph may be followed by whole sentences of the next one. "…" marks a cut made inside a
- * paragraph; a first sentence longer than the budget is cut at a word boundary.
+ * paragraph, or a story that opens with a short sentence ("The bridge reopened."), may be
+ * followed by whole sentences of the next paragraph, unless that one is mainly a quotation (the
+ * quote block shows it, and it must not repeat the lede). "…" marks a cut made inside a
+ * paragraph; a first sentence longer than the budget is cut at a word boundary. With nothing
+ * that reads as prose, the lede is empty.
  */
 export function selectLede(paragraphs: string[], options: SelectLedeOptions = {}): string {
   const maxWords = Math.max(1, options.maxWords ?? DEFAULT_MAX_WORDS);
   const chosen: string[] = [];
   let used = 0;
-  for (const raw of paragraphs) {
-    if (!isSubstantiveParagraph(raw)) continue;
+  for (const raw of boundParagraphs(paragraphs)) {
+    if (!isSubstantiveParagraph(raw) && !(chosen.length === 0 && isShortSentence(raw))) continue;
+    if (chosen.length > 0 && isQuotationParagraph(raw)) break;
     const paragraph = stripDateline(normalizeText(raw));
     const sentences = splitSentences(paragraph);
     let taken = 0;
@@ -99,9 +145,12 @@ export function selectLede(paragraphs: string[], options: SelectLedeOptions = {}
       if (chosen.length === 0) return cutAtWord(sentences[0] ?? paragraph, maxWords);
       break;
     }
-    if (taken < sentences.length) return `${chosen.join(' ')} …`;
+    if (taken < sentences.length) {
+      const lede = joinSentences(chosen);
+      return /[。！？」』）]$/u.test(lede) ? `${lede}…` : `${lede} …`;
+    }
     // A lede of half the budget or more is complete; a shorter one may take the next paragraph.
     if (used >= maxWords / 2) break;
   }
-  return chosen.join(' ');
+  return joinSentences(chosen);
 }

@@ -1,6 +1,7 @@
 import { countWords, normalizeText } from '../clean/normalize-text.js';
 import type { Quote } from '../types.js';
 import { attributeQuotations, type AttributedQuotation } from './attribute-quotations.js';
+import { boundParagraphs } from './bound-paragraphs.js';
 import { findQuotations } from './find-quotations.js';
 import { splitSentences } from './split-sentences.js';
 
@@ -121,7 +122,7 @@ function joinInterrupted(quotations: AttributedQuotation[], index: number, parag
 export function rankQuotes(allParagraphs: string[], context: QuoteContext, options: SelectQuoteOptions = {}): QuoteCandidate[] {
   const maxWords = options.maxWords ?? DEFAULT_MAX_WORDS;
   // Key quotes come early; very long documents (a Wikipedia page) are only read that far.
-  const paragraphs = allParagraphs.slice(0, MAX_PARAGRAPHS);
+  const paragraphs = boundParagraphs(allParagraphs.slice(0, MAX_PARAGRAPHS));
   const quotations = attributeQuotations(paragraphs, findQuotations(paragraphs));
   const headline = contentStems(context.headline);
   const lede = contentStems(context.lede);

@@ -19,15 +19,26 @@ const ABBREVIATIONS = new Set(
 
 /** Closing quotes and brackets that may follow a sentence's final punctuation. */
 const CLOSERS = `"'”’»)\\]`;
-const END = new RegExp(`[.!?…]+[${CLOSERS}]*(?=\\s+)`, 'g');
+/**
+ * A sentence end: . ! ? … followed by a space, or a Chinese/Japanese full stop, exclamation or
+ * question mark (those need no space after them).
+ */
+const END = new RegExp(`[.!?…]+[${CLOSERS}]*(?=\\s+)|[。！？]+[${CLOSERS}」』）]*`, 'g');
 /** What may start the next sentence: a capital, a digit, or an opening quote/bracket. */
 const STARTER = /^\s+["'“‘«„(\[]*[\p{Lu}\p{N}]/u;
 
+/** Longest word looked at before a full stop: abbreviations are short, and the look stays bounded. */
+const WORD_WINDOW = 40;
+
 function isAbbreviation(text: string, end: number): boolean {
-  // The word right before the full stop.
-  const before = text.slice(0, end);
+  // The word right before the full stop, within a bounded window: matching an end-anchored
+  // pattern against everything before it would make long paragraphs quadratic.
+  const from = Math.max(0, end - WORD_WINDOW);
+  const before = text.slice(from, end);
   const match = /(?:^|[\s(“"‘'])([\p{L}.]+)$/u.exec(before);
   if (!match) return false;
+  // A run of letters filling the whole window started before it: too long to be an abbreviation.
+  if (match.index === 0 && from > 0 && !/^[\s(“"‘']/u.test(match[0])) return false;
   const word = match[1] ?? '';
   if (/^\p{Lu}$/u.test(word)) return true; // An initial: "John F. Kennedy".
   if (/^(?:\p{L}\.)+\p{L}$/u.test(word)) return true; // "U.S", "a.m", "e.g".
@@ -43,7 +54,7 @@ export function splitSentences(paragraph: string): string[] {
     const stop = match.index + match[0].length;
     const punctuation = match[0];
     if (/^\.(?!\.)/.test(punctuation) && isAbbreviation(paragraph, match.index)) continue;
-    if (!STARTER.test(paragraph.slice(stop))) continue;
+    if (!/[。！？]/.test(punctuation) && !STARTER.test(paragraph.slice(stop, stop + WORD_WINDOW))) continue;
     const sentence = paragraph.slice(start, stop).trim();
     if (sentence !== '') sentences.push(sentence);
     start = stop;

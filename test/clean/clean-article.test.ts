@@ -53,6 +53,13 @@ describe('cleanArticle: feed fragments', () => {
     }
   });
 
+  it('removes a highlights box, which repeats a line of the story', () => {
+    const article = cleanArticle({
+      html: '<div class="field field--name-field-highlights"><div class="field--label">Highlights</div><div class="field--item">She added that an appeal could be made.</div></div><p>Sweden has dropped its investigation, prosecutors said on Tuesday.</p><p>She added that an appeal could be made.</p>',
+    });
+    expect(article.paragraphs).toEqual(['Sweden has dropped its investigation, prosecutors said on Tuesday.', 'She added that an appeal could be made.']);
+  });
+
   it('keeps a sentence that merely mentions advertising or a newsletter', () => {
     const article = cleanArticle({
       html: '<p>Advertisement revenue fell 12 percent, the company said in its quarterly report.</p><p>The newsletter, founded in 2010, now has 40,000 readers and a paid tier.</p>',
@@ -240,5 +247,44 @@ describe('cleanArticle: plain text', () => {
 
   it('treats every line as a paragraph when there are no blank lines', () => {
     expect(cleanArticle({ title: 't', text: 'One.\nTwo.\nThree.' }).paragraphs).toEqual(['One.', 'Two.', 'Three.']);
+  });
+});
+
+describe('cleanArticle: the lead image', () => {
+  const text = '<p>The harbour reopened on Monday after a week of repairs to the sea wall.</p>';
+  const page = (head: string, body: string): string => `<!doctype html><html><head><title>Harbour</title>${head}</head><body><article>${body}${text.repeat(4)}</article></body></html>`;
+
+  it('takes the first meaningful content image before the page’s og:image', () => {
+    const article = cleanArticle({ html: page('<meta property="og:image" content="/media/og.jpg">', '<figure><img src="/media/story.jpg" width="800" height="500"></figure>'), url: base });
+    expect(article.image).toBe('https://blog.example.org/media/story.jpg');
+  });
+
+  it('falls back to og:image, resolved against the page, then twitter:image; never a logo, icon or pixel', () => {
+    expect(cleanArticle({ html: page('<meta property="og:image" content="../og.jpg">', ''), url: base }).image).toBe('https://blog.example.org/2024/05/og.jpg');
+    expect(cleanArticle({ html: page('<meta property="og:image" content="/img/site_fb_logo.jpg"><meta name="twitter:image" content="https://cdn.example.org/story-card.jpg">', ''), url: base }).image).toBe(
+      'https://cdn.example.org/story-card.jpg',
+    );
+    for (const decorative of ['/favicon.ico', 'https://secure.gravatar.com/blavatar/55bf?s=200', '/images/social_default_logo.png', 'https://stats.wp.com/b.gif', '/img/icons/share.png']) {
+      expect(cleanArticle({ html: page(`<meta property="og:image" content="${decorative}">`, ''), url: base }).image).toBeNull();
+    }
+  });
+
+  it('promotes data-src, data-srcset and srcset lazy images, resolving them', () => {
+    const lazy = (img: string): string | null => cleanArticle({ html: `${img}${text}`, url: base }).image;
+    expect(lazy('<img data-src="/uploads/a.jpg" src="/img/blank.gif" width="800" height="500">')).toBe('https://blog.example.org/uploads/a.jpg');
+    expect(lazy('<img data-src="photo.jpg">')).toBe('https://blog.example.org/2024/05/story/photo.jpg');
+    expect(lazy('<img data-srcset="/b-400.jpg 400w, /b-1200.jpg 1200w" src="data:image/gif;base64,R0lGOD">')).toBe('https://blog.example.org/b-1200.jpg');
+    expect(lazy('<img srcset="//cdn.example.net/c.jpg 2x, //cdn.example.net/c-small.jpg 1x">')).toBe('https://cdn.example.net/c.jpg');
+  });
+
+  it('drops 1×1 pixels (by attributes, style or tracker) and skips icons, emoji and tiny thumbnails', () => {
+    const article = cleanArticle({
+      html: `<img src="/p.gif" width="1" height="1"><img src="/q.png" style="width:1px;height:1px"><img src="https://www.facebook.com/tr?id=1&ev=PageView">
+        <img src="/favicon.ico"><img class="emoji" src="/smile.png"><img src="/img/thumb.jpg?w=20"><img src="/s.png" width="24" height="24">${text}
+        <img src="/uploads/real.jpg" width="640" height="400">`,
+      url: base,
+    });
+    expect(article.image).toBe('https://blog.example.org/uploads/real.jpg');
+    expect(article.html).not.toMatch(/p\.gif|q\.png|facebook\.com\/tr/);
   });
 });

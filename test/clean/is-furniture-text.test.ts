@@ -72,6 +72,14 @@ describe('isFurnitureText', () => {
     expect(isCaptionText('Prices rose (see chart) in every region.')).toBe(false);
   });
 
+  it('recognises captions that place people in the picture', () => {
+    expect(isCaptionText('US professor Kevin King (left) and his Australian colleague Timothy Weeks')).toBe(true);
+    expect(isCaptionText('Jane Doe (second from right) at the harbour on Monday.')).toBe(true);
+    expect(isCaptionText('The ministers (L-R) Smith, Jones and Brown')).toBe(true);
+    expect(isCaptionText('Sen. John Smith (R) said the bill would pass.')).toBe(false);
+    expect(isCaptionText('The party, Die Linke (Left), won four seats.')).toBe(false);
+  });
+
   it('recognises captions by their opening, and bare credit lines', () => {
     expect(isCaptionText("An artist's illustration of a plume of water vapor emanating from Jupiter's moon Europa.")).toBe(true);
     expect(isCaptionText('In this Sunday, Nov. 10, 2019, photograph, a long row of unsold vehicles sits at a dealership.')).toBe(true);

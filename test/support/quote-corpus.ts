@@ -73,21 +73,65 @@ export function sameSpeaker(returned: string, gold: GoldQuote): boolean {
 export interface QuoteScores {
   articles: number;
   returned: number;
+  /** Returned quotes that overlap a gold quotation. */
   correct: number;
+  /** Returned quotes that overlap a gold quotation and name its speaker. */
   rightSpeaker: number;
+  /** Articles with at least one key pick. */
   withKey: number;
+  /** Of those, articles whose returned quote overlaps a key pick. */
   keyAgreement: number;
+  /** Articles with no quotation at all. */
+  withoutQuotes: number;
   /** Articles with no quotation at all where a quote was returned anyway. */
   spurious: number;
   misses: { id: string; quote: Quote; gold: string[] }[];
+  wrongSpeakers: { id: string; quote: Quote; gold: GoldQuote }[];
+}
+
+/** The issue's figures from the counts: each a share between 0 and 1. */
+export interface QuoteFigures {
+  /** Returned quotes that are a real direct quotation of the article (target ≥ 0.95). */
+  precision: number;
+  /** Articles with a key pick whose returned quote is one of them (target ≥ 0.60). */
+  keyAgreement: number;
+  /** Returned quotes whose speaker is right (target ≥ 0.85). */
+  speaker: number;
+  /** Articles without any quotation that get no quote (target ≥ 0.90). */
+  noneWhenNone: number;
+  /** Articles with a key pick that get some quote. */
+  coverage: number;
+}
+
+export function quoteFigures(scores: QuoteScores): QuoteFigures {
+  const share = (part: number, whole: number): number => (whole === 0 ? 0 : part / whole);
+  return {
+    precision: share(scores.correct, scores.returned),
+    keyAgreement: share(scores.keyAgreement, scores.withKey),
+    speaker: share(scores.rightSpeaker, scores.returned),
+    noneWhenNone: share(scores.withoutQuotes - scores.spurious, scores.withoutQuotes),
+    coverage: share(scores.returned - scores.spurious, scores.withKey),
+  };
 }
 
 /** Scores returned quotes against the gold annotations. */
 export function scoreQuotes(articles: QuoteArticle[], pick: (article: QuoteArticle) => Quote | null): QuoteScores {
-  const scores: QuoteScores = { articles: articles.length, returned: 0, correct: 0, rightSpeaker: 0, withKey: 0, keyAgreement: 0, spurious: 0, misses: [] };
+  const scores: QuoteScores = {
+    articles: articles.length,
+    returned: 0,
+    correct: 0,
+    rightSpeaker: 0,
+    withKey: 0,
+    keyAgreement: 0,
+    withoutQuotes: 0,
+    spurious: 0,
+    misses: [],
+    wrongSpeakers: [],
+  };
   for (const article of articles) {
     const quote = pick(article);
     if (article.key.length > 0) scores.withKey += 1;
+    if (article.quotes.length === 0) scores.withoutQuotes += 1;
     if (!quote) continue;
     scores.returned += 1;
     if (article.quotes.length === 0) scores.spurious += 1;
@@ -95,10 +139,23 @@ export function scoreQuotes(articles: QuoteArticle[], pick: (article: QuoteArtic
     if (match) {
       scores.correct += 1;
       if (sameSpeaker(quote.speaker, match)) scores.rightSpeaker += 1;
+      else scores.wrongSpeakers.push({ id: article.id, quote, gold: match });
     } else {
       scores.misses.push({ id: article.id, quote, gold: article.quotes.map((gold) => gold.text) });
     }
     if (article.key.some((index) => article.quotes[index] && overlaps(quote.text, article.quotes[index].text))) scores.keyAgreement += 1;
   }
   return scores;
+}
+
+/** Prints the figures and every miss, for a corpus test's log. */
+export function reportQuotes(label: string, scores: QuoteScores, figures: QuoteFigures): void {
+  console.log(
+    `quotes/dev.jsonl (${label}): ${scores.articles} articles, ${scores.returned} quotes returned; ` +
+      `precision ${figures.precision.toFixed(3)}, speaker ${figures.speaker.toFixed(3)}, ` +
+      `key-pick agreement ${scores.keyAgreement}/${scores.withKey} = ${figures.keyAgreement.toFixed(3)}, ` +
+      `none when none ${scores.withoutQuotes - scores.spurious}/${scores.withoutQuotes}`,
+  );
+  for (const miss of scores.misses) console.log(`  not a gold quotation: ${miss.id.slice(0, 8)} ${JSON.stringify(miss.quote)}`);
+  for (const wrong of scores.wrongSpeakers) console.log(`  wrong speaker: ${wrong.id.slice(0, 8)} ${JSON.stringify(wrong.quote)} (gold ${JSON.stringify(wrong.gold.speaker)})`);
 }

@@ -2,6 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { cleanArticle, parseTextArticle, type ArticleInput } from '../../src/clean/clean-article.js';
+import { extractArticle } from '../../src/trim/extract-article.js';
 import { corporaDir } from './corpora.js';
 
 export interface SeedExpectation {
@@ -51,4 +53,64 @@ export function seedAsWordPressHtml(): { title: string; html: string } {
     .replace('{{paragraphs-before-advertisement}}', () => paragraphs(blocks.slice(0, advertisement)))
     .replace('{{paragraphs-after-advertisement}}', () => paragraphs(blocks.slice(advertisement + 1)));
   return { title: title.replace(/’/g, '&#8217;'), html };
+}
+
+/** The seed in each form the project accepts it: plain text, parsed text, WordPress HTML. */
+export function seedForms(): { form: string; input: ArticleInput }[] {
+  return [
+    { form: 'text', input: { text: loadSeedText() } },
+    { form: 'parsed text', input: parseTextArticle(loadSeedText()) },
+    { form: 'WordPress content:encoded HTML', input: { ...seedAsWordPressHtml(), url: seedUrl } },
+  ];
+}
+
+export interface SeedCheck {
+  name: 'headline' | 'lede' | 'quote' | 'speaker' | 'furniture' | 'paragraphs';
+  passed: boolean;
+  /** What was shown, for the failure message. */
+  got: unknown;
+}
+
+/** Trailing punctuation does not make a different quote: “Sometimes you have to walk,” */
+function bare(text: string): string {
+  return text.trim().replace(/[\s.,;:!?…]+$/u, '');
+}
+
+function countWords(text: string): number {
+  return text.trim() === '' ? 0 : text.trim().split(/\s+/).length;
+}
+
+/** The paragraphs of the seed's article (the furniture blocks not counted). */
+export const seedParagraphs = 17;
+
+/**
+ * Everything ../shared/corpora/seed/expected.json asks of one form of the seed, checked
+ * through cleanArticle and extractArticle; shared by the tests and `npm run eval`.
+ */
+export function checkSeed(input: ArticleInput, expected: SeedExpectation = loadSeedExpectation()): SeedCheck[] {
+  const result = extractArticle(input);
+  const article = cleanArticle(input);
+  const shown = bare(result.quote?.text ?? '');
+  const everything = [result.headline, result.lede, result.quote?.text ?? '', result.quote?.speaker ?? '', result.text, article.html];
+  const furniture = expected.must_not_appear_anywhere.filter((line) => everything.some((part) => part.includes(line)));
+  return [
+    { name: 'headline', passed: result.headline === expected.headline, got: result.headline },
+    {
+      name: 'lede',
+      passed: result.lede.startsWith(expected.lede_starts_with) && countWords(result.lede) <= expected.lede_max_words,
+      got: result.lede,
+    },
+    {
+      name: 'quote',
+      passed: result.quote !== null && expected.key_quote_any_of.map(bare).some((quote) => shown === quote || shown.startsWith(quote)),
+      got: result.quote?.text ?? null,
+    },
+    { name: 'speaker', passed: result.quote?.speaker === expected.key_quote_speaker, got: result.quote?.speaker ?? null },
+    { name: 'furniture', passed: furniture.length === 0, got: furniture },
+    {
+      name: 'paragraphs',
+      passed: article.paragraphs.length === seedParagraphs && /^There had long been skepticism/.test(article.paragraphs.at(-1) ?? ''),
+      got: article.paragraphs.length,
+    },
+  ];
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { isSubstantiveParagraph, selectLede } from '../../src/trim/select-lede.js';
+import { isQuotationParagraph, isShortSentence, isSubstantiveParagraph, selectLede } from '../../src/trim/select-lede.js';
 
 function words(text: string): number {
   return text.split(/\s+/).length;
@@ -9,7 +9,7 @@ function words(text: string): number {
 const first = 'The harbour reopened on Monday after a week of repairs to the sea wall, and the first ferry left at dawn.';
 
 describe('selectLede', () => {
-  it('skips bylines, datelines, captions, timestamps and lead-ins ending in a colon', () => {
+  it('skips bylines, datelines, captions, timestamps in any language, disclosures and lead-ins ending in a colon', () => {
     const paragraphs = [
       'By Jane Doe and John Roe, Reuters',
       'Updated at 3:15 p.m. ET on November 19, 2019',
@@ -19,6 +19,11 @@ describe('selectLede', () => {
       'Photo: Getty Images',
       '5 min read',
       'From the Associated Press:',
+      'sexta-feira, 22 de outubro de 2010 às 20:13',
+      '22. Oktober 2019, 14:05 Uhr',
+      'This post may contain affiliate and/or referral links. Please see my disclosure page.',
+      'Disclosure: the author owns shares in the ferry company.',
+      'This post has been sponsored by the Ferry Company. All opinions are mine alone.',
       first,
     ];
     expect(selectLede(paragraphs)).toBe(first);
@@ -58,9 +63,51 @@ describe('selectLede', () => {
     expect(selectLede([first, 'Another paragraph follows here.'], { maxWords: 40 })).toBe(first);
   });
 
+  it('takes an article’s only paragraph when it is a short sentence', () => {
+    expect(selectLede(['The bridge reopened.'])).toBe('The bridge reopened.');
+    expect(selectLede(['By Jane Doe', 'Advertisement', 'The bridge reopened!'])).toBe('The bridge reopened!');
+  });
+
+  it('keeps a short opening sentence and adds the next paragraph to it', () => {
+    expect(selectLede(['The bridge reopened.', first])).toBe(`The bridge reopened. ${first}`);
+  });
+
+  it('does not extend a short lede into a paragraph that is mainly a quotation', () => {
+    const quote = '“We waited two years for this day and the whole town came out to see it,” said Maria Lopez, who runs the bakery.';
+    expect(selectLede(['The bridge reopened.', quote, first])).toBe('The bridge reopened.');
+    expect(selectLede(['The harbour reopened on Monday.', quote])).toBe('The harbour reopened on Monday.');
+    // A paragraph with a short quotation in it is still prose.
+    const prose = 'The council, which called the repairs “overdue”, paid for them from its reserve fund after the storm.';
+    expect(selectLede(['The harbour reopened on Monday.', prose])).toBe(`The harbour reopened on Monday. ${prose}`);
+  });
+
+  it('reads Chinese and Japanese paragraphs as prose and cuts them to the budget', () => {
+    const japanese = '先日、不正に改造したiPhoneを販売したとして、商標法違反の疑いで20代の男性が逮捕されたというニュースを耳にしました。商標法違反とはどういうことなのでしょうか。';
+    expect(isSubstantiveParagraph(japanese)).toBe(true);
+    expect(selectLede(['目次', japanese])).toBe(japanese);
+    expect(selectLede([japanese], { maxWords: 35 })).toBe('先日、不正に改造したiPhoneを販売したとして、商標法違反の疑いで20代の男性が逮捕されたというニュースを耳にしました。…');
+    const cut = selectLede([japanese], { maxWords: 10 });
+    expect(cut).toBe('先日、不正に改造したiPhoneを販売したとして…');
+  });
+
+  it('returns an empty lede when nothing reads as prose', () => {
+    expect(selectLede(['Harbour news', 'Key points'])).toBe('');
+    expect(selectLede(['Please wait…', 'Loading.'])).toBe('');
+  });
+
   it('returns an empty lede when nothing is substantive', () => {
     expect(selectLede([])).toBe('');
     expect(selectLede(['By Jane Doe', 'Advertisement'])).toBe('');
+  });
+
+  it('recognises short sentences and quotation paragraphs', () => {
+    expect(isShortSentence('The bridge reopened.')).toBe(true);
+    expect(isShortSentence('Advertisement.')).toBe(false);
+    expect(isShortSentence('AP Photo.')).toBe(false);
+    expect(isShortSentence('Harbour news')).toBe(false);
+    expect(isQuotationParagraph('“We waited two years for this day,” said Maria Lopez.')).toBe(true);
+    expect(isQuotationParagraph('Maria Lopez said: “We waited two years for this day and the whole town came out.”')).toBe(true);
+    expect(isQuotationParagraph('The council called the repairs “overdue” and paid for them from its reserve fund.')).toBe(false);
   });
 
   it('recognises substantive paragraphs', () => {

@@ -3,6 +3,15 @@ import { describe, expect, it } from 'vitest';
 import { splitSentences } from '../../src/trim/split-sentences.js';
 
 describe('splitSentences', () => {
+  it('splits Chinese and Japanese after 。！？ without a space', () => {
+    expect(splitSentences('商標法違反の疑いで逮捕されました。ニュースを耳にしました！本当に？「はい。」')).toEqual([
+      '商標法違反の疑いで逮捕されました。',
+      'ニュースを耳にしました！',
+      '本当に？',
+      '「はい。」',
+    ]);
+  });
+
   it('splits after . ! ? and … with closing quotes, before a capital, digit or opening quote', () => {
     expect(splitSentences('It worked. Then it failed! Why? “Nobody knows,” he said. 2019 was worse… Really.')).toEqual([
       'It worked.',

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
+import { extractArticle } from '../../src/trim/extract-article.js';
 import { selectImage } from '../../src/trim/select-image.js';
 import { trimArticle } from '../../src/trim/trim-article.js';
 import type { CleanArticle } from '../../src/types.js';
@@ -26,6 +27,21 @@ describe('trimArticle', () => {
     });
   });
 
+  it('shows the quote of a paragraph right after a short first paragraph instead of folding it into the lede', () => {
+    const blocks = trimArticle({
+      title: 'Bridge reopens',
+      paragraphs: [
+        'The bridge reopened.',
+        '“We waited two years for this day and the whole town came out to see it,” said Maria Lopez, who runs the bakery beside it.',
+        'Engineers replaced the central span after the storm of 2022 and tested it for a month before the opening.',
+      ],
+      html: '',
+      image: null,
+    });
+    expect(blocks.lede).toBe('The bridge reopened.');
+    expect(blocks.quote).toEqual({ text: 'We waited two years for this day and the whole town came out to see it', speaker: 'Maria Lopez' });
+  });
+
   it('passes the options through and prefers the feed’s image', () => {
     const blocks = trimArticle(article, { headlineMaxLength: 20, ledeMaxWords: 10, feedImage: 'https://cdn.example.com/feed.jpg' });
     expect(blocks.headline).toBe('Harbour reopens…');
@@ -39,5 +55,24 @@ describe('selectImage', () => {
     expect(selectImage('https://a.example/x.jpg', { feedImage: '/y.jpg', baseUrl: 'https://b.example/post/' })).toBe('https://b.example/y.jpg');
     expect(selectImage('https://a.example/x.jpg', { feedImage: 'javascript:alert(1)' })).toBe('https://a.example/x.jpg');
     expect(selectImage(null)).toBeNull();
+  });
+
+  it('passes over a feed image that is a pixel, icon or logo by its address', () => {
+    expect(selectImage('https://a.example/x.jpg', { feedImage: 'https://feeds.feedburner.com/~r/site/~4/abc' })).toBe('https://a.example/x.jpg');
+    expect(selectImage('https://a.example/x.jpg', { feedImage: 'https://b.example/favicon.ico' })).toBe('https://a.example/x.jpg');
+    expect(selectImage(null, { feedImage: 'https://b.example/logo.png' })).toBeNull();
+  });
+});
+
+describe('extractArticle: image order', () => {
+  const html = '<!doctype html><html><head><title>Harbour</title><meta property="og:image" content="/og.jpg"></head><body><article><p><img src="/story.jpg" width="800" height="500"></p>' +
+    '<p>The harbour reopened on Monday after a week of repairs to the sea wall, and the first ferry left at dawn.</p>'.repeat(4) +
+    '</article></body></html>';
+
+  it('feed image (enclosure, media:content, media:thumbnail), then content image, then og:image', () => {
+    const url = 'https://coast.example.com/news/harbour';
+    expect(extractArticle({ html, url }, { feedImage: 'https://cdn.example.com/enclosure.jpg' }).image).toBe('https://cdn.example.com/enclosure.jpg');
+    expect(extractArticle({ html, url }).image).toBe('https://coast.example.com/story.jpg');
+    expect(extractArticle({ html: html.replace(/<p><img[^>]*><\/p>/, ''), url }).image).toBe('https://coast.example.com/og.jpg');
   });
 });
