@@ -102,7 +102,7 @@ describe('fitToBudget', () => {
     expect(result.rendered.omitted).toBe(3);
     expect(result.digest.items.map((i) => i.id)).toEqual(['a1', 'b1', 'c1']);
     expect(result.report.bytes).toBeLessThanOrEqual(1400);
-    expect(describeSizeReport(result.report)).toMatch(/6 images left out, 3 stories left out \(shown as "3 more"\); now/);
+    expect(describeSizeReport(result.report)).toMatch(/6 images left out, 3 stories left out \(shown as "3 more"; they go in the next digest\); now/);
   });
 
   it('finds the most stories that fit in a few renders, not one per story', async () => {
