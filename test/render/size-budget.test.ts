@@ -143,10 +143,10 @@ describe('renderDigest keeps a large digest under the budget', () => {
     const n = rendered.size.droppedItems.length;
     expect(n).toBeGreaterThan(0);
     const html = personalise(rendered, { email: 'a@example.com' }, undefined).html;
-    expect(html).toContain(`${n} more stories did not fit in this email.`);
+    expect(html).toContain(`${n} more stories did not fit in this email; they will be in the next one.`);
     expect(html).toMatch(/<a href="https:\/\/example.com\/web"[^>]*>Read them all in the web version →<\/a>/);
     expect(html).not.toContain('.jpg');
-    expect(rendered.text).toContain(`${n} more stories did not fit in this email. Read them all in the web version: https://example.com/web`);
+    expect(rendered.text).toContain(`${n} more stories did not fit in this email; they will be in the next one. Read them all in the web version: https://example.com/web`);
   });
 
   it('the default budget is 100 KB, measured on compacted HTML', async () => {
