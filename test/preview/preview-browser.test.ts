@@ -100,7 +100,7 @@ describe.skipIf(!hasChromium)('digest serve in a real browser', () => {
 
     // A Handlebars syntax error: the overlay names the file and line, over the last good version.
     const quoteLine = original.split('\n').findIndex((line) => line.includes('{{#if quote}}')) + 1;
-    writeFileSync(item, original.replace('{{/if}}\n    {{#if url}}', '\n    {{#if url}}'));
+    writeFileSync(item, original.replace('{{/if}}\n  {{#if url}}', '\n  {{#if url}}'));
     await page.locator('#overlay').waitFor({ state: 'visible' });
     expect(await page.locator('#error-location').textContent()).toMatch(new RegExp(`theme/partials/item\\.hbs:${quoteLine}$`));
     expect(await page.locator('#error-message').textContent()).toContain('{{#if}} is never closed');
@@ -115,7 +115,7 @@ describe.skipIf(!hasChromium)('digest serve in a real browser', () => {
 
     // An MJML validation error: rendered anyway, with the problem traced to the template line.
     const ledeLine = original.split('\n').findIndex((line) => line.includes('{{lede}}')) + 1;
-    writeFileSync(item, original.replace('<mj-text padding="0 24px 12px">{{lede}}</mj-text>', '</mj-column><mj-text padding="0 24px 12px">{{lede}}</mj-text><mj-column>'));
+    writeFileSync(item, original.replace('  <div style="padding-bottom:12px;">{{lede}}</div>', '  </mj-text></mj-column><mj-text>{{lede}}</mj-text><mj-column><mj-text>'));
     await page.locator('#problems').waitFor({ state: 'visible' });
     await page.locator('#overlay').waitFor({ state: 'hidden' });
     expect(await page.locator('#problems .where').first().textContent()).toMatch(new RegExp(`theme/partials/item\\.hbs:${ledeLine}$`));

@@ -190,7 +190,7 @@ describe('digest serve: the preview server', () => {
     const item = path.join(project!.themeDir, 'partials/item.hbs');
     const original = readFileSync(item, 'utf8');
     const quoteLine = original.split('\n').findIndex((l) => l.includes('{{#if quote}}')) + 1;
-    writeFileSync(item, original.replace('{{/if}}\n    {{#if url}}', '\n    {{#if url}}'));
+    writeFileSync(item, original.replace('{{/if}}\n  {{#if url}}', '\n  {{#if url}}'));
     state = await waitForState((s) => s.status === 'error');
     expect(state.error).toMatchObject({ kind: 'template', code: 'TEMPLATE_SYNTAX', file: expect.stringMatching(/theme\/partials\/item\.hbs$/), line: quoteLine });
     expect(state.error!.frame!.lines[state.error!.frame!.line - state.error!.frame!.firstLine]).toContain('{{#if quote}}');
@@ -200,7 +200,7 @@ describe('digest serve: the preview server', () => {
     expect(state.error!.message).toMatch(new RegExp(`theme/partials/item\\.hbs:${quoteLine + 1}: uses the partial "qoute"`));
 
     const ledeLine = original.split('\n').findIndex((l) => l.includes('{{lede}}')) + 1;
-    writeFileSync(item, original.replace('<mj-text padding="0 24px 12px">{{lede}}</mj-text>', '</mj-column><mj-text padding="0 24px 12px">{{lede}}</mj-text><mj-column>'));
+    writeFileSync(item, original.replace('  <div style="padding-bottom:12px;">{{lede}}</div>', '  </mj-text></mj-column><mj-text>{{lede}}</mj-text><mj-column><mj-text>'));
     state = await waitForState((s) => s.status === 'ok' && (s.render?.warnings.length ?? 0) > 0);
     expect(state.render!.warnings[0]).toMatchObject({ file: expect.stringMatching(/theme\/partials\/item\.hbs$/), line: ledeLine, count: 10, message: expect.stringMatching(/mj-text cannot be used inside mj-section/) });
 
