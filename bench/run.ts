@@ -21,7 +21,6 @@ import { renderDigest } from '../src/render/render-digest.js';
 import { renderSettings } from '../src/render/render-settings.js';
 import { personalise } from '../src/render/personalise.js';
 import { assembleDigest } from '../src/pipeline/assemble-digest.js';
-import { StateStore } from '../src/state/state-store.js';
 import { checkEmail } from '../src/render/check-email.js';
 import { loadTheme } from '../src/render/load-theme.js';
 import { startPreviewServer } from '../src/preview/preview-server.js';

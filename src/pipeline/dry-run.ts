@@ -1,13 +1,7 @@
-import { existsSync } from 'node:fs';
 import type { ResolvedConfig } from '../config/resolve-config.js';
-import { loadTemplates } from '../render/load-templates.js';
-import { renderDigest } from '../render/render-digest.js';
-import { renderSettings } from '../render/render-settings.js';
 import type { Decision } from '../select/select-items.js';
-import { StateStore } from '../state/state-store.js';
 import type { Digest, FeedFailure } from '../types.js';
-import { buildDigest, type ProgressEvent } from './build-digest.js';
-import type { FetchOptions } from '../fetch/fetch-resource.js';
+import { feedSummary, renderCurrentDigest, type PipelineOptions } from './run-digest.js';
 
 export interface DryRunResult {
   digest: Digest;
@@ -23,28 +17,13 @@ export interface DryRunResult {
  * `digest run --dry-run`: everything the next run would do up to sending, without sending or
  * changing state. Feeds are fetched in full (no conditional GET), so every item can be explained.
  */
-export async function dryRun(
-  config: ResolvedConfig,
-  options: { now?: () => Date; onProgress?: (event: ProgressEvent) => void; fetch?: Partial<FetchOptions> } = {},
-): Promise<DryRunResult> {
-  const now = options.now ?? (() => new Date());
-  const store = config.statePath !== ':memory:' && existsSync(config.statePath) ? StateStore.open(config.statePath) : undefined;
-  let built;
-  try {
-    built = await buildDigest(config, { store, now: now(), mode: 'dry-run', onProgress: options.onProgress, fetch: options.fetch });
-  } finally {
-    store?.close();
-  }
-  const rendered = await renderDigest(built.digest, loadTemplates(config.templateDir), renderSettings(config), { validation: 'strict' });
+export async function dryRun(config: ResolvedConfig, options: PipelineOptions = {}): Promise<DryRunResult> {
+  const { built, rendered } = await renderCurrentDigest(config, options, 'dry-run', 'strict');
   return {
     digest: built.digest,
     subject: rendered.subject,
     decisions: built.decisions,
-    feeds: {
-      total: built.feedOutcomes.length,
-      ok: built.feedOutcomes.filter((o) => o.ok).length,
-      failed: built.digest.failures,
-    },
+    feeds: feedSummary(built),
     recipients: config.recipients.length,
     warnings: [...config.warnings, ...built.warnings],
   };

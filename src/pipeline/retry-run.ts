@@ -1,10 +1,9 @@
-import path from 'node:path';
 import type { ResolvedConfig } from '../config/resolve-config.js';
-import { deliverRun, type DeliveryReport } from '../deliver/deliver-run.js';
+import type { DeliveryReport } from '../deliver/deliver-run.js';
 import { StateError } from '../errors.js';
 import { acquireRunLock } from '../state/run-lock.js';
 import { StateStore, type RunRow } from '../state/state-store.js';
-import { createTransport, loadDeliveryKey, retrySettings, storedSettings, type PipelineOptions } from './run-digest.js';
+import { loadDeliveryKey, sendRun, storedSettings, type PipelineOptions } from './run-digest.js';
 
 export interface RetryResult {
   runId: number;
@@ -41,25 +40,9 @@ export async function retryRun(config: ResolvedConfig, runId: number, options: P
     if (store.deliveries(runId, ['pending', 'sending']).length === 0) {
       return { runId, subject: run.subject, requeued, delivery: null, status: run.status, files: {} };
     }
-    const transport = options.transport ?? createTransport(config, `run-${runId}`, dkim);
-    let delivery: DeliveryReport;
-    try {
-      delivery = await deliverRun({
-        store,
-        runId,
-        rendered: run,
-        settings: storedSettings(run, config),
-        transport,
-        now,
-        ...retrySettings(config, options),
-        signal: options.signal,
-        onProgress: (done, total, recipient) => options.onProgress?.({ stage: 'send', done, total, recipient }),
-      });
-    } finally {
-      if (!options.transport) transport.close();
-    }
+    const { delivery, files } = await sendRun(config, store, runId, run, storedSettings(run, config), options, dkim);
     const status = store.finishRun(runId, now().toISOString());
-    return { runId, subject: run.subject, requeued, delivery, status, files: transport.kind === 'outbox' ? { outbox: path.join(config.outDir, 'outbox') } : {} };
+    return { runId, subject: run.subject, requeued, delivery, status, files };
   } finally {
     store?.close();
     lock.release();

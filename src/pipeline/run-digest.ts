@@ -102,7 +102,7 @@ export function retrySettings(config: ResolvedConfig, options: PipelineOptions):
   return { attempts: config.delivery.attempts, retryDelayMs: options.retryDelayMs ?? config.delivery.retryDelaySeconds * 1000 };
 }
 
-function feedSummary(built: Pick<BuiltDigest, 'feedOutcomes' | 'digest'>) {
+export function feedSummary(built: Pick<BuiltDigest, 'feedOutcomes' | 'digest'>): { total: number; ok: number; failed: FeedFailure[] } {
   return {
     total: built.feedOutcomes.length,
     ok: built.feedOutcomes.filter((o) => o.ok).length,
@@ -124,6 +124,40 @@ function deliverySettings(config: ResolvedConfig): DeliverySettings {
 export function storedSettings(run: RunRow, config: ResolvedConfig): DeliverySettings {
   const stored = run.settings;
   return stored.from && stored.title ? (stored as unknown as DeliverySettings) : deliverySettings(config);
+}
+
+/**
+ * Delivers run `runId` (its pending recipients) through the configured transport, or the one the
+ * caller passed, closing a transport it opened. Shared by a new run, a resumed run and `digest
+ * runs retry`.
+ */
+export async function sendRun(
+  config: ResolvedConfig,
+  store: StateStore,
+  runId: number,
+  rendered: Pick<RenderedDigest, 'subject' | 'html' | 'text' | 'marker'>,
+  settings: DeliverySettings,
+  options: PipelineOptions,
+  dkim: DkimKey | undefined,
+): Promise<{ delivery: DeliveryReport; files: { outbox?: string } }> {
+  const now = options.now ?? (() => new Date());
+  const transport = options.transport ?? createTransport(config, `run-${runId}`, dkim);
+  try {
+    const delivery = await deliverRun({
+      store,
+      runId,
+      rendered,
+      settings,
+      transport,
+      now,
+      ...retrySettings(config, options),
+      signal: options.signal,
+      onProgress: (done, total, recipient) => options.onProgress?.({ stage: 'send', done, total, recipient }),
+    });
+    return { delivery, files: transport.kind === 'outbox' ? { outbox: path.join(config.outDir, 'outbox') } : {} };
+  } finally {
+    if (!options.transport) transport.close();
+  }
 }
 
 /**
@@ -170,36 +204,21 @@ export async function runDigest(config: ResolvedConfig, options: PipelineOptions
     let resumed: ResumedRun | null = null;
     const unfinished = store.unfinishedRun();
     if (unfinished) {
-      const transport = options.transport ?? createTransport(config, `run-${unfinished.id}`, dkim);
-      try {
-        const delivery = await deliverRun({
-          store,
+      const { delivery, files: resumedFiles } = await sendRun(config, store, unfinished.id, unfinished, storedSettings(unfinished, config), options, dkim);
+      store.finishRun(unfinished.id, now().toISOString());
+      resumed = { runId: unfinished.id, slot: unfinished.slot, subject: unfinished.subject, items: unfinished.itemCount, delivery };
+      // The same slot (a rerun after a crash) is served by the finished run; an unfinished run
+      // (the server is still unreachable) keeps its items, so a new digest would have nothing.
+      if (options.resumeOnly || unfinished.slot === slot || delivery.pending > 0) {
+        return {
+          ...idle('resumed'),
           runId: unfinished.id,
-          rendered: unfinished,
-          settings: storedSettings(unfinished, config),
-          transport,
-          now,
-          ...retrySettings(config, options),
-          signal: options.signal,
-          onProgress: (done, total, recipient) => options.onProgress?.({ stage: 'send', done, total, recipient }),
-        });
-        store.finishRun(unfinished.id, now().toISOString());
-        resumed = { runId: unfinished.id, slot: unfinished.slot, subject: unfinished.subject, items: unfinished.itemCount, delivery };
-        // The same slot (a rerun after a crash) is served by the finished run; an unfinished run
-        // (the server is still unreachable) keeps its items, so a new digest would have nothing.
-        if (options.resumeOnly || unfinished.slot === slot || delivery.pending > 0) {
-          return {
-            ...idle('resumed'),
-            runId: unfinished.id,
-            slot: unfinished.slot,
-            subject: unfinished.subject,
-            items: unfinished.itemCount,
-            delivery,
-            files: transport.kind === 'outbox' ? { outbox: path.join(config.outDir, 'outbox') } : {},
-          };
-        }
-      } finally {
-        if (!options.transport) transport.close();
+          slot: unfinished.slot,
+          subject: unfinished.subject,
+          items: unfinished.itemCount,
+          delivery,
+          files: resumedFiles,
+        };
       }
     }
     if (options.resumeOnly) return idle('already-served');
@@ -269,23 +288,7 @@ export async function runDigest(config: ResolvedConfig, options: PipelineOptions
     });
 
     const files = writePreviewFiles(config.outDir, personalise(rendered, PREVIEW_RECIPIENT, config.unsubscribeUrl));
-    const transport = options.transport ?? createTransport(config, `run-${runId}`, dkim);
-    let delivery: DeliveryReport;
-    try {
-      delivery = await deliverRun({
-        store,
-        runId,
-        rendered,
-        settings: deliverySettings(config),
-        transport,
-        now,
-        ...retrySettings(config, options),
-        signal: options.signal,
-        onProgress: (done, total, recipient) => options.onProgress?.({ stage: 'send', done, total, recipient }),
-      });
-    } finally {
-      if (!options.transport) transport.close();
-    }
+    const { delivery, files: sentFiles } = await sendRun(config, store, runId, rendered, deliverySettings(config), options, dkim);
     store.finishRun(runId, now().toISOString());
     return {
       status: 'sent',
@@ -297,7 +300,7 @@ export async function runDigest(config: ResolvedConfig, options: PipelineOptions
       items: carried.length,
       delivery,
       resumed,
-      files: { ...files, ...(transport.kind === 'outbox' ? { outbox: path.join(config.outDir, 'outbox') } : {}) },
+      files: { ...files, ...sentFiles },
       warnings,
       decisions: built.decisions,
     };
@@ -334,18 +337,32 @@ function openStateIfPresent(config: ResolvedConfig): StateStore | undefined {
   return config.statePath !== ':memory:' && existsSync(config.statePath) ? StateStore.open(config.statePath) : undefined;
 }
 
-/** Renders what the next run would send (or the latest items, when nothing is new) into files. */
-export async function previewDigest(config: ResolvedConfig, options: PipelineOptions & { outDir?: string } = {}): Promise<PreviewResult> {
+/**
+ * The digest the next run would send, built and rendered without writing any state: for the
+ * preview (`preview` mode: the latest items when nothing is new; soft MJML validation), a test
+ * send and a dry run (strict, as a run renders).
+ */
+export async function renderCurrentDigest(
+  config: ResolvedConfig,
+  options: PipelineOptions,
+  mode: 'preview' | 'dry-run',
+  validation: 'soft' | 'strict',
+): Promise<{ built: BuiltDigest; rendered: RenderedDigest }> {
   const now = options.now ?? (() => new Date());
   const store = openStateIfPresent(config);
   let built: BuiltDigest;
   try {
-    built = await buildDigest(config, { store, now: now(), mode: 'preview', onProgress: options.onProgress, fetch: options.fetch });
+    built = await buildDigest(config, { store, now: now(), mode, onProgress: options.onProgress, fetch: options.fetch });
   } finally {
     store?.close();
   }
-  const templates = loadTheme(config);
-  const rendered = await renderDigest(built.digest, templates, renderSettings(config), { validation: 'soft' });
+  const rendered = await renderDigest(built.digest, loadTheme(config), renderSettings(config), { validation });
+  return { built, rendered };
+}
+
+/** Renders what the next run would send (or the latest items, when nothing is new) into files. */
+export async function previewDigest(config: ResolvedConfig, options: PipelineOptions & { outDir?: string } = {}): Promise<PreviewResult> {
+  const { built, rendered } = await renderCurrentDigest(config, options, 'preview', 'soft');
   const files = writePreviewFiles(options.outDir ?? config.outDir, personalise(rendered, PREVIEW_RECIPIENT, config.unsubscribeUrl));
   const warnings = [...config.warnings, ...built.warnings, ...rendered.warnings.map((w) => `MJML: ${formatRenderWarning(w)}`)];
   if (built.fellBackToLatest) warnings.push('nothing is new since the last run: the preview shows the latest items instead');
@@ -368,15 +385,7 @@ export interface TestSendResult {
 export async function sendTestDigest(config: ResolvedConfig, to: string, options: PipelineOptions = {}): Promise<TestSendResult> {
   const now = options.now ?? (() => new Date());
   const dkim = loadDeliveryKey(config);
-  const store = openStateIfPresent(config);
-  let built: BuiltDigest;
-  try {
-    built = await buildDigest(config, { store, now: now(), mode: 'preview', onProgress: options.onProgress, fetch: options.fetch });
-  } finally {
-    store?.close();
-  }
-  const templates = loadTheme(config);
-  const rendered = await renderDigest(built.digest, templates, renderSettings(config), { validation: 'strict' });
+  const { built, rendered } = await renderCurrentDigest(config, options, 'preview', 'strict');
   const recipient = config.recipients.find((r) => r.email.toLowerCase() === to.toLowerCase()) ?? { email: to, fields: {} };
   const content = personalise(rendered, recipient, config.unsubscribeUrl);
   const message = composeMessage(recipient, content, {
