@@ -238,3 +238,22 @@ describe('the size budget never loses a story', () => {
     expect(sent + (second.digest?.items.length ?? 0)).toBeGreaterThanOrEqual(12);
   });
 });
+
+describe('images', () => {
+  it('carries a feed item’s enclosure or media:content image through to the digest, absolute', async () => {
+    const feedXml = `<?xml version="1.0"?><rss version="2.0" xmlns:media="http://search.yahoo.com/mrss/"><channel><title>Pictures</title><link>https://pics.example/</link>
+      <item><guid>p1</guid><title>Harbour bridge reopens after a year of repairs</title><link>https://pics.example/bridge</link>
+        <pubDate>Thu, 26 Nov 2026 10:00:00 GMT</pubDate><enclosure url="https://pics.example/img/bridge.jpg" type="image/jpeg" length="1000"/>
+        <description><![CDATA[${'<p>The harbour bridge reopened to traffic on Monday after a year of repairs to its steel deck, the city said.</p>'.repeat(12)}]]></description></item>
+      <item><guid>p2</guid><title>Night market returns to the riverside with sixty stalls</title><link>https://pics.example/market</link>
+        <pubDate>Thu, 26 Nov 2026 09:00:00 GMT</pubDate><media:content url="/img/market.jpg" medium="image" width="1200" height="800"/>
+        <description><![CDATA[${'<p>The riverside night market opens for its third winter on Friday, with sixty stalls along the embankment.</p>'.repeat(12)}]]></description></item>
+    </channel></rss>`;
+    http = await startHttpServer({ '/feed.xml': serve(feedXml, 'application/rss+xml') });
+    const cfg = config({ feeds: [{ url: `${http.origin}/feed.xml` }] });
+    const result = await runDigest(cfg, { now: clock });
+    const images = Object.fromEntries((result.digest?.items ?? []).map((i) => [i.url, i.image]));
+    expect(images['https://pics.example/bridge']).toBe('https://pics.example/img/bridge.jpg');
+    expect(images['https://pics.example/market']).toMatch(/^https?:\/\/.+\/img\/market\.jpg$/);
+  });
+});
