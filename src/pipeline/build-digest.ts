@@ -6,9 +6,10 @@ import { parseFeed } from '../parse/parse-feed.js';
 import { selectItems, type Candidate, type Decision, type FeedItems } from '../select/select-items.js';
 import { itemId } from '../select/item-id.js';
 import type { FeedOutcome, StateStore } from '../state/state-store.js';
-import { extractArticle } from '../trim/extract-article.js';
-import { cleanArticle } from '../clean/clean-article.js';
-import type { Digest, DigestItem, FeedFailure, FeedSource, RawItem } from '../types.js';
+import { extractCleaned } from '../trim/extract-article.js';
+import { cleanArticle, type ArticleInput } from '../clean/clean-article.js';
+import { countWords } from '../clean/normalize-text.js';
+import type { CleanArticle, Digest, DigestItem, FeedFailure, FeedSource, RawItem } from '../types.js';
 import { assembleDigest } from './assemble-digest.js';
 
 export type ProgressEvent =
@@ -130,17 +131,27 @@ async function fetchOne(source: FeedSource, config: ResolvedConfig, options: Bui
 }
 
 function wordCount(text: string | undefined): number {
-  return text ? text.replace(/<[^>]*>/g, ' ').split(/\s+/).filter(Boolean).length : 0;
+  return text ? countWords(text.replace(/<[^>]*>/g, ' ')) : 0;
 }
 
-/** The article text for one item: the feed's own content, or the linked page when the feed only has a teaser. */
-async function articleFor(item: RawItem, source: FeedSource, config: ResolvedConfig, options: BuildOptions, limit: Limiter, warnings: string[]) {
+/**
+ * The article for one item: the feed's own content, or the linked page when the feed only has a
+ * teaser. A page is cleaned to judge it, and handed on cleaned so it is not cleaned twice.
+ */
+async function articleFor(
+  item: RawItem,
+  source: FeedSource,
+  config: ResolvedConfig,
+  options: BuildOptions,
+  limit: Limiter,
+  warnings: string[],
+): Promise<{ input: ArticleInput; cleaned?: CleanArticle }> {
   const html = item.contentHtml ?? (item.contentText ? undefined : item.summary);
   const text = item.contentHtml ? undefined : item.contentText;
   const feedInput = { ...(item.title ? { title: item.title } : {}), ...(html ? { html } : {}), ...(text ? { text } : {}), ...(item.baseUrl ?? item.link ? { url: item.baseUrl ?? item.link } : {}) };
   const mode = source.fullText ?? 'auto';
   const short = wordCount(html ?? text) < TEASER_WORDS;
-  if (!item.link || !/^https?:/i.test(item.link) || mode === 'never' || (mode === 'auto' && !short)) return feedInput;
+  if (!item.link || !/^https?:/i.test(item.link) || mode === 'never' || (mode === 'auto' && !short)) return { input: feedInput };
   try {
     const link = item.link;
     const page = await limit(link, () => fetchResource(link, {
@@ -151,12 +162,13 @@ async function articleFor(item: RawItem, source: FeedSource, config: ResolvedCon
       ...options.fetch,
     }));
     const fromPage = { ...(item.title ? { title: item.title } : {}), html: page.text ?? '', url: page.url };
+    const cleaned = cleanArticle(fromPage);
     // Use the page only when it has more to say than the feed did.
-    if (mode === 'always' || cleanArticle(fromPage).paragraphs.join(' ').split(/\s+/).length > wordCount(html ?? text)) return fromPage;
+    if (mode === 'always' || countWords(cleaned.paragraphs.join(' ')) > wordCount(html ?? text)) return { input: fromPage, cleaned };
   } catch (error) {
     warnings.push(`${item.link}: could not fetch the full article (${describeError(error)}); used the feed's text`);
   }
-  return feedInput;
+  return { input: feedInput };
 }
 
 /**
@@ -202,10 +214,10 @@ export async function buildDigest(config: ResolvedConfig, options: BuildOptions)
 
   const items: DigestItem[] = await Promise.all(selection.chosen.map(async (candidate) => {
     const { item, feed } = candidate;
-    const input = await articleFor(item, feed.source, config, options, limit, warnings);
+    const article = await articleFor(item, feed.source, config, options, limit, warnings);
     let blocks;
     try {
-      blocks = extractArticle(input, {
+      blocks = extractCleaned(article.cleaned ?? cleanArticle(article.input), {
         ledeMaxWords: config.limits.ledeWords,
         headlineMaxLength: config.limits.headlineLength,
         siteName: feed.name,

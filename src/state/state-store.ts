@@ -156,19 +156,24 @@ export interface DeliveryRow {
   updatedAt: string;
 }
 
-export interface RunRow {
+/** The digest as a run renders it once and stores it, so a resumed run sends the same message. */
+export interface StoredRendering {
+  digestHash: string;
+  subject: string;
+  preheader: string;
+  html: string;
+  text: string;
+  /** The token marker of the rendering (see render/personalise.ts). */
+  marker: string;
+}
+
+export interface RunRow extends StoredRendering {
   id: number;
   kind: string;
   slot: string | null;
   startedAt: string;
   finishedAt: string | null;
   status: 'sending' | 'done' | 'partial';
-  digestHash: string;
-  subject: string;
-  preheader: string;
-  html: string;
-  text: string;
-  marker: string;
   itemCount: number;
   /** The delivery settings (sender, list name, unsubscribe links) the run's messages use. */
   settings: Record<string, string>;
@@ -184,17 +189,11 @@ export interface SlotRecord {
   recordedAt: string;
 }
 
-export interface NewRun {
+export interface NewRun extends StoredRendering {
   kind: 'run' | 'test';
   /** The scheduled time the run serves (ISO 8601, UTC). */
   slot: string | null;
   startedAt: string;
-  digestHash: string;
-  subject: string;
-  preheader: string;
-  html: string;
-  text: string;
-  marker: string;
   itemIds: string[];
   settings?: Record<string, string>;
   recipients: { email: string; name?: string; fields: Record<string, string>; messageId: string }[];
