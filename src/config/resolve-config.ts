@@ -3,7 +3,7 @@ import path from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { ConfigError, displayPath } from '../errors.js';
 import type { FeedSource } from '../types.js';
-import { feedSchema, isEmailAddress, type ParsedConfig } from './schema.js';
+import { feedSchema, isEmailAddress, redisUrlProblem, type ParsedConfig } from './schema.js';
 import { PACKAGE_DIR } from './package-dir.js';
 import { readOpml } from './read-opml.js';
 import { formatIssues, formatPath } from './format-issues.js';
@@ -38,6 +38,11 @@ export interface ResolvedConfig extends Omit<ParsedConfig, 'feeds' | 'recipients
   smtpUrl: string | undefined;
   /** `delivery.transport` with `auto` decided. */
   transport: 'outbox' | 'smtp';
+  /**
+   * The delivery queue's Redis (DIGEST_QUEUE_URL, else `delivery.queue`): when set, `digest run`
+   * enqueues one job per reader for `digest worker` processes instead of sending itself.
+   */
+  queueUrl: string | undefined;
   /** Problems that do not stop a run (a bad recipient address), for the summary. */
   warnings: string[];
 }
@@ -73,6 +78,11 @@ export function resolveConfig(parsed: ParsedConfig, options: ResolveOptions): Re
   }
   if (smtpUrl) validateSmtpUrl(smtpUrl);
   const transport = parsed.delivery.transport === 'auto' ? (smtpUrl ? 'smtp' : 'outbox') : parsed.delivery.transport;
+  const queueFromEnv = env.DIGEST_QUEUE_URL?.trim() || undefined;
+  if (queueFromEnv) {
+    const problem = redisUrlProblem(queueFromEnv);
+    if (problem) throw new ConfigError('CONFIG_QUEUE_URL', `DIGEST_QUEUE_URL: ${problem}`, { hint: 'Write it as redis://host:6379 (redis://:password@host:6379 with a password, rediss://… for TLS), or unset it to send from this process.' });
+  }
 
   return {
     ...parsed,
@@ -92,6 +102,7 @@ export function resolveConfig(parsed: ParsedConfig, options: ResolveOptions): Re
     partialsDir,
     smtpUrl,
     transport,
+    queueUrl: queueFromEnv ?? parsed.delivery.queue,
     warnings,
   };
 }

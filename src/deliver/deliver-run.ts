@@ -1,7 +1,7 @@
 import type { RenderedDigest } from '../render/render-digest.js';
 import { personaliseBytes } from '../render/personalise.js';
 import type { DeliveryRow, StateStore } from '../state/state-store.js';
-import { composeMessage } from './compose-message.js';
+import { composeMessage, type OutgoingMessage } from './compose-message.js';
 import type { MessageTransport } from './transports.js';
 
 export interface DeliverySettings {
@@ -10,6 +10,8 @@ export interface DeliverySettings {
   title: string;
   unsubscribeUrl?: string | undefined;
   unsubscribeMailto?: string | undefined;
+  /** Set when the run was handed to a delivery queue (its Redis, without a password): it is finished through that queue. */
+  queue?: string | undefined;
 }
 
 export interface DeliveryProblem {
@@ -67,16 +69,15 @@ export function classifySendError(error: unknown): Failure {
   return 'temporary';
 }
 
-function describeSendError(error: unknown): string {
+export function describeSendError(error: unknown): string {
   const e = error as { response?: string; message?: string; code?: string };
   return (e.response ?? e.message ?? String(error)).replace(/\s+/g, ' ').trim();
 }
 
-/** What to do when the server cannot be used at all, by cause. */
-export function unreachableHint(error: unknown): string {
+/** What to do when the server cannot be used at all, by cause; `after` says what happens to the messages meanwhile. */
+export function unreachableHint(error: unknown, after = 'The recipients stay pending: run `digest run` again once it is fixed; nobody gets a second copy.'): string {
   const e = error as { code?: string; message?: string };
   const message = e.message ?? '';
-  const after = 'The recipients stay pending: run `digest run` again once it is fixed; nobody gets a second copy.';
   if (e.code === 'EAUTH') return `The server refused the user name or password: check them in SMTP_URL (URL-encode special characters such as @ or /). ${after}`;
   if (e.code === 'ETIMEDOUT') {
     return `The server did not answer in time: check the host and port in SMTP_URL and any firewall between (delivery.connectionTimeoutSeconds and delivery.socketTimeoutSeconds set how long to wait). ${after}`;
@@ -88,6 +89,36 @@ export function unreachableHint(error: unknown): string {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The recipient a ledger row (or a queued job) names, with the values its message is personalised with. */
+export interface DeliveryRecipient {
+  email: string;
+  name?: string | undefined;
+  fields: Record<string, string>;
+}
+
+/**
+ * One recipient's message from a run's stored rendering: personalised (UTF-8 bodies), composed
+ * with the Message-ID recorded for that recipient, dated now. Every sender uses it: this process
+ * (`deliverRun`) and `digest worker`.
+ */
+export function composeDelivery(
+  rendered: Pick<RenderedDigest, 'subject' | 'html' | 'text' | 'marker'>,
+  settings: DeliverySettings,
+  recipient: DeliveryRecipient,
+  messageId: string,
+  date: Date,
+): OutgoingMessage {
+  const content = personaliseBytes(rendered, recipient, settings.unsubscribeUrl);
+  return composeMessage(recipient, content, {
+    from: settings.from,
+    replyTo: settings.replyTo,
+    title: settings.title,
+    date,
+    messageId,
+    unsubscribeMailto: settings.unsubscribeMailto,
+  });
+}
 
 /**
  * Sends a run's digest to every recipient still pending, recording each outcome in the ledger as
@@ -110,15 +141,7 @@ export async function deliverRun(options: DeliverOptions): Promise<DeliveryRepor
 
   const sendOne = async (row: DeliveryRow): Promise<void> => {
     const recipient = { email: row.recipient, name: row.name ?? undefined, fields: row.fields };
-    const content = personaliseBytes(options.rendered, recipient, options.settings.unsubscribeUrl);
-    const message = composeMessage(recipient, content, {
-      from: options.settings.from,
-      replyTo: options.settings.replyTo,
-      title: options.settings.title,
-      date: options.now(),
-      messageId: row.messageId,
-      unsubscribeMailto: options.settings.unsubscribeMailto,
-    });
+    const message = composeDelivery(options.rendered, options.settings, recipient, row.messageId, options.now());
     for (let attempt = 1; ; attempt++) {
       if (aborted) {
         store.updateDelivery(runId, row.recipient, 'pending', stamp(), aborted);

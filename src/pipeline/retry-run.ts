@@ -3,7 +3,7 @@ import type { DeliveryReport } from '../deliver/deliver-run.js';
 import { StateError } from '../errors.js';
 import { acquireRunLock } from '../state/run-lock.js';
 import { StateStore, type RunRow } from '../state/state-store.js';
-import { loadDeliveryKey, sendRun, storedSettings, type PipelineOptions } from './run-digest.js';
+import { prepareDelivery, sendRun, storedSettings, type PipelineOptions } from './run-digest.js';
 
 export interface RetryResult {
   runId: number;
@@ -24,7 +24,7 @@ export interface RetryResult {
  */
 export async function retryRun(config: ResolvedConfig, runId: number, options: PipelineOptions = {}): Promise<RetryResult> {
   const now = options.now ?? (() => new Date());
-  const dkim = loadDeliveryKey(config);
+  const dkim = await prepareDelivery(config);
   const lock = acquireRunLock(config.statePath, options.command ?? `digest runs retry ${runId}`, now());
   let store: StateStore | undefined;
   try {
@@ -35,6 +35,11 @@ export async function retryRun(config: ResolvedConfig, runId: number, options: P
         context: { file: config.statePath },
         hint: '`digest runs` lists the recorded runs and their numbers.',
       });
+    }
+    if (config.queueUrl) {
+      // Their jobs ended (failed) and are recorded: clear them, so they are enqueued afresh.
+      const { releaseFailedJobs } = await import('../queue/coordinate-run.js');
+      await releaseFailedJobs(config, store, runId);
     }
     const requeued = store.requeueTemporaryFailures(runId, now().toISOString());
     if (store.deliveries(runId, ['pending', 'sending']).length === 0) {

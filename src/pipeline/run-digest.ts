@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { ResolvedConfig } from '../config/resolve-config.js';
 import { DeliveryError } from '../errors.js';
 import type { FetchOptions } from '../fetch/fetch-resource.js';
-import { composeMessage, deterministicMessageId, senderDomain } from '../deliver/compose-message.js';
+import { composeMessage, deterministicMessageId, runKey, senderDomain } from '../deliver/compose-message.js';
 import { deliverRun, type DeliveryReport, type DeliverySettings } from '../deliver/deliver-run.js';
 import { loadDkimKey, type DkimKey } from '../deliver/load-dkim-key.js';
 import { createOutboxTransport, createSmtpTransport, type MessageTransport } from '../deliver/transports.js';
@@ -14,6 +14,7 @@ import { formatRenderWarning, renderDigest, type RenderedDigest } from '../rende
 import { describeSizeReport } from '../render/size-budget.js';
 import { renderSettings } from '../render/render-settings.js';
 import { writePreviewFiles, type PreviewFiles } from '../preview/write-preview.js';
+import { queueLabel } from '../queue/queue-label.js';
 import { isFinalVerdict, type Decision } from '../select/select-items.js';
 import { latestSlot } from '../schedule/schedule-slots.js';
 import { acquireRunLock } from '../state/run-lock.js';
@@ -40,6 +41,8 @@ export interface PipelineOptions {
   onlyUnservedSlot?: boolean;
   /** Only finish an unfinished run, if there is one; build no new digest. */
   resumeOnly?: boolean;
+  /** Lines for the operator while a delivery queue's workers send: what was enqueued, workers missing, Redis lost. */
+  onNotice?: (message: string) => void;
 }
 
 export interface RunResult {
@@ -97,6 +100,19 @@ export function loadDeliveryKey(config: ResolvedConfig): DkimKey | undefined {
   return config.delivery.dkim ? loadDkimKey(config.delivery.dkim, config.from) : undefined;
 }
 
+/**
+ * What delivery needs, checked before the lock, the ledger or anyone's inbox is touched: the DKIM
+ * key (read here), or with a delivery queue, that its Redis answers (the workers sign).
+ */
+export async function prepareDelivery(config: ResolvedConfig): Promise<DkimKey | undefined> {
+  if (config.queueUrl) {
+    const { checkRedis } = await import('../queue/redis-connection.js');
+    await checkRedis(config.queueUrl, 'Nothing was enqueued or recorded: run it again once Redis answers.');
+    return undefined;
+  }
+  return loadDeliveryKey(config);
+}
+
 /** Retry settings for deliverRun: the config's, unless a test asks for faster ones. */
 export function retrySettings(config: ResolvedConfig, options: PipelineOptions): { attempts: number; retryDelayMs: number } {
   return { attempts: config.delivery.attempts, retryDelayMs: options.retryDelayMs ?? config.delivery.retryDelaySeconds * 1000 };
@@ -117,6 +133,7 @@ function deliverySettings(config: ResolvedConfig): DeliverySettings {
     title: config.title,
     ...(config.unsubscribeUrl ? { unsubscribeUrl: config.unsubscribeUrl } : {}),
     ...(config.unsubscribeMailto ? { unsubscribeMailto: config.unsubscribeMailto } : {}),
+    ...(config.queueUrl ? { queue: queueLabel(config.queueUrl, config.delivery.queueName) } : {}),
   };
 }
 
@@ -128,8 +145,9 @@ export function storedSettings(run: RunRow, config: ResolvedConfig): DeliverySet
 
 /**
  * Delivers run `runId` (its pending recipients) through the configured transport, or the one the
- * caller passed, closing a transport it opened. Shared by a new run, a resumed run and `digest
- * runs retry`.
+ * caller passed, closing a transport it opened; or, with a delivery queue, hands them to its
+ * workers and records what they report (src/queue/). Shared by a new run, a resumed run and
+ * `digest runs retry`.
  */
 export async function sendRun(
   config: ResolvedConfig,
@@ -141,6 +159,25 @@ export async function sendRun(
   dkim: DkimKey | undefined,
 ): Promise<{ delivery: DeliveryReport; files: { outbox?: string } }> {
   const now = options.now ?? (() => new Date());
+  if (config.queueUrl && !options.transport) {
+    const { coordinateRun } = await import('../queue/coordinate-run.js');
+    const queued = { ...settings, queue: queueLabel(config.queueUrl, config.delivery.queueName) };
+    // From here on the run belongs to the queue: it is never finished by sending from a process.
+    if (settings.queue !== queued.queue) store.setRunSettings(runId, { ...queued });
+    const delivery = await coordinateRun(config, store, runId, rendered, settings.queue ? settings : queued, {
+      now,
+      retryDelayMs: retrySettings(config, options).retryDelayMs,
+      signal: options.signal,
+      onProgress: (done, total, recipient) => options.onProgress?.({ stage: 'send', done, total, recipient }),
+      onNotice: options.onNotice,
+    });
+    return { delivery, files: {} };
+  }
+  if (settings.queue) {
+    throw new DeliveryError('QUEUE_REQUIRED', `run ${runId} was handed to the delivery queue ${settings.queue}, which this config does not name`, {
+      hint: 'Set delivery.queue (or DIGEST_QUEUE_URL) to that Redis again, so the run is finished by its workers and nobody gets a second copy.',
+    });
+  }
   const transport = options.transport ?? createTransport(config, `run-${runId}`, dkim);
   try {
     const delivery = await deliverRun({
@@ -176,7 +213,7 @@ export async function sendRun(
 export async function runDigest(config: ResolvedConfig, options: PipelineOptions = {}): Promise<RunResult> {
   const now = options.now ?? (() => new Date());
   // Bad settings stop the run before the lock, the state or anyone's inbox is touched.
-  const dkim = loadDeliveryKey(config);
+  const dkim = await prepareDelivery(config);
   const lock = acquireRunLock(config.statePath, options.command ?? 'digest run', now());
   let store: StateStore;
   try {
@@ -257,7 +294,7 @@ export async function runDigest(config: ResolvedConfig, options: PipelineOptions
     const leftOut = new Set(rendered.size.droppedItems.map((item) => item.id));
     const carried = built.digest.items.filter((item) => !leftOut.has(item.id));
     // Deterministic per (run, recipient): stored with the run, reused when a resumed run re-sends.
-    const runKey = `${startedAt.replace(/[^0-9]/g, '').slice(0, 14)}.${rendered.hash.slice(0, 8)}`;
+    const key = runKey({ startedAt, digestHash: rendered.hash });
     const runId = store.transaction(() => {
       const id = store.createRun({
         kind: 'run',
@@ -275,7 +312,7 @@ export async function runDigest(config: ResolvedConfig, options: PipelineOptions
           email: r.email,
           ...(r.name ? { name: r.name } : {}),
           fields: r.fields,
-          messageId: deterministicMessageId(runKey, r.email, config.from),
+          messageId: deterministicMessageId(key, r.email, config.from),
         })),
       });
       // Queued, not delivered: they count as delivered once the run has reached someone.

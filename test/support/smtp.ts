@@ -19,6 +19,8 @@ export interface TestSmtpServer {
   /** Client connections open now, and the most that were open at once. */
   connections: { open: number; most: number; total: number };
   close(): Promise<void>;
+  /** Goes down at once, as a crashed server does: stops listening and cuts every open connection. */
+  halt(): Promise<void>;
 }
 
 export interface SmtpBehaviour {
@@ -33,6 +35,8 @@ export interface SmtpBehaviour {
   /** Keep the raw message and its parsed form (default); false keeps only envelopes and times, for big runs. */
   keepMessages?: boolean;
   auth?: { user: string; pass: string };
+  /** Listen on this port (one a test found closed, to bring a "down" server up); default any free port. */
+  port?: number;
 }
 
 /** A real SMTP server on 127.0.0.1 (port 0), collecting and parsing what it receives. */
@@ -77,8 +81,7 @@ export async function startSmtpServer(behaviour: SmtpBehaviour = {}): Promise<Te
         const receivedAt = performance.now();
         if (behaviour.onMessage?.(count, envelopeTo) === 'drop') {
           // Hang up without accepting: the client sees a dropped connection.
-          const open = (server as unknown as { connections: Set<{ session?: { id: string }; _socket: { destroy(): void } }> }).connections;
-          for (const connection of open) if (connection.session?.id === session.id) connection._socket.destroy();
+          for (const connection of openConnections()) if (connection.session?.id === session.id) connection._socket.destroy();
           return;
         }
         const raw = Buffer.concat(chunks);
@@ -94,9 +97,12 @@ export async function startSmtpServer(behaviour: SmtpBehaviour = {}): Promise<Te
       });
     },
   });
+  function openConnections() {
+    return (server as unknown as { connections: Set<{ session?: { id: string }; _socket: { destroy(): void } }> }).connections;
+  }
   // A client that dies mid-session (the crash tests kill it) resets its connection: expected.
   server.on('error', () => {});
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(behaviour.port ?? 0, '127.0.0.1', resolve));
   const port = (server.server.address() as AddressInfo).port;
   const credentials = behaviour.auth ? `${behaviour.auth.user}:${behaviour.auth.pass}@` : '';
   return {
@@ -106,6 +112,11 @@ export async function startSmtpServer(behaviour: SmtpBehaviour = {}): Promise<Te
     attempts,
     connections,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    halt: () =>
+      new Promise<void>((resolve) => {
+        server.server.close(() => resolve());
+        for (const connection of openConnections()) connection._socket.destroy();
+      }),
   };
 }
 
