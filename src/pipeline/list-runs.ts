@@ -21,6 +21,8 @@ export interface RunSummary {
   deferred: number;
   /** Refused for good (5xx). */
   failed: number;
+  /** The delivery queue the run was handed to (`name@redis://host:port`), or null when it was sent by the run itself. */
+  queue: string | null;
 }
 
 /** The most recent runs in the ledger, newest first, with their delivery counts. */
@@ -41,6 +43,7 @@ export function listRuns(config: ResolvedConfig, limit = 20): RunSummary[] {
       sent: run.counts.sent,
       deferred: run.counts.pending + run.counts.sending + run.counts['failed-temporary'],
       failed: run.counts['failed-permanent'],
+      queue: run.settings.queue ?? null,
     }));
   } finally {
     store.close();

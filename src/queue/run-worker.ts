@@ -3,7 +3,7 @@ import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { ResolvedConfig } from '../config/resolve-config.js';
 import { classifySendError, composeDelivery, describeSendError, unreachableHint } from '../deliver/deliver-run.js';
 import { createSmtpTransport, type MessageTransport } from '../deliver/transports.js';
-import { ConfigError } from '../errors.js';
+import { ConfigError, displayPath } from '../errors.js';
 import { loadDkimKey } from '../deliver/load-dkim-key.js';
 import { queueLabel } from './queue-label.js';
 import { checkRedis, openRedis, watchConnection } from './redis-connection.js';
@@ -78,7 +78,7 @@ const sleep = (ms: number, signal?: AbortSignal) =>
   });
 
 export async function runWorker(config: ResolvedConfig, options: WorkerOptions = {}): Promise<WorkerSummary> {
-  const file = config.source ?? '(built-in defaults)';
+  const file = config.source ? displayPath(config.source) : '(built-in defaults)';
   const url = config.queueUrl;
   if (!url) {
     throw new ConfigError('CONFIG_QUEUE_MISSING', `${file}: digest worker needs a delivery queue, and none is configured`, {

@@ -8,6 +8,8 @@ export interface ReceivedMessage {
   parsed: ParsedMail;
   /** performance.now() when the message's data had arrived. */
   receivedAt: number;
+  /** The account the sender logged in as (servers with `users` or `auth`). */
+  user?: string | undefined;
 }
 
 export interface TestSmtpServer {
@@ -29,12 +31,14 @@ export interface SmtpBehaviour {
   /** Called for each message once its data arrived; return 'drop' to hang up instead of replying. */
   onMessage?: (count: number, envelopeTo: string[]) => 'drop' | undefined;
   /** Called right after a message was accepted (the 250 reply is on its way). */
-  afterAccept?: (count: number, envelopeTo: string[]) => void;
+  afterAccept?: (count: number, envelopeTo: string[], user: string | undefined) => void;
   /** Holds each message's reply until this resolves (a slow server). */
-  beforeReply?: (count: number) => Promise<void>;
+  beforeReply?: (count: number, user: string | undefined) => Promise<void>;
   /** Keep the raw message and its parsed form (default); false keeps only envelopes and times, for big runs. */
   keepMessages?: boolean;
   auth?: { user: string; pass: string };
+  /** Further accounts that may log in (user → password): tell senders apart by the user they log in as. */
+  users?: Record<string, string>;
   /** Listen on this port (one a test found closed, to bring a "down" server up); default any free port. */
   port?: number;
 }
@@ -47,8 +51,8 @@ export async function startSmtpServer(behaviour: SmtpBehaviour = {}): Promise<Te
   let received = 0;
   const server = new SMTPServer({
     secure: false,
-    disabledCommands: behaviour.auth ? ['STARTTLS'] : ['STARTTLS', 'AUTH'],
-    authOptional: !behaviour.auth,
+    disabledCommands: behaviour.auth || behaviour.users ? ['STARTTLS'] : ['STARTTLS', 'AUTH'],
+    authOptional: !behaviour.auth && !behaviour.users,
     allowInsecureAuth: true,
     logger: false,
     onConnect(_session, callback) {
@@ -61,7 +65,8 @@ export async function startSmtpServer(behaviour: SmtpBehaviour = {}): Promise<Te
       connections.open--;
     },
     onAuth(auth, _session, callback) {
-      if (behaviour.auth && auth.username === behaviour.auth.user && auth.password === behaviour.auth.pass) callback(null, { user: auth.username });
+      const known = (behaviour.auth && auth.username === behaviour.auth.user && auth.password === behaviour.auth.pass) || (auth.username !== undefined && behaviour.users?.[auth.username] === auth.password);
+      if (known) callback(null, { user: auth.username });
       else callback(Object.assign(new Error('Invalid credentials'), { responseCode: 535 }));
     },
     onRcptTo(address: SMTPServerAddress, _session: SMTPServerSession, callback) {
@@ -86,11 +91,11 @@ export async function startSmtpServer(behaviour: SmtpBehaviour = {}): Promise<Te
         }
         const raw = Buffer.concat(chunks);
         const accept = (parsed: ParsedMail) => {
-          messages.push({ envelopeTo, raw: behaviour.keepMessages === false ? Buffer.alloc(0) : raw, parsed, receivedAt });
+          messages.push({ envelopeTo, raw: behaviour.keepMessages === false ? Buffer.alloc(0) : raw, parsed, receivedAt, user: session.user as string | undefined });
           callback();
-          behaviour.afterAccept?.(count, envelopeTo);
+          behaviour.afterAccept?.(count, envelopeTo, session.user as string | undefined);
         };
-        (behaviour.beforeReply?.(count) ?? Promise.resolve())
+        (behaviour.beforeReply?.(count, session.user as string | undefined) ?? Promise.resolve())
           .then(() => (behaviour.keepMessages === false ? ({} as ParsedMail) : simpleParser(raw)))
           .then(accept)
           .catch((error: Error) => callback(error));
