@@ -195,6 +195,44 @@ describe('a run sent through the queue by workers', { timeout: 120_000 }, () => 
     expect([...received.values()].every((copies) => copies.length === 1)).toBe(true);
   });
 
+  it('Redis lost mid-run: the coordinator and the workers wait for it and carry on; nothing is recorded as sent that was not', async () => {
+    const N = 80;
+    let stopped = false;
+    const server = await smtp({
+      afterAccept: (count) => {
+        if (count === 20 && !stopped) {
+          stopped = true;
+          void redis.stop().then(() => new Promise((resolve) => setTimeout(resolve, 1500))).then(() => redis.start());
+        }
+      },
+      beforeReply: () => new Promise((resolve) => setTimeout(resolve, 10)),
+    });
+    // A job a worker was just being given as Redis went away is taken over after takeoverSeconds.
+    const config = project(N, server.url, { takeoverSeconds: 8 });
+    const workers = [startWorker(config), startWorker(config)];
+    const notices: string[] = [];
+    const result = await runDigest(config, { now, onNotice: (line) => notices.push(line) });
+    expect(result.delivery).toMatchObject({ sent: N, failedTemporary: 0, failedPermanent: 0, pending: 0 });
+    expect(notices.some((line) => /^lost the connection to Redis at digest@redis:\/\/127\.0\.0\.1:\d+ \(.*\): waiting for it; nothing is recorded as sent until a worker's report arrives$/.test(line))).toBe(true);
+    expect(notices.some((line) => /^Redis at \S+ is back: following the run again$/.test(line))).toBe(true);
+    for (const worker of workers) {
+      expect(worker.events.some((e) => e.type === 'redis-down')).toBe(true);
+      expect(worker.events.some((e) => e.type === 'redis-back')).toBe(true);
+    }
+    // Everyone got it; a message sent while Redis was away whose report was lost may come twice,
+    // with the same Message-ID (at most one per connection).
+    const received = byRecipient(server.messages);
+    expect(received.size).toBe(N);
+    const repeats = [...received.values()].filter((copies) => copies.length > 1);
+    for (const copies of repeats) expect(new Set(copies.map((m) => m.parsed.messageId)).size).toBe(1);
+    expect(repeats.length).toBeLessThanOrEqual(4);
+    // The ledger says sent only for readers the server has.
+    const store = StateStore.open(config.statePath);
+    const sent = store.deliveries(1, ['sent']).map((row) => row.recipient);
+    store.close();
+    expect(sent.every((recipient) => received.has(recipient))).toBe(true);
+  });
+
   it('a mail server that goes down mid-run pauses the worker without using attempts; it resumes when the server is back', async () => {
     const N = 20;
     let first: TestSmtpServer | undefined;
