@@ -11,6 +11,7 @@ import { formatSlot, nextSlot } from '../schedule/schedule-slots.js';
 import { renderDigest } from '../render/render-digest.js';
 import { renderSettings } from './render-settings.js';
 import { sampleDigest } from './sample-digest.js';
+import { queueLabel } from '../queue/queue-label.js';
 
 export interface CheckItem {
   what: string;
@@ -61,7 +62,11 @@ export async function checkSetup(config: ResolvedConfig, now: Date = new Date())
   items.push({
     what: 'delivery',
     ok: true,
-    detail: config.transport === 'smtp' ? `SMTP via SMTP_URL (not connected by check)` : `outbox: .eml files in ${path.join(config.outDir, 'outbox')}`,
+    detail: config.queueUrl
+      ? `the delivery queue ${queueLabel(config.queueUrl, config.delivery.queueName)}: \`digest worker\` processes send (not connected by check)`
+      : config.transport === 'smtp'
+        ? `SMTP via SMTP_URL (not connected by check)`
+        : `outbox: .eml files in ${path.join(config.outDir, 'outbox')}`,
   });
   if (config.delivery.dkim) {
     try {

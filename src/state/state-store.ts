@@ -506,10 +506,14 @@ export class StateStore {
    * page at a time.
    */
   deliveryPage(runId: number, statuses: readonly DeliveryStatus[], afterRow: number, limit: number): (DeliveryRow & { row: number })[] {
+    // A run's rows were inserted together: walk them by rowid from the run's first one, so each
+    // page costs its own rows only (through the primary key, every page would scan the run from
+    // its start: quadratic in a run of a million).
+    const from = afterRow > 0 ? afterRow : ((this.db.prepare('SELECT MIN(rowid) FROM deliveries WHERE run_id = ?').pluck().get(runId) as number | null) ?? 1) - 1;
     const marks = statuses.map(() => '?').join(', ');
     const rows = this.db
-      .prepare(`SELECT rowid AS row, * FROM deliveries WHERE run_id = ? AND status IN (${marks}) AND rowid > ? ORDER BY rowid LIMIT ?`)
-      .all(runId, ...statuses, afterRow, limit) as Record<string, unknown>[];
+      .prepare(`SELECT rowid AS row, * FROM deliveries WHERE rowid > ? AND +run_id = ? AND status IN (${marks}) ORDER BY rowid LIMIT ?`)
+      .all(from, runId, ...statuses, limit) as Record<string, unknown>[];
     return rows.map((row) => ({ ...toDeliveryRow(row), row: row.row as number }));
   }
 
