@@ -2,7 +2,8 @@
  * `npm run bench`: start-up and whole processes beside rss2email (bench/startup.ts), wall time and
  * memory of ingestion (bench/ingest.ts) and of the whole job on a
  * local digest, the cost of the render stages, extraction time per page on the ScrapingHub
- * corpus, and (bench/send.ts) sending to 10,000 recipients through the SMTP pool. Prints figures;
+ * corpus, (bench/send.ts) sending to 10,000 recipients through the SMTP pool, and (bench/queue.ts)
+ * sending through the delivery queue with 1, 2 and 4 worker processes. Prints figures;
  * asserts nothing (these machines are shared and noisy).
  */
 import { spawn } from 'node:child_process';
@@ -180,6 +181,10 @@ async function main(): Promise<void> {
   // 4. Sending, in a process of its own so its memory figure is its own (bench/send.ts).
   console.log('');
   await child('send.ts');
+
+  // 5. Sending through the delivery queue: worker processes, enqueueing, Redis (bench/queue.ts).
+  console.log('');
+  await child('queue.ts');
 }
 
 /**
