@@ -31,6 +31,7 @@ export { latestSlot, nextSlot, formatSlot } from './schedule/schedule-slots.js';
 export { listRuns, type RunSummary } from './pipeline/list-runs.js';
 export { listFeeds, type FeedSummary } from './pipeline/list-feeds.js';
 export { retryRun, type RetryResult } from './pipeline/retry-run.js';
+export { runWorker, type WorkerOptions, type WorkerEvent, type WorkerSummary } from './queue/run-worker.js';
 export { buildDigest, type BuiltDigest, type ProgressEvent } from './pipeline/build-digest.js';
 export { assembleDigest } from './pipeline/assemble-digest.js';
 export { runDigest, previewDigest, sendTestDigest, type RunResult, type PreviewResult, type TestSendResult, type PipelineOptions } from './pipeline/run-digest.js';
