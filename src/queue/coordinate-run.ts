@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Queue, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { ResolvedConfig } from '../config/resolve-config.js';
@@ -46,16 +47,6 @@ interface Outcome extends ReportedOutcome {
   jobId: string;
 }
 
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
 
 const count = (n: number) => n.toLocaleString('en-GB');
 
@@ -364,7 +355,7 @@ export async function coordinateRun(
 
   async function closeAll(): Promise<void> {
     const closing = Promise.allSettled([events?.close(), queue.close()]);
-    await Promise.race([closing, sleep(2000)]);
+    await Promise.race([closing, sleep(2000, undefined, { ref: false })]);
     eventsClient?.disconnect();
     client.disconnect();
   }
@@ -391,7 +382,7 @@ export async function releaseFailedJobs(config: ResolvedConfig, store: StateStor
       await Promise.all(page.map((row) => queue.remove(sendJobId(tag, row.recipient)).catch(() => 0)));
     }
   } finally {
-    await Promise.race([queue.close(), sleep(2000)]);
+    await Promise.race([queue.close(), sleep(2000, undefined, { ref: false })]);
     client.disconnect();
   }
 }

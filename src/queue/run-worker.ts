@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { ResolvedConfig } from '../config/resolve-config.js';
 import { classifySendError, composeDelivery, describeSendError, unreachableHint } from '../deliver/deliver-run.js';
@@ -66,16 +67,6 @@ const RUNS_CACHED = 4;
 /** A job put back because the mail server is unreachable waits this long before any worker takes it. */
 const RELAY_DOWN_DELAY_MS = 5000;
 
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
 
 export async function runWorker(config: ResolvedConfig, options: WorkerOptions = {}): Promise<WorkerSummary> {
   const file = config.source ? displayPath(config.source) : '(built-in defaults)';
@@ -150,7 +141,7 @@ export async function runWorker(config: ResolvedConfig, options: WorkerOptions =
     await worker?.pause(true);
     emit({ type: 'relay-down', message: `${transport.description}: ${describeSendError(error)}`, hint: workerHint(error) });
     for (let wait = retryStart; !stop.signal.aborted; wait = Math.min(wait * 2, retryMost)) {
-      await sleep(wait, stop.signal);
+      await sleep(wait, undefined, { signal: stop.signal }).catch(() => {});
       if (stop.signal.aborted) break;
       try {
         await transport.verify!();

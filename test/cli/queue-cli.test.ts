@@ -1,9 +1,9 @@
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load-config.js';
 import { listRuns } from '../../src/pipeline/list-runs.js';
 import { runCli, startCli, type RunningCli } from '../support/cli.js';
-import { startRedis, type TestRedis } from '../support/redis.js';
+import { useRedisPerFile } from '../support/redis.js';
 import { closedPort, startSmtpServer, type ReceivedMessage, type SmtpBehaviour, type TestSmtpServer } from '../support/smtp.js';
 import { REPO_ROOT, useTempDir } from '../support/temp-dir.js';
 
@@ -17,25 +17,12 @@ const tmp = useTempDir();
 const FEED = path.join(REPO_ROOT, 'feeds/world-news.rss.xml');
 const PASSWORD = 'secret';
 
-let redis: TestRedis;
-beforeAll(async () => {
-  redis = await startRedis({ appendOnly: true });
-});
-afterAll(async () => {
-  await redis?.close();
-});
-
-let closers: (() => Promise<unknown>)[] = [];
-afterEach(async () => {
-  for (const close of closers.reverse()) await close();
-  closers = [];
-  await redis.client().flushall();
-});
+const { redis: testRedis, closeAfterTest } = useRedisPerFile({ appendOnly: true });
 
 /** The mail server; each worker logs in as its own user, so the test can tell who sent what. */
 async function smtp(behaviour: SmtpBehaviour = {}): Promise<TestSmtpServer> {
   const server = await startSmtpServer({ users: { a: PASSWORD, b: PASSWORD, c: PASSWORD }, ...behaviour });
-  closers.push(() => server.close());
+  closeAfterTest(() => server.close());
   return server;
 }
 
@@ -49,7 +36,7 @@ function project(n: number, delivery: Record<string, unknown> = {}): string {
       'recipients: readers.csv',
       'from: Digest <digest@news.example>',
       'unsubscribeUrl: "https://news.example/u?t={{token}}"',
-      `delivery: ${JSON.stringify({ queue: redis.url, maxConnections: 2, rateLimit: 0, attempts: 3, retryDelaySeconds: 0.1, takeoverSeconds: 3, ...delivery })}`,
+      `delivery: ${JSON.stringify({ queue: testRedis().url, maxConnections: 2, rateLimit: 0, attempts: 3, retryDelaySeconds: 0.1, takeoverSeconds: 3, ...delivery })}`,
     ].join('\n'),
   );
   return dir;
@@ -60,7 +47,7 @@ const env = { DIGEST_QUEUE_URL: '' };
 /** A `digest worker` logging in to the mail server as `user`, stopped (SIGTERM) after the test. */
 async function worker(cwd: string, server: TestSmtpServer, user: string): Promise<RunningCli> {
   const running = startCli(['worker', '--name', user], { cwd, env: { ...env, SMTP_URL: `smtp://${user}:${PASSWORD}@127.0.0.1:${server.port}` }, timeoutMs: 180_000 });
-  closers.push(() => running.stop());
+  closeAfterTest(() => running.stop());
   await running.waitFor(/taking jobs from digest@redis:\/\/127\.0\.0\.1:\d+, sending through SMTP 127\.0\.0\.1:\d+ with 2 connections/, 60_000);
   return running;
 }

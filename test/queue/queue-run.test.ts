@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { Queue } from 'bullmq';
-import { afterEach, beforeAll, afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load-config.js';
 import { DeliveryError } from '../../src/errors.js';
 import { listRuns } from '../../src/pipeline/list-runs.js';
@@ -8,7 +8,7 @@ import { retryRun } from '../../src/pipeline/retry-run.js';
 import { runDigest } from '../../src/pipeline/run-digest.js';
 import { runWorker, type WorkerEvent, type WorkerSummary } from '../../src/queue/run-worker.js';
 import { StateStore } from '../../src/state/state-store.js';
-import { startRedis, type TestRedis } from '../support/redis.js';
+import { useRedisPerFile } from '../support/redis.js';
 import { closedPort, startSmtpServer, type ReceivedMessage, type TestSmtpServer } from '../support/smtp.js';
 import { REPO_ROOT, useTempDir } from '../support/temp-dir.js';
 
@@ -16,29 +16,16 @@ const tmp = useTempDir();
 const FEED = path.join(REPO_ROOT, 'feeds/world-news.rss.xml');
 const now = () => new Date('2026-11-28T07:00:05Z');
 
-let redis: TestRedis;
-beforeAll(async () => {
-  redis = await startRedis({ appendOnly: true });
-});
-afterAll(async () => {
-  await redis?.close();
-});
-
-let closers: (() => Promise<unknown>)[] = [];
-afterEach(async () => {
-  for (const close of closers.reverse()) await close();
-  closers = [];
-  await redis.client().flushall();
-});
+const { redis: testRedis, closeAfterTest } = useRedisPerFile({ appendOnly: true });
 
 async function smtp(behaviour: Parameters<typeof startSmtpServer>[0] = {}): Promise<TestSmtpServer> {
   const server = await startSmtpServer(behaviour);
-  closers.push(() => server.close());
+  closeAfterTest(() => server.close());
   return server;
 }
 
 /** A project with one sample feed, `n` readers (with a name and a token each) and a delivery queue. */
-function project(n: number, smtpUrl: string | undefined, delivery: Record<string, unknown> = {}, queueUrl = redis.url) {
+function project(n: number, smtpUrl: string | undefined, delivery: Record<string, unknown> = {}, queueUrl = testRedis().url) {
   const readers = ['email,name,token', ...Array.from({ length: n }, (_, i) => `reader${i}@example.com,Reader ${i},t${i}`)].join('\n');
   tmp.write('readers.csv', readers);
   tmp.write(
@@ -69,7 +56,7 @@ function startWorker(config: ReturnType<typeof project>, options: { concurrency?
       return done;
     },
   };
-  closers.push(() => handle.stop().catch(() => undefined));
+  closeAfterTest(() => handle.stop().catch(() => undefined));
   return handle;
 }
 
@@ -88,7 +75,7 @@ function byRecipient(messages: ReceivedMessage[]): Map<string, ReceivedMessage[]
 }
 
 async function jobsInRedis(config: ReturnType<typeof project>): Promise<Record<string, number>> {
-  const queue = new Queue(config.delivery.queueName, { connection: redis.client(), prefix: 'bull' });
+  const queue = new Queue(config.delivery.queueName, { connection: testRedis().client(), prefix: 'bull' });
   try {
     return await queue.getJobCounts();
   } finally {
@@ -106,7 +93,7 @@ describe('a run sent through the queue by workers', { timeout: 120_000 }, () => 
     const result = await runDigest(config, { now, onNotice: (line) => notices.push(line) });
 
     expect(result.status).toBe('sent');
-    expect(result.delivery).toMatchObject({ sent: 60, failedTemporary: 0, failedPermanent: 0, pending: 0, transport: `queue digest@${redis.url}` });
+    expect(result.delivery).toMatchObject({ sent: 60, failedTemporary: 0, failedPermanent: 0, pending: 0, transport: `queue digest@${testRedis().url}` });
     expect(notices[0]).toMatch(/^Run 1: 60 enqueued on digest@redis:\/\/127\.0\.0\.1:\d+ \(/);
     const received = byRecipient(server.messages);
     expect(received.size).toBe(60);
@@ -130,7 +117,7 @@ describe('a run sent through the queue by workers', { timeout: 120_000 }, () => 
     expect(summaries.every((s) => s.sent > 0)).toBe(true);
     // Nothing left behind in Redis: every job was removed once its result was recorded, and the rendering with the run.
     expect(Object.values(await jobsInRedis(config)).reduce((a, b) => a + b)).toBe(0);
-    expect(await redis.client().keys('bull:digest:digest-run:*')).toEqual([]);
+    expect(await testRedis().client().keys('bull:digest:digest-run:*')).toEqual([]);
     expect(listRuns(config)).toEqual([expect.objectContaining({ id: 1, status: 'done', sent: 60, deferred: 0, failed: 0 })]);
   });
 
@@ -202,7 +189,7 @@ describe('a run sent through the queue by workers', { timeout: 120_000 }, () => 
       afterAccept: (count) => {
         if (count === 20 && !stopped) {
           stopped = true;
-          void redis.stop().then(() => new Promise((resolve) => setTimeout(resolve, 1500))).then(() => redis.start());
+          void testRedis().stop().then(() => new Promise((resolve) => setTimeout(resolve, 1500))).then(() => testRedis().start());
         }
       },
       beforeReply: () => new Promise((resolve) => setTimeout(resolve, 10)),

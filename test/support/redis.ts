@@ -3,6 +3,7 @@ import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { closedPort } from './smtp.js';
 
 /**
@@ -109,5 +110,30 @@ export async function startRedis(options: { appendOnly?: boolean } = {}): Promis
       await stop();
       rmSync(dir, { recursive: true, force: true });
     },
+  };
+}
+
+/**
+ * One Redis for a test file (started before its first test, stopped after its last) and a list of
+ * things to close after each test (servers, workers), closed last-first before Redis is emptied
+ * for the next test.
+ */
+export function useRedisPerFile(options: { appendOnly?: boolean } = {}): { redis: () => TestRedis; closeAfterTest: (close: () => Promise<unknown>) => void } {
+  let redis: TestRedis | undefined;
+  let closers: (() => Promise<unknown>)[] = [];
+  beforeAll(async () => {
+    redis = await startRedis(options);
+  });
+  afterAll(async () => {
+    await redis?.close();
+  });
+  afterEach(async () => {
+    for (const close of closers.reverse()) await close();
+    closers = [];
+    await redis?.client().flushall();
+  });
+  return {
+    redis: () => redis!,
+    closeAfterTest: (close) => closers.push(close),
   };
 }
