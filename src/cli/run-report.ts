@@ -25,13 +25,15 @@ export function printDelivery(out: Output, d: DeliveryReport, runId: number | nu
   const c = deliveryCounts(d);
   out.line(`Sent ${c.sent} of ${c.total} via ${d.transport} (${c.deferred} deferred, ${c.failed} failed).`);
   for (const problem of d.problems) out.line(`  ✗ ${problem.recipient} (${problem.status}): ${problem.message}`);
-  if (d.pending) out.line(`  ${d.pending} pending: the next \`digest run\` sends to them; nobody gets a second copy.`);
+  if (d.pending && d.queue) {
+    out.line(`  ${d.pending} still with the workers of ${d.queue}: the next \`digest run\` follows the run again and records what they report; nobody gets a second copy.`);
+  } else if (d.pending) out.line(`  ${d.pending} pending: the next \`digest run\` sends to them; nobody gets a second copy.`);
   if (d.failedTemporary) out.line(`  ${d.failedTemporary} refused for now (4xx): \`digest runs retry ${runId ?? 'RUN'}\` tries them again.`);
   if (d.aborted) {
     out.line(`  Sending stopped: ${d.aborted}.`);
     if (d.abortHint) out.line(`  → ${d.abortHint}`);
   }
-  if (d.interrupted) out.line('  Stopped on request: the rest stay pending for the next run.');
+  if (d.interrupted) out.line(d.queue ? '  Stopped following on request: the workers carry on.' : '  Stopped on request: the rest stay pending for the next run.');
 }
 
 export function printRunSummary(out: Output, config: ResolvedConfig, result: RunResult): void {

@@ -34,6 +34,8 @@ export interface DeliveryReport {
   abortHint?: string;
   /** Set when sending stopped early because it was asked to (a signal): the rest stay pending. */
   interrupted?: boolean;
+  /** Set when the run was handed to a delivery queue (`name@redis://…`): its workers send, whether this process follows or not. */
+  queue?: string;
 }
 
 export interface DeliverOptions {

@@ -37,7 +37,7 @@ export interface WorkerOptions {
   /** A transport to use instead of SMTP_URL's (tests). */
   transport?: MessageTransport | undefined;
   onEvent?: ((event: WorkerEvent) => void) | undefined;
-  /** First wait before trying an unreachable mail server again; it doubles up to `relayRetryMaxMs` (a minute). */
+  /** First wait before trying an unreachable mail server again; it doubles up to `relayRetryMaxMs` (30 s). */
   relayRetryMs?: number | undefined;
   relayRetryMaxMs?: number | undefined;
 }
@@ -133,7 +133,7 @@ export async function runWorker(config: ResolvedConfig, options: WorkerOptions =
   let checking: Promise<boolean> | undefined;
   let worker: Worker<SendJobData, SendJobResult> | undefined;
   const retryStart = options.relayRetryMs ?? 2000;
-  const retryMost = options.relayRetryMaxMs ?? 60_000;
+  const retryMost = options.relayRetryMaxMs ?? 30_000;
 
   /** Waits (the worker paused) until the mail server answers again, or the worker is stopped. */
   const waitForRelay = async (error: unknown): Promise<void> => {

@@ -61,7 +61,7 @@ export function registerWorker(program: Command, setExit: SetExit): void {
         if (counts.sent === reported.sent && counts.retried === reported.retried && counts.refused === reported.refused) return;
         const seconds = (Date.now() - since) / 1000;
         const sent = counts.sent - reported.sent;
-        log(`sent ${sent} (${(sent / seconds).toFixed(1)}/s), ${counts.retried - reported.retried} refused for now (retried later), ${counts.refused - reported.refused} refused for good; ${counts.sent} sent since start`);
+        log(`last ${Math.round(seconds)} s: sent ${sent} (${(sent / seconds).toFixed(1)}/s), ${counts.retried - reported.retried} refused for now (retried later), ${counts.refused - reported.refused} refused for good; ${counts.sent} sent since start`);
         reported = { ...counts };
         since = Date.now();
       };
