@@ -222,6 +222,15 @@ export async function coordinateRun(
     return report;
   }
 
+  /**
+   * Read again just before a job is added: a job missing from Redis whose outcome another process
+   * recorded meanwhile (it records, then removes the job) must not be added again.
+   */
+  function stillUnsettled(row: DeliveryRow): boolean {
+    const status = store.deliveryStatus(runId, row.recipient);
+    return status === 'pending' || status === 'sending';
+  }
+
   /** The job of one reader, as the ledger names them. */
   function sendJob(row: DeliveryRow, jobId: string) {
     const data: SendJobData = { e: row.recipient, m: row.messageId };
@@ -249,7 +258,7 @@ export async function coordinateRun(
         const pipeline = client.pipeline();
         for (const id of ids) pipeline.exists(queue.toKey(id));
         const exists = (await pipeline.exec()) ?? [];
-        const jobs = page.flatMap((row, i) => (exists[i]?.[1] === 1 ? [] : [sendJob(row, ids[i]!)]));
+        const jobs = page.flatMap((row, i) => (exists[i]?.[1] === 1 || !stillUnsettled(row) ? [] : [sendJob(row, ids[i]!)]));
         if (jobs.length) await queue.addBulk(jobs);
         added += jobs.length;
         already += page.length - jobs.length;
@@ -321,7 +330,7 @@ export async function coordinateRun(
         const exists = replies[i * 4 + 3]?.[1] === 1;
         if (completed !== null && completed !== undefined && returnvalue) found.push(fromResult(ids[i]!, JSON.parse(returnvalue) as SendJobResult));
         else if (failed !== null && failed !== undefined) found.push(failedOutcome(ids[i]!, row.recipient, failedReason ?? null, attempts ? Number(attempts) : undefined));
-        else if (!exists) lost.push(sendJob(row, ids[i]!));
+        else if (!exists && stillUnsettled(row)) lost.push(sendJob(row, ids[i]!));
       });
       await fold(found);
       settled += found.length;

@@ -500,6 +500,11 @@ export class StateStore {
     return rows.map(toDeliveryRow).filter((row) => !statuses || statuses.includes(row.status));
   }
 
+  /** One recipient's status in a run, as the ledger has it now. */
+  deliveryStatus(runId: number, recipient: string): DeliveryStatus | undefined {
+    return this.db.prepare('SELECT status FROM deliveries WHERE run_id = ? AND recipient = ?').pluck().get(runId, recipient) as DeliveryStatus | undefined;
+  }
+
   /**
    * A page of a run's deliveries in `statuses`, in ledger order after `afterRow` (a cursor: the
    * `row` of the previous page's last entry, 0 to start), so a run of a million readers is read a

@@ -6,7 +6,9 @@ import { DeliveryError } from '../../src/errors.js';
 import { listRuns } from '../../src/pipeline/list-runs.js';
 import { retryRun } from '../../src/pipeline/retry-run.js';
 import { runDigest } from '../../src/pipeline/run-digest.js';
+import { coordinateRun } from '../../src/queue/coordinate-run.js';
 import { runWorker, type WorkerEvent, type WorkerSummary } from '../../src/queue/run-worker.js';
+import type { DeliverySettings } from '../../src/deliver/deliver-run.js';
 import { StateStore } from '../../src/state/state-store.js';
 import { useRedisPerFile } from '../support/redis.js';
 import { closedPort, startSmtpServer, type ReceivedMessage, type TestSmtpServer } from '../support/smtp.js';
@@ -179,6 +181,35 @@ describe('a run sent through the queue by workers', { timeout: 120_000 }, () => 
     await worker.stop();
     const received = byRecipient(server.messages);
     expect(received.size).toBe(30);
+    expect([...received.values()].every((copies) => copies.length === 1)).toBe(true);
+  });
+
+  it('two coordinators enqueueing the same run at once add each reader once: the job id is run and reader', async () => {
+    const server = await smtp();
+    const config = project(40, server.url);
+    // The run is recorded, nothing enqueued yet (stopped before the first page).
+    const stopped = new AbortController();
+    stopped.abort();
+    expect((await runDigest(config, { now, signal: stopped.signal })).delivery).toMatchObject({ sent: 0, pending: 40 });
+    expect(Object.values(await jobsInRedis(config)).reduce((a, b) => a + b)).toBe(0);
+
+    const enqueueOnce = async () => {
+      const store = StateStore.open(config.statePath);
+      const run = store.getRun(1)!;
+      const stop = new AbortController();
+      try {
+        await coordinateRun(config, store, 1, run, run.settings as unknown as DeliverySettings, { now, retryDelayMs: 50, signal: stop.signal, onNotice: () => stop.abort() });
+      } finally {
+        store.close();
+      }
+    };
+    await Promise.all([enqueueOnce(), enqueueOnce()]);
+    expect(await jobsInRedis(config)).toMatchObject({ waiting: 40 });
+
+    startWorker(config);
+    expect((await runDigest(config, { now })).delivery).toMatchObject({ sent: 40, pending: 0 });
+    const received = byRecipient(server.messages);
+    expect(received.size).toBe(40);
     expect([...received.values()].every((copies) => copies.length === 1)).toBe(true);
   });
 
