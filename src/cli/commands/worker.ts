@@ -89,7 +89,7 @@ export function registerWorker(program: Command, setExit: SetExit): void {
             log(`lost Redis (${event.message}): waiting for it; messages in flight are reported once it is back`);
             break;
           case 'redis-back':
-            log('Redis is back: taking jobs');
+            log('Redis is back');
             break;
           case 'stopping':
             log(`stopping: finishing ${event.inFlight} message${event.inFlight === 1 ? '' : 's'} in flight`);
