@@ -161,6 +161,8 @@ interface CoordinatorLine {
   sent?: number;
   peakRss?: number;
   maxRss?: number;
+  liveHeap?: number;
+  idleRss?: number;
 }
 
 /** The coordinator in a process of its own (bench/queue-coordinator.ts). */
@@ -223,7 +225,9 @@ async function main(): Promise<void> {
   const seconds = (performance.now() - started) / 1000;
   await Promise.all(workers.map((w) => w.stop()));
   console.log(`  sent by 4 workers, relay answering at once ${count(done.sent!)} in ${seconds.toFixed(0)} s (${(done.sent! / seconds).toFixed(0)} msg/s); Redis afterwards ${mb((await redis.usedMemory()) - before)} over empty`);
-  console.log(`  coordinator memory                       peak RSS ${mb(done.peakRss!)} (max RSS ${mb(done.maxRss!)}; ${mb(enqueued.rss!)} right after enqueueing)`);
+  console.log(
+    `  coordinator memory                       peak RSS ${mb(done.peakRss!)} (${mb(done.idleRss!)} before it started, ${mb(enqueued.rss!)} right after enqueueing); JS heap in use after a full GC at most ${mb(done.liveHeap!)}`,
+  );
   rmSync(dir, { recursive: true, force: true });
   fast.stop();
 

@@ -123,6 +123,26 @@ describe('a run sent through the queue by workers', { timeout: 120_000 }, () => 
     expect(listRuns(config)).toEqual([expect.objectContaining({ id: 1, status: 'done', sent: 60, deferred: 0, failed: 0 })]);
   });
 
+  it('the rate limit is the queue’s, shared by every worker: the coordinator sets it in Redis from delivery.rateLimit', async () => {
+    const server = await smtp();
+    const limits = async (config: ReturnType<typeof project>) => {
+      const queue = new Queue(config.delivery.queueName, { connection: testRedis().client(), prefix: 'bull' });
+      try {
+        return await queue.getGlobalRateLimit();
+      } finally {
+        await queue.close();
+      }
+    };
+    startWorker(project(2, server.url));
+    await runDigest(project(2, server.url, { rateLimit: 20 }), { now });
+    expect(await limits(project(2, server.url))).toEqual({ max: 20, duration: 1000 });
+    // Fractions: one message every two seconds.
+    const slow = project(2, server.url, { rateLimit: 0.5, whenNothingNew: 'send' });
+    const stop = new AbortController();
+    await runDigest(slow, { now: () => new Date('2026-11-29T07:00:05Z'), signal: stop.signal, onNotice: () => stop.abort() });
+    expect(await limits(slow)).toEqual({ max: 1, duration: 2000 });
+  });
+
   it('with Redis down at start: a clear error, before anything is recorded or enqueued', async () => {
     const server = await smtp();
     const config = project(3, server.url, {}, `redis://127.0.0.1:${await closedPort()}`);
