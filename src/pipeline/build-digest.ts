@@ -11,6 +11,7 @@ import { cleanArticle, type ArticleInput } from '../clean/clean-article.js';
 import { countWords } from '../clean/normalize-text.js';
 import type { CleanArticle, Digest, DigestItem, FeedFailure, FeedSource, RawItem } from '../types.js';
 import { assembleDigest } from './assemble-digest.js';
+import { shortFeedName } from '../parse/feed-name.js';
 
 export type ProgressEvent =
   | { stage: 'fetch'; done: number; total: number; feed: string }
@@ -56,9 +57,11 @@ const GONE_RECHECK_MS = 7 * 86_400_000;
 /** Below this many words a feed item is a teaser, and fullText: auto fetches the article page. */
 const TEASER_WORDS = 120;
 
-function displayName(source: FeedSource, title: string | undefined): string {
+/** The configured name, else the feed's title shortened to the site's name, else the host. */
+function displayName(source: FeedSource, title: string | undefined, siteUrl?: string): string {
   if (source.name) return source.name;
-  if (title?.trim()) return title.trim();
+  const short = shortFeedName(title, [siteUrl, source.url]);
+  if (short) return short;
   try {
     return new URL(source.url).hostname.replace(/^www\./, '');
   } catch {
@@ -104,7 +107,7 @@ async function fetchOne(source: FeedSource, config: ResolvedConfig, options: Bui
       };
     }
     const parsed = await parseFeed(result.text ?? '', { url: result.url });
-    const feedName = displayName(source, parsed.title);
+    const feedName = displayName(source, parsed.title, parsed.link);
     return {
       source,
       outcome: {
