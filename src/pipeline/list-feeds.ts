@@ -4,7 +4,7 @@ import { shortFeedName } from '../parse/feed-name.js';
 import { StateStore, type FeedState } from '../state/state-store.js';
 import type { FeedSource } from '../types.js';
 
-export interface FeedRow {
+export interface FeedSummary {
   url: string;
   /** The name stories are bylined with: the configured one, else the last title, shortened. */
   name: string | null;
@@ -47,9 +47,9 @@ export function feedTitles(config: ResolvedConfig, states: ReadonlyMap<string, F
 }
 
 /** `digest feeds`: every configured feed (paused ones last) with its health. */
-export function listFeeds(config: ResolvedConfig): FeedRow[] {
+export function listFeeds(config: ResolvedConfig): FeedSummary[] {
   const states = feedStates(config);
-  const row = (feed: FeedSource): FeedRow => {
+  const row = (feed: FeedSource): FeedSummary => {
     const state = states.get(feed.url);
     const filters = feed.include || feed.exclude || feed.minWords
       ? { ...(feed.include ? { include: feed.include } : {}), ...(feed.exclude ? { exclude: feed.exclude } : {}), ...(feed.minWords ? { minWords: feed.minWords } : {}) }
