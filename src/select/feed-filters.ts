@@ -135,10 +135,11 @@ export function filterReason(item: RawItem, filters: CompiledFilters): string | 
     const words = countWords(body);
     if (words < filters.minWords) return `minWords ${filters.minWords}: ${words} word${words === 1 ? '' : 's'}`;
   }
-  const text = `${headline}\n${body}`;
-  const excluded = filters.exclude.find((term) => term.test(text));
+  // Each is matched on its own, so ^ and $ mean the start and end of the headline, or of the text.
+  const matches = (term: FilterTerm) => term.test(headline) || term.test(body);
+  const excluded = filters.exclude.find(matches);
   if (excluded) return `exclude ${quoted(excluded)}`;
-  if (filters.include.length > 0 && !filters.include.some((term) => term.test(text))) {
+  if (filters.include.length > 0 && !filters.include.some(matches)) {
     return `include: none of ${filters.include.map(quoted).join(', ')}`;
   }
   return undefined;
