@@ -295,7 +295,7 @@ function refuseIn(place: FeedPlace, action: 'remove' | 'pause' | 'unpause' | 're
   if (place.kind === 'txt' && action !== 'remove') {
     throw new ConfigError('FEED_IN_TXT', `${place.url} is listed in ${where}, a list of addresses only: it has no place for a ${action === 'rename' ? 'name' : 'pause mark'}`, {
       context: { file: shown, line: place.line, feed: place.url },
-      hint: `Move it into the config: \`digest feeds remove ${place.url}\`, then \`digest feeds add ${place.url}\`${action === 'rename' ? ' --name "…"' : ''}.${action === 'pause' ? ` Or put # before line ${place.line} of ${shown} to stop fetching it.` : ''}`,
+      hint: `Move it into the config: \`digest feeds remove ${place.url}\`, then \`digest feeds add ${place.url}${action === 'rename' ? ' --name "…"' : ''}\`.${action === 'pause' ? ` Or put # before line ${place.line} of ${shown} to stop fetching it.` : ''}`,
     });
   }
 }

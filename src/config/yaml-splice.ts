@@ -294,8 +294,9 @@ function spliceAppend(text: string, seqPath: Path, entries: readonly Record<stri
   }
   const dash = dashOf(text, rangeOf(last)[0]);
   const indent = ' '.repeat(column(text, dash));
-  // The keys of an entry line up after "- " the way the last entry's do ("- url:" or "-   url:").
-  const keyColumn = isMap(last) && !last.flow && last.items[0] ? column(text, rangeOf(last.items[0].key)[0]) : column(text, dash) + 2;
+  // The keys of an entry line up after "- " the way the last mapping entry's do ("- url:" or "-   url:").
+  const model = [...seq.items].reverse().find((item): item is YAMLMap => isMap(item) && !item.flow && item.items.length > 0);
+  const keyColumn = model ? column(text, rangeOf(model.items[0]!.key)[0]) : column(text, dash) + 2;
   const gap = ' '.repeat(Math.max(1, keyColumn - column(text, dash) - 1));
   const at = nextLine(text, contentEnd(text, rangeOf(last)[1]));
   const newline = at === text.length && !text.endsWith('\n') ? eol : '';
