@@ -1,3 +1,4 @@
+import { decodeXML } from 'entities';
 import { DOMParser } from 'linkedom';
 import { shortFeedName } from '../parse/feed-name.js';
 import type { FeedSource } from '../types.js';
@@ -20,15 +21,20 @@ export function readOpml(xml: string, options: ReadOpmlOptions = {}): FeedSource
   if (!/<opml[\s>]/i.test(xml)) throw new Error('not an OPML file (no <opml> element)');
   const doc = new DOMParser().parseFromString(xml, 'text/xml');
   const feeds: FeedSource[] = [];
+  // linkedom's XML mode leaves character references in attribute values as written ("B &amp; C").
+  const attribute = (element: Element, name: string): string | undefined => {
+    const value = element.getAttribute(name) ?? element.getAttribute(name.toLowerCase());
+    return value === null ? undefined : decodeXML(value);
+  };
   const walk = (parent: Element, section: string | undefined, commented: boolean): void => {
     for (const child of Array.from(parent.children)) {
       if (child.tagName.toLowerCase() !== 'outline') continue;
-      const xmlUrl = child.getAttribute('xmlUrl') ?? child.getAttribute('xmlurl');
-      const label = (child.getAttribute('title') ?? child.getAttribute('text') ?? '').trim();
-      const paused = commented || (child.getAttribute('isComment') ?? child.getAttribute('iscomment'))?.trim().toLowerCase() === 'true';
+      const xmlUrl = attribute(child, 'xmlUrl');
+      const label = (attribute(child, 'title') ?? attribute(child, 'text') ?? '').trim();
+      const paused = commented || attribute(child, 'isComment')?.trim().toLowerCase() === 'true';
       if (xmlUrl && xmlUrl.trim()) {
         const feed: FeedSource = { url: xmlUrl.trim() };
-        const siteUrl = child.getAttribute('htmlUrl') ?? child.getAttribute('htmlurl') ?? undefined;
+        const siteUrl = attribute(child, 'htmlUrl');
         const name = options.shortNames ? shortFeedName(label, [siteUrl, feed.url]) : label;
         if (name) feed.name = name;
         if (section) feed.section = section;

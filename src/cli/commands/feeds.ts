@@ -22,7 +22,7 @@ export function registerFeeds(program: Command, setExit: SetExit): void {
       const unknown = words[0];
       if (unknown !== undefined) {
         throw new DigestError('CLI_UNKNOWN_COMMAND', `"${unknown}" is not a feeds command; the feeds commands are: ${SUBCOMMANDS.join(', ')}`, {
-          hint: `\`digest feeds --help\` describes them${suggestion(unknown)}.`,
+          hint: `\`digest feeds --help\` describes them${suggestion(unknown) ?? '.'}`,
         });
       }
       const config = await loadConfigFor(options);
@@ -219,14 +219,14 @@ function quoteArg(value: string): string {
   return /^[\w@%+=:,./-]+$/.test(value) ? value : `"${value.replace(/(["\\$`])/g, '\\$1')}"`;
 }
 
-/** ", did you mean remove?" for a near miss, or rss2email's and others' words for the same thing. */
-function suggestion(word: string): string {
+/** "; did you mean …?" for a near miss, or rss2email's and others' words for the same thing. */
+function suggestion(word: string): string | undefined {
   const synonyms: Record<string, string> = { del: 'remove', delete: 'remove', rm: 'remove', disable: 'pause', enable: 'unpause', resume: 'unpause', opmlexport: 'export', opmlimport: 'import', ls: 'list', mv: 'rename', name: 'rename' };
   const lower = word.toLowerCase();
   const near = (candidates: readonly string[]) => candidates.find((candidate) => distance(candidate, lower) <= 2);
   const synonym = near(Object.keys(synonyms));
   const match = SUBCOMMANDS.find((command) => command === near(SUBCOMMANDS)) ?? (synonym ? synonyms[synonym] : undefined);
-  return match ? `; did you mean \`digest feeds ${match}\`?` : '';
+  return match ? `; did you mean \`digest feeds ${match}\`?` : undefined;
 }
 
 function distance(a: string, b: string): number {
