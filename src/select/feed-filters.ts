@@ -22,11 +22,20 @@ export interface FilterTerm {
   /** As written in the config: `premier league` or `/sponsor(ed)?/i`. */
   source: string;
   test(text: string): boolean;
+  /** For a pattern: its RE2 source with its flags inlined, so several can run as one. */
+  re2?: string;
+}
+
+/** The terms of one `include` or `exclude` list. */
+export interface TermList {
+  terms: FilterTerm[];
+  /** The first term that matches `text`, if any. */
+  find(text: string): FilterTerm | undefined;
 }
 
 export interface CompiledFilters {
-  include: FilterTerm[];
-  exclude: FilterTerm[];
+  include: TermList;
+  exclude: TermList;
   minWords: number;
 }
 
@@ -69,12 +78,13 @@ function compilePattern(source: string, pattern: string, flags: string): FilterT
     throw new Error(`${source}: unknown flag${unknown.length === 1 ? '' : 's'} "${unknown.join('')}" (allowed: i, m, s; matching ignores case unless the pattern starts with (?-i))`);
   }
   const RE2JS = loadRe2();
-  let mode = RE2JS.CASE_INSENSITIVE;
-  if (flags.includes('m')) mode |= RE2JS.MULTILINE;
-  if (flags.includes('s')) mode |= RE2JS.DOTALL;
+  // Flags inlined as a group, the same pattern whether it runs alone or with others.
+  const re2 = `(?i${flags.includes('m') ? 'm' : ''}${flags.includes('s') ? 's' : ''}:${pattern})`;
   let compiled: RE2JSClass;
   try {
-    compiled = RE2JS.compile(pattern, mode);
+    // Compiled alone first, so a mistake is reported in the pattern's own terms.
+    RE2JS.compile(pattern);
+    compiled = RE2JS.compile(re2);
   } catch (error) {
     const detail = (error as Error).message.replace(/^error parsing regexp: /, '');
     const unsupported = /\(\?[=!<]|\\[1-9]|\\k</.test(pattern)
@@ -82,7 +92,31 @@ function compilePattern(source: string, pattern: string, flags: string): FilterT
       : '';
     throw new Error(`${source} is not a usable pattern: ${detail}${unsupported}`);
   }
-  return { source, test: (text) => compiled.test(text) };
+  return { source, re2, test: (text) => compiled.test(text) };
+}
+
+/**
+ * A list of terms. Its patterns also run as one alternation: one pass over the text answers
+ * "does any of them match?" (RE2's automaton follows all of them at once), and only when one
+ * does are they tried one by one, to name it.
+ */
+function termList(terms: FilterTerm[]): TermList {
+  const patterns = terms.filter((term) => term.re2 !== undefined);
+  let combined: RE2JSClass | undefined;
+  if (patterns.length > 1) {
+    try {
+      combined = loadRe2().compile(patterns.map((term) => term.re2).join('|'));
+    } catch {
+      combined = undefined; // each compiled on its own; run them one by one
+    }
+  }
+  return {
+    terms,
+    find(text) {
+      if (combined && !combined.test(text)) return terms.find((term) => term.re2 === undefined && term.test(text));
+      return terms.find((term) => term.test(text));
+    },
+  };
 }
 
 /** Letters, digits and underscore: a word term must not touch one on either side. */
@@ -105,7 +139,7 @@ export function compileFilters(source: Pick<FeedSource, 'include' | 'exclude' | 
   const exclude = (source.exclude ?? []).map(compileFilterTerm);
   const minWords = source.minWords ?? 0;
   if (include.length === 0 && exclude.length === 0 && minWords === 0) return undefined;
-  return { include, exclude, minWords };
+  return { include: termList(include), exclude: termList(exclude), minWords };
 }
 
 /** Tags out (a `<` starts a new tag, so a run of `<` without `>` stays linear), entities decoded. */
@@ -136,11 +170,10 @@ export function filterReason(item: RawItem, filters: CompiledFilters): string | 
     if (words < filters.minWords) return `minWords ${filters.minWords}: ${words} word${words === 1 ? '' : 's'}`;
   }
   // Each is matched on its own, so ^ and $ mean the start and end of the headline, or of the text.
-  const matches = (term: FilterTerm) => term.test(headline) || term.test(body);
-  const excluded = filters.exclude.find(matches);
+  const excluded = filters.exclude.find(headline) ?? filters.exclude.find(body);
   if (excluded) return `exclude ${quoted(excluded)}`;
-  if (filters.include.length > 0 && !filters.include.some(matches)) {
-    return `include: none of ${filters.include.map(quoted).join(', ')}`;
+  if (filters.include.terms.length > 0 && !filters.include.find(headline) && !filters.include.find(body)) {
+    return `include: none of ${filters.include.terms.map(quoted).join(', ')}`;
   }
   return undefined;
 }

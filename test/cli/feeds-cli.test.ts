@@ -118,7 +118,7 @@ describe('digest feeds: managing the feed list', () => {
       ].join('\n'),
     );
     expect((await cli(['feeds', 'rm', 'nothing-like-it'])).stderr).toMatch(/error: no feed named or at "nothing-like-it" in digest.config.yaml/);
-  }, 180_000);
+  }, 300_000);
 
   it('an unknown subcommand gets an error listing the subcommands', async () => {
     writeConfig('https://unused.example');
@@ -168,7 +168,7 @@ describe('digest feeds: managing the feed list', () => {
     expect(imported.stdout).toBe('Updated digest.config.yaml: added 3 feeds (1 paused, as the file marks them).\n');
     // Names the original knows from the feeds' titles are written into the copy's config.
     expect(await list(other)).toEqual(original);
-  }, 180_000);
+  }, 300_000);
 });
 
 describe('per-feed filters and --explain', () => {
@@ -185,7 +185,7 @@ describe('per-feed filters and --explain', () => {
     expect((await cli(['run'])).code).toBe(0);
     const after = await cli(['run', '--dry-run', '--explain']);
     expect(after.stdout).toMatch(/· seen before +Night market returns/);
-  }, 180_000);
+  }, 300_000);
 
   it('reports a pattern it cannot run with the file, line and feed', async () => {
     tmp.write('digest.config.yaml', 'feeds:\n  - url: https://a.example/feed\n    include: ["/(?<=x)y/"]\n');
@@ -215,7 +215,7 @@ describe('digest reset', () => {
     const runs = json<{ id: number; sent: number }[]>(await cli(['runs', '--json']));
     expect(runs.map((r) => [r.id, r.sent])).toEqual([[1, 1]]);
     expect((await cli(['reset', 'https://never.example/feed', '--yes'])).stderr).toMatch(/no feed named or at "https:\/\/never.example\/feed"/);
-  }, 180_000);
+  }, 300_000);
 
   it('asks on a terminal, and does nothing unless the answer is yes', async () => {
     const script = spawnSync('script', ['--version'], { encoding: 'utf8' });
@@ -256,5 +256,5 @@ describe('digest reset', () => {
     expect(yes).toContain('Forgot 10 stories of every feed.');
     // Every story is offered again, except the two City & Culture's filter holds back again.
     expect((await cli(['run', '--dry-run'])).stdout).toMatch(/would send .* \(8 items\)/);
-  }, 180_000);
+  }, 300_000);
 });

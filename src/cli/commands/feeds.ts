@@ -22,7 +22,7 @@ export function registerFeeds(program: Command, setExit: SetExit): void {
       const unknown = words[0];
       if (unknown !== undefined) {
         throw new DigestError('CLI_UNKNOWN_COMMAND', `"${unknown}" is not a feeds command; the feeds commands are: ${SUBCOMMANDS.join(', ')}`, {
-          hint: `\`digest feeds --help\` describes them${suggestion(unknown) ?? '.'}`,
+          hint: `\`digest feeds --help\` describes them${(await suggestion(unknown)) ?? '.'}`,
         });
       }
       const config = await loadConfigFor(options);
@@ -220,25 +220,11 @@ function quoteArg(value: string): string {
 }
 
 /** "; did you mean …?" for a near miss, or rss2email's and others' words for the same thing. */
-function suggestion(word: string): string | undefined {
+async function suggestion(word: string): Promise<string | undefined> {
+  const { suggest } = await import('../../config/format-issues.js');
   const synonyms: Record<string, string> = { del: 'remove', delete: 'remove', rm: 'remove', disable: 'pause', enable: 'unpause', resume: 'unpause', opmlexport: 'export', opmlimport: 'import', ls: 'list', mv: 'rename', name: 'rename' };
-  const lower = word.toLowerCase();
-  const near = (candidates: readonly string[]) => candidates.find((candidate) => distance(candidate, lower) <= 2);
-  const synonym = near(Object.keys(synonyms));
-  const match = SUBCOMMANDS.find((command) => command === near(SUBCOMMANDS)) ?? (synonym ? synonyms[synonym] : undefined);
+  const command = suggest(word, SUBCOMMANDS);
+  const synonym = suggest(word, Object.keys(synonyms));
+  const match = command ?? (synonym ? synonyms[synonym] : undefined);
   return match ? `; did you mean \`digest feeds ${match}\`?` : undefined;
-}
-
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let previous = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const current = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
-      previous = current;
-    }
-  }
-  return row[b.length]!;
 }
