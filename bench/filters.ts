@@ -7,7 +7,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { compileFilters, compileFilterTerm, filterText } from '../src/select/feed-filters.js';
+import { compileFilters, filterText } from '../src/select/feed-filters.js';
+import { compileFilterTerm } from '../src/select/filter-terms.js';
 import { parseFeed } from '../src/parse/parse-feed.js';
 import type { RawItem } from '../src/types.js';
 import { hasFeedsCorpus, listFeedFiles } from '../test/support/corpora.js';

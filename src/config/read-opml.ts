@@ -1,5 +1,4 @@
-import { decodeXML } from 'entities';
-import { DOMParser } from 'linkedom';
+import sax from 'sax';
 import { shortFeedName } from '../parse/feed-name.js';
 import type { FeedSource } from '../types.js';
 
@@ -14,38 +13,73 @@ export interface ReadOpmlOptions {
 /**
  * Reads the subscriptions of an OPML file (the format feed readers export). Folders become
  * sections: an outline without xmlUrl that holds feeds names the section of the feeds inside it.
+ *
  * An outline marked `isComment="true"` (OPML 2.0: commented out, with everything inside it) is a
  * paused feed; `digest feeds export` writes paused feeds that way.
+ *
+ * Parsed with sax (strict XML, entities decoded exactly once): light enough that a config naming
+ * an .opml feed list does not slow down every command that loads the config.
  */
 export function readOpml(xml: string, options: ReadOpmlOptions = {}): FeedSource[] {
   if (!/<opml[\s>]/i.test(xml)) throw new Error('not an OPML file (no <opml> element)');
-  const doc = new DOMParser().parseFromString(xml, 'text/xml');
+  const parser = sax.parser(true, { trim: false, normalize: false, lowercase: true });
   const feeds: FeedSource[] = [];
-  // linkedom's XML mode leaves character references in attribute values as written ("B &amp; C").
-  const attribute = (element: Element, name: string): string | undefined => {
-    const value = element.getAttribute(name) ?? element.getAttribute(name.toLowerCase());
-    return value === null ? undefined : decodeXML(value);
+  // For each open <outline>: the section its children belong to, and whether it is commented out.
+  const sections: (string | undefined)[] = [];
+  const commented: boolean[] = [];
+  let inBody = false;
+  let sawBody = false;
+  let depth = 0;
+  let bodyDepth = -1;
+  let failure: Error | undefined;
+  parser.onerror = (error) => {
+    failure ??= new Error(`not well-formed XML: ${error.message.split('\n')[0]}`);
+    (parser as { error: Error | null }).error = null;
+    parser.resume();
   };
-  const walk = (parent: Element, section: string | undefined, commented: boolean): void => {
-    for (const child of Array.from(parent.children)) {
-      if (child.tagName.toLowerCase() !== 'outline') continue;
-      const xmlUrl = attribute(child, 'xmlUrl');
-      const label = (attribute(child, 'title') ?? attribute(child, 'text') ?? '').trim();
-      const paused = commented || attribute(child, 'isComment')?.trim().toLowerCase() === 'true';
-      if (xmlUrl && xmlUrl.trim()) {
-        const feed: FeedSource = { url: xmlUrl.trim() };
-        const siteUrl = attribute(child, 'htmlUrl');
-        const name = options.shortNames ? shortFeedName(label, [siteUrl, feed.url]) : label;
-        if (name) feed.name = name;
-        if (section) feed.section = section;
-        if (paused) feed.paused = true;
-        feeds.push(feed);
-      }
-      walk(child, xmlUrl ? section : label || section, paused);
+  parser.onopentag = (tag) => {
+    depth++;
+    const name = tag.name.toLowerCase();
+    if (name === 'body' && !sawBody) {
+      inBody = true;
+      sawBody = true;
+      bodyDepth = depth;
+      return;
     }
+    if (name !== 'outline') {
+      sections.push(sections.at(-1));
+      commented.push(commented.at(-1) ?? false);
+      return;
+    }
+    const attribute = (key: string): string | undefined => {
+      for (const [k, v] of Object.entries(tag.attributes)) if (k.toLowerCase() === key) return typeof v === 'string' ? v : v.value;
+      return undefined;
+    };
+    const parentSection = sections.at(-1);
+    const xmlUrl = attribute('xmlurl')?.trim();
+    const label = (attribute('title') ?? attribute('text') ?? '').trim();
+    const paused = (commented.at(-1) ?? false) || attribute('iscomment')?.trim().toLowerCase() === 'true';
+    if (inBody && xmlUrl) {
+      const feed: FeedSource = { url: xmlUrl };
+      const name = options.shortNames ? shortFeedName(label, [attribute('htmlurl'), xmlUrl]) : label;
+      if (name) feed.name = name;
+      if (parentSection) feed.section = parentSection;
+      if (paused) feed.paused = true;
+      feeds.push(feed);
+    }
+    sections.push(xmlUrl ? parentSection : label || parentSection);
+    commented.push(paused);
   };
-  const body = doc.querySelector('body');
-  if (!body) throw new Error('not an OPML file (no <body> element)');
-  walk(body, undefined, false);
+  parser.onclosetag = () => {
+    if (depth === bodyDepth) inBody = false;
+    else {
+      sections.pop();
+      commented.pop();
+    }
+    depth--;
+  };
+  parser.write(xml).close();
+  if (!sawBody) throw failure ?? new Error('not an OPML file (no <body> element)');
+  if (failure && feeds.length === 0) throw failure;
   return feeds;
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { scheduleProblem } from '../schedule/schedule-slots.js';
-import { filterTermProblem } from '../select/feed-filters.js';
+import { filterTermProblem } from '../select/filter-terms.js';
 
 /**
  * The config file's schema. It is the single place that says what a config may contain; the

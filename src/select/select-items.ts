@@ -1,6 +1,6 @@
 import type { FeedSource, RawItem } from '../types.js';
 import { canonicalUrl, itemId, titleKey } from './item-id.js';
-import { compileFilters, filterReason } from './feed-filters.js';
+import { hasFilters } from './filter-terms.js';
 
 /** A feed after fetching and parsing, with the display name and section settled. */
 export interface FeedItems {
@@ -23,6 +23,11 @@ export interface SelectOptions {
   now: Date;
   /** When true, items already seen are still eligible (previewing the latest items). */
   includeSeen?: boolean;
+  /**
+   * The filter module (feed-filters.ts), which the caller loads only when a feed has filters; a
+   * feed with filters and no module here is an error, never a silently unfiltered feed.
+   */
+  filters?: typeof import('./feed-filters.js');
 }
 
 export interface Candidate {
@@ -103,7 +108,8 @@ export function selectItems(feeds: readonly FeedItems[], options: SelectOptions)
     perFeedChosen.push(chosen);
     const limit = feed.source.limit ?? options.perFeed;
     const firstRunCap = feed.firstRun && !options.includeSeen ? options.firstRun : Infinity;
-    const filters = compileFilters(feed.source);
+    if (hasFilters(feed.source) && !options.filters) throw new Error(`selectItems: ${feed.source.url} has filters, but no filter module was given`);
+    const filters = options.filters?.compileFilters(feed.source);
     let eligible = 0;
     // A stable sort keeps the feed's own order among undated items.
     for (const item of [...feed.items].sort(newestFirst)) {
@@ -125,7 +131,7 @@ export function selectItems(feeds: readonly FeedItems[], options: SelectOptions)
       }
       // Before duplicates: a story held back by its feed's filter must not stand in for another
       // feed's copy of it.
-      const held = filters && filterReason(item, filters);
+      const held = filters && options.filters!.filterReason(item, filters);
       if (held) {
         decide(id, feed, item, 'filtered', held);
         continue;

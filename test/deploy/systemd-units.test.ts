@@ -44,8 +44,8 @@ describe('deploy/: systemd units for digest run, the timer, and digest schedule'
     expect(one(timer, 'Timer.Unit')).toBe('digest.service');
     expect(one(timer, 'Timer.Persistent')).toBe('yes');
     expect(one(timer, 'Install.WantedBy')).toBe('timers.target');
-    expect(one(settings(path.join(DEPLOY, 'digest.service')), 'Service.ExecStart')).toMatch(/ bin\/digest\.js run$/);
-    expect(one(settings(path.join(DEPLOY, 'digest-schedule.service')), 'Service.ExecStart')).toMatch(/ bin\/digest\.js schedule$/);
+    expect(one(settings(path.join(DEPLOY, 'digest.service')), 'Service.ExecStart')).toMatch(/\/bin\/digest\.js run$/);
+    expect(one(settings(path.join(DEPLOY, 'digest-schedule.service')), 'Service.ExecStart')).toMatch(/\/bin\/digest\.js schedule$/);
   });
 
   it.each(services)('%s is hardened, may write only the state and out folders, and reads secrets from an EnvironmentFile', (name) => {

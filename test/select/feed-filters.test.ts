@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { compileFilterTerm, compileFilters, filterReason, filterTermProblem, filterText } from '../../src/select/feed-filters.js';
+import { compileFilters, filterReason, filterText } from '../../src/select/feed-filters.js';
+import { compileFilterTerm, filterTermProblem } from '../../src/select/filter-terms.js';
 import { parseFeed } from '../../src/parse/parse-feed.js';
 import type { RawItem } from '../../src/types.js';
 import { hasFeedsCorpus, listFeedFiles } from '../support/corpora.js';

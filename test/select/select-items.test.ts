@@ -86,14 +86,15 @@ describe('selectItems', () => {
     const seen = new Set([itemId(story(1), a.source.url)]);
     expect(selectItems([a], { ...options, seen, includeSeen: true }).chosen).toHaveLength(1);
   });
-  it('holds back what a feed’s filters reject, names the filter, and lets it stand in for nothing', () => {
+  it('holds back what a feed’s filters reject, names the filter, and lets it stand in for nothing', async () => {
     const a = feed('A', [story(1, { title: 'Cup final: the sport of the year' }), story(2), story(3), story(4, { title: 'Weather warning for the coast' })], {
       source: { url: 'https://a.example/feed', exclude: ['sport'], include: ['story', 'weather'] },
       firstRun: true,
     });
     // B carries A's filtered story: it is B's to show, not a duplicate of a held-back one.
     const b = feed('B', [story(9, { title: 'Cup final: the sport of the year', link: 'https://news.example/1' })]);
-    const { chosen, decisions } = selectItems([a, b], { ...options, firstRun: 2 });
+    expect(() => selectItems([a, b], options)).toThrow(/has filters, but no filter module was given/);
+    const { chosen, decisions } = selectItems([a, b], { ...options, firstRun: 2, filters: await import('../../src/select/feed-filters.js') });
     const verdict = (title: string, feedName = 'A') => decisions.find((d) => d.title === title && d.feed === feedName);
     expect(verdict('Cup final: the sport of the year')).toMatchObject({ verdict: 'filtered', detail: 'exclude "sport"' });
     expect(verdict('Cup final: the sport of the year', 'B')?.verdict).toBe('included');
