@@ -203,7 +203,7 @@ export interface HeadlineResult {
  * (metadata read before Readability rewrites the document; Readability's title after the
  * never-content elements are gone), kept apart here so each source can be scored alone.
  */
-function pageTitles(html: string, url: string): PageTitles & { openGraph?: string } {
+export function pageTitles(html: string, url: string): PageTitles & { openGraph?: string } {
   const document = parsePage(html);
   const metadata = readPageMetadata(document, url);
   if (document.body) removeNeverContent(document.body);

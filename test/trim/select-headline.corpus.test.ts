@@ -40,7 +40,8 @@ describe.skipIf(!hasCorpus('scrapinghub'))('headlines over scrapinghub pages (sk
     for (const miss of result.misses) console.log(`  ${miss.id.slice(0, 8)}: ${JSON.stringify(miss.headline)} for ${JSON.stringify(miss.truth)}`);
     expect(result.pages).toBe(68);
     expect(result.drift).toEqual([]);
-    // Target ≥ 90%. Measured 56/68.
-    expect(result.shown.extractor).toBeGreaterThanOrEqual(54);
+    // Target ≥ 90%. Measured 68/68 (development half 53/53, where the heading rule's one number
+    // was chosen); the floor allows two misses.
+    expect(result.shown.extractor).toBeGreaterThanOrEqual(66);
   }, 120_000);
 });
