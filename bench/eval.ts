@@ -3,7 +3,8 @@
  * (test/support/corpus-split.ts): the development half, which rules and weights are tuned on,
  * and the test half, which nothing is tuned on and which the targets are judged by. Asserts
  * nothing (the corpus tests hold floors on the test half); `--verbose` also lists the pages and
- * quotes behind each miss.
+ * quotes behind each miss; `--rules` adds the rule audit (each line rule of clean and trim
+ * switched off on its own, per half: test/support/rule-audit.ts; about a minute more).
  *
  * The scoring lives in test/support/ and is the same code the corpus tests run.
  */
@@ -31,8 +32,10 @@ import {
 } from '../test/support/extraction-eval.js';
 import { loadQuoteArticles } from '../test/support/quote-corpus.js';
 import { prepareQuoteArticles, weightSpread, type WeightSpread } from '../test/support/quote-weights.js';
+import { auditRules, type HalfEffect } from '../test/support/rule-audit.js';
 
 const verbose = process.argv.includes('--verbose');
+const audit = process.argv.includes('--rules');
 
 if (!existsSync(corporaDir)) {
   console.error(`The corpora are not at ${corporaDir}; see ../shared/corpora/README.md.`);
@@ -171,3 +174,22 @@ const textAgreement = (half: Half): string => readability[half].agreement.f1.toF
 console.log(`  body text agrees with Readability's own output, F1 (readability pages): development ${textAgreement('development')}, test ${textAgreement('test')}`);
 const ledeCell = (half: Half): string => `${ledes[half].opening}/${ledes[half].pages} (${pct(ledes[half].opening, ledes[half].pages)}), ${ledes[half].empty} empty`;
 console.log(`  lede opens the story (its first 5 words within the gold body's first 40; scrapinghub): development ${ledeCell('development')}, test ${ledeCell('test')}`);
+
+if (audit) {
+  console.log('\nRule audit: each line rule switched off on its own (rules that match no page are left out).');
+  console.log('F1: what the rule adds to the half’s body text F1; ledes: ledes that open the story thanks to it; pages: matched / changed (+ helped, − hurt).\n');
+  const cell = (effect: HalfEffect): string =>
+    `${effect.f1 >= 0 ? '+' : ''}${effect.f1.toFixed(4)} F1, ${effect.ledes >= 0 ? '+' : ''}${effect.ledes} ledes, pages ${effect.matched}/${effect.changed} (+${effect.helped} −${effect.hurt})`;
+  for (const effect of auditRules()) {
+    const { development, test } = effect.halves;
+    const helpedPages = development.helped + test.helped;
+    const flags = [
+      development.hurt + test.hurt > 0 ? 'hurts a page' : '',
+      helpedPages === 1 ? 'helps one page only' : '',
+      helpedPages > 1 && (development.helped === 0 || test.helped === 0) ? 'helps one half only' : '',
+      development.changed + test.changed === 0 ? 'no effect (another rule catches the same lines)' : '',
+    ].filter(Boolean);
+    console.log(`${effect.family} #${effect.index}: /${effect.pattern.slice(0, 60)}${effect.pattern.length > 60 ? '…' : ''}/`);
+    console.log(`    development ${cell(development)}; test ${cell(test)}${flags.length > 0 ? `  [${flags.join('; ')}]` : ''}`);
+  }
+}

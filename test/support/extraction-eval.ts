@@ -65,6 +65,12 @@ export interface LedeResult {
   misses: { id: string; lede: string }[];
 }
 
+/** Whether a lede opens the story: its first five words are among the gold body's first 40. */
+export function ledeOpensStory(lede: string, truth: string): boolean {
+  const words = (text: string): string[] => text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  return lede !== '' && words(truth).slice(0, 40).join(' ').includes(words(lede).slice(0, 5).join(' '));
+}
+
 /**
  * Ledes on the ScrapingHub pages (not a figure of the issue's table; a proxy, since the corpus
  * has no gold ledes): a lede should open the article the human-checked body begins with.
@@ -72,18 +78,12 @@ export interface LedeResult {
 export function evaluateLedes(half?: Half): LedeResult {
   const { extracted } = extractScrapinghub();
   const pages = inHalf(extractScrapinghub().pages, (page) => page.id, half);
-  const words = (text: string): string[] => text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
   const result: LedeResult = { pages: pages.length, empty: 0, opening: 0, misses: [] };
   for (const page of pages) {
     const lede = extracted.get(page.id)?.lede ?? '';
-    if (lede === '') {
-      result.empty += 1;
-      result.misses.push({ id: page.id, lede });
-    } else if (words(page.truth).slice(0, 40).join(' ').includes(words(lede).slice(0, 5).join(' '))) {
-      result.opening += 1;
-    } else {
-      result.misses.push({ id: page.id, lede });
-    }
+    if (lede === '') result.empty += 1;
+    if (ledeOpensStory(lede, page.truth)) result.opening += 1;
+    else result.misses.push({ id: page.id, lede });
   }
   return result;
 }
