@@ -161,7 +161,7 @@ console.log(`\nExtraction time per page (clean + trim), all ${times.wall.pages} 
 console.log('\nHeadlines against the hand-checked titles, by where they come from (each through selectHeadline):');
 for (const source of headlineSources) {
   const cell = (half: Half): string => `${pct(headlines[half].shown[source], headlines[half].pages)} (${headlines[half].shown[source]}/${headlines[half].pages})`;
-  console.log(`  ${headlineSourceLabels[source].padEnd(68)} development ${cell('development').padEnd(14)} test ${cell('test')}`);
+  console.log(`  ${headlineSourceLabels[source].padEnd(76)} development ${cell('development').padEnd(14)} test ${cell('test')}`);
 }
 
 console.log('\nFor comparison, not truths:');

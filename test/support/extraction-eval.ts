@@ -179,7 +179,7 @@ export const headlineSources = ['extractor', 'readability', 'document', 'openGra
 export type HeadlineSource = (typeof headlineSources)[number];
 
 export const headlineSourceLabels: Record<HeadlineSource, string> = {
-  extractor: 'the extractor (Readability’s title, corrected by the page’s heading)',
+  extractor: 'the extractor (its top heading when it tells the story, else Readability’s title)',
   readability: 'Readability’s title alone (without choosePageTitle’s corrections)',
   document: 'the page’s <title>',
   openGraph: 'og:title (else <title>)',
