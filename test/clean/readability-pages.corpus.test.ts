@@ -28,5 +28,5 @@ describe.skipIf(!hasCorpus('readability'))('extractArticle over readability test
     // Measured 51/59 (the <title> alone agrees on 49): where they differ, the headline is the
     // page's own heading and Readability's title a social or SEO wording, or kept a site name.
     expect(result.headlines / result.titled).toBeGreaterThanOrEqual(0.83);
-  }, 120_000);
+  });
 });

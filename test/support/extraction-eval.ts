@@ -188,7 +188,7 @@ export const headlineSourceLabels: Record<HeadlineSource, string> = {
 
 export interface HeadlineResult {
   pages: number;
-  /** Pages whose headline from each source is the hand-checked one. */
+  /** Pages whose headline from each source is the hand-checked one (only the extractor's without `sources`). */
   shown: Record<HeadlineSource, number>;
   misses: { id: string; headline: string; truth: string }[];
   /**
@@ -203,7 +203,7 @@ export interface HeadlineResult {
  * (metadata read before Readability rewrites the document; Readability's title after the
  * never-content elements are gone), kept apart here so each source can be scored alone.
  */
-export function pageTitles(html: string, url: string): PageTitles & { openGraph?: string } {
+function pageTitles(html: string, url: string): PageTitles & { openGraph?: string } {
   const document = parsePage(html);
   const metadata = readPageMetadata(document, url);
   if (document.body) removeNeverContent(document.body);
@@ -221,9 +221,10 @@ export function pageTitles(html: string, url: string): PageTitles & { openGraph?
 
 /**
  * Headlines against the hand-checked titles of the ScrapingHub pages (headline-truth.ts): the
- * extractor's, and for comparison each source it chooses from on its own.
+ * extractor's, and (unless `sources` is false, which saves running Readability on every page a
+ * second time) for comparison each source it chooses from on its own.
  */
-export function evaluateHeadlines(half?: Half): HeadlineResult {
+export function evaluateHeadlines(half?: Half, { sources = true }: { sources?: boolean } = {}): HeadlineResult {
   const { pages, extracted } = extractScrapinghub();
   const byId = new Map(pages.map((page) => [page.id, page]));
   const truths = inHalf(loadScrapinghubTitles(), (truth) => truth.id, half).filter((truth) => byId.has(truth.id));
@@ -232,6 +233,11 @@ export function evaluateHeadlines(half?: Half): HeadlineResult {
     const page = byId.get(truth.id);
     if (!page) continue;
     const headline = extracted.get(truth.id)?.headline ?? '';
+    if (!showsHeadline(headline, truth.headline)) result.misses.push({ id: truth.id, headline, truth: truth.headline });
+    if (!sources) {
+      if (showsHeadline(headline, truth.headline)) result.shown.extractor += 1;
+      continue;
+    }
     const titles = pageTitles(page.html, page.url);
     const options = titles.siteName ? { siteName: titles.siteName } : {};
     const candidates: Record<HeadlineSource, string> = {
@@ -242,7 +248,6 @@ export function evaluateHeadlines(half?: Half): HeadlineResult {
       heading: selectHeadline(titles.headings?.[0] ?? '', options),
     };
     for (const source of headlineSources) if (showsHeadline(candidates[source], truth.headline)) result.shown[source] += 1;
-    if (!showsHeadline(headline, truth.headline)) result.misses.push({ id: truth.id, headline, truth: truth.headline });
     if (selectHeadline(choosePageTitle(titles) ?? '', options) !== headline) result.drift.push(truth.id);
   }
   return result;

@@ -28,7 +28,7 @@ describe.skipIf(!hasCorpus('scrapinghub'))('extractArticle over scrapinghub page
     expect(result.pages).toBe(68);
     // Target ≥ 0.96. Measured 0.976 (development half 0.979).
     expect(result.f1).toBeGreaterThanOrEqual(0.97);
-  }, 120_000);
+  });
 
   it('gives every page a lede, nearly always the story’s opening', () => {
     const result = evaluateLedes('test');
@@ -36,11 +36,11 @@ describe.skipIf(!hasCorpus('scrapinghub'))('extractArticle over scrapinghub page
     // Measured 61/68 and 0 (development half 47/53; a proxy: the lede's first five words are among the gold body's first 40).
     expect(result.empty).toBe(0);
     expect(result.opening).toBeGreaterThanOrEqual(59);
-  }, 120_000);
+  });
 
   it.skipIf(!hasCorpus('quotes/dev.jsonl'))('picks key quotes from the page HTML as well as from the gold text', () => {
     const { scores, figures } = evaluateQuotes('page', 'test');
     reportQuotes('page.html, test half', scores, figures);
     for (const [figure, floor] of Object.entries(quoteFloors)) expect(figures[figure as keyof typeof quoteFloors], figure).toBeGreaterThanOrEqual(floor);
-  }, 120_000);
+  });
 });

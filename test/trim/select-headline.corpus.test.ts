@@ -35,13 +35,12 @@ describe.skipIf(!hasCorpus('scrapinghub'))('headlines over scrapinghub pages (sk
   it('show the headline the page shows, on the test half', () => {
     const ids = new Set(loadScrapinghubPages().map((page) => page.id));
     expect(loadScrapinghubTitles().every((title) => ids.has(title.id))).toBe(true);
-    const result = evaluateHeadlines('test');
-    console.log(`headlines, test half: ${result.shown.extractor}/${result.pages}; <title> alone ${result.shown.document}, first <h1> alone ${result.shown.heading}`);
+    const result = evaluateHeadlines('test', { sources: false });
+    console.log(`headlines, test half: ${result.shown.extractor}/${result.pages}`);
     for (const miss of result.misses) console.log(`  ${miss.id.slice(0, 8)}: ${JSON.stringify(miss.headline)} for ${JSON.stringify(miss.truth)}`);
     expect(result.pages).toBe(68);
-    expect(result.drift).toEqual([]);
     // Target ≥ 90%. Measured 68/68 (development half 53/53, where the heading rule's one number
     // was chosen); the floor allows two misses.
     expect(result.shown.extractor).toBeGreaterThanOrEqual(66);
-  }, 120_000);
+  });
 });
