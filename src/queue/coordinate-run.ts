@@ -177,7 +177,7 @@ export async function coordinateRun(
     };
 
     // A coordinator that was away (killed, or never started following) may have missed reports.
-    sweepWanted = enqueue.already > 0;
+    sweepWanted ||= enqueue.already > 0;
     while (remaining > 0 && !signal?.aborted) {
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, 250);
