@@ -11,7 +11,8 @@
  *
  * Needs Debian's redis-server (apt-get install -y redis-server); started here on a free port.
  * BENCH_QUEUE_MESSAGES (default 4,000) sets the size of the throughput runs, BENCH_QUEUE_READERS
- * (default 100,000) the big run.
+ * (default 100,000) the big run. BENCH_QUEUE_ENQUEUE_ONLY=1000000 measures only enqueueing that many
+ * readers (time, Redis memory, the coordinator's memory), without sending them.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -32,6 +33,7 @@ import { startSink } from './smtp-sink.js';
 
 const MESSAGES = Number(process.env.BENCH_QUEUE_MESSAGES) || 4000;
 const READERS = Number(process.env.BENCH_QUEUE_READERS) || 100_000;
+const ENQUEUE_ONLY = Number(process.env.BENCH_QUEUE_ENQUEUE_ONLY) || 0;
 const CONNECTIONS = 2;
 const RELAY_DELAY_MS = 20;
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -175,6 +177,22 @@ function coordinator(dir: string, mode: 'follow' | 'enqueue'): { enqueued: Promi
   return { enqueued, done };
 }
 
+/** Enqueueing alone (BENCH_QUEUE_ENQUEUE_ONLY): a list too long to send on the bench machine. */
+async function enqueueOnly(redis: TestRedis, rendered: RenderedDigest, readers: number): Promise<void> {
+  const client = redis.client();
+  await client.flushall();
+  const dir = project(redis, rendered, readers, 'bench-enqueue');
+  const before = await redis.usedMemory();
+  const run = coordinator(dir, 'enqueue');
+  const enqueued = await run.enqueued;
+  const bytes = (await redis.usedMemory()) - before;
+  const done = await run.done;
+  console.log(`  enqueue ${count(readers)} readers (not sent)  ${(enqueued.ms! / 1000).toFixed(1)} s (${count(Math.round(readers / (enqueued.ms! / 1000)))} jobs/s)`);
+  console.log(`  Redis memory with them queued            ${mb(bytes)} = ${(bytes / readers).toFixed(0)} bytes per job (default hash-max-listpack-value 64)`);
+  console.log(`  coordinator memory                       peak RSS ${mb(done.peakRss!)} (${mb(done.idleRss!)} before it started); JS heap in use after a full GC at most ${mb(done.liveHeap!)}`);
+  rmSync(dir, { recursive: true, force: true });
+}
+
 async function main(): Promise<void> {
   let redis: TestRedis;
   try {
@@ -194,6 +212,12 @@ async function main(): Promise<void> {
         .map((l) => l.toFixed(1))
         .join(' ')} on ${cpus().length} cores\n`,
   );
+
+  if (ENQUEUE_ONLY) {
+    await enqueueOnly(redis, rendered, ENQUEUE_ONLY);
+    await redis.close();
+    return;
+  }
 
   // 1. Throughput against a relay that answers each message after 20 ms.
   const relay = await startSink({ delayMs: RELAY_DELAY_MS });
