@@ -13,8 +13,8 @@ interface WorkerOptions extends CommonOptions {
 /** How often the worker logs what it sent, when it sent anything. */
 const REPORT_EVERY_MS = 30_000;
 
-// Sizing figures: `npm run bench` (bench/queue.ts) on the 2-core development machine; see README.md,
-// "Sending past one machine".
+// Sizing figures: `npm run bench:queue` (bench/queue.ts) on the 2-core development machine,
+// 2026-12-02; README.md, "Sizing for 1,000,000 readers", has them all. Keep the two in step.
 const SIZING = `
 Start any number of workers, on any machines that reach Redis and the mail server; each reads
 the same config (delivery.queue or DIGEST_QUEUE_URL, the delivery.* settings) and its own SMTP_URL.
@@ -22,19 +22,24 @@ the same config (delivery.queue or DIGEST_QUEUE_URL, the delivery.* settings) an
 
   --concurrency   messages in flight in this worker = its SMTP connections (delivery.maxConnections).
                   Also the most messages a SIGKILL of this worker can make go out twice (same
-                  Message-ID); they are taken over after delivery.takeoverSeconds (30 s).
+                  Message-ID); they are taken over after delivery.takeoverSeconds (default 30 s).
   rate limit      delivery.rateLimit, messages per second across ALL workers (BullMQ's limiter).
 
-Sizing for 1,000,000 readers (measured: npm run bench; 2-core machine, a relay answering each
-message after 20 ms, 2 connections per worker, figures vary with load):
-  - one worker sends about 80 messages/s per connection to such a relay: a 1,000,000 list
-    takes about 1 h 45 min with one 2-connection worker, and the time divides by the workers
-    (and connections) you add, until the relay's own limit (ask your provider: set it as
-    delivery.rateLimit) or the workers' CPU (about 400 messages/s per core) is reached;
-  - Redis holds about 0.9 KB per queued reader: plan 900 MB for 1,000,000 enqueued at once
-    (about 500 MB with hash-max-listpack-value 512 in redis.conf); jobs leave Redis as their
-    results are recorded; run Redis with appendonly yes and maxmemory-policy noeviction;
-  - enqueueing takes about 20 s per 100,000 readers; the coordinator stays under 150 MB.
+Sizing for 1,000,000 readers (measured with npm run bench:queue on a 2-core machine, a relay
+answering each message after 20 ms, 2 connections per worker; see the README for all figures):
+  - a connection sends about 1 / (the relay's answer time + 8 ms) messages a second: 36/s at
+    20 ms. One 2-connection worker: 72 msg/s, 1,000,000 in 3 h 51 min; two: 143 msg/s (1.97x),
+    1 h 57 min. Four on that 2-core machine: 201 msg/s (2.78x; the cores were saturated);
+  - a worker needs about 4 ms of CPU per message: about 250 msg/s per core. Past that add
+    workers on other cores or machines; the relay's own limits (ask your provider) go in
+    delivery.rateLimit and bound the sum of the workers' --concurrency;
+  - Redis: 88 MB per 100,000 queued jobs; 816 MB with 1,000,000 queued at once (plan 1 GB;
+    about 0.5 GB with hash-max-listpack-value 512). Jobs leave Redis as their results are
+    recorded. Run it with appendonly yes and maxmemory-policy noeviction;
+  - enqueueing: about 23 s per 100,000 readers (1,000,000 took 6 min on a busy machine);
+    workers start sending with the first thousand;
+  - the coordinator reads the ledger 1,000 readers at a time: peak RSS 273 MB enqueueing
+    1,000,000 (39 MB of live JS heap). Its ledger takes about 205 MB per 1,000,000 readers.
 
 Stop a worker with SIGTERM (or Ctrl-C): it finishes and reports the messages in flight, then exits.
 A worker that cannot reach the mail server pauses and retries it (no message loses an attempt).`;
