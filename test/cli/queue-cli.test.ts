@@ -92,6 +92,10 @@ describe('digest worker and the coordinator, as processes', { timeout: 240_000 }
     expect(run.stderr).not.toMatch(/error|warning/);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(new RegExp(`Sent ${N} of ${N} via queue digest@redis://127\\.0\\.0\\.1:\\d+ \\(0 deferred, 0 failed\\)\\.`));
+    // Under cron (no terminal): progress lines as the workers' reports are recorded, rising to the end.
+    const progress = [...run.stderr.matchAll(/^messages sent (\d+)\/(\d+)$/gm)].map((m) => [Number(m[1]), Number(m[2])]);
+    expect(progress.at(-1)).toEqual([N, N]);
+    expect(progress.map(([done]) => done)).toEqual([...progress.map(([done]) => done!)].sort((x, y) => x - y));
 
     const received = byRecipient(server.messages);
     expect(received.size).toBe(N);
