@@ -16,6 +16,8 @@ export interface FeedSource {
   limit?: number;
   /** When to fetch the linked page for the full article text. */
   fullText?: 'auto' | 'always' | 'never';
+  /** Weight of this feed's stories when the lead story is chosen (higher first; default 0). */
+  priority?: number;
 }
 
 /** Output format of the parse stage, the same shape for RSS, Atom and JSON Feed. */
@@ -122,12 +124,43 @@ export interface FeedFailure {
   lastSuccessAt?: string;
 }
 
+/**
+ * Why a new story is not one of the digest's stories. Over a limit (`over-feed-limit`,
+ * `over-total-limit`, `first-run-backlog`): named in the email under "More from <feed>".
+ * `size-budget`: the email would have been too large; carried to the next digest. `future`:
+ * dated ahead, offered again once its time comes. `too-old`: held back by `limits.maxAgeDays`.
+ */
+export type LeftOutReason = 'over-feed-limit' | 'over-total-limit' | 'first-run-backlog' | 'size-budget' | 'future' | 'too-old';
+
+/** A new story that is not one of this digest's stories, and what becomes of it. */
+export interface LeftOutStory {
+  id: string;
+  feed: string;
+  feedUrl: string;
+  /** The feed's website, when the feed names it (the "More from" line links to it). */
+  feedSite: string | null;
+  url: string | null;
+  headline: string;
+  published: Date | null;
+  reason: LeftOutReason;
+  /** Not recorded as seen: the next digest offers it again. */
+  carriedOver: boolean;
+  /** Named in this email, under "More from <feed>". */
+  listed: boolean;
+}
+
 export interface Digest {
   title: string;
   /** When the digest was assembled (the injected clock). */
   date: Date;
   timezone: string;
+  /** The lead story (shown first, large), chosen by the config's `lead.by` rule; null for none. */
+  lead: DigestItem | null;
+  /** The sections and their stories, without the lead. */
   sections: DigestSection[];
+  /** Every story in email order: the lead first, then the sections'. */
   items: DigestItem[];
+  /** New stories that are not among `items`: listed under "More from …", carried over, or held back. */
+  leftOut: LeftOutStory[];
   failures: FeedFailure[];
 }

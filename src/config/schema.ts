@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { scheduleProblem } from '../schedule/schedule-slots.js';
+import { DEFAULT_LEAD_RULE, LEAD_CRITERIA } from '../pipeline/choose-lead.js';
 
 /**
  * The config file's schema. It is the single place that says what a config may contain; the
@@ -40,6 +41,8 @@ export const feedSchema = z.strictObject({
   section: z.string().trim().min(1).optional(),
   limit: z.int().positive().optional(),
   fullText: z.enum(['auto', 'always', 'never']).optional(),
+  /** Weight of this feed's stories when the lead story is chosen (`lead.by: priority`); default 0. */
+  priority: z.number().optional(),
 });
 
 // Addresses are checked when recipients are resolved: a bad one is reported and skipped, never
@@ -144,6 +147,21 @@ export const configSchema = z.strictObject({
       /** The logo's width in pixels. */
       logoWidth: z.int().positive().max(600).default(160),
       readMoreLabel: z.string().default('Read the full story'),
+      /** Which stories get a read-more link under their text (every headline is a link already). */
+      readMore: z.enum(['lead', 'all', 'none']).default('lead'),
+      /** Heading of the section that gathers one-story sections named after their feed. */
+      inBriefLabel: z.string().default('In brief'),
+      /** Heading of the lead story. */
+      leadLabel: z.string().default('Top story'),
+      /** The "In this issue" contents block is shown from this many stories on (0: never). */
+      contentsMinStories: z.int().nonnegative().default(8),
+      /** Dark mode (mail programs that follow the reader's dark setting): the same roles as above. */
+      darkBackgroundColor: z.string().default('#111315'),
+      darkContentBackgroundColor: z.string().default('#1b1e22'),
+      darkTextColor: z.string().default('#e8e6e3'),
+      darkMutedColor: z.string().default('#a3a9b2'),
+      darkAccentColor: z.string().default('#fb923c'),
+      darkDividerColor: z.string().default('#33383f'),
       webVersionLabel: z.string().default('View this email in your browser'),
       unsubscribeLabel: z.string().default('Unsubscribe'),
       /** The link to the web version when stories were left out to keep the email small. */
@@ -158,6 +176,13 @@ export const configSchema = z.strictObject({
   maxHtmlKilobytes: z.number().nonnegative().default(100),
   /** A folder of extra partials; a file named like a theme's partial replaces it. */
   partials: z.string().trim().min(1).optional(),
+  /** How the lead story is chosen (src/pipeline/choose-lead.ts). */
+  lead: z
+    .strictObject({
+      /** Criteria in order, each breaking the ties of the one before; [] for no lead story. */
+      by: z.array(z.enum(LEAD_CRITERIA)).default([...DEFAULT_LEAD_RULE]),
+    })
+    .prefault({}),
   limits: z
     .strictObject({
       /** Most items per feed (a feed's own `limit` wins). */

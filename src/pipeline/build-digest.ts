@@ -5,6 +5,7 @@ import { createLimiter, type Limiter } from '../fetch/limit.js';
 import { parseFeed } from '../parse/parse-feed.js';
 import { selectItems, type Candidate, type Decision, type FeedItems } from '../select/select-items.js';
 import { itemId } from '../select/item-id.js';
+import { leftOutStories } from '../select/left-out.js';
 import type { FeedOutcome, StateStore } from '../state/state-store.js';
 import { extractCleaned } from '../trim/extract-article.js';
 import { cleanArticle, type ArticleInput } from '../clean/clean-article.js';
@@ -121,6 +122,7 @@ async function fetchOne(source: FeedSource, config: ResolvedConfig, options: Bui
         name: feedName,
         section: source.section ?? feedName,
         items: parsed.items,
+        ...(parsed.link && /^https?:\/\//i.test(parsed.link) ? { siteUrl: parsed.link } : {}),
         firstRun: options.store ? options.store.isNewFeed(source.url) : false,
       },
     };
@@ -243,8 +245,10 @@ export async function buildDigest(config: ResolvedConfig, options: BuildOptions)
     };
   }));
 
+  const sites = new Map(feeds.flatMap((feed) => (feed.siteUrl ? [[feed.source.url, feed.siteUrl] as const] : [])));
+  const leftOut = leftOutStories(selection.decisions, { feedSite: (url) => sites.get(url), headlineLength: config.limits.headlineLength });
   return {
-    digest: assembleDigest(config, items, failures, options.now),
+    digest: assembleDigest(config, items, failures, options.now, leftOut),
     feedOutcomes: fetched.map((f) => f.outcome),
     decisions: selection.decisions,
     chosen: selection.chosen,

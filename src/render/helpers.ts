@@ -1,4 +1,5 @@
 import type { HelperOptions } from 'handlebars';
+import { splitSentences } from '../trim/split-sentences.js';
 
 /**
  * Template helpers. Each one is documented for editors in templates/README.md; keep the two in
@@ -71,6 +72,35 @@ export function words(text: unknown, count: unknown): string {
   return `${list.slice(0, max).join(' ').replace(/[\s,;:.–—-]+$/u, '')}…`;
 }
 
+/**
+ * `{{brief lede 30}}`: the opening sentences of a text that fit in 30 words, so a short version
+ * of a lede still ends at a full stop. When the first sentence alone is longer, it is cut at a
+ * word with "…" (like `words`).
+ */
+export function brief(text: unknown, count: unknown): string {
+  const value = String(text ?? '').trim();
+  const max = Math.max(1, Number(count) || 30);
+  if (value.split(/\s+/).filter(Boolean).length <= max) return value;
+  let kept = '';
+  let used = 0;
+  for (const sentence of splitSentences(value)) {
+    const n = sentence.split(/\s+/).filter(Boolean).length;
+    if (used + n > max) break;
+    kept = kept ? `${kept} ${sentence}` : sentence;
+    used += n;
+  }
+  return kept || words(value, max);
+}
+
+/** `{{hostname site}}`: "theguardian.com" from "https://www.theguardian.com/uk"; empty for a non-URL. */
+export function hostname(url: unknown): string {
+  try {
+    return new URL(String(url ?? '')).hostname.replace(/^www\./, '');
+  } catch {
+    return '';
+  }
+}
+
 /** Wraps plain text at `width` columns (for the text part), keeping words whole. */
 export function wrap(text: unknown, width: unknown): string {
   const max = Number(width) || 72;
@@ -97,7 +127,34 @@ export function pluck(list: unknown, key: unknown): unknown[] {
   return list.map((entry) => (entry !== null && typeof entry === 'object' ? (entry as Record<string, unknown>)[key] : undefined)).filter((v) => v !== undefined && v !== null && v !== '');
 }
 
+/**
+ * `{{#with (imageSize image 552)}}<img src="{{url}}" width="{{width}}" height="{{height}}">{{/with}}`:
+ * the size to show an image at, at most `maxWidth` pixels wide and never wider than the image
+ * itself (a small picture is not blown up). `height` keeps the image's proportions; it is empty
+ * when the image's size is unknown (then `width` is `maxWidth`; give the <img> `height:auto`).
+ */
+export function imageSize(image: unknown, maxWidth: unknown): { url: string; width: number; height: number | null } | null {
+  if (image === null || image === undefined || image === '') return null;
+  const value = typeof image === 'string' ? { url: image } : (image as { url?: unknown; width?: unknown; height?: unknown });
+  if (typeof value.url !== 'string' || !value.url) return null;
+  const max = Math.max(1, Math.round(Number(maxWidth) || 600));
+  const known = (n: unknown) => (typeof n === 'number' && Number.isFinite(n) && n > 0 ? n : null);
+  const width = known(value.width);
+  const height = known(value.height);
+  const shown = width ? Math.min(max, Math.round(width)) : max;
+  return { url: value.url, width: shown, height: width && height ? Math.max(1, Math.round((shown * height) / width)) : null };
+}
+
+/** `{{concat title ": " lead.headline}}`: the values joined into one string (for `truncate`). */
+export function concat(...list: unknown[]): string {
+  return args(list).values.map((value) => (value === undefined || value === null ? '' : String(value))).join('');
+}
+
 export const helpers = {
+  imageSize,
+  concat,
+  brief,
+  hostname,
   pluck,
   formatDate,
   plural,

@@ -9,6 +9,8 @@ export interface FeedItems {
   items: RawItem[];
   /** No item of this feed was ever recorded: only its newest few are eligible. */
   firstRun: boolean;
+  /** The feed's website, when the feed names it. */
+  siteUrl?: string;
 }
 
 export interface SelectOptions {

@@ -1,0 +1,63 @@
+import { selectHeadline } from '../trim/select-headline.js';
+import type { LeftOutReason, LeftOutStory } from '../types.js';
+import type { Decision, Verdict } from './select-items.js';
+
+/**
+ * What becomes of a new story that is not one of the digest's stories. Nothing is left out in
+ * silence:
+ *
+ *  - over a limit (`limits.perFeed`, a feed's `limit`, `limits.total`, `limits.firstRun`): named
+ *    in the email under "More from <feed>: N stories" (the newest few linked), and recorded with
+ *    the run like the stories it carries, so they are not offered again once the run reached
+ *    someone. A busy feed's overflow would otherwise pile up behind its newer stories forever;
+ *  - left out by the size budget (`maxHtmlKilobytes`): carried to the next digest (not recorded),
+ *    and the email says "N more stories … will be in the next one";
+ *  - dated in the future: offered again on every run until its time comes;
+ *  - older than `limits.maxAgeDays`: held back for good (`--explain` lists them).
+ *
+ * Items seen before and duplicates of a story in this digest are not "left out": the reader got
+ * them, or gets them here.
+ */
+const POLICY: Partial<Record<Verdict, { reason: LeftOutReason; carriedOver: boolean; listed: boolean }>> = {
+  'over-feed-limit': { reason: 'over-feed-limit', carriedOver: false, listed: true },
+  'over-total-limit': { reason: 'over-total-limit', carriedOver: false, listed: true },
+  'first-run-backlog': { reason: 'first-run-backlog', carriedOver: false, listed: true },
+  future: { reason: 'future', carriedOver: true, listed: false },
+  'too-old': { reason: 'too-old', carriedOver: false, listed: false },
+};
+
+export interface LeftOutOptions {
+  /** A feed's website by its feed URL, when the feed names one. */
+  feedSite?: (feedUrl: string) => string | undefined;
+  headlineLength: number;
+}
+
+/** The left-out stories among the selection's decisions, each feed's newest first. */
+export function leftOutStories(decisions: readonly Decision[], options: LeftOutOptions): LeftOutStory[] {
+  const stories: LeftOutStory[] = [];
+  for (const decision of decisions) {
+    const policy = POLICY[decision.verdict];
+    if (!policy) continue;
+    stories.push({
+      id: decision.id,
+      feed: decision.feed,
+      feedUrl: decision.feedUrl,
+      feedSite: options.feedSite?.(decision.feedUrl) ?? null,
+      url: decision.link,
+      headline: selectHeadline(decision.title, { maxLength: options.headlineLength, siteName: decision.feed }),
+      published: decision.published,
+      ...policy,
+    });
+  }
+  // Decisions come feed by feed; within a feed, newest first (undated last, in feed order).
+  const feedOrder = new Map<string, number>();
+  for (const story of stories) if (!feedOrder.has(story.feedUrl)) feedOrder.set(story.feedUrl, feedOrder.size);
+  return stories
+    .map((story, index) => ({ story, index }))
+    .sort((a, b) =>
+      feedOrder.get(a.story.feedUrl)! - feedOrder.get(b.story.feedUrl)! ||
+      (b.story.published?.getTime() ?? Number.NEGATIVE_INFINITY) - (a.story.published?.getTime() ?? Number.NEGATIVE_INFINITY) ||
+      a.index - b.index,
+    )
+    .map(({ story }) => story);
+}
