@@ -12,7 +12,8 @@ import { writeFileAtomic } from './write-preview.js';
  * or how stories are chosen and trimmed (`feedSignature`).
  */
 export interface PreviewCache {
-  version: 1;
+  /** 2 since story images carry their size ({url, width, height}); older caches are fetched again. */
+  version: 2;
   /** feedSignature() of the config the stories were fetched with. */
   signature: string;
   fetchedAt: string;
@@ -40,7 +41,7 @@ export function readPreviewCache(file: string | undefined): PreviewCache | undef
   if (!file || !existsSync(file)) return undefined;
   try {
     const data = JSON.parse(readFileSync(file, 'utf8')) as PreviewCache;
-    if (data.version !== 1 || !Array.isArray(data.items)) return undefined;
+    if (data.version !== 2 || !Array.isArray(data.items)) return undefined;
     // JSON has no dates: bring back the ones templates format.
     for (const item of data.items) item.published = item.published ? new Date(item.published) : null;
     return data;

@@ -141,9 +141,21 @@ function itemData(item: DigestItem) {
     published: item.published,
     lede: item.lede,
     quote: item.quote,
-    image: item.image,
+    image: imageData(item.image),
     alsoIn: item.alsoIn,
   };
+}
+
+/**
+ * The image as templates see it: `image.url`, `image.width`, `image.height`. `{{image}}` alone
+ * still prints the URL (a non-enumerable toString), so themes written when the image was a plain
+ * URL keep working.
+ */
+function imageData(image: DigestItem['image']) {
+  if (!image) return null;
+  const data = { ...image };
+  Object.defineProperty(data, 'toString', { value: () => image.url, enumerable: false });
+  return data;
 }
 
 /**
