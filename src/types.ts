@@ -86,12 +86,26 @@ export interface Quote {
   speaker: string;
 }
 
+/**
+ * A story's image and its intrinsic size in CSS pixels, as the feed or page declares it (or its
+ * address implies it: `?w=800`, `-1024x576.jpg`). A size nobody states is null, never guessed, so
+ * a template can state width and height when known and never show an image wider than it is.
+ */
+export interface StoryImage {
+  /** Absolute http(s) URL. */
+  url: string;
+  width: number | null;
+  height: number | null;
+  /** The source's own description of the picture (media:description, img alt), when given. */
+  alt?: string;
+}
+
 /** What the reader sees for one story. */
 export interface Blocks {
   headline: string;
   lede: string;
   quote: Quote | null;
-  image: string | null;
+  image: StoryImage | null;
 }
 
 /** One story in the digest. */

@@ -227,7 +227,7 @@ export async function buildDigest(config: ResolvedConfig, options: BuildOptions)
       });
     } catch (error) {
       warnings.push(`${feed.name}: "${item.title ?? item.link ?? candidate.id}" could not be cleaned (${describeError(error)}); shown with its title only`);
-      blocks = { headline: item.title ?? '(untitled)', lede: '', quote: null, image: item.image ?? null, text: '' };
+      blocks = { headline: item.title ?? '(untitled)', lede: '', quote: null, image: null, text: '' };
     }
     return {
       id: candidate.id,

@@ -22,7 +22,7 @@ export function sampleDigest(config: { title: string; timezone: string }, now: D
       headline: 'Harbour bridge reopens after a year of repairs',
       lede: 'The harbour bridge reopened to traffic on Monday, a year after cracks in its steel deck forced the city to close it, and two months earlier than planned.',
       quote: { text: 'We promised the city its bridge back by spring, and we are handing it over in winter', speaker: 'Maria Lopez' },
-      image: 'https://example.com/images/bridge.jpg',
+      image: { url: 'https://example.com/images/bridge.jpg', width: 1200, height: 800 },
       alsoIn: ['City Paper'],
     },
     {

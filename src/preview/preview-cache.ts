@@ -12,7 +12,8 @@ import { writeFileAtomic } from './write-preview.js';
  * or how stories are chosen and trimmed (`feedSignature`).
  */
 export interface PreviewCache {
-  version: 2;
+  /** 3 since left-out stories are kept (2: images carry their size); older caches are fetched again. */
+  version: 3;
   /** feedSignature() of the config the stories were fetched with. */
   signature: string;
   fetchedAt: string;
@@ -42,7 +43,7 @@ export function readPreviewCache(file: string | undefined): PreviewCache | undef
   if (!file || !existsSync(file)) return undefined;
   try {
     const data = JSON.parse(readFileSync(file, 'utf8')) as PreviewCache;
-    if (data.version !== 2 || !Array.isArray(data.items) || !Array.isArray(data.leftOut)) return undefined;
+    if (data.version !== 3 || !Array.isArray(data.items) || !Array.isArray(data.leftOut)) return undefined;
     // JSON has no dates: bring back the ones templates format.
     for (const item of [...data.items, ...data.leftOut]) item.published = item.published ? new Date(item.published) : null;
     return data;

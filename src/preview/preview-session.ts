@@ -364,7 +364,7 @@ export class PreviewSession {
       store?.close();
     }
     const cache: PreviewCache = {
-      version: 2,
+      version: 3,
       signature,
       fetchedAt: this.now().toISOString(),
       items: built.digest.items,

@@ -132,17 +132,18 @@ export function pluck(list: unknown, key: unknown): unknown[] {
  * the size to show an image at, at most `maxWidth` pixels wide and never wider than the image
  * itself (a small picture is not blown up). `height` keeps the image's proportions; it is empty
  * when the image's size is unknown (then `width` is `maxWidth`; give the <img> `height:auto`).
+ * `alt` is the image's own description when it says more than the headline, else empty.
  */
-export function imageSize(image: unknown, maxWidth: unknown): { url: string; width: number; height: number | null } | null {
+export function imageSize(image: unknown, maxWidth: unknown): { url: string; width: number; height: number | null; alt: string } | null {
   if (image === null || image === undefined || image === '') return null;
-  const value = typeof image === 'string' ? { url: image } : (image as { url?: unknown; width?: unknown; height?: unknown });
+  const value = typeof image === 'string' ? { url: image } : (image as { url?: unknown; width?: unknown; height?: unknown; alt?: unknown });
   if (typeof value.url !== 'string' || !value.url) return null;
   const max = Math.max(1, Math.round(Number(maxWidth) || 600));
   const known = (n: unknown) => (typeof n === 'number' && Number.isFinite(n) && n > 0 ? n : null);
   const width = known(value.width);
   const height = known(value.height);
   const shown = width ? Math.min(max, Math.round(width)) : max;
-  return { url: value.url, width: shown, height: width && height ? Math.max(1, Math.round((shown * height) / width)) : null };
+  return { url: value.url, width: shown, height: width && height ? Math.max(1, Math.round((shown * height) / width)) : null, alt: typeof value.alt === 'string' ? value.alt : '' };
 }
 
 /** `{{concat title ": " lead.headline}}`: the values joined into one string (for `truncate`). */

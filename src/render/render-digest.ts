@@ -106,14 +106,6 @@ export function token(marker: string, name: string): string {
   return `%%${marker}:${name}%%`;
 }
 
-/** An image as templates see it; `{{image}}` alone still gives its address. */
-export interface ImageData {
-  url: string;
-  /** Its size in pixels, when the feed or page declares it (or its address implies it). */
-  width: number | null;
-  height: number | null;
-}
-
 /** Headlines of one feed linked by name under "More from …". */
 const MORE_LINKS_PER_FEED = 3;
 /**
@@ -121,14 +113,6 @@ const MORE_LINKS_PER_FEED = 3;
  * becomes one paragraph of feed names and counts, linked to the feeds' sites, without headlines.
  */
 const MORE_DETAILED_FEEDS = 6;
-
-/** `string` (before images carried their size) or `{url, width, height}`. */
-function imageData(value: unknown): (ImageData & { toString(): string }) | null {
-  const image = typeof value === 'string' ? { url: value, width: null, height: null } : (value as ImageData | null | undefined);
-  if (!image?.url) return null;
-  const positive = (n: unknown) => (typeof n === 'number' && Number.isFinite(n) && n > 0 ? Math.round(n) : null);
-  return { url: image.url, width: positive(image.width), height: positive(image.height), toString: () => image.url };
-}
 
 /** The data every template sees. Documented for editors in templates/README.md. */
 export function templateData(digest: Digest, settings: RenderSettings, marker: string, omitted = 0) {
@@ -145,7 +129,7 @@ export function templateData(digest: Digest, settings: RenderSettings, marker: s
       published: item.published,
       lede: item.lede,
       quote: item.quote,
-      image: imageData(item.image),
+      image: imageData(item.image, item.headline),
       alsoIn: item.alsoIn,
       /** Its place in the email, from 1; `anchor` ("story-3") is the id the contents link to. */
       number,
@@ -238,6 +222,31 @@ function moreFromGroups(digest: Digest) {
     group.rest = group.count - group.stories.length;
   }
   return groups;
+}
+
+/**
+ * The image as templates see it: `image.url`, `image.width`, `image.height`. `{{image}}` alone
+ * still prints the URL (a non-enumerable toString), so themes written when the image was a plain
+ * URL keep working.
+ */
+function imageData(image: DigestItem['image'], headline: string) {
+  if (!image) return null;
+  const data = { ...image, alt: altText(image.alt, headline) };
+  Object.defineProperty(data, 'toString', { value: () => image.url, enumerable: false });
+  return data;
+}
+
+/**
+ * The picture's own description, when the source gives one that says more than the headline
+ * next to it; otherwise empty (alt=""): the picture is then decoration, and a reader who blocks
+ * images, or hears the email read out, is not told the headline twice.
+ */
+function altText(alt: string | undefined, headline: string): string {
+  const words = (text: string) => text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+  const said = words(alt ?? '');
+  if (!said) return '';
+  const title = words(headline);
+  return title.includes(said) || said.includes(title) ? '' : (alt ?? '').trim();
 }
 
 /**

@@ -252,7 +252,7 @@ describe('images', () => {
     http = await startHttpServer({ '/feed.xml': serve(feedXml, 'application/rss+xml') });
     const cfg = config({ feeds: [{ url: `${http.origin}/feed.xml` }] });
     const result = await runDigest(cfg, { now: clock });
-    const images = Object.fromEntries((result.digest?.items ?? []).map((i) => [i.url, i.image]));
+    const images = Object.fromEntries((result.digest?.items ?? []).map((i) => [i.url, i.image?.url]));
     expect(images['https://pics.example/bridge']).toBe('https://pics.example/img/bridge.jpg');
     expect(images['https://pics.example/market']).toMatch(/^https?:\/\/.+\/img\/market\.jpg$/);
   });

@@ -189,7 +189,7 @@ describe.skipIf(!hasChromium)('digest serve in a real browser', () => {
       headline: 'Supercalifragilisticexpialidocious'.repeat(4),
       lede: `See ${long} for more.`,
       quote: { text: 'x'.repeat(120), speaker: 'Y'.repeat(60) },
-      image: 'https://example.com/wide.jpg',
+      image: { url: 'https://example.com/wide.jpg', width: 2400, height: 1200 },
       text: '',
       alsoIn: ['Z'.repeat(70)],
     };

@@ -53,7 +53,7 @@ describe('renderDigest with the default template set', () => {
       headline: '<img src=x onerror=alert(3)> {{title}} %%r123:email%%',
       lede: '</mj-text><mj-raw><iframe src="https://evil.example"></iframe></mj-raw>',
       quote: { text: '"><script>alert(4)</script>', speaker: '<b>Mallory</b>' },
-      image: 'javascript:alert(5)',
+      image: { url: 'javascript:alert(5)', width: 10_000, height: null },
       text: '',
       alsoIn: [],
     };
@@ -81,6 +81,21 @@ describe('renderDigest with the default template set', () => {
     // The hash is the same for every recipient and every render of the same digest.
     const again = await renderDigest(sampleDigest(config, now), defaultTemplates(), settings, { validation: 'strict' });
     expect(again.hash).toBe(rendered.hash);
+  });
+
+  it('states a story image’s width, never wider than the image or the 552 px column; {{image}} alone is still its URL', async () => {
+    const base = sampleDigest(config, now);
+    const sized = (width: number | null) => ({ ...base, items: base.items.map((item) => (item.image ? { ...item, image: { ...item.image, width } } : item)) });
+    const tag = async (width: number | null, templates = defaultTemplates()) => {
+      const { html } = await renderDigest(assembleDigest(config, sized(width).items, [], now), templates, settings, { validation: 'strict' });
+      return /<img\b[^>]*bridge\.jpg[^>]*>/.exec(html)?.[0] ?? '';
+    };
+    expect(await tag(1200)).toMatch(/\swidth="552"/);
+    expect(await tag(320)).toMatch(/\swidth="320"/);
+    expect(await tag(null)).toMatch(/\swidth="552"/); // unknown: the column's width, as before
+    tmp.write('legacy/item.hbs', '{{#if image}}<mj-image src="{{image}}" alt="x" />{{/if}}');
+    const legacy = loadTemplates(path.join(REPO_ROOT, 'templates/default'), { extraPartialsDir: path.join(tmp.dir(), 'legacy') });
+    expect(await tag(320, legacy)).toContain('src="https://example.com/images/bridge.jpg"');
   });
 
   it('renders an empty digest with a friendly message', async () => {

@@ -24,7 +24,7 @@ function item(id: string, section: string, extra: Partial<DigestItem> = {}): Dig
     headline: `Story ${id}`,
     lede: `${'word '.repeat(40)}end of the lede for ${id}.`,
     quote: null,
-    image: `https://example.com/${id}.jpg`,
+    image: { url: `https://example.com/${id}.jpg`, width: 800, height: 450 },
     text: '',
     alsoIn: [],
     ...extra,
