@@ -17,7 +17,7 @@ import { writePreviewFiles, type PreviewFiles } from '../preview/write-preview.j
 import { isFinalVerdict, type Decision } from '../select/select-items.js';
 import { latestSlot } from '../schedule/schedule-slots.js';
 import { acquireRunLock } from '../state/run-lock.js';
-import { StateStore, type RunRow, type SeenItem } from '../state/state-store.js';
+import { StateStore, type FeedOutcome, type RunRow, type SeenItem } from '../state/state-store.js';
 import type { Digest, FeedFailure, LeftOutStory } from '../types.js';
 import { buildDigest, type BuiltDigest, type ProgressEvent } from './build-digest.js';
 
@@ -237,7 +237,7 @@ export async function runDigest(config: ResolvedConfig, options: PipelineOptions
     if (built.digest.items.length === 0 && config.delivery.whenNothingNew === 'skip') {
       store.transaction(() => {
         store.recordItems(skipped, null, startedAt);
-        for (const outcome of built.feedOutcomes) store.recordFeedOutcome(outcome, startedAt);
+        for (const outcome of rereadNext(built.feedOutcomes, built.digest.leftOut)) store.recordFeedOutcome(outcome, startedAt);
         if (slot) store.recordSlot(slot, 'nothing-new', null, null, startedAt);
       });
       return {
@@ -292,7 +292,7 @@ export async function runDigest(config: ResolvedConfig, options: PipelineOptions
       const queued = built.decisions.filter((d) => inEmail.has(d.id) || listed.has(d.id)).map((d) => seenItem(d, 'queued'));
       store.recordItems(queued, id, startedAt);
       store.recordItems(recordedSkipped, null, startedAt);
-      for (const outcome of built.feedOutcomes) store.recordFeedOutcome(outcome, startedAt);
+      for (const outcome of rereadNext(built.feedOutcomes, shown.leftOut)) store.recordFeedOutcome(outcome, startedAt);
       if (slot) store.recordSlot(slot, 'sent', id, null, startedAt);
       return id;
     });
@@ -319,6 +319,20 @@ export async function runDigest(config: ResolvedConfig, options: PipelineOptions
     store.close();
     lock.release();
   }
+}
+
+/**
+ * The feeds' outcomes to record, without the HTTP validators (ETag, Last-Modified) of a feed that
+ * has stories carried over: the next run must read that feed in full, or a "304 Not Modified"
+ * would hide the very stories it is to offer again.
+ */
+function rereadNext(outcomes: readonly FeedOutcome[], leftOut: readonly LeftOutStory[]): FeedOutcome[] {
+  const carrying = new Set(leftOut.filter((story) => story.carriedOver).map((story) => story.feedUrl));
+  return outcomes.map((outcome) => {
+    if (!carrying.has(outcome.url)) return outcome;
+    const { etag: _etag, lastModified: _lastModified, ...rest } = outcome;
+    return rest;
+  });
 }
 
 function seenItem(decision: Decision, status: SeenItem['status']): SeenItem {

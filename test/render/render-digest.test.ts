@@ -22,8 +22,8 @@ describe('renderDigest with the default template set', () => {
     const digest = sampleDigest(config, now);
     const rendered = await renderDigest(digest, defaultTemplates(), settings, { validation: 'strict' });
     expect(rendered.warnings).toEqual([]);
-    expect(rendered.subject).toBe('Morning Digest: Harbour bridge reopens after a year of repairs and 1 more story');
-    expect(rendered.preheader).toBe('Harbour bridge reopens after a year of repairs · A comet will be visible to the naked eye next week');
+    expect(rendered.subject).toBe('Morning Digest: Harbour bridge reopens after a year of repairs');
+    expect(rendered.preheader).toBe('Council votes to keep the night buses running through the winter · Bees learn to count to four, a study finds · A comet will be visible to the naked eye next week');
     const html = rendered.html;
     expect(html).toMatch(/^<!doctype html>/i);
     expect(html).toContain('<html lang="en"');
@@ -32,10 +32,11 @@ describe('renderDigest with the default template set', () => {
     expect(html).toContain('— Maria Lopez');
     expect(html).toContain('also in City Paper');
     expect(html).toContain('src="https://example.com/images/bridge.jpg"');
-    expect(html).toContain('alt="Harbour bridge reopens after a year of repairs"');
+    expect(html).toContain('alt="A honeybee on a yellow marker"');
+    expect(html).not.toContain('alt="Harbour bridge reopens after a year of repairs"');
     expect(html).toContain('Not in this issue because they could not be read: Broken Feed.');
     expect(html).toMatch(/Friday,? 27 November 2026/);
-    expect(html.match(/A comet will be visible/g)?.length).toBe(2); // the preheader and the headline
+    expect(html.match(/A comet will be visible/g)?.length).toBe(3); // the preheader, the contents and the headline
     expect(rendered.text).toContain('== NEWS ==');
     expect(rendered.text).toContain('  “We promised the city its bridge back by spring, and we are handing it over in winter”\n  — Maria Lopez');
     expect(rendered.text).toContain('Read the full story: https://example.com/news/harbour-bridge');
