@@ -33,7 +33,7 @@ export function defaultRawConfig(): Record<string, unknown> {
       { email: 'editor@example.com', name: 'Alex Editor' },
     ],
     feeds: [
-      { url: path.join(PACKAGE_DIR, 'feeds/world-news.rss.xml'), name: 'World Desk', section: 'World' },
+      { url: path.join(PACKAGE_DIR, 'feeds/world-news.rss.xml'), name: 'World Desk', section: 'World', priority: 1 },
       { url: path.join(PACKAGE_DIR, 'feeds/science-notes.atom.xml'), name: 'Science Notes', section: 'Science' },
       { url: path.join(PACKAGE_DIR, 'feeds/city-culture.json'), name: 'City & Culture', section: 'Culture' },
     ],

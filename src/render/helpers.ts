@@ -73,21 +73,23 @@ export function words(text: unknown, count: unknown): string {
 }
 
 /**
- * `{{brief lede 30}}`: the opening sentences of a text that fit in 30 words, so a short version
- * of a lede still ends at a full stop. When the first sentence alone is longer, it is cut at a
- * word with "…" (like `words`).
+ * `{{brief lede 24}}`: the opening sentences of a text that fit in 24 words, so a short version
+ * of a lede ends at a full stop. A first sentence a little longer (up to a third more words) is
+ * kept whole rather than cut; a longer one is cut at a word with "…" (like `words`).
  */
 export function brief(text: unknown, count: unknown): string {
   const value = String(text ?? '').trim();
   const max = Math.max(1, Number(count) || 30);
-  if (value.split(/\s+/).filter(Boolean).length <= max) return value;
+  const wordCount = (part: string) => part.split(/\s+/).filter(Boolean).length;
+  if (wordCount(value) <= max) return value;
   let kept = '';
   let used = 0;
   for (const sentence of splitSentences(value)) {
-    const n = sentence.split(/\s+/).filter(Boolean).length;
-    if (used + n > max) break;
+    const n = wordCount(sentence);
+    if (used + n > max && !(used === 0 && n <= Math.ceil(max * 4 / 3))) break;
     kept = kept ? `${kept} ${sentence}` : sentence;
     used += n;
+    if (used >= max) break;
   }
   return kept || words(value, max);
 }

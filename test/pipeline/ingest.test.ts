@@ -188,7 +188,7 @@ describe('dry run with --explain', () => {
       ['Story 4', 'included'],
     ]);
     const lines = explainLines(result.decisions, cfg.feeds.map((f) => f.url));
-    expect(lines[0]).toBe('Explained');
+    expect(lines[0]).toBe('Explained: 1 included, 3 seen before');
     expect(lines).toContain('  ✓ included                 Story 4 about the harbour bridge repairs (2026-11-26 10:00)');
     // Nothing changed: the real run still finds story 4.
     expect((await runDigest(cfg, { now: clock })).digest?.items.map((i) => i.id)).toHaveLength(1);
@@ -225,7 +225,7 @@ describe('the size budget never loses a story', () => {
       date: new Date(Date.UTC(2026, 10, 26, 12) - i * 60_000).toUTCString(),
     }));
     http = await startHttpServer({ '/feed.xml': serve(rss('Budget', many), 'application/rss+xml') });
-    const cfg = config({ feeds: [{ url: `${http.origin}/feed.xml` }], limits: { perFeed: 12, firstRun: 12 }, maxHtmlKilobytes: 12 });
+    const cfg = config({ feeds: [{ url: `${http.origin}/feed.xml` }], limits: { perFeed: 12, firstRun: 12 }, maxHtmlKilobytes: 22 });
     const first = await runDigest(cfg, { now: clock });
     expect(first.warnings.join("\n")).toMatch(/left out \(shown as "\d+ more"; they go in the next digest\)/);
     const sent = first.items;

@@ -56,4 +56,27 @@ describe('template helpers', () => {
     expect(render('{{#if (gt n 1)}}many{{/if}}{{#if (eq s "x")}}!{{/if}}', { n: 2, s: 'x' })).toBe('many!');
     expect(render('{{subtract 5 1}} {{add 2 2}}')).toBe('4 4');
   });
+
+  it('imageSize: at most the given width, never wider than the picture, height in proportion; unknown sizes stay unknown', () => {
+    const tpl = '{{#with (imageSize image 552)}}{{width}}x{{height}} {{url}} [{{alt}}]{{/with}}';
+    expect(render(tpl, { image: { url: 'https://a.example/big.jpg', width: 1200, height: 675 } })).toBe('552x311 https://a.example/big.jpg []');
+    expect(render(tpl, { image: { url: 'https://a.example/small.jpg', width: 320, height: 180, alt: 'A ferry' } })).toBe('320x180 https://a.example/small.jpg [A ferry]');
+    expect(render(tpl, { image: { url: 'https://a.example/unknown.jpg', width: null, height: null } })).toBe('552x https://a.example/unknown.jpg []');
+    expect(render(tpl, { image: 'https://a.example/plain.jpg' })).toBe('552x https://a.example/plain.jpg []');
+    expect(render(tpl, { image: null })).toBe('');
+  });
+
+  it('brief: whole opening sentences within the word budget; a slightly long first sentence whole; a long one cut', () => {
+    const lede = 'The bridge reopened on Monday. Traffic was light. Officials said the repairs cost less than planned and finished two months early.';
+    expect(render('{{brief lede 10}}', { lede })).toBe('The bridge reopened on Monday. Traffic was light.');
+    expect(render('{{brief lede 4}}', { lede })).toBe('The bridge reopened on Monday.');
+    expect(render('{{brief lede 3}}', { lede })).toBe('The bridge reopened…');
+    expect(render('{{brief lede 50}}', { lede })).toBe(lede);
+  });
+
+  it('concat joins values; hostname names a site', () => {
+    expect(render('{{truncate (concat title ": " headline) 30}}', { title: 'Morning Digest', headline: 'Harbour bridge reopens after a year' })).toBe('Morning Digest: Harbour…');
+    expect(render('{{hostname url}}', { url: 'https://www.theguardian.com/uk' })).toBe('theguardian.com');
+    expect(render('{{hostname url}}', { url: 'not a url' })).toBe('');
+  });
 });
