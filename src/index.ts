@@ -26,7 +26,7 @@ export { createOutboxTransport, createSmtpTransport, type MessageTransport } fro
 export { loadDkimKey } from './deliver/load-dkim-key.js';
 export { StateStore } from './state/state-store.js';
 export { acquireRunLock, type RunLock } from './state/run-lock.js';
-export { runSchedule, describeScheduleEvent, type ScheduleEvent, type ScheduleOptions } from './schedule/run-schedule.js';
+export { runSchedule, describeScheduleEvent, type ScheduleEvent, type ScheduleOptions } from './pipeline/run-schedule.js';
 export { latestSlot, nextSlot, formatSlot } from './schedule/schedule-slots.js';
 export { listRuns, type RunSummary } from './pipeline/list-runs.js';
 export { listFeeds, type FeedSummary } from './pipeline/list-feeds.js';
@@ -36,7 +36,7 @@ export { assembleDigest } from './pipeline/assemble-digest.js';
 export { runDigest, previewDigest, sendTestDigest, type RunResult, type PreviewResult, type TestSendResult, type PipelineOptions } from './pipeline/run-digest.js';
 export { checkSetup, type CheckReport } from './pipeline/check-setup.js';
 export { startPreviewServer, type PreviewServer, type PreviewServerOptions } from './preview/preview-server.js';
-export { writePreviewFiles } from './preview/write-preview.js';
+export { writePreviewFiles } from './pipeline/write-preview.js';
 export { extractInput, type ExtractResult } from './pipeline/extract-inputs.js';
 export * from './errors.js';
 export type * from './types.js';

@@ -7,7 +7,7 @@ import type { ResolvedConfig } from '../../src/config/resolve-config.js';
 import { loadTemplates } from '../../src/render/load-templates.js';
 import { personalise } from '../../src/render/personalise.js';
 import { renderDigest, type RenderedDigest } from '../../src/render/render-digest.js';
-import { renderSettings } from '../../src/render/render-settings.js';
+import { renderSettings } from '../../src/pipeline/render-settings.js';
 import { applyEmailView } from '../../src/preview/email-views.js';
 import { fixtureDigest, standInImage } from '../support/digest-fixture.js';
 import { REPO_ROOT } from '../support/temp-dir.js';
