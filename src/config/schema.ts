@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { scheduleProblem } from '../schedule/schedule-slots.js';
-import { DEFAULT_LEAD_RULE, LEAD_CRITERIA } from '../pipeline/choose-lead.js';
+import { DEFAULT_LEAD_RULE, LEAD_CRITERIA } from './lead-rule.js';
 
 /**
  * The config file's schema. It is the single place that says what a config may contain; the

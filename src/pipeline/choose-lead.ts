@@ -1,3 +1,4 @@
+import type { LeadCriterion } from '../config/lead-rule.js';
 import type { DigestItem } from '../types.js';
 
 /**
@@ -13,9 +14,7 @@ import type { DigestItem } from '../types.js';
  * The default is `[coverage, priority, recency]`. Stories still tied go to the feed listed first
  * in the config, then to the feed's own order. An empty list means no lead story.
  */
-export const LEAD_CRITERIA = ['coverage', 'priority', 'image', 'recency'] as const;
-export type LeadCriterion = (typeof LEAD_CRITERIA)[number];
-export const DEFAULT_LEAD_RULE: readonly LeadCriterion[] = ['coverage', 'priority', 'recency'];
+export { DEFAULT_LEAD_RULE, LEAD_CRITERIA, type LeadCriterion } from '../config/lead-rule.js';
 
 export interface LeadOptions {
   by: readonly LeadCriterion[];
