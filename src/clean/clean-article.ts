@@ -8,7 +8,7 @@ import { extractMainContent, parsePage } from './extract-main-content.js';
 import { findLeadImage } from './find-lead-image.js';
 import { isBinaryText } from './is-binary-text.js';
 import { isCaptionText, isCreditLine, isFurnitureText } from './is-furniture-text.js';
-import { decodeEntities, decodeHtmlText, escapeHtml, normalizeText } from './normalize-text.js';
+import { decodeEntities, escapeHtml, normalizeText } from './normalize-text.js';
 import { isTextArticle, parseTextArticle, splitTextParagraphs } from './parse-text-article.js';
 import { readPageMetadata } from './read-page-metadata.js';
 import { resolveUrls } from './resolve-urls.js';
@@ -19,7 +19,10 @@ export { isTextArticle, parseTextArticle } from './parse-text-article.js';
 
 /** What the clean stage accepts: a feed item's body or a fetched page, plus what is known about it. */
 export interface ArticleInput {
-  /** The item's title; for pages, the page's own title is used when this is missing. */
+  /**
+   * The item's title as plain text (the parse stage decodes feed titles); for pages, the page's
+   * own title is used when this is missing. It is never decoded again: "Using <video>" stays.
+   */
   title?: string;
   /** A feed content fragment (content:encoded, Atom content, content_html) or a whole page. */
   html?: string;
@@ -42,7 +45,7 @@ export interface ArticleInput {
  */
 export function cleanArticle(input: ArticleInput): CleanArticle {
   const html = input.html?.trim() ?? '';
-  const empty: CleanArticle = { title: decodeHtmlText(input.title ?? ''), paragraphs: [], html: '', image: null };
+  const empty: CleanArticle = { title: normalizeText(input.title ?? ''), paragraphs: [], html: '', image: null };
   // Binary data is not an article: no text can honestly be read from it.
   if (isBinaryText(html) || (html === '' && isBinaryText(input.text ?? ''))) return empty;
   if (html !== '') {
@@ -100,7 +103,7 @@ function cleanText(fullText: string, input: ArticleInput): CleanArticle {
     title = parsed.title;
     body = parsed.text ?? '';
   }
-  const cleanTitle = decodeHtmlText(title ?? '');
+  const cleanTitle = normalizeText(title ?? '');
   const paragraphs = dropRepeatedTitle(splitTextParagraphs(body), cleanTitle);
   return {
     title: cleanTitle,
@@ -112,7 +115,7 @@ function cleanText(fullText: string, input: ArticleInput): CleanArticle {
 
 function cleanFragment(html: string, input: ArticleInput): CleanArticle {
   const { document } = parseHTML(`<!doctype html><html><head></head><body>${boundMarkup(html)}</body></html>`);
-  const title = decodeHtmlText(input.title ?? '');
+  const title = normalizeText(input.title ?? '');
   const body = cleanContent(document.body, title, input.url);
   return { title, ...body };
 }
@@ -138,7 +141,8 @@ function cleanPage(html: string, input: ArticleInput): CleanArticle {
     ...(siteName ? { siteName } : {}),
     headings: metadata.headings,
   });
-  const title = decodeHtmlText(input.title ?? pageTitle ?? '');
+  // Page titles come from the DOM and meta tags, already text: nothing is decoded twice.
+  const title = normalizeText(input.title ?? pageTitle ?? '');
   const body = cleanContent(main.content, title, base);
   const byline = main.byline ?? body.byline ?? metadata.byline;
   return {
