@@ -208,7 +208,7 @@ export function checkItems(feed: string, feedUrl: string, items: readonly RawIte
   return keepRichestDuplicates(items, feedUrl).map((item, index) => {
     let checked = item;
     if (item.title && item.title.length > MAX_TITLE_CHARACTERS) {
-      warnings.push(`${feed}: ${itemLabel({ ...item, title: item.title.slice(0, 60) }, index)}: its title is ${item.title.length.toLocaleString('en-GB')} characters long; shown cut to its first words`);
+      warnings.push(`${feed}: ${itemLabel(item, index)}: its title is ${item.title.length.toLocaleString('en-GB')} characters long; shown cut to its first words`);
       checked = { ...checked, title: item.title.slice(0, MAX_TITLE_CHARACTERS) };
     }
     if (item.published && item.published.getTime() > now.getTime() + IMPLAUSIBLE_FUTURE_MS) {

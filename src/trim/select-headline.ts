@@ -126,7 +126,7 @@ const MIN_DERIVED_WORDS = 4;
 /**
  * A headline for an item without a title (a Mastodon post, an RSS item with only a
  * description): its first sentence — or first sentences, until there are a few words — capped at
- * `maxLength` at a word boundary. A closing full stop is dropped, as headlines have none. Empty
+ * `maxLength` at a word boundary. A closing full stop (or colon) is dropped, as headlines have none. Empty
  * when there is no text.
  */
 export function headlineFromText(paragraphs: readonly string[], options: SelectHeadlineOptions = {}): string {
@@ -138,5 +138,5 @@ export function headlineFromText(paragraphs: readonly string[], options: SelectH
     text = text ? `${text} ${sentence}` : sentence;
     if (text.split(' ').length >= MIN_DERIVED_WORDS || text.length >= maxLength) break;
   }
-  return capAtWord(text.replace(/(?<![.…])\.$/u, ''), maxLength);
+  return capAtWord(text.replace(/(?<![.…])\.$|\s*[:;,]$/u, ''), maxLength);
 }

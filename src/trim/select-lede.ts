@@ -52,6 +52,12 @@ const NOT_A_LEDE: RegExp[] = [
   /^(?:advertisement|sponsored|share|tweet|comments?)\b.{0,20}$/i,
 ];
 
+/** A line a lede never shows: page furniture, a byline, dateline, timestamp, caption, disclosure or lead-in. */
+export function isNeverLede(line: string): boolean {
+  const text = normalizeText(line);
+  return text === '' || isFurnitureText(text) || NOT_A_LEDE.some((pattern) => pattern.test(text));
+}
+
 /** A paragraph that can open the story: prose, not a heading, label or furniture line. */
 export function isSubstantiveParagraph(paragraph: string): boolean {
   const text = normalizeText(paragraph);

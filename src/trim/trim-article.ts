@@ -1,10 +1,10 @@
-import { isFurnitureText } from '../clean/is-furniture-text.js';
 import { countWords, normalizeText } from '../clean/normalize-text.js';
 import type { Blocks, CleanArticle, StoryImage } from '../types.js';
 import { headlineFromText, shapeHeadline } from './select-headline.js';
 import { selectImage } from './select-image.js';
-import { joinSentences, restatesHeadline, selectLede } from './select-lede.js';
+import { isNeverLede, joinSentences, restatesHeadline, selectLede } from './select-lede.js';
 import { selectQuote } from './select-quote.js';
+import { splitSentences } from './split-sentences.js';
 
 export interface TrimOptions {
   /** Longest headline in characters. Default 120. */
@@ -29,8 +29,9 @@ const DEFAULT_LEDE_WORDS = 50;
  * against the headline and lede, so it never repeats them) and image.
  *
  * A feed item without a title (a Mastodon post, an RSS item with only a description) gets its
- * first sentence as the headline (`titleFromText`), and the lede goes on from there. A short post whose text does
- * not read as a lede (a line or two, a list) is its own lede, its lines kept apart.
+ * first sentence as the headline (`titleFromText`), and the lede goes on from there; a short one
+ * is read whole, its lines kept apart. Any short post whose text does not read as a lede (a
+ * line or two, a list) is its own lede.
  */
 export function trimArticle(article: CleanArticle, options: TrimOptions = {}): Blocks {
   const siteName = options.siteName ?? article.siteName;
@@ -39,9 +40,12 @@ export function trimArticle(article: CleanArticle, options: TrimOptions = {}): B
     ...(siteName ? { siteName } : {}),
   };
   const title = normalizeText(article.title);
-  const headline = title ? shapeHeadline(title, headlineOptions) : options.titleFromText ? headlineFromText(article.paragraphs, headlineOptions) : '';
+  const derived = !title && options.titleFromText === true;
+  const headline = title ? shapeHeadline(title, headlineOptions) : derived ? headlineFromText(article.paragraphs, headlineOptions) : '';
   const maxWords = options.ledeMaxWords ?? DEFAULT_LEDE_WORDS;
-  const lede = selectLede(article.paragraphs, { maxWords, headline }) || shortPostLede(article.paragraphs, headline, maxWords);
+  // A short untitled post is read whole, its lines kept (the first became the headline).
+  const post = derived ? shortPostLede(article.paragraphs, headline, maxWords) : '';
+  const lede = post || selectLede(article.paragraphs, { maxWords, headline }) || shortPostLede(article.paragraphs, headline, maxWords);
   const quote = selectQuote(article.paragraphs, { headline, lede });
   const image = selectImage(article.image, options.feedImages ? { feedImages: options.feedImages } : {});
   return { headline, lede, quote, image };
@@ -54,7 +58,19 @@ export function trimArticle(article: CleanArticle, options: TrimOptions = {}): B
  * they end a sentence. Longer texts get no such lede: a page that has no prose has no lede.
  */
 function shortPostLede(paragraphs: readonly string[], headline: string, maxWords: number): string {
-  const lines = paragraphs.map((paragraph) => normalizeText(paragraph)).filter((line) => line !== '' && !isFurnitureText(line));
+  const lines = paragraphs.map((paragraph) => normalizeText(paragraph)).filter((line) => !isNeverLede(line));
   if (lines.length === 0 || countWords(lines.join(' ')) > maxWords) return '';
-  return joinSentences(lines.filter((line) => !restatesHeadline(line, headline)));
+  const kept = lines.filter((line) => !restatesHeadline(line, headline));
+  // The sentences that opened the post and became its headline are not said twice.
+  const first = splitSentences(kept[0] ?? '');
+  while (first.length > 1 && restatesHeadline(first[0]!, headline)) first.shift();
+  if (kept.length > 0) kept[0] = joinSentences(first);
+  // A short label over the rest ("What's Changed", "Highlights") is a heading, not news.
+  if (kept.length > 1 && isLabel(kept[0]!)) kept.shift();
+  return joinSentences(kept);
+}
+
+/** Three words or fewer, without a sentence's closing punctuation. */
+function isLabel(line: string): boolean {
+  return countWords(line) <= 3 && !/[.!?…。！？]["”’)\]]*$/u.test(line);
 }
