@@ -13,7 +13,7 @@
  *   inline formatting (<em>, <b>, <a>…); otherwise as text, so "Why <table> layouts fail"
  *   keeps its <table>.
  */
-import { decodeEntities, decodeHtmlText, escapeHtml, normalizeText } from '../clean/normalize-text.js';
+import { decodeEntities, escapeHtml, normalizeText } from '../clean/plain-text.js';
 
 export type TextKind = 'text' | 'html' | 'rss';
 
@@ -39,8 +39,21 @@ export function plainTitle(value: string | undefined, kind: TextKind): string | 
   if (value === undefined) return undefined;
   const html = kind === 'html' || (kind === 'rss' && hasOnlyInlineTags(value));
   // A reference to no character (&#0;) decodes to U+FFFD: nothing a reader should see.
-  const text = (html ? decodeHtmlText(value) : normalizeText(decodeEntitiesTwice(value))).replace(/\s*\ufffd\s*/g, ' ').trim();
+  const text = normalizeText(decodeEntitiesTwice(html ? withoutTags(value) : value).replace(/\ufffd/g, ' '));
   return text === '' ? undefined : text;
+}
+
+/**
+ * A title's markup removed without a DOM (the parse stage loads none): elements whose content is
+ * never text go whole, comments go, other tags leave their text; what the tags' entities were
+ * is decoded after.
+ */
+function withoutTags(html: string): string {
+  return html
+    .replace(/<!--[\s\S]*?-->/g, '')
+    .replace(/<(script|style|noscript|template)\b[^>]*>[\s\S]*?<\/\1\s*>/gi, ' ')
+    .replace(/<br\s*\/?>/gi, ' ')
+    .replace(/<\/?[a-z][^>]*>/gi, '');
 }
 
 /** Entities only, never tags: once, and once more when the publisher escaped twice. */

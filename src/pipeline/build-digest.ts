@@ -2,17 +2,10 @@ import type { ResolvedConfig } from '../config/resolve-config.js';
 import { describeError, isDigestError } from '../errors.js';
 import { fetchResource, type FetchOptions } from '../fetch/fetch-resource.js';
 import { createLimiter, type Limiter } from '../fetch/limit.js';
-import { parseFeed } from '../parse/parse-feed.js';
 import { selectItems, type Candidate, type Decision, type FeedItems } from '../select/select-items.js';
 import { itemId } from '../select/item-id.js';
-import { keepRichestDuplicates } from '../select/keep-richest-duplicates.js';
 import type { FeedOutcome, StateStore } from '../state/state-store.js';
-import { extractCleaned } from '../trim/extract-article.js';
-import { capAtWord } from '../trim/select-headline.js';
-import { itemLabel } from '../parse/item-label.js';
-import { cleanArticle, type ArticleInput } from '../clean/clean-article.js';
-import { countWords } from '../clean/normalize-text.js';
-import type { CleanArticle, Digest, DigestItem, FeedFailure, FeedSource, RawItem } from '../types.js';
+import type { ArticleInput, CleanArticle, Digest, DigestItem, FeedFailure, FeedSource, RawItem } from '../types.js';
 import { assembleDigest } from './assemble-digest.js';
 
 export type ProgressEvent =
@@ -54,6 +47,14 @@ interface FeedFetch {
   /** Problems with single items of a feed that was read (the rest of it goes out). */
   warnings?: string[];
 }
+
+/**
+ * The stages that read content (rss-parser; linkedom, Readability and sanitize-html) load the first
+ * time a feed has a body to parse or an item is chosen: a run where every feed answers 304 never
+ * loads them (ARCHITECTURE.md, "Start-up").
+ */
+const parseStage = () => Promise.all([import('../parse/parse-feed.js'), import('./check-items.js')]).then(([parse, check]) => ({ ...parse, ...check }));
+const contentStages = () => import('./content-stages.js');
 
 /** How long a feed that answered 410 Gone is left alone before it is tried again. */
 const GONE_RECHECK_MS = 7 * 86_400_000;
@@ -108,6 +109,7 @@ async function fetchOne(source: FeedSource, config: ResolvedConfig, options: Bui
         feed: { source, name, section: source.section ?? name, items: [], firstRun: false },
       };
     }
+    const { parseFeed, checkItems } = await parseStage();
     const parsed = await parseFeed(result.text ?? '', { url: result.url });
     const feedName = displayName(source, parsed.title);
     const warnings = (parsed.warnings ?? []).map((warning) => `${feedName}: ${warning.item}: ${warning.message}`);
@@ -138,9 +140,6 @@ async function fetchOne(source: FeedSource, config: ResolvedConfig, options: Bui
   }
 }
 
-function wordCount(text: string | undefined): number {
-  return text ? countWords(text.replace(/<[^>]*>/g, ' ')) : 0;
-}
 
 /**
  * The article for one item: the feed's own content, or the linked page when the feed only has a
@@ -154,9 +153,9 @@ async function articleFor(
   limit: Limiter,
   warnings: string[],
 ): Promise<{ input: ArticleInput; cleaned?: CleanArticle }> {
+  const { cleanArticle, countWords, feedArticle, wordCount } = await contentStages();
   const feedInput = feedArticle(item);
-  const html = feedInput.html;
-  const text = feedInput.text;
+  const { html, text } = feedInput;
   const mode = source.fullText ?? 'auto';
   const short = wordCount(html ?? text) < TEASER_WORDS;
   if (!item.link || !/^https?:/i.test(item.link) || mode === 'never' || (mode === 'auto' && !short)) return { input: feedInput };
@@ -177,104 +176,6 @@ async function articleFor(
     warnings.push(`${item.link}: could not fetch the full article (${describeError(error)}); used the feed's text`);
   }
   return { input: feedInput };
-}
-
-/**
- * The feed's own text for an item, as the clean stage reads it. The full content (content:encoded,
- * Atom content, JSON Feed content_html / content_text) wins unless the summary says more: a
- * content that is only an embed or a picture gives way to the summary beside it.
- */
-export function feedArticle(item: RawItem): ArticleInput {
-  const content = item.contentHtml ?? item.contentText;
-  const useSummary = item.summary !== undefined && (content === undefined || wordCount(item.summary) > wordCount(content));
-  const html = useSummary ? item.summary : item.contentHtml;
-  const text = useSummary || item.contentHtml ? undefined : item.contentText;
-  const url = item.baseUrl ?? item.link;
-  return { ...(item.title ? { title: item.title } : {}), ...(html ? { html } : {}), ...(text ? { text } : {}), ...(url ? { url } : {}) };
-}
-
-/** Dated this far ahead, a date is a mistake (the year 3000), not a post scheduled for later. */
-const IMPLAUSIBLE_FUTURE_MS = 2 * 86_400_000;
-/** Longest title read; a longer one is cut (and reported) before any stage works on it. */
-const MAX_TITLE_CHARACTERS = 2_000;
-
-/**
- * Items as later stages can trust them: one per id (the copy with content), and a warning for
- * each repair: a date implausibly far
- * in the future is dropped (the item counts as undated instead of being held back for ever), a
- * title of thousands of characters is cut.
- */
-export function checkItems(feed: string, feedUrl: string, items: readonly RawItem[], now: Date, warnings: string[]): RawItem[] {
-  return keepRichestDuplicates(items, feedUrl).map((item, index) => {
-    let checked = item;
-    if (item.title && item.title.length > MAX_TITLE_CHARACTERS) {
-      warnings.push(`${feed}: ${itemLabel(item, index)}: its title is ${item.title.length.toLocaleString('en-GB')} characters long; shown cut to its first words`);
-      checked = { ...checked, title: item.title.slice(0, MAX_TITLE_CHARACTERS) };
-    }
-    if (item.published && item.published.getTime() > now.getTime() + IMPLAUSIBLE_FUTURE_MS) {
-      warnings.push(`${feed}: ${itemLabel(checked, index)}: its date (${item.published.toISOString().slice(0, 10)}) is in the future; shown without a date`);
-      const { published: _dropped, ...rest } = checked;
-      checked = rest;
-    }
-    return checked;
-  });
-}
-
-/**
- * The story a reader sees for one chosen item, from its cleaned article. Never "(untitled)": an
- * item without a title is headed by its first sentence (trim), else its image's description, else
- * the words of its link's last segment, else the feed's name and date.
- */
-export function buildStory(candidate: Candidate, clean: () => CleanArticle, config: Pick<ResolvedConfig, 'limits' | 'timezone'>, warnings: string[]): DigestItem {
-  const { item, feed } = candidate;
-  const url = item.link ?? item.enclosure?.url ?? null;
-  let blocks: Omit<DigestItem, 'id' | 'url' | 'feedName' | 'feedUrl' | 'section' | 'published' | 'alsoIn'>;
-  try {
-    blocks = extractCleaned(clean(), {
-      ledeMaxWords: config.limits.ledeWords,
-      headlineMaxLength: config.limits.headlineLength,
-      siteName: feed.name,
-      titleFromText: true,
-      ...(item.images ? { feedImages: item.images } : {}),
-    });
-  } catch (error) {
-    warnings.push(`${feed.name}: "${item.title ?? item.link ?? candidate.id}" could not be cleaned (${describeError(error)}); shown with its title only`);
-    blocks = { headline: capAtWord(item.title ?? '', config.limits.headlineLength), lede: '', quote: null, image: null, text: '' };
-  }
-  const headline =
-    blocks.headline ||
-    (blocks.image?.alt ? capAtWord(blocks.image.alt, config.limits.headlineLength) : '') ||
-    headlineFromUrl(url, config.limits.headlineLength) ||
-    `${feed.name}${item.published ? `, ${item.published.toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: config.timezone })}` : ''}`;
-  return {
-    id: candidate.id,
-    url,
-    feedName: feed.name,
-    feedUrl: feed.source.url,
-    section: feed.section,
-    published: item.published ?? null,
-    headline,
-    lede: blocks.lede,
-    quote: blocks.quote,
-    image: blocks.image,
-    text: blocks.text,
-    alsoIn: candidate.alsoIn,
-  };
-}
-
-/** "https://ex.com/2024/05/harbour-bridge-reopens.html" → "Harbour bridge reopens"; '' when the path says nothing. */
-export function headlineFromUrl(url: string | null, maxLength: number): string {
-  if (!url) return '';
-  let segment: string;
-  try {
-    segment = decodeURIComponent(new URL(url).pathname.split('/').filter(Boolean).pop() ?? '');
-  } catch {
-    return '';
-  }
-  const words = segment.replace(/\.[a-z0-9]{2,5}$/i, '').split(/[-_+\s]+/).filter((word) => /\p{L}/u.test(word) && !/^[0-9a-f]{8,}$/i.test(word));
-  if (words.length < 2) return '';
-  const text = words.join(' ');
-  return capAtWord(text.charAt(0).toLocaleUpperCase() + text.slice(1), maxLength);
 }
 
 /**
@@ -320,6 +221,7 @@ export async function buildDigest(config: ResolvedConfig, options: BuildOptions)
   }
 
   const items: DigestItem[] = await Promise.all(selection.chosen.map(async (candidate) => {
+    const { cleanArticle, buildStory } = await contentStages();
     const article = await articleFor(candidate.item, candidate.feed.source, config, options, limit, warnings);
     return buildStory(candidate, () => article.cleaned ?? cleanArticle(article.input), config, warnings);
   }));

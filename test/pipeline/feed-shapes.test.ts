@@ -8,7 +8,7 @@ import { resolveConfig, type ResolvedConfig } from '../../src/config/resolve-con
 import { buildDigest } from '../../src/pipeline/build-digest.js';
 import { loadTemplates } from '../../src/render/load-templates.js';
 import { renderDigest } from '../../src/render/render-digest.js';
-import { renderSettings } from '../../src/render/render-settings.js';
+import { renderSettings } from '../../src/pipeline/render-settings.js';
 import type { DigestItem } from '../../src/types.js';
 import { REPO_ROOT, useTempDir } from '../support/temp-dir.js';
 
