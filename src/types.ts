@@ -16,6 +16,8 @@ export interface FeedSource {
   limit?: number;
   /** When to fetch the linked page for the full article text. */
   fullText?: 'auto' | 'always' | 'never';
+  /** Items older than this many days are held back (0 = none); overrides `limits.maxAgeDays`. */
+  maxAgeDays?: number;
 }
 
 /** Output format of the parse stage, the same shape for RSS, Atom and JSON Feed. */

@@ -24,7 +24,7 @@ export function registerRun(program: Command, setExit: SetExit): void {
       const config = await loadConfigFor(options);
       const out = createOutput({ json: Boolean(options.json) });
       if (options.dryRun || options.explain) {
-        const { dryRun, explainLines } = await import('../../pipeline/dry-run.js');
+        const { ageLimitNote, dryRun, explainLines } = await import('../../pipeline/dry-run.js');
         const preview = await dryRun(config, { onProgress: (event) => out.progress(event) });
         out.done();
         const code = preview.feeds.failed.length > 0 ? EXIT.PARTIAL : EXIT.OK;
@@ -32,7 +32,7 @@ export function registerRun(program: Command, setExit: SetExit): void {
           printJson({ subject: preview.subject, items: preview.digest.items.length, recipients: preview.recipients, feeds: preview.feeds, decisions: preview.decisions, warnings: preview.warnings, exitCode: code });
         } else {
           const explained = options.explain ? explainLines(preview.decisions, config.feeds.map((f) => f.url)) : null;
-          printDryRun(out, config, preview, explained);
+          printDryRun(out, config, preview, explained, ageLimitNote(preview.decisions, config.limits.maxAgeDays));
         }
         setExit(code);
         return;
@@ -48,7 +48,7 @@ export function registerRun(program: Command, setExit: SetExit): void {
     });
 }
 
-function printDryRun(out: Output, config: ResolvedConfig, result: DryRunResult, explained: string[] | null): void {
+function printDryRun(out: Output, config: ResolvedConfig, result: DryRunResult, explained: string[] | null, ageNote: string | null): void {
   for (const warning of result.warnings) out.warn(warning);
   out.line(`Dry run: nothing is sent and the state is not changed.`);
   out.line(`${result.feeds.total} feeds read, ${result.feeds.failed.length} failed.`);
@@ -56,6 +56,7 @@ function printDryRun(out: Output, config: ResolvedConfig, result: DryRunResult, 
   const count = result.digest.items.length;
   if (count === 0) out.line('Nothing new: the next run would send nothing.');
   else out.line(`The next run would send "${result.subject}" (${count} item${count === 1 ? '' : 's'}) to ${result.recipients} recipient${result.recipients === 1 ? '' : 's'}.`);
+  if (ageNote) out.line(ageNote);
   if (explained) {
     out.line('');
     for (const line of explained) out.line(line);
