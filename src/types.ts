@@ -16,6 +16,8 @@ export interface FeedSource {
   limit?: number;
   /** When to fetch the linked page for the full article text. */
   fullText?: 'auto' | 'always' | 'never';
+  /** Items older than this many days are held back (0 = none); overrides `limits.maxAgeDays`. */
+  maxAgeDays?: number;
   /** Weight of this feed's stories when the lead story is chosen (higher first; default 0). */
   priority?: number;
 }
@@ -23,7 +25,9 @@ export interface FeedSource {
 /** Output format of the parse stage, the same shape for RSS, Atom and JSON Feed. */
 export interface RawItem {
   guid?: string;
+  /** The item's web page, absolute http(s). */
   link?: string;
+  /** Plain text: entities decoded once, tags gone (see parse/feed-text.ts). */
   title?: string;
   /** Full article HTML (content:encoded, Atom content, JSON Feed content_html). */
   contentHtml?: string;
@@ -39,14 +43,34 @@ export interface RawItem {
   /** Last update (Atom updated, JSON Feed date_modified). */
   updated?: Date;
   author?: string;
-  /** Enclosure, media:content / media:thumbnail, or JSON Feed image. */
-  image?: string;
+  /**
+   * The item's own images, in the feed's order of preference (media:content, media:group,
+   * media:thumbnail, image enclosures, itunes:image; JSON Feed image, banner_image, image
+   * attachments), absolute, with the sizes the feed declares.
+   */
+  images?: StoryImage[];
+  /** The item's audio or video (a podcast episode): where a reader goes when there is no link. */
+  enclosure?: Enclosure;
   categories?: string[];
   /**
    * Absolute URL that relative links inside `contentHtml`/`summary` resolve against: the
    * content's xml:base, else the item's, else the feed's URL.
    */
   baseUrl?: string;
+}
+
+/** An audio or video file attached to an item. */
+export interface Enclosure {
+  url: string;
+  /** MIME type, when the feed gives one ("audio/mpeg"). */
+  type?: string;
+}
+
+/** Something wrong with one item that the feed still delivered: reported, and the rest goes on. */
+export interface ItemWarning {
+  /** The item as a reader would recognise it: its title, else its link, else its position. */
+  item: string;
+  message: string;
 }
 
 export type FeedFormat = 'rss' | 'atom' | 'rdf' | 'json';
@@ -63,6 +87,8 @@ export interface ParsedFeed {
   /** When the feed last changed, by its own account. */
   updated?: Date;
   items: RawItem[];
+  /** Per-item problems (an image address that is not a URL, a title cut from 100 KB). */
+  warnings?: ItemWarning[];
 }
 
 /** An article after cleaning: page furniture gone, paragraphs kept. */
@@ -73,8 +99,8 @@ export interface CleanArticle {
   paragraphs: string[];
   /** Email-safe HTML of the cleaned body (sanitised, absolute URLs). */
   html: string;
-  /** Best lead image found in the content, absolute URL. */
-  image: string | null;
+  /** Best lead image found in the content (else the page's og:image), absolute, with its size. */
+  image: StoryImage | null;
   /** Byline, when the content gives one. */
   byline?: string;
   /** The publisher's name, when a whole page names itself (og:site_name); helps trim the headline. */
@@ -181,7 +207,10 @@ export interface Digest {
 
 /** What the clean stage accepts: a feed item's body or a fetched page, plus what is known about it. */
 export interface ArticleInput {
-  /** The item's title; for pages, the page's own title is used when this is missing. */
+  /**
+   * The item's title as plain text (the parse stage decodes feed titles); for pages, the page's
+   * own title is used when this is missing. It is never decoded again: "Using <video>" stays.
+   */
   title?: string;
   /** A feed content fragment (content:encoded, Atom content, content_html) or a whole page. */
   html?: string;

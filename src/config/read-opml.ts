@@ -1,4 +1,5 @@
 import sax from 'sax';
+import { plainTitle } from '../parse/feed-text.js';
 import type { FeedSource } from '../types.js';
 
 /**
@@ -43,7 +44,9 @@ export function readOpml(xml: string): FeedSource[] {
     };
     const parentSection = sections.at(-1);
     const xmlUrl = attribute('xmlurl')?.trim();
-    const label = (attribute('title') ?? attribute('text') ?? '').trim();
+    // Names are plain text: sax decoded the XML once; an exporter that escaped twice
+    // ("Q&amp;amp;A") is decoded once more, so no "BLOGS &AMP; MEDIA" reaches a heading.
+    const label = plainTitle(attribute('title') ?? attribute('text') ?? '', 'text') ?? '';
     if (inBody && xmlUrl) {
       const feed: FeedSource = { url: xmlUrl };
       if (label) feed.name = label;

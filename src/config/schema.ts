@@ -35,12 +35,17 @@ export function isEmailAddress(value: string): boolean {
   return /^[^\s@<>(),;:"]+@[^\s@<>(),;:"]+\.[^\s@<>(),;:"]+$/.test(value);
 }
 
+/** Default of `limits.maxAgeDays`: a week, the span of a daily or weekly digest. */
+export const DEFAULT_MAX_AGE_DAYS = 7;
+
 export const feedSchema = z.strictObject({
   url: feedUrl,
   name: z.string().trim().min(1).optional(),
   section: z.string().trim().min(1).optional(),
   limit: z.int().positive().optional(),
   fullText: z.enum(['auto', 'always', 'never']).optional(),
+  /** This feed's own age limit in days (0 = none), instead of `limits.maxAgeDays`. */
+  maxAgeDays: z.number().nonnegative().optional(),
   /** Weight of this feed's stories when the lead story is chosen (`lead.by: priority`); default 0. */
   priority: z.number().optional(),
 });
@@ -191,8 +196,11 @@ export const configSchema = z.strictObject({
       total: z.int().positive().default(30),
       /** On a feed's first run only its newest N items are eligible. */
       firstRun: z.int().nonnegative().default(5),
-      /** Items older than this many days are held back (0 = no limit). */
-      maxAgeDays: z.number().nonnegative().default(0),
+      /**
+       * Items older than this many days are held back, on a feed's first run too, so a feed that
+       * stopped years ago does not fill a digest (0 = no limit; a feed's own `maxAgeDays` wins).
+       */
+      maxAgeDays: z.number().nonnegative().default(DEFAULT_MAX_AGE_DAYS),
       ledeWords: z.int().positive().default(50),
       headlineLength: z.int().positive().default(120),
     })

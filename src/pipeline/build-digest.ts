@@ -6,8 +6,7 @@ import { selectItems, type Candidate, type Decision, type FeedItems } from '../s
 import { itemId } from '../select/item-id.js';
 import { leftOutStories } from '../select/left-out.js';
 import type { FeedOutcome, StateStore } from '../state/state-store.js';
-import type { ArticleInput } from '../clean/clean-article.js';
-import type { CleanArticle, Digest, DigestItem, FeedFailure, FeedSource, RawItem } from '../types.js';
+import type { ArticleInput, CleanArticle, Digest, DigestItem, FeedFailure, FeedSource, RawItem } from '../types.js';
 import { assembleDigest } from './assemble-digest.js';
 
 export type ProgressEvent =
@@ -46,6 +45,8 @@ interface FeedFetch {
   outcome: FeedOutcome;
   feed?: FeedItems;
   failure?: FeedFailure;
+  /** Problems with single items of a feed that was read (the rest of it goes out). */
+  warnings?: string[];
 }
 
 /**
@@ -53,7 +54,7 @@ interface FeedFetch {
  * time a feed has a body to parse or an item is chosen: a run where every feed answers 304 never
  * loads them (ARCHITECTURE.md, "Start-up").
  */
-const parseStage = () => import('../parse/parse-feed.js');
+const parseStage = () => Promise.all([import('../parse/parse-feed.js'), import('./check-items.js')]).then(([parse, check]) => ({ ...parse, ...check }));
 const contentStages = () => import('./content-stages.js');
 
 /** How long a feed that answered 410 Gone is left alone before it is tried again. */
@@ -109,10 +110,13 @@ async function fetchOne(source: FeedSource, config: ResolvedConfig, options: Bui
         feed: { source, name, section: source.section ?? name, items: [], firstRun: false },
       };
     }
-    const { parseFeed } = await parseStage();
+    const { parseFeed, checkItems } = await parseStage();
     const parsed = await parseFeed(result.text ?? '', { url: result.url });
     const feedName = displayName(source, parsed.title);
+    const warnings = (parsed.warnings ?? []).map((warning) => `${feedName}: ${warning.item}: ${warning.message}`);
+    const items = checkItems(feedName, source.url, parsed.items, options.now, warnings);
     return {
+      warnings,
       source,
       outcome: {
         url: source.url,
@@ -127,7 +131,7 @@ async function fetchOne(source: FeedSource, config: ResolvedConfig, options: Bui
         source,
         name: feedName,
         section: source.section ?? feedName,
-        items: parsed.items,
+        items,
         ...(parsed.link && /^https?:\/\//i.test(parsed.link) ? { siteUrl: parsed.link } : {}),
         firstRun: options.store ? options.store.isNewFeed(source.url) : false,
       },
@@ -151,11 +155,9 @@ async function articleFor(
   limit: Limiter,
   warnings: string[],
 ): Promise<{ input: ArticleInput; cleaned?: CleanArticle }> {
-  const { cleanArticle, countWords } = await contentStages();
-  const wordCount = (text: string | undefined): number => (text ? countWords(text.replace(/<[^>]*>/g, ' ')) : 0);
-  const html = item.contentHtml ?? (item.contentText ? undefined : item.summary);
-  const text = item.contentHtml ? undefined : item.contentText;
-  const feedInput = { ...(item.title ? { title: item.title } : {}), ...(html ? { html } : {}), ...(text ? { text } : {}), ...(item.baseUrl ?? item.link ? { url: item.baseUrl ?? item.link } : {}) };
+  const { cleanArticle, countWords, feedArticle, wordCount } = await contentStages();
+  const feedInput = feedArticle(item);
+  const { html, text } = feedInput;
   const mode = source.fullText ?? 'auto';
   const short = wordCount(html ?? text) < TEASER_WORDS;
   if (!item.link || !/^https?:/i.test(item.link) || mode === 'never' || (mode === 'auto' && !short)) return { input: feedInput };
@@ -197,6 +199,7 @@ export async function buildDigest(config: ResolvedConfig, options: BuildOptions)
     ),
   );
 
+  for (const result of fetched) warnings.push(...(result.warnings ?? []));
   const feeds = fetched.flatMap((f) => (f.feed ? [f.feed] : []));
   const failures = fetched.flatMap((f) => (f.failure ? [f.failure] : []));
   const allIds = feeds.flatMap((feed) => feed.items.map((item) => itemId(item, feed.source.url)));
@@ -220,35 +223,9 @@ export async function buildDigest(config: ResolvedConfig, options: BuildOptions)
   }
 
   const items: DigestItem[] = await Promise.all(selection.chosen.map(async (candidate) => {
-    const { item, feed } = candidate;
-    const { cleanArticle, extractCleaned } = await contentStages();
-    const article = await articleFor(item, feed.source, config, options, limit, warnings);
-    let blocks;
-    try {
-      blocks = extractCleaned(article.cleaned ?? cleanArticle(article.input), {
-        ledeMaxWords: config.limits.ledeWords,
-        headlineMaxLength: config.limits.headlineLength,
-        siteName: feed.name,
-        ...(item.image ? { feedImage: item.image } : {}),
-      });
-    } catch (error) {
-      warnings.push(`${feed.name}: "${item.title ?? item.link ?? candidate.id}" could not be cleaned (${describeError(error)}); shown with its title only`);
-      blocks = { headline: item.title ?? '(untitled)', lede: '', quote: null, image: null, text: '' };
-    }
-    return {
-      id: candidate.id,
-      url: item.link ?? null,
-      feedName: feed.name,
-      feedUrl: feed.source.url,
-      section: feed.section,
-      published: item.published ?? null,
-      headline: blocks.headline || item.title || '(untitled)',
-      lede: blocks.lede,
-      quote: blocks.quote,
-      image: blocks.image,
-      text: blocks.text,
-      alsoIn: candidate.alsoIn,
-    };
+    const { cleanArticle, buildStory } = await contentStages();
+    const article = await articleFor(candidate.item, candidate.feed.source, config, options, limit, warnings);
+    return buildStory(candidate, () => article.cleaned ?? cleanArticle(article.input), config, warnings);
   }));
 
   const sites = new Map(feeds.flatMap((feed) => (feed.siteUrl ? [[feed.source.url, feed.siteUrl] as const] : [])));

@@ -84,7 +84,7 @@ export function describeLeftOut(stories: readonly LeftOutStory[]): string[] {
   const future = count((s) => s.reason === 'future');
   if (future) lines.push(`${plural(future, 'story', 'stories')} dated in the future: offered again once their time comes.`);
   const old = count((s) => s.reason === 'too-old');
-  if (old) lines.push(`${plural(old, 'story', 'stories')} older than limits.maxAgeDays: held back.`);
+  if (old) lines.push(`${plural(old, 'story', 'stories')} older than the age limit (limits.maxAgeDays, or a feed's own): held back.`);
   return lines;
 }
 

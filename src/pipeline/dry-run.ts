@@ -71,11 +71,24 @@ export function explainLines(decisions: readonly Decision[], feedOrder: readonly
     for (const decision of group) {
       const verdict = shown(decision);
       const mark = verdict === 'included' ? '✓' : '·';
-      const reason = verdict === 'duplicate' ? `duplicate of the story in ${decision.detail}` : VERDICT_TEXT[verdict];
+      const reason =
+        verdict === 'duplicate' ? `duplicate of the story in ${decision.detail}` : verdict === 'too-old' && decision.detail ? `too old: ${decision.detail}` : VERDICT_TEXT[verdict];
       const date = decision.published ? ` (${decision.published.toISOString().slice(0, 16).replace('T', ' ')})` : '';
       lines.push(`  ${mark} ${reason.padEnd(24)} ${decision.title}${date}`);
     }
     start = end;
   }
   return lines;
+}
+
+/**
+ * One line saying how many items the age limit held back, for `--dry-run`; null when none were.
+ * Feeds with their own `maxAgeDays` are counted too (their lines in `--explain` give the limit).
+ */
+export function ageLimitNote(decisions: readonly Decision[], maxAgeDays: number): string | null {
+  const old = decisions.filter((decision) => decision.verdict === 'too-old');
+  if (old.length === 0) return null;
+  const feeds = new Set(old.map((decision) => decision.feedUrl)).size;
+  const limit = maxAgeDays > 0 ? `limits.maxAgeDays is ${maxAgeDays}` : 'limits.maxAgeDays is 0 (off), but some feeds set their own maxAgeDays';
+  return `${old.length} item${old.length === 1 ? '' : 's'} from ${feeds} feed${feeds === 1 ? '' : 's'} held back as too old (${limit}; a feed's own maxAgeDays wins, 0 turns the limit off).`;
 }

@@ -10,6 +10,8 @@ import { splitSentences } from '../trim/split-sentences.js';
 interface RootData {
   locale?: string;
   timezone?: string;
+  /** When the digest was made: dates are written relative to it (a year shown when it differs). */
+  date?: unknown;
 }
 
 function rootOf(options: HelperOptions | undefined): RootData {
@@ -33,13 +35,41 @@ const DATE_STYLES: Record<string, Intl.DateTimeFormatOptions> = {
   weekday: { weekday: 'long' },
 };
 
-export function formatDate(value: unknown, style: unknown, options?: HelperOptions): string {
+function toDate(value: unknown): Date | null {
   const date = value instanceof Date ? value : typeof value === 'string' || typeof value === 'number' ? new Date(value) : null;
-  if (!date || Number.isNaN(date.getTime())) return '';
-  const root = rootOf(options);
-  const format = DATE_STYLES[typeof style === 'string' ? style : 'long'] ?? DATE_STYLES.long!;
+  return date && !Number.isNaN(date.getTime()) ? date : null;
+}
+
+/** The calendar date (YYYY-MM-DD) of an instant in a time zone. */
+function dayIn(date: Date, timeZone: string): string {
   try {
-    return new Intl.DateTimeFormat(root.locale ?? 'en-GB', { ...format, timeZone: root.timezone ?? 'UTC' }).format(date);
+    return new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit', timeZone }).format(date);
+  } catch {
+    return date.toISOString().slice(0, 10);
+  }
+}
+
+/**
+ * `{{formatDate published "medium"}}`. Dates are never ambiguous: next to the digest's own date
+ * (the root `date`), a date in another year shows its year whatever the style, "time" shows the
+ * day too unless it is the digest's day, and "weekday" becomes a date beyond the past week.
+ */
+export function formatDate(value: unknown, style: unknown, options?: HelperOptions): string {
+  const date = toDate(value);
+  if (!date) return '';
+  const root = rootOf(options);
+  const timeZone = root.timezone ?? 'UTC';
+  const name = typeof style === 'string' && style in DATE_STYLES ? style : 'long';
+  let format = DATE_STYLES[name]!;
+  const reference = toDate(root.date);
+  if (reference) {
+    const [day, referenceDay] = [dayIn(date, timeZone), dayIn(reference, timeZone)];
+    if (name === 'time' && day !== referenceDay) format = DATE_STYLES.medium!;
+    if (name === 'weekday' && Math.abs(reference.getTime() - date.getTime()) >= 6 * 86_400_000) format = DATE_STYLES.date!;
+    if (day.slice(0, 4) !== referenceDay.slice(0, 4) && !format.year) format = { ...format, year: 'numeric' };
+  }
+  try {
+    return new Intl.DateTimeFormat(root.locale ?? 'en-GB', { ...format, timeZone }).format(date);
   } catch {
     return new Intl.DateTimeFormat('en-GB', { ...format, timeZone: 'UTC' }).format(date);
   }

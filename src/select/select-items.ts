@@ -22,7 +22,10 @@ export interface SelectOptions {
   /** 0 = no limit. */
   maxAgeDays: number;
   now: Date;
-  /** When true, items already seen are still eligible (previewing the latest items). */
+  /**
+   * When true, items already seen and items past the age limit are still eligible: previewing the
+   * latest items when nothing is new, so an editor always has stories to style.
+   */
   includeSeen?: boolean;
 }
 
@@ -51,7 +54,7 @@ export interface Decision {
   link: string | null;
   published: Date | null;
   verdict: Verdict;
-  /** For duplicates: the feed whose copy was kept. */
+  /** For duplicates: the feed whose copy was kept. For too-old: the age limit ("older than 7 days"). */
   detail?: string;
 }
 
@@ -92,7 +95,6 @@ export function selectItems(feeds: readonly FeedItems[], options: SelectOptions)
   };
 
   const now = options.now.getTime();
-  const oldest = options.maxAgeDays > 0 ? now - options.maxAgeDays * 86_400_000 : -Infinity;
   const byKey = new Map<string, Candidate>();
   const titles = new TitleIndex();
   const perFeedChosen: Candidate[][] = [];
@@ -103,6 +105,8 @@ export function selectItems(feeds: readonly FeedItems[], options: SelectOptions)
     perFeedChosen.push(chosen);
     const limit = feed.source.limit ?? options.perFeed;
     const firstRunCap = feed.firstRun && !options.includeSeen ? options.firstRun : Infinity;
+    const maxAgeDays = options.includeSeen ? 0 : (feed.source.maxAgeDays ?? options.maxAgeDays);
+    const oldest = maxAgeDays > 0 ? now - maxAgeDays * 86_400_000 : -Infinity;
     let eligible = 0;
     // A stable sort keeps the feed's own order among undated items.
     for (const item of [...feed.items].sort(newestFirst)) {
@@ -119,7 +123,7 @@ export function selectItems(feeds: readonly FeedItems[], options: SelectOptions)
         continue;
       }
       if (time !== undefined && time < oldest) {
-        decide(id, feed, item, 'too-old');
+        decide(id, feed, item, 'too-old', `older than ${maxAgeDays} day${maxAgeDays === 1 ? '' : 's'}`);
         continue;
       }
       const keys = storyKeys(item);

@@ -1,4 +1,6 @@
-import { decodeHtmlText } from '../clean/normalize-text.js';
+import { isFurnitureText } from '../clean/is-furniture-text.js';
+import { decodeHtmlText, normalizeText } from '../clean/normalize-text.js';
+import { splitSentences } from './split-sentences.js';
 import { isOutlet } from './strip-titles.js';
 
 export interface SelectHeadlineOptions {
@@ -41,7 +43,8 @@ function looksLikeSiteName(segment: string, separator: string): boolean {
   if (/^(?:www\.)?[\w-]+(?:\.[\w-]+)+$/i.test(text)) return true; // A domain.
   const words = text.split(/\s+/);
   if (words.length > 5) return false;
-  if (/[.!?,;:"“”]$/.test(text) || /\d{3,}/.test(text)) return false;
+  // A number makes a segment part of the story, not a name: "Campaign 3, Episode 49", "Part 2".
+  if (/[.!?,;:"“”]$/.test(text) || /\d/.test(text)) return false;
   // Site names are Title Case or all caps; a lower-case word (other than short particles) is
   // a sign of a sentence fragment.
   if (/^(?:my|our|the)\s+(?:web\s?site|blog|site|homepage|home page)$/i.test(text)) return true;
@@ -103,8 +106,37 @@ export function capAtWord(text: string, maxLength: number): string {
  * capped at a word boundary with "…".
  */
 export function selectHeadline(title: string, options: SelectHeadlineOptions = {}): string {
+  return shapeHeadline(decodeHtmlText(title), options);
+}
+
+/**
+ * selectHeadline for a title that is already plain text (a cleaned article's): nothing is decoded
+ * again, so a title about "<video>" keeps it.
+ */
+export function shapeHeadline(title: string, options: SelectHeadlineOptions = {}): string {
   const maxLength = options.maxLength ?? DEFAULT_MAX_LENGTH;
-  const decoded = decodeHtmlText(title);
-  const stripped = stripSiteName(decoded, options.siteName).trim();
-  return capAtWord(stripped === '' ? decoded : stripped, maxLength);
+  const text = normalizeText(title);
+  const stripped = stripSiteName(text, options.siteName).trim();
+  return capAtWord(stripped === '' ? text : stripped, maxLength);
+}
+
+/** Fewest words a headline made from a post's text should have when more text follows. */
+const MIN_DERIVED_WORDS = 4;
+
+/**
+ * A headline for an item without a title (a Mastodon post, an RSS item with only a
+ * description): its first sentence — or first sentences, until there are a few words — capped at
+ * `maxLength` at a word boundary. A closing full stop (or colon) is dropped, as headlines have none. Empty
+ * when there is no text.
+ */
+export function headlineFromText(paragraphs: readonly string[], options: SelectHeadlineOptions = {}): string {
+  const maxLength = options.maxLength ?? DEFAULT_MAX_LENGTH;
+  const first = paragraphs.map((paragraph) => normalizeText(paragraph)).find((paragraph) => paragraph !== '' && !isFurnitureText(paragraph));
+  if (!first) return '';
+  let text = '';
+  for (const sentence of splitSentences(first)) {
+    text = text ? `${text} ${sentence}` : sentence;
+    if (text.split(' ').length >= MIN_DERIVED_WORDS || text.length >= maxLength) break;
+  }
+  return capAtWord(text.replace(/(?<![.…])\.$|\s*[:;,]$/u, ''), maxLength);
 }

@@ -99,7 +99,8 @@ describe('digest preview, check, send and extract', () => {
   });
 
   it('run says in its summary what was left out to keep the email under the size budget', async () => {
-    const feeds = ['world-news.rss.xml', 'science-notes.atom.xml', 'city-culture.json'].map((f) => `  - url: ${path.join(REPO_ROOT, 'feeds', f)}`);
+    // The sample feeds are dated November 2026: no age limit, so the test does not depend on today.
+    const feeds = ['world-news.rss.xml', 'science-notes.atom.xml', 'city-culture.json'].map((f) => `  - url: ${path.join(REPO_ROOT, 'feeds', f)}\n    maxAgeDays: 0`);
     tmp.write('digest.config.yaml', ['maxHtmlKilobytes: 25', 'webVersionUrl: https://example.com/web', 'recipients: [reader@example.com]', 'feeds:', ...feeds, ''].join('\n'));
     const result = await runCli(['run', '--json'], { cwd: tmp.dir() });
     expect(result.code).toBe(0);
@@ -215,6 +216,7 @@ describe('bad input gets one clear message and the right exit code', () => {
         'recipients: [reader@example.com]',
         'feeds:',
         `  - url: ${path.join(REPO_ROOT, 'feeds/world-news.rss.xml')}`,
+        '    maxAgeDays: 0',
         `  - url: ${http.origin}/missing.xml`,
         '    name: Missing Feed',
         `  - url: ${path.join(REPO_ROOT, 'README.md')}`,

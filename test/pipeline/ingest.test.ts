@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { validateConfig } from '../../src/config/load-config.js';
 import { resolveConfig, type ResolvedConfig } from '../../src/config/resolve-config.js';
 import { runDigest } from '../../src/pipeline/run-digest.js';
-import { dryRun, explainLines } from '../../src/pipeline/dry-run.js';
+import { ageLimitNote, dryRun, explainLines } from '../../src/pipeline/dry-run.js';
 import { findFeed } from '../../src/pipeline/add-feed.js';
 import { StateStore } from '../../src/state/state-store.js';
 import { serve, startHttpServer, type TestHttpServer } from '../support/http.js';
@@ -192,6 +192,35 @@ describe('dry run with --explain', () => {
     expect(lines).toContain('  ✓ included                 Story 4 about the harbour bridge repairs (2026-11-26 10:00)');
     // Nothing changed: the real run still finds story 4.
     expect((await runDigest(cfg, { now: clock })).digest?.items.map((i) => i.id)).toHaveLength(1);
+  });
+});
+
+describe('stale stories (issue 9): limits.maxAgeDays, 7 days by default, first run included', () => {
+  it('keeps a years-dead feed out of a first digest, and --explain says why', async () => {
+    const old = (n: number, year: number) => ({ ...story(n), date: `Mon, 0${n} Jan ${year} 10:00:00 GMT` });
+    http = await startHttpServer({
+      '/dead.xml': serve(rss('Dead Blog', [old(1, 2017), old(2, 2002)]), 'application/rss+xml'),
+      '/live.xml': serve(rss('Live Desk', [{ guid: 'fresh', title: 'Fresh story about the harbour bridge', link: 'https://example.com/fresh' }]), 'application/rss+xml'),
+    });
+    const cfg = config({ feeds: [{ url: `${http.origin}/dead.xml` }, { url: `${http.origin}/live.xml` }] });
+    expect(cfg.limits.maxAgeDays).toBe(7);
+    const result = await dryRun(cfg, { now: clock });
+    expect(result.digest.items.map((item) => item.url)).toEqual(['https://example.com/fresh']);
+    const lines = explainLines(result.decisions, cfg.feeds.map((f) => f.url));
+    expect(lines).toContain('  · too old: older than 7 days Story 1 about the harbour bridge repairs (2017-01-01 10:00)');
+    expect(lines).toContain('  · too old: older than 7 days Story 2 about the harbour bridge repairs (2002-01-02 10:00)');
+    expect(ageLimitNote(result.decisions, cfg.limits.maxAgeDays)).toBe(
+      "2 items from 1 feed held back as too old (limits.maxAgeDays is 7; a feed's own maxAgeDays wins, 0 turns the limit off).",
+    );
+  });
+
+  it('a feed’s own maxAgeDays wins; 0 turns the limit off', async () => {
+    const dated = (n: number, date: string) => ({ ...story(n), date });
+    http = await startHttpServer({ '/monthly.xml': serve(rss('Monthly', [dated(1, 'Mon, 02 Nov 2026 10:00:00 GMT'), dated(2, 'Sat, 01 Aug 2026 10:00:00 GMT')]), 'application/rss+xml') });
+    const items = async (raw: Record<string, unknown>) => (await dryRun(config(raw), { now: clock })).digest.items.length;
+    expect(await items({ feeds: [{ url: `${http.origin}/monthly.xml` }] })).toBe(0);
+    expect(await items({ feeds: [{ url: `${http.origin}/monthly.xml`, maxAgeDays: 31 }] })).toBe(1);
+    expect(await items({ feeds: [{ url: `${http.origin}/monthly.xml` }], limits: { maxAgeDays: 0 } })).toBe(2);
   });
 });
 

@@ -19,6 +19,22 @@ describe('template helpers', () => {
     expect(render('[{{formatDate nothing "full"}}]', {})).toBe('[]');
   });
 
+  it('formatDate shows the year of a date outside the digest’s year, and the day of a time not on the digest’s day', () => {
+    const digest = { date: new Date('2026-11-27T07:00:00Z'), locale: 'en-GB', timezone: 'Europe/London' };
+    const at = (iso: string, style: string) => render(`{{formatDate d "${style}"}}`, { ...digest, d: new Date(iso) });
+    expect(at('2026-11-26T18:05:00Z', 'medium')).toBe('26 Nov, 18:05');
+    expect(at('2022-03-14T09:30:00Z', 'medium')).toBe('14 Mar 2022, 09:30');
+    expect(at('2002-06-01T12:00:00Z', 'short')).toBe('1 Jun 2002');
+    expect(at('2026-11-27T06:40:00Z', 'time')).toBe('06:40');
+    expect(at('2026-11-26T18:05:00Z', 'time')).toBe('26 Nov, 18:05');
+    expect(at('2017-11-27T06:40:00Z', 'time')).toBe('27 Nov 2017, 06:40');
+    expect(at('2026-11-25T10:00:00Z', 'weekday')).toBe('Wednesday');
+    expect(at('2026-10-01T10:00:00Z', 'weekday')).toBe('1 Oct 2026');
+    expect(at('2017-11-27T06:40:00Z', 'long')).toBe('27 November 2017');
+    // The year turns in the digest's time zone, not in UTC.
+    expect(render('{{formatDate d "short"}}', { date: new Date('2027-01-01T05:00:00Z'), timezone: 'America/Los_Angeles', d: new Date('2026-12-31T20:00:00Z') })).toBe('31 Dec');
+  });
+
   it('plural picks the form for the count', () => {
     expect(render('{{plural 1 "story" "stories"}}')).toBe('1 story');
     expect(render('{{plural 0 "story" "stories"}}')).toBe('0 stories');
