@@ -61,7 +61,10 @@ const rows = [
 const widths = header.map((_, column) => Math.max(...rows.map((r) => (r[column] ?? '').length)));
 console.log(`Feed content, per 100 stories (${feedEvalFiles().length} files; figures quoted from the report part):\n`);
 for (const r of rows) console.log(r.map((cell, column) => cell.padEnd(widths[column]!)).join('  '));
-console.log(`\nstories with an image: report ${byPart.report.images}, tune ${byPart.tune.images}; of known width: ${byPart.report.imagesOfKnownWidth}, ${byPart.tune.imagesOfKnownWidth}`);
+for (const part of ['report', 'tune'] as const) {
+  const f = byPart[part];
+  console.log(`${part}: ${f.images} stories with an image; the story states the width of ${f.imagesSized} (declared or implied by the address), the raw file declares it for ${f.imagesOfKnownWidth}; the rest are shown at the column's width`);
+}
 
 if (verbose) {
   for (const part of ['tune', 'report'] as const) {

@@ -255,6 +255,11 @@ export const configSchema = z.strictObject({
        * fetch pages from its own network (SSRF). Feeds you list yourself may always be local.
        */
       allowPrivateArticles: z.boolean().default(false),
+      /**
+       * Read the first bytes of each chosen story's image whose size neither the feed nor the page
+       * states, so the email shows it no wider than it is (and drops one under 150 px).
+       */
+      measureImages: z.boolean().default(true),
       /** A feed failing this many runs in a row is flagged as needing attention. */
       attentionAfter: z.int().positive().default(3),
     })

@@ -222,11 +222,19 @@ export async function buildDigest(config: ResolvedConfig, options: BuildOptions)
     }
   }
 
-  const items: DigestItem[] = await Promise.all(selection.chosen.map(async (candidate) => {
+  let items: DigestItem[] = await Promise.all(selection.chosen.map(async (candidate) => {
     const { cleanArticle, buildStory } = await contentStages();
     const article = await articleFor(candidate.item, candidate.feed.source, config, options, limit, warnings);
     return buildStory(candidate, () => article.cleaned ?? cleanArticle(article.input), config, warnings);
   }));
+  if (config.fetch.measureImages && items.some((item) => item.image && item.image.width === null)) {
+    const { measureImages } = await contentStages();
+    items = await measureImages(items, {
+      limit,
+      // Image addresses come from feeds, like article links: the same guard against this machine's network.
+      fetch: { timeoutMs: config.fetch.timeoutSeconds * 1000, allowPrivateNetwork: config.fetch.allowPrivateArticles, ...options.fetch },
+    });
+  }
 
   const sites = new Map(feeds.flatMap((feed) => (feed.siteUrl ? [[feed.source.url, feed.siteUrl] as const] : [])));
   const leftOut = leftOutStories(selection.decisions, { feedSite: (url) => sites.get(url), headlineLength: config.limits.headlineLength });

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { validateConfig } from '../../src/config/load-config.js';
@@ -268,7 +269,56 @@ describe('the size budget never loses a story', () => {
   });
 });
 
+/** The first bytes of a PNG file of the given size: its header is all a size reader needs. */
+function pngHeader(width: number, height: number, padding = 0): Buffer {
+  const bytes = Buffer.alloc(33 + padding);
+  Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]).copy(bytes, 0);
+  bytes.writeUInt32BE(13, 8);
+  bytes.write('IHDR', 12);
+  bytes.writeUInt32BE(width, 16);
+  bytes.writeUInt32BE(height, 20);
+  bytes.writeUInt8(8, 24);
+  bytes.writeUInt8(6, 25);
+  return bytes;
+}
+
 describe('images', () => {
+  it('reads the size of an image the feed does not size from its first bytes; one under 150 px is dropped (issue 9)', async () => {
+    http = await startHttpServer({
+      '/img/wide.png': serve(pngHeader(1600, 900, 3 * 1024 * 1024), 'image/png'),
+      '/img/narrow.png': serve(pngHeader(320, 240), 'image/png'),
+      '/img/icon.png': serve(pngHeader(64, 64), 'image/png'),
+      '/img/broken.png': serve('<html>not an image</html>', 'text/html'),
+    });
+    const item = (n: number, image: string) =>
+      `<item><guid>m${n}</guid><title>Picture story number ${n} about the harbour</title><link>https://pics.example/m${n}</link><pubDate>Thu, 26 Nov 2026 0${n}:00:00 GMT</pubDate>` +
+      `<enclosure url="${http.origin}/img/${image}" type="image/png" length="1"/><description>${'The harbour bridge reopened to traffic on Monday after a year of repairs to its steel deck, the city said. '.repeat(12)}</description></item>`;
+    http.routes.set('/feed.xml', serve(`<?xml version="1.0"?><rss version="2.0"><channel><title>Pictures</title>${['wide.png', 'narrow.png', 'icon.png', 'broken.png'].map((image, n) => item(n + 1, image)).join('')}</channel></rss>`, 'application/rss+xml'));
+    const images = async (fetch: Record<string, unknown>) => {
+      const result = await runDigest(config({ feeds: [{ url: `${http.origin}/feed.xml`, fullText: 'never' }], fetch }), { now: clock });
+      return Object.fromEntries((result.digest?.items ?? []).map((i) => [i.url!.slice(-2), i.image && { width: i.image.width, height: i.image.height }]));
+    };
+    expect(await images({ allowPrivateArticles: true })).toEqual({
+      m1: { width: 1600, height: 900 },
+      m2: { width: 320, height: 240 },
+      m3: null,
+      m4: { width: null, height: null },
+    });
+    const reads = http.requests.filter((request) => request.path.startsWith('/img/'));
+    expect(reads.every((request) => request.headers.range === 'bytes=0-131071')).toBe(true);
+    // Image addresses come from the feed: like article links, they may not reach this machine's network.
+    expect(Object.values(await images({})).every((image) => image?.width === null)).toBe(true);
+  });
+
+  it('states the measured width in the email, never wider than the image', async () => {
+    http = await startHttpServer({ '/img/narrow.png': serve(pngHeader(320, 240), 'image/png') });
+    http.routes.set('/feed.xml', serve(`<?xml version="1.0"?><rss version="2.0"><channel><title>Pictures</title><item><guid>n1</guid><title>Narrow picture story about the harbour bridge</title><link>https://pics.example/n1</link><pubDate>Thu, 26 Nov 2026 10:00:00 GMT</pubDate><enclosure url="${http.origin}/img/narrow.png" type="image/png" length="1"/><description>${'The harbour bridge reopened to traffic on Monday after a year of repairs to its steel deck, the city said. '.repeat(12)}</description></item></channel></rss>`, 'application/rss+xml'));
+    const cfg = config({ feeds: [{ url: `${http.origin}/feed.xml`, fullText: 'never' }], fetch: { allowPrivateArticles: true } });
+    await runDigest(cfg, { now: clock });
+    const html = readFileSync(path.join(cfg.outDir, 'digest.html'), 'utf8');
+    expect(/<img\b[^>]*narrow\.png[^>]*>/.exec(html)?.[0]).toMatch(/\swidth="320"/);
+  });
+
   it('carries a feed item’s enclosure or media:content image through to the digest, absolute', async () => {
     const feedXml = `<?xml version="1.0"?><rss version="2.0" xmlns:media="http://search.yahoo.com/mrss/"><channel><title>Pictures</title><link>https://pics.example/</link>
       <item><guid>p1</guid><title>Harbour bridge reopens after a year of repairs</title><link>https://pics.example/bridge</link>
@@ -279,7 +329,7 @@ describe('images', () => {
         <description><![CDATA[${'<p>The riverside night market opens for its third winter on Friday, with sixty stalls along the embankment.</p>'.repeat(12)}]]></description></item>
     </channel></rss>`;
     http = await startHttpServer({ '/feed.xml': serve(feedXml, 'application/rss+xml') });
-    const cfg = config({ feeds: [{ url: `${http.origin}/feed.xml` }] });
+    const cfg = config({ feeds: [{ url: `${http.origin}/feed.xml` }], fetch: { measureImages: false } });
     const result = await runDigest(cfg, { now: clock });
     const images = Object.fromEntries((result.digest?.items ?? []).map((i) => [i.url, i.image?.url]));
     expect(images['https://pics.example/bridge']).toBe('https://pics.example/img/bridge.jpg');

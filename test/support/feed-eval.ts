@@ -222,6 +222,9 @@ export interface PartFigures {
   /** Stories whose item has text beyond the headline (the denominator behind emptyLedes). */
   withText: number;
   images: number;
+  /** Images whose width the story carries (declared, or implied by the address). */
+  imagesSized: number;
+  /** Images whose width the raw file declares (what "wider than declared" is judged against). */
   imagesOfKnownWidth: number;
   widerThanDeclared: number;
   entityLeftovers: number;
@@ -231,7 +234,7 @@ export interface PartFigures {
 }
 
 function emptyFigures(): PartFigures {
-  return { files: 0, withoutStories: 0, stories: 0, badHeadlines: 0, emptyLedes: 0, withText: 0, images: 0, imagesOfKnownWidth: 0, widerThanDeclared: 0, entityLeftovers: 0, opmlNames: 0, opmlEntityLeftovers: 0, findings: [] };
+  return { files: 0, withoutStories: 0, stories: 0, badHeadlines: 0, emptyLedes: 0, withText: 0, images: 0, imagesSized: 0, imagesOfKnownWidth: 0, widerThanDeclared: 0, entityLeftovers: 0, opmlNames: 0, opmlEntityLeftovers: 0, findings: [] };
 }
 
 const NOW = new Date('2026-12-01T07:00:00Z');
@@ -311,6 +314,7 @@ export async function evaluateFeedFile(entry: EvalFile, into: PartFigures): Prom
     }
     if (story.image) {
       into.images++;
+      if (story.image.width !== null) into.imagesSized++;
       const declared = truth?.declaredWidths.get(story.image.url);
       const shown = rendered.get(story.image.url);
       if (declared && declared.length > 0) {

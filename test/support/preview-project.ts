@@ -41,7 +41,8 @@ export async function createPreviewProject(tmp: { dir: () => string; write: (nam
       'webVersionUrl: https://example.com/today',
       'recipients: [editor@example.com]',
       'feeds:',
-      ...FEEDS.flatMap((feed) => [`  - url: ${http.origin}/${feed.file}`, `    name: ${feed.name}`, `    section: ${feed.section}`, '    fullText: never', ...('priority' in feed ? [`    priority: ${feed.priority}`] : [])]),
+      // The sample feeds are dated November 2026: no age limit, so the tests do not depend on today.
+      ...FEEDS.flatMap((feed) => [`  - url: ${http.origin}/${feed.file}`, `    name: ${feed.name}`, `    section: ${feed.section}`, '    fullText: never', '    maxAgeDays: 0', ...('priority' in feed ? [`    priority: ${feed.priority}`] : [])]),
       extra,
       '',
     ].join('\n');
