@@ -20,6 +20,14 @@ export interface FeedSource {
   maxAgeDays?: number;
   /** Weight of this feed's stories when the lead story is chosen (higher first; default 0). */
   priority?: number;
+  /** Not fetched until unpaused (`digest feeds pause`). */
+  paused?: boolean;
+  /** Only stories matching one of these (words, or `/pattern/flags`) are taken. */
+  include?: string[];
+  /** Stories matching any of these are held back. */
+  exclude?: string[];
+  /** Stories whose text (as the feed carries it) has fewer words are held back. */
+  minWords?: number;
 }
 
 /** Output format of the parse stage, the same shape for RSS, Atom and JSON Feed. */
@@ -169,8 +177,9 @@ export interface FeedFailure {
  * `over-total-limit`, `first-run-backlog`): named in the email under "More from <feed>".
  * `size-budget`: the email would have been too large; carried to the next digest. `future`:
  * dated ahead, offered again once its time comes. `too-old`: held back by `limits.maxAgeDays`.
+ * `filtered`: held back by the feed's `include`/`exclude`/`minWords` filters.
  */
-export type LeftOutReason = 'over-feed-limit' | 'over-total-limit' | 'first-run-backlog' | 'size-budget' | 'future' | 'too-old';
+export type LeftOutReason = 'over-feed-limit' | 'over-total-limit' | 'first-run-backlog' | 'size-budget' | 'future' | 'too-old' | 'filtered';
 
 /** A new story that is not one of this digest's stories, and what becomes of it. */
 export interface LeftOutStory {

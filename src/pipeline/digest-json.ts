@@ -84,6 +84,8 @@ export function describeLeftOut(stories: readonly LeftOutStory[]): string[] {
   const future = count((s) => s.reason === 'future');
   if (future) lines.push(`${plural(future, 'story', 'stories')} dated in the future: offered again once their time comes.`);
   const old = count((s) => s.reason === 'too-old');
+  const filtered = count((s) => s.reason === 'filtered');
+  if (filtered) lines.push(`${plural(filtered, 'story', 'stories')} held back by the feeds' filters (include, exclude, minWords).`);
   if (old) lines.push(`${plural(old, 'story', 'stories')} older than the age limit (limits.maxAgeDays, or a feed's own): held back.`);
   return lines;
 }
@@ -95,6 +97,7 @@ const REASON_TEXT: Record<LeftOutReason, string> = {
   'size-budget': 'over the size budget',
   future: 'dated in the future',
   'too-old': 'too old',
+  filtered: 'filtered',
 };
 
 function plural(n: number, one: string, many: string): string {

@@ -38,6 +38,7 @@ const VERDICT_TEXT: Record<Shown, string> = {
   seen: 'seen before',
   'too-old': 'too old',
   future: 'dated in the future: offered again later',
+  filtered: 'held back by a filter',
   duplicate: 'duplicate',
   'first-run-backlog': 'first run, older than the newest few: listed',
   'over-feed-limit': 'over the feed’s limit: listed',
@@ -72,7 +73,11 @@ export function explainLines(decisions: readonly Decision[], feedOrder: readonly
       const verdict = shown(decision);
       const mark = verdict === 'included' ? '✓' : '·';
       const reason =
-        verdict === 'duplicate' ? `duplicate of the story in ${decision.detail}` : verdict === 'too-old' && decision.detail ? `too old: ${decision.detail}` : VERDICT_TEXT[verdict];
+        verdict === 'duplicate'
+          ? `duplicate of the story in ${decision.detail}`
+          : (verdict === 'too-old' || verdict === 'filtered') && decision.detail
+            ? `${verdict === 'too-old' ? 'too old' : 'filtered'}: ${decision.detail}`
+            : VERDICT_TEXT[verdict];
       const date = decision.published ? ` (${decision.published.toISOString().slice(0, 16).replace('T', ' ')})` : '';
       lines.push(`  ${mark} ${reason.padEnd(24)} ${decision.title}${date}`);
     }

@@ -343,7 +343,7 @@ function seenItem(decision: Decision, status: SeenItem['status']): SeenItem {
     title: decision.title,
     publishedAt: decision.published?.toISOString() ?? null,
     status,
-    ...(decision.verdict !== 'included' ? { reason: decision.verdict } : {}),
+    ...(decision.verdict !== 'included' ? { reason: decision.detail && decision.verdict === 'filtered' ? `filtered: ${decision.detail}` : decision.verdict } : {}),
   };
 }
 

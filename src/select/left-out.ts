@@ -13,7 +13,8 @@ import type { Decision, Verdict } from './select-items.js';
  *  - left out by the size budget (`maxHtmlKilobytes`): carried to the next digest (not recorded),
  *    and the email says "N more stories … will be in the next one";
  *  - dated in the future: offered again on every run until its time comes;
- *  - older than `limits.maxAgeDays`: held back for good (`--explain` lists them).
+ *  - older than `limits.maxAgeDays`, or held back by the feed's filters: held back for good
+ *    (`--explain` lists them).
  *
  * Items seen before and duplicates of a story in this digest are not "left out": the reader got
  * them, or gets them here.
@@ -24,6 +25,7 @@ const POLICY: Partial<Record<Verdict, { reason: LeftOutReason; carriedOver: bool
   'first-run-backlog': { reason: 'first-run-backlog', carriedOver: false, listed: true },
   future: { reason: 'future', carriedOver: true, listed: false },
   'too-old': { reason: 'too-old', carriedOver: false, listed: false },
+  filtered: { reason: 'filtered', carriedOver: false, listed: false },
 };
 
 export interface LeftOutOptions {
