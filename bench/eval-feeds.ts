@@ -1,6 +1,6 @@
 /**
  * `npm run eval:feeds`: how well real feeds' own content reaches the digest (issue 9), per 100
- * stories, on the fixed tuning and report parts of the feed corpus (test/support/feed-eval.ts
+ * stories, on the development and test halves of the feed corpus (test/support/feed-eval.ts
  * explains the corpus, the split and each figure). Asserts nothing; the corpus test holds the
  * targets. `--verbose` lists every miss.
  */
@@ -52,22 +52,22 @@ const header = ['part', 'files with stories', 'stories', 'bad headlines', 'empty
 const rows = [
   header,
   ['target', '', '', '0', '≤ 2', '0', '0', '0'],
-  row('report', byPart.report),
-  row('tune', byPart.tune),
+  row('test half', byPart.test),
+  row('development half', byPart.development),
   ...Object.entries(byGroup)
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([label, figures]) => row(`  ${label}`, figures)),
 ];
 const widths = header.map((_, column) => Math.max(...rows.map((r) => (r[column] ?? '').length)));
-console.log(`Feed content, per 100 stories (${feedEvalFiles().length} files; figures quoted from the report part):\n`);
+console.log(`Feed content, per 100 stories (${feedEvalFiles().length} files; figures quoted from the test half):\n`);
 for (const r of rows) console.log(r.map((cell, column) => cell.padEnd(widths[column]!)).join('  '));
-for (const part of ['report', 'tune'] as const) {
+for (const part of ['test', 'development'] as const) {
   const f = byPart[part];
-  console.log(`${part}: ${f.images} stories with an image; the story states the width of ${f.imagesSized} (declared or implied by the address), the raw file declares it for ${f.imagesOfKnownWidth}; the rest are shown at the column's width`);
+  console.log(`${part}: ${f.images} stories with an image; the story states the width of ${f.imagesSized} (declared or implied by the address), the raw file declares it for ${f.imagesOfKnownWidth}. (A run reads the rest from the image files, fetch.measureImages; this evaluation fetches nothing.)`);
 }
 
 if (verbose) {
-  for (const part of ['tune', 'report'] as const) {
+  for (const part of ['development', 'test'] as const) {
     for (const finding of byPart[part].findings) console.log(`[${part}] ${finding.kind}: ${finding.file}: ${finding.detail}`);
   }
 }

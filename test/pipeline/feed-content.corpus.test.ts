@@ -5,14 +5,14 @@ import { evaluateFeeds } from '../support/feed-eval.js';
 
 /**
  * Issue 9's figures over the feed corpus (`npm run eval:feeds` prints them; see
- * test/support/feed-eval.ts for the corpus, the fixed tune/report split and each figure). Both
- * parts are held to the issue's targets, so no figure can slip. Skipped with a message when
+ * test/support/feed-eval.ts for the corpus, the development/test split and each figure). Both
+ * halves are held to the issue's targets, so no figure can slip. Skipped with a message when
  * ../shared/corpora is missing.
  */
 describe.skipIf(!hasFeedsCorpus)('feed content over the corpus (skipped when ../shared/corpora is missing)', () => {
   it('no missing or placeholder headline, ≤ 2 empty ledes per 100 stories, no image wider than declared, no entity left in text', { timeout: 600_000 }, async () => {
     const { byPart } = await evaluateFeeds();
-    for (const part of ['tune', 'report'] as const) {
+    for (const part of ['development', 'test'] as const) {
       const figures = byPart[part];
       const show = (kind: string) => figures.findings.filter((finding) => finding.kind === kind).map((finding) => `${finding.file}: ${finding.detail}`);
       expect(figures.stories, part).toBeGreaterThan(400);

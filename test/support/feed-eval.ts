@@ -15,11 +15,10 @@
  * - entity leftovers ("&amp;", "&#8217;", "&lt;") in any text a reader sees: headline, lede, quote,
  *   speaker, feed and section names, image alt text; and in the names OPML imports give.
  *
- * Split (fixed, by path): a file belongs to the tuning part when the first hex digit of the SHA-1
- * of its path relative to the feeds corpus is 0–7, to the report part otherwise. Rules were tuned
- * on the tuning part; figures are quoted from the report part.
+ * Split: the project's fixed one (test/support/corpus-split.ts), with a file's path relative to
+ * the feeds corpus as its id: development half (SHA-256 first hex digit 0–7) and test half (8–f).
+ * Figures are quoted from the test half.
  */
-import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 
@@ -40,9 +39,10 @@ import { itemId } from '../../src/select/item-id.js';
 import type { FeedItems } from '../../src/select/select-items.js';
 import type { DigestItem, RawItem } from '../../src/types.js';
 import { feedsDir, repoRoot } from './corpora.js';
+import { corpusHalf, type Half } from './corpus-split.js';
 
 export type CorpusGroup = 'rsparser (real sites)' | 'feed-rs (real sites)' | 'spec examples';
-export type Part = 'tune' | 'report';
+export type Part = Half;
 
 export interface EvalFile {
   /** Path relative to the feeds corpus. */
@@ -55,10 +55,6 @@ export interface EvalFile {
 const SPEC_EXAMPLE = /(?:^|\/)(?:[^/]*(?:spec|example|sample)[^/]*|(?:rss-0\d\d|rss-20|atom-0?3|atom-10|rdf-09|rdf-10|rss-ns|atom-ns|rdf-ns)\.xml)$/i;
 /** feed-rs fixtures captured from real sites (its SOURCE.txt names them). */
 const FEED_RS_REAL = /^feed-rs\/(?:atom\/atom_mediarss_[a-z]+_1|atom\/atom_example_reddit|jsonfeed\/jsonfeed_elastic_1\.1|rss0\/rss_0\.91_encoding_\d|rss1\/rss_1\.0_(?:biorxiv|debian|iso8859)|rss2\/rss_2\.0_(?:anchorfm|bbc|ch9|cloudflare|dbengines|element_io|[a-z_]+\d?))\.(?:xml|json)$/;
-
-function partOf(file: string): Part {
-  return Number.parseInt(createHash('sha1').update(file).digest('hex')[0]!, 16) < 8 ? 'tune' : 'report';
-}
 
 function walk(dir: string): string[] {
   return readdirSync(dir).flatMap((entry) => {
@@ -78,7 +74,7 @@ export function feedEvalFiles(): EvalFile[] {
     if (file.startsWith('rsparser/')) group = 'rsparser (real sites)';
     else if (FEED_RS_REAL.test(file) && !/(?:spec|example_\d)/.test(file)) group = 'feed-rs (real sites)';
     else if (SPEC_EXAMPLE.test(file) && !/feedsmith\/.*\.json$/.test(file)) group = 'spec examples';
-    if (group) files.push({ file, group, part: partOf(file) });
+    if (group) files.push({ file, group, part: corpusHalf(file) });
   }
   return files;
 }
@@ -357,7 +353,7 @@ export interface FeedEvaluation {
 
 /** Runs the whole corpus; every file counts in its part and in its group. */
 export async function evaluateFeeds(): Promise<FeedEvaluation> {
-  const byPart: Record<Part, PartFigures> = { tune: emptyFigures(), report: emptyFigures() };
+  const byPart: Record<Part, PartFigures> = { development: emptyFigures(), test: emptyFigures() };
   const byGroup: Record<string, PartFigures> = {};
   for (const entry of feedEvalFiles()) {
     const figures = emptyFigures();
