@@ -51,6 +51,8 @@ async function render(total: number, theme: string, work: string, budget: boolea
         // The captured feeds are years old: no age limit, or nothing would be left.
         limits: { total, maxAgeDays: 0 },
         ...(budget ? {} : { maxHtmlKilobytes: 0 }),
+        // Nothing here touches the network: pictures keep the sizes their feeds state.
+        fetch: { measureImages: false },
         unsubscribeUrl: 'https://example.com/unsubscribe?e={{email}}',
         out: path.join(work, `out-${total}`),
         state: ':memory:',
