@@ -1,4 +1,5 @@
 import type { FeedSource, RawItem } from '../types.js';
+import { decodeEntities, normalizeText } from '../clean/plain-text.js';
 import { canonicalUrl, itemId, titleKey } from './item-id.js';
 import { hasFilters } from './filter-terms.js';
 
@@ -70,6 +71,17 @@ export interface Selection {
   decisions: Decision[];
 }
 
+/**
+ * How `--explain` names an item without a title: the start of its text (as the digest heads it),
+ * else its link.
+ */
+function untitledLabel(item: RawItem): string {
+  const html = item.contentHtml ?? item.summary;
+  const text = normalizeText(decodeEntities((html ?? item.contentText ?? '').replace(/<[^>]*>/g, ' ')));
+  if (text) return text.length > 80 ? `${text.slice(0, 79).replace(/\s+\S*$/, '')}…` : text;
+  return item.link ?? item.enclosure?.url ?? '(no title or text)';
+}
+
 /** Items dated this far ahead are taken as clock skew, not as the future. */
 const FUTURE_TOLERANCE_MS = 60 * 60 * 1000;
 
@@ -93,7 +105,7 @@ export function selectItems(feeds: readonly FeedItems[], options: SelectOptions)
       id,
       feed: feed.name,
       feedUrl: feed.source.url,
-      title: item.title ?? '(untitled)',
+      title: item.title ?? untitledLabel(item),
       link: item.link ?? null,
       published: item.published ?? null,
       verdict,

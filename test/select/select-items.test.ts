@@ -54,6 +54,11 @@ describe('selectItems', () => {
     expect(selectItems([a], { ...options, maxAgeDays: 7, includeSeen: true }).chosen).toHaveLength(2);
   });
 
+  it('names an item without a title by the start of its text, never "(untitled)"', () => {
+    const a = feed('A', [{ guid: 'p1', summary: '<p>Got a wedding date 😎 &amp; a venue</p>', published: hoursAgo(1) }, { guid: 'p2', link: 'https://social.example/2', published: hoursAgo(2) }]);
+    expect(selectItems([a], options).decisions.map((d) => d.title)).toEqual(['Got a wedding date 😎 & a venue', 'https://social.example/2']);
+  });
+
   it('shows a story carried by several feeds once, with "also in"', () => {
     const title = 'Port strike ends after eleven days of talks';
     const a = feed('A', [story(1, { title, link: 'https://www.shared.example/story?utm_source=a' })]);
