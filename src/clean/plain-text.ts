@@ -91,3 +91,13 @@ export function leadingWords(text: string, maxWords: number): string {
   while (cut > 0 && inWord(cut)) cut -= 1;
   return characters.slice(0, cut).join('').trim();
 }
+
+/** Cuts to `maxLength` characters at a word boundary and marks the cut with "…". */
+export function capAtWord(text: string, maxLength: number): string {
+  if (text.length <= maxLength) return text;
+  const room = Math.max(1, maxLength - 1);
+  let cut = text.slice(0, room + 1).lastIndexOf(' ');
+  if (cut <= 0) cut = room;
+  const kept = text.slice(0, cut).replace(/[\s,;:–—-]+$/u, '');
+  return `${kept}…`;
+}

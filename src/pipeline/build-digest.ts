@@ -243,7 +243,8 @@ export async function buildDigest(config: ResolvedConfig, options: BuildOptions)
   }
 
   const sites = new Map(feeds.flatMap((feed) => (feed.siteUrl ? [[feed.source.url, feed.siteUrl] as const] : [])));
-  const leftOut = leftOutStories(selection.decisions, { feedSite: (url) => sites.get(url), headlineLength: config.limits.headlineLength });
+  const itemsById = new Map(feeds.flatMap((feed) => feed.items.map((item) => [itemId(item, feed.source.url), item] as const)));
+  const leftOut = leftOutStories(selection.decisions, { feedSite: (url) => sites.get(url), itemOf: (id) => itemsById.get(id), headlineLength: config.limits.headlineLength });
   return {
     digest: assembleDigest(config, items, failures, options.now, leftOut),
     feedOutcomes: fetched.map((f) => f.outcome),

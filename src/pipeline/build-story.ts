@@ -3,7 +3,7 @@ import type { ResolvedConfig } from '../config/resolve-config.js';
 import { describeError } from '../errors.js';
 import type { Candidate } from '../select/select-items.js';
 import { extractCleaned } from '../trim/extract-article.js';
-import { capAtWord } from '../trim/select-headline.js';
+import { capAtWord } from '../clean/plain-text.js';
 import type { ArticleInput, CleanArticle, DigestItem, RawItem } from '../types.js';
 
 /** Words of a feed text (tags ignored). */

@@ -1,5 +1,6 @@
-import { selectHeadline } from '../trim/select-headline.js';
-import type { LeftOutReason, LeftOutStory } from '../types.js';
+import { decodeEntities, normalizeText } from '../clean/plain-text.js';
+import { headlineFromText, shapeHeadline } from '../trim/shape-headline.js';
+import type { LeftOutReason, LeftOutStory, RawItem } from '../types.js';
 import type { Decision, Verdict } from './select-items.js';
 
 /**
@@ -31,7 +32,24 @@ const POLICY: Partial<Record<Verdict, { reason: LeftOutReason; carriedOver: bool
 export interface LeftOutOptions {
   /** A feed's website by its feed URL, when the feed names one. */
   feedSite?: (feedUrl: string) => string | undefined;
+  /** The feed item a decision is about (for its enclosure, and the text of an item without a title). */
+  itemOf?: (id: string) => RawItem | undefined;
   headlineLength: number;
+}
+
+/**
+ * The headline a left-out story is named by, as the email would head it: its title (plain text
+ * since the parse stage, so not decoded again) without the site's name, else the first sentence of
+ * its text (a Mastodon post), never "(untitled)". Light on purpose (no DOM): every run loads this
+ * module, including one where every feed answers 304.
+ */
+function headlineOf(decision: Decision, item: RawItem | undefined, maxLength: number): string {
+  const options = { maxLength, siteName: decision.feed };
+  const title = normalizeText(item ? (item.title ?? '') : decision.title);
+  if (title) return shapeHeadline(title, options);
+  const html = item?.summary ?? item?.contentHtml ?? '';
+  const text = item?.contentText ?? decodeEntities(html.replace(/<(br|\/p|\/li|\/h\d|\/div)\b[^>]*>/gi, '\n').replace(/<[^>]*>/g, ' '));
+  return headlineFromText(text.split('\n'), options) || shapeHeadline(decision.title, options);
 }
 
 /** The left-out stories among the selection's decisions, each feed's newest first. */
@@ -40,13 +58,15 @@ export function leftOutStories(decisions: readonly Decision[], options: LeftOutO
   for (const decision of decisions) {
     const policy = POLICY[decision.verdict];
     if (!policy) continue;
+    const item = options.itemOf?.(decision.id);
     stories.push({
       id: decision.id,
       feed: decision.feed,
       feedUrl: decision.feedUrl,
       feedSite: options.feedSite?.(decision.feedUrl) ?? null,
-      url: decision.link,
-      headline: selectHeadline(decision.title, { maxLength: options.headlineLength, siteName: decision.feed }),
+      // A podcast episode without a link is its audio, as in the email's own stories.
+      url: decision.link ?? item?.enclosure?.url ?? null,
+      headline: headlineOf(decision, item, options.headlineLength),
       published: decision.published,
       ...policy,
     });

@@ -1,6 +1,6 @@
 import { countWords, normalizeText } from '../clean/normalize-text.js';
 import type { Blocks, CleanArticle, StoryImage } from '../types.js';
-import { headlineFromText, shapeHeadline } from './select-headline.js';
+import { headlineFromText, shapeHeadline } from './shape-headline.js';
 import { selectImage } from './select-image.js';
 import { isNeverLede, joinSentences, restatesHeadline, selectLede } from './select-lede.js';
 import { selectQuote } from './select-quote.js';

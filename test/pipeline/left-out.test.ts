@@ -185,9 +185,23 @@ describe('the left-out policy', () => {
       ['A4', 'over-feed-limit', false, true],
       ['B8', 'over-total-limit', false, true],
     ]);
-    expect(out[0]!.headline).toBe('Story 7 & more');
+    expect(out[0]!.headline).toBe('Story 7 &amp; more'); // titles are plain text since the parse stage: never decoded twice
     expect(out[0]!.feedSite).toBe('https://a.example/');
     expect(out[4]!.feedSite).toBeNull();
+  });
+
+  it('names a story without a title by its first sentence, and a podcast episode without a link by its audio', () => {
+    const post = { ...decision('over-feed-limit', 1), title: '(untitled)', link: null };
+    const items = new Map([
+      [post.id, { summary: '<p>Got a wedding date 😎</p><p>More soon. Much more.</p>', enclosure: { url: 'https://cdn.example/ep1.mp3', type: 'audio/mpeg' } }],
+    ]);
+    const [story] = leftOutStories([post], { headlineLength: 120, itemOf: (id) => items.get(id) });
+    expect(story).toMatchObject({ headline: 'Got a wedding date 😎', url: 'https://cdn.example/ep1.mp3', listed: true });
+    const [long] = leftOutStories([{ ...decision('over-total-limit', 2), title: 'x'.repeat(10) + ' ' + 'word '.repeat(60) }], { headlineLength: 40 });
+    expect(long!.headline.length).toBeLessThanOrEqual(40);
+    expect(long!.headline).toMatch(/…$/);
+    const [named] = leftOutStories([{ ...decision('over-feed-limit', 3), title: 'Harbour reopens after repairs | A' }], { headlineLength: 120 });
+    expect(named!.headline).toBe('Harbour reopens after repairs'); // the site's name goes, as in the email's own headlines
   });
 
   it('--explain heads each feed with its counts per reason', () => {
