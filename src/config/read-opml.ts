@@ -1,5 +1,5 @@
 import sax from 'sax';
-import { plainTitle } from '../parse/feed-text.js';
+import { decodeBasicEntities } from '../clean/basic-entities.js';
 import type { FeedSource } from '../types.js';
 
 /**
@@ -46,7 +46,9 @@ export function readOpml(xml: string): FeedSource[] {
     const xmlUrl = attribute('xmlurl')?.trim();
     // Names are plain text: sax decoded the XML once; an exporter that escaped twice
     // ("Q&amp;amp;A") is decoded once more, so no "BLOGS &AMP; MEDIA" reaches a heading.
-    const label = plainTitle(attribute('title') ?? attribute('text') ?? '', 'text') ?? '';
+    const label = decodeBasicEntities(attribute('title') ?? attribute('text') ?? '')
+      .replace(/\s+/g, ' ')
+      .trim();
     if (inBody && xmlUrl) {
       const feed: FeedSource = { url: xmlUrl };
       if (label) feed.name = label;
