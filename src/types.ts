@@ -18,6 +18,14 @@ export interface FeedSource {
   fullText?: 'auto' | 'always' | 'never';
   /** Items older than this many days are held back (0 = none); overrides `limits.maxAgeDays`. */
   maxAgeDays?: number;
+  /** Not fetched until unpaused (`digest feeds pause`). */
+  paused?: boolean;
+  /** Only stories matching one of these (words, or `/pattern/flags`) are taken. */
+  include?: string[];
+  /** Stories matching any of these are held back. */
+  exclude?: string[];
+  /** Stories whose text (as the feed carries it) has fewer words are held back. */
+  minWords?: number;
 }
 
 /** Output format of the parse stage, the same shape for RSS, Atom and JSON Feed. */

@@ -4,9 +4,11 @@ import { fetchResource, type FetchOptions } from '../fetch/fetch-resource.js';
 import { createLimiter, type Limiter } from '../fetch/limit.js';
 import { selectItems, type Candidate, type Decision, type FeedItems } from '../select/select-items.js';
 import { itemId } from '../select/item-id.js';
+import { hasFilters } from '../select/filter-terms.js';
 import type { FeedOutcome, StateStore } from '../state/state-store.js';
 import type { ArticleInput, CleanArticle, Digest, DigestItem, FeedFailure, FeedSource, RawItem } from '../types.js';
 import { assembleDigest } from './assemble-digest.js';
+import { shortFeedName } from '../parse/feed-name.js';
 
 export type ProgressEvent =
   | { stage: 'fetch'; done: number; total: number; feed: string }
@@ -62,9 +64,11 @@ const GONE_RECHECK_MS = 7 * 86_400_000;
 /** Below this many words a feed item is a teaser, and fullText: auto fetches the article page. */
 const TEASER_WORDS = 120;
 
-function displayName(source: FeedSource, title: string | undefined): string {
+/** The configured name, else the feed's title shortened to the site's name, else the host. */
+function displayName(source: FeedSource, title: string | undefined, siteUrl?: string): string {
   if (source.name) return source.name;
-  if (title?.trim()) return title.trim();
+  const short = shortFeedName(title, [siteUrl, source.url]);
+  if (short) return short;
   try {
     return new URL(source.url).hostname.replace(/^www\./, '');
   } catch {
@@ -111,7 +115,7 @@ async function fetchOne(source: FeedSource, config: ResolvedConfig, options: Bui
     }
     const { parseFeed, checkItems } = await parseStage();
     const parsed = await parseFeed(result.text ?? '', { url: result.url });
-    const feedName = displayName(source, parsed.title);
+    const feedName = displayName(source, parsed.title, parsed.link);
     const warnings = (parsed.warnings ?? []).map((warning) => `${feedName}: ${warning.item}: ${warning.message}`);
     const items = checkItems(feedName, source.url, parsed.items, options.now, warnings);
     return {
@@ -209,6 +213,8 @@ export async function buildDigest(config: ResolvedConfig, options: BuildOptions)
     firstRun: config.limits.firstRun,
     maxAgeDays: config.limits.maxAgeDays,
     now: options.now,
+    // The filter module (entity tables, word counter) only when a feed has filters.
+    ...(feeds.some((feed) => hasFilters(feed.source)) ? { filters: await import('../select/feed-filters.js') } : {}),
   };
   let selection = selectItems(feeds, selectOptions);
   let fellBackToLatest = false;

@@ -1,6 +1,7 @@
 import type { FeedSource, RawItem } from '../types.js';
 import { decodeBasicEntities } from '../clean/basic-entities.js';
 import { canonicalUrl, itemId, titleKey } from './item-id.js';
+import { hasFilters } from './filter-terms.js';
 
 /** A feed after fetching and parsing, with the display name and section settled. */
 export interface FeedItems {
@@ -26,6 +27,11 @@ export interface SelectOptions {
    * latest items when nothing is new, so an editor always has stories to style.
    */
   includeSeen?: boolean;
+  /**
+   * The filter module (feed-filters.ts), which the caller loads only when a feed has filters; a
+   * feed with filters and no module here is an error, never a silently unfiltered feed.
+   */
+  filters?: typeof import('./feed-filters.js');
 }
 
 export interface Candidate {
@@ -40,6 +46,7 @@ export type Verdict =
   | 'seen'
   | 'too-old'
   | 'future'
+  | 'filtered'
   | 'duplicate'
   | 'first-run-backlog'
   | 'over-feed-limit'
@@ -53,7 +60,10 @@ export interface Decision {
   link: string | null;
   published: Date | null;
   verdict: Verdict;
-  /** For duplicates: the feed whose copy was kept. For too-old: the age limit ("older than 7 days"). */
+  /**
+   * For duplicates: the feed whose copy was kept. For filtered items: the filter (`exclude "sport"`).
+   * For too-old: the age limit ("older than 7 days").
+   */
   detail?: string;
 }
 
@@ -121,6 +131,8 @@ export function selectItems(feeds: readonly FeedItems[], options: SelectOptions)
     const firstRunCap = feed.firstRun && !options.includeSeen ? options.firstRun : Infinity;
     const maxAgeDays = options.includeSeen ? 0 : (feed.source.maxAgeDays ?? options.maxAgeDays);
     const oldest = maxAgeDays > 0 ? now - maxAgeDays * 86_400_000 : -Infinity;
+    if (hasFilters(feed.source) && !options.filters) throw new Error(`selectItems: ${feed.source.url} has filters, but no filter module was given`);
+    const filters = options.filters?.compileFilters(feed.source);
     let eligible = 0;
     // A stable sort keeps the feed's own order among undated items.
     for (const item of [...feed.items].sort(newestFirst)) {
@@ -138,6 +150,13 @@ export function selectItems(feeds: readonly FeedItems[], options: SelectOptions)
       }
       if (time !== undefined && time < oldest) {
         decide(id, feed, item, 'too-old', `older than ${maxAgeDays} day${maxAgeDays === 1 ? '' : 's'}`);
+        continue;
+      }
+      // Before duplicates: a story held back by its feed's filter must not stand in for another
+      // feed's copy of it.
+      const held = filters && options.filters!.filterReason(item, filters);
+      if (held) {
+        decide(id, feed, item, 'filtered', held);
         continue;
       }
       const keys = storyKeys(item);
@@ -255,7 +274,11 @@ function storyKeys(item: RawItem): string[] {
   return keys;
 }
 
-/** Verdicts that mean "seen, do not offer again"; the others are reconsidered next run. */
+/**
+ * Verdicts that mean "seen, do not offer again"; the others are reconsidered next run. A story a
+ * filter held back counts as seen: it does not come back every run, and a filter loosened later
+ * applies to new stories (`digest reset FEED` offers the current ones again).
+ */
 export function isFinalVerdict(verdict: Verdict): boolean {
   return verdict !== 'future' && verdict !== 'seen';
 }
