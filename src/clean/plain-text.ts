@@ -2,7 +2,7 @@
  * Plain-text utilities without a DOM: whitespace, character references, escaping and word counts.
  * Light to load (no linkedom), so the parse stage and the config's OPML reader can use them.
  */
-import { decodeHTML } from 'entities';
+import { decodeHTML } from 'entities/decode';
 
 /**
  * Characters that only exist to steer layout or tracking: zero-width spaces and joiners, the

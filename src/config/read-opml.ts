@@ -1,5 +1,5 @@
 import sax from 'sax';
-import { plainTitle } from '../parse/feed-text.js';
+import { decodeBasicEntities } from '../clean/basic-entities.js';
 import { shortFeedName } from '../parse/feed-name.js';
 import type { FeedSource } from '../types.js';
 
@@ -60,7 +60,9 @@ export function readOpml(xml: string, options: ReadOpmlOptions = {}): FeedSource
     const xmlUrl = attribute('xmlurl')?.trim();
     // Names are plain text: sax decoded the XML once; an exporter that escaped twice
     // ("Q&amp;amp;A") is decoded once more, so no "BLOGS &AMP; MEDIA" reaches a heading.
-    const label = plainTitle(attribute('title') ?? attribute('text') ?? '', 'text') ?? '';
+    const label = decodeBasicEntities(attribute('title') ?? attribute('text') ?? '')
+      .replace(/\s+/g, ' ')
+      .trim();
     const paused = (commented.at(-1) ?? false) || attribute('iscomment')?.trim().toLowerCase() === 'true';
     if (inBody && xmlUrl) {
       const feed: FeedSource = { url: xmlUrl };

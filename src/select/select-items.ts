@@ -1,5 +1,5 @@
 import type { FeedSource, RawItem } from '../types.js';
-import { decodeEntities, normalizeText } from '../clean/plain-text.js';
+import { decodeBasicEntities } from '../clean/basic-entities.js';
 import { canonicalUrl, itemId, titleKey } from './item-id.js';
 import { hasFilters } from './filter-terms.js';
 
@@ -62,7 +62,10 @@ export interface Decision {
   link: string | null;
   published: Date | null;
   verdict: Verdict;
-  /** For duplicates: the feed whose copy was kept. For too-old: the age limit ("older than 7 days"). For filtered items: the filter (`exclude "sport"`). */
+  /**
+   * For duplicates: the feed whose copy was kept. For filtered items: the filter (`exclude "sport"`).
+   * For too-old: the age limit ("older than 7 days").
+   */
   detail?: string;
 }
 
@@ -77,7 +80,11 @@ export interface Selection {
  */
 function untitledLabel(item: RawItem): string {
   const html = item.contentHtml ?? item.summary;
-  const text = normalizeText(decodeEntities((html ?? item.contentText ?? '').replace(/<[^>]*>/g, ' ')));
+  // A label, not the story: tags dropped and the common references decoded (no decoder library:
+  // this module loads on every run, even one where every feed answers 304).
+  const text = decodeBasicEntities((html ?? item.contentText ?? '').replace(/<[^>]*>/g, ' '))
+    .replace(/\s+/g, ' ')
+    .trim();
   if (text) return text.length > 80 ? `${text.slice(0, 79).replace(/\s+\S*$/, '')}…` : text;
   return item.link ?? item.enclosure?.url ?? '(no title or text)';
 }
