@@ -1,9 +1,8 @@
-import { countWords } from '../clean/plain-text.js';
+import { capAtWord, countWords } from '../clean/plain-text.js';
 import type { ResolvedConfig } from '../config/resolve-config.js';
 import { describeError } from '../errors.js';
 import type { Candidate } from '../select/select-items.js';
 import { extractCleaned } from '../trim/extract-article.js';
-import { capAtWord } from '../clean/plain-text.js';
 import type { ArticleInput, CleanArticle, DigestItem, RawItem } from '../types.js';
 
 /** Words of a feed text (tags ignored). */

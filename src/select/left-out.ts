@@ -1,4 +1,5 @@
-import { decodeEntities, normalizeText } from '../clean/plain-text.js';
+import { decodeBasicEntities } from '../clean/basic-entities.js';
+import { normalizeText } from '../clean/whitespace.js';
 import { headlineFromText, shapeHeadline } from '../trim/shape-headline.js';
 import type { LeftOutReason, LeftOutStory, RawItem } from '../types.js';
 import type { Decision, Verdict } from './select-items.js';
@@ -40,15 +41,16 @@ export interface LeftOutOptions {
 /**
  * The headline a left-out story is named by, as the email would head it: its title (plain text
  * since the parse stage, so not decoded again) without the site's name, else the first sentence of
- * its text (a Mastodon post), never "(untitled)". Light on purpose (no DOM): every run loads this
- * module, including one where every feed answers 304.
+ * its text (a Mastodon post), never "(untitled)". Light on purpose (no DOM, no decoder library, so
+ * the text's common references only): every run loads this module, even one where every feed
+ * answers 304.
  */
 function headlineOf(decision: Decision, item: RawItem | undefined, maxLength: number): string {
   const options = { maxLength, siteName: decision.feed };
   const title = normalizeText(item ? (item.title ?? '') : decision.title);
   if (title) return shapeHeadline(title, options);
   const html = item?.summary ?? item?.contentHtml ?? '';
-  const text = item?.contentText ?? decodeEntities(html.replace(/<(br|\/p|\/li|\/h\d|\/div)\b[^>]*>/gi, '\n').replace(/<[^>]*>/g, ' '));
+  const text = item?.contentText ?? decodeBasicEntities(html.replace(/<(br|\/p|\/li|\/h\d|\/div)\b[^>]*>/gi, '\n').replace(/<[^>]*>/g, ' '));
   return headlineFromText(text.split('\n'), options) || shapeHeadline(decision.title, options);
 }
 

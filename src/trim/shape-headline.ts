@@ -4,7 +4,7 @@
  * left-out list) can use it; selectHeadline (select-headline.ts) adds decoding of markup.
  */
 import { isFurnitureText } from '../clean/is-furniture-text.js';
-import { capAtWord, normalizeText } from '../clean/plain-text.js';
+import { capAtWord, normalizeText } from '../clean/whitespace.js';
 import { splitSentences } from './split-sentences.js';
 import { isOutlet } from './strip-titles.js';
 
