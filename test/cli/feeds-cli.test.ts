@@ -52,6 +52,7 @@ function writeConfig(origin: string): string {
       '    exclude: [/night market/, tram]',
       'limits:',
       '    perFeed: 4        # aligned',
+      '    maxAgeDays: 0     # the sample feeds are dated November 2026: no age limit, whatever today is',
       '',
     ].join('\n'),
   );
@@ -114,6 +115,7 @@ describe('digest feeds: managing the feed list', () => {
         `  - url: ${http.origin}/science.xml`,
         'limits:',
         '    perFeed: 4        # aligned',
+        '    maxAgeDays: 0     # the sample feeds are dated November 2026: no age limit, whatever today is',
         '',
       ].join('\n'),
     );
