@@ -213,7 +213,7 @@ describe('digest reset', () => {
     expect(reset.stdout).toBe('Forgot 4 stories of "World Desk". The next `digest run` offers its current stories again.\nRuns and deliveries stay in the ledger.\n');
     const dry = await cli(['run', '--dry-run', '--explain']);
     expect(dry.stdout).toMatch(/The next run would send ".*" \(4 items\)/);
-    expect(dry.stdout).toMatch(/^World Desk\n {2}✓ included/m);
+    expect(dry.stdout).toMatch(/^World Desk: 4 included\n {2}✓ included/m); // --explain heads each feed with its counts
     const runs = json<{ id: number; sent: number }[]>(await cli(['runs', '--json']));
     expect(runs.map((r) => [r.id, r.sent])).toEqual([[1, 1]]);
     expect((await cli(['reset', 'https://never.example/feed', '--yes'])).stderr).toMatch(/no feed named or at "https:\/\/never.example\/feed"/);
