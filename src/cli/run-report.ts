@@ -2,6 +2,7 @@
 import type { ResolvedConfig } from '../config/resolve-config.js';
 import type { DeliveryReport } from '../deliver/deliver-run.js';
 import type { RunResult } from '../pipeline/run-digest.js';
+import { describeLeftOut, leftOutJson, storiesJson } from '../pipeline/digest-json.js';
 import { rel } from './context.js';
 import { failureLine, pausedLine } from './feed-report.js';
 import { EXIT, type Output } from './output.js';
@@ -59,17 +60,25 @@ export function printRunSummary(out: Output, config: ResolvedConfig, result: Run
       return;
     }
     out.line(`${result.items} item${result.items === 1 ? '' : 's'} chosen for "${result.subject}".`);
+    for (const line of describeLeftOut(result.leftOut)) out.line(`  ${line}`);
   }
   if (result.delivery) printDelivery(out, result.delivery, result.runId);
   if (result.files.html) out.line(`Preview: ${rel(result.files.html)}, ${rel(result.files.text ?? '')}`);
   if (result.files.outbox) out.line(`Outbox: ${rel(result.files.outbox)}/`);
 }
 
+/**
+ * `digest run --json`: the run's outcome, with `stories` (the email's stories, in order) and
+ * `left_out` (the new stories not in it), both empty when the run built no new digest.
+ */
 export function runJson(result: RunResult, code: number): Record<string, unknown> {
   return {
     ...result,
     digest: undefined,
     decisions: undefined,
+    leftOut: undefined,
+    stories: result.digest ? storiesJson(result.digest) : [],
+    left_out: leftOutJson(result.leftOut),
     counts: result.delivery ? deliveryCounts(result.delivery) : null,
     exitCode: code,
   };

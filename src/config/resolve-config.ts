@@ -196,7 +196,7 @@ export function readFeedList(listPath: string, where: string, show: Show = displ
       const issue = formatIssues(result.error.issues, entry, () => Object.keys(feedSchema.shape))[0]!;
       throw new ConfigError('CONFIG_FEED_LIST', `${shown}: [${index}]${formatPath(issue.path) ? '.' + formatPath(issue.path) : ''}: ${issue.message}`, {
         context: { file: shown },
-        hint: 'Each feed needs a url (http(s) URL or a path); name, section, limit and fullText are optional.',
+        hint: 'Each feed needs a url (http(s) URL or a path); name, section, limit, fullText and maxAgeDays are optional.',
       });
     }
     return compact({ ...result.data, url: resolveFeedUrl(result.data.url, listDir) });

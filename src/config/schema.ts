@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { scheduleProblem } from '../schedule/schedule-slots.js';
+import { DEFAULT_LEAD_RULE, LEAD_CRITERIA } from './lead-rule.js';
 import { filterTermProblem } from '../select/filter-terms.js';
 
 /**
@@ -58,6 +59,8 @@ export function isEmailAddress(value: string): boolean {
   return /^[^\s@<>(),;:"]+@[^\s@<>(),;:"]+\.[^\s@<>(),;:"]+$/.test(value);
 }
 
+/** Default of `limits.maxAgeDays`: a week, the span of a daily or weekly digest. */
+export const DEFAULT_MAX_AGE_DAYS = 7;
 /** A filter term: words, or a pattern written /pattern/flags (checked here, so `digest check` names it). */
 const filterTerm = z.string().trim().min(1, 'expected words or a /pattern/, got an empty string').check((ctx) => {
   const problem = filterTermProblem(ctx.value);
@@ -73,6 +76,10 @@ export const feedSchema = z.strictObject({
   section: z.string().trim().min(1).optional(),
   limit: z.int().positive().optional(),
   fullText: z.enum(['auto', 'always', 'never']).optional(),
+  /** This feed's own age limit in days (0 = none), instead of `limits.maxAgeDays`. */
+  maxAgeDays: z.number().nonnegative().optional(),
+  /** Weight of this feed's stories when the lead story is chosen (`lead.by: priority`); default 0. */
+  priority: z.number().optional(),
   /** Not fetched while true (`digest feeds pause` / `unpause`). */
   paused: z.boolean().optional(),
   /** Only stories matching one of these are taken. */
@@ -185,6 +192,21 @@ export const configSchema = z.strictObject({
       /** The logo's width in pixels. */
       logoWidth: z.int().positive().max(600).default(160),
       readMoreLabel: z.string().default('Read the full story'),
+      /** Which stories get a read-more link under their text (every headline is a link already). */
+      readMore: z.enum(['lead', 'all', 'none']).default('lead'),
+      /** Heading of the section that gathers one-story sections named after their feed. */
+      inBriefLabel: z.string().default('In brief'),
+      /** Heading of the lead story. */
+      leadLabel: z.string().default('Top story'),
+      /** The "In this issue" contents block is shown from this many stories on (0: never). */
+      contentsMinStories: z.int().nonnegative().default(8),
+      /** Dark mode (mail programs that follow the reader's dark setting): the same roles as above. */
+      darkBackgroundColor: z.string().default('#111315'),
+      darkContentBackgroundColor: z.string().default('#1b1e22'),
+      darkTextColor: z.string().default('#e8e6e3'),
+      darkMutedColor: z.string().default('#a3a9b2'),
+      darkAccentColor: z.string().default('#fb923c'),
+      darkDividerColor: z.string().default('#33383f'),
       webVersionLabel: z.string().default('View this email in your browser'),
       unsubscribeLabel: z.string().default('Unsubscribe'),
       /** The link to the web version when stories were left out to keep the email small. */
@@ -199,6 +221,13 @@ export const configSchema = z.strictObject({
   maxHtmlKilobytes: z.number().nonnegative().default(100),
   /** A folder of extra partials; a file named like a theme's partial replaces it. */
   partials: z.string().trim().min(1).optional(),
+  /** How the lead story is chosen (src/pipeline/choose-lead.ts). */
+  lead: z
+    .strictObject({
+      /** Criteria in order, each breaking the ties of the one before; [] for no lead story. */
+      by: z.array(z.enum(LEAD_CRITERIA)).default([...DEFAULT_LEAD_RULE]),
+    })
+    .prefault({}),
   limits: z
     .strictObject({
       /** Most items per feed (a feed's own `limit` wins). */
@@ -207,8 +236,11 @@ export const configSchema = z.strictObject({
       total: z.int().positive().default(30),
       /** On a feed's first run only its newest N items are eligible. */
       firstRun: z.int().nonnegative().default(5),
-      /** Items older than this many days are held back (0 = no limit). */
-      maxAgeDays: z.number().nonnegative().default(0),
+      /**
+       * Items older than this many days are held back, on a feed's first run too, so a feed that
+       * stopped years ago does not fill a digest (0 = no limit; a feed's own `maxAgeDays` wins).
+       */
+      maxAgeDays: z.number().nonnegative().default(DEFAULT_MAX_AGE_DAYS),
       ledeWords: z.int().positive().default(50),
       headlineLength: z.int().positive().default(120),
     })
@@ -279,6 +311,11 @@ export const configSchema = z.strictObject({
        * fetch pages from its own network (SSRF). Feeds you list yourself may always be local.
        */
       allowPrivateArticles: z.boolean().default(false),
+      /**
+       * Read the first bytes of each chosen story's image whose size neither the feed nor the page
+       * states, so the email shows it no wider than it is (and drops one under 150 px).
+       */
+      measureImages: z.boolean().default(true),
       /** A feed failing this many runs in a row is flagged as needing attention. */
       attentionAfter: z.int().positive().default(3),
     })

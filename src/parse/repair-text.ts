@@ -53,13 +53,14 @@ export function repairText(text: string | undefined): string | undefined {
   return text === undefined ? undefined : repairC1(repairMojibake(text));
 }
 
-const TEXT_FIELDS = ['guid', 'link', 'title', 'contentHtml', 'contentText', 'summary', 'author', 'image'] as const;
+const TEXT_FIELDS = ['guid', 'link', 'title', 'contentHtml', 'contentText', 'summary', 'author'] as const;
 
 export function repairFeedText(feed: ParsedFeed): ParsedFeed {
   const items = feed.items.map((item) => {
     const repaired: RawItem = { ...item };
     for (const field of TEXT_FIELDS) if (typeof repaired[field] === 'string') repaired[field] = repairText(repaired[field]);
     if (repaired.categories) repaired.categories = repaired.categories.map((c) => repairText(c));
+    if (repaired.images) repaired.images = repaired.images.map((image) => ({ ...image, url: repairText(image.url) }));
     return repaired;
   });
   return { ...feed, ...(feed.title !== undefined ? { title: repairText(feed.title) } : {}), items };

@@ -4,10 +4,10 @@ import { fetchResource, type FetchOptions } from '../fetch/fetch-resource.js';
 import { createLimiter, type Limiter } from '../fetch/limit.js';
 import { selectItems, type Candidate, type Decision, type FeedItems } from '../select/select-items.js';
 import { itemId } from '../select/item-id.js';
+import { leftOutStories } from '../select/left-out.js';
 import { hasFilters } from '../select/filter-terms.js';
 import type { FeedOutcome, StateStore } from '../state/state-store.js';
-import type { ArticleInput } from '../clean/clean-article.js';
-import type { CleanArticle, Digest, DigestItem, FeedFailure, FeedSource, RawItem } from '../types.js';
+import type { ArticleInput, CleanArticle, Digest, DigestItem, FeedFailure, FeedSource, RawItem } from '../types.js';
 import { assembleDigest } from './assemble-digest.js';
 import { shortFeedName } from '../parse/feed-name.js';
 
@@ -47,6 +47,8 @@ interface FeedFetch {
   outcome: FeedOutcome;
   feed?: FeedItems;
   failure?: FeedFailure;
+  /** Problems with single items of a feed that was read (the rest of it goes out). */
+  warnings?: string[];
 }
 
 /**
@@ -54,7 +56,7 @@ interface FeedFetch {
  * time a feed has a body to parse or an item is chosen: a run where every feed answers 304 never
  * loads them (ARCHITECTURE.md, "Start-up").
  */
-const parseStage = () => import('../parse/parse-feed.js');
+const parseStage = () => Promise.all([import('../parse/parse-feed.js'), import('./check-items.js')]).then(([parse, check]) => ({ ...parse, ...check }));
 const contentStages = () => import('./content-stages.js');
 
 /** How long a feed that answered 410 Gone is left alone before it is tried again. */
@@ -112,10 +114,13 @@ async function fetchOne(source: FeedSource, config: ResolvedConfig, options: Bui
         feed: { source, name, section: source.section ?? name, items: [], firstRun: false },
       };
     }
-    const { parseFeed } = await parseStage();
+    const { parseFeed, checkItems } = await parseStage();
     const parsed = await parseFeed(result.text ?? '', { url: result.url });
     const feedName = displayName(source, parsed.title, parsed.link);
+    const warnings = (parsed.warnings ?? []).map((warning) => `${feedName}: ${warning.item}: ${warning.message}`);
+    const items = checkItems(feedName, source.url, parsed.items, options.now, warnings);
     return {
+      warnings,
       source,
       outcome: {
         url: source.url,
@@ -130,7 +135,8 @@ async function fetchOne(source: FeedSource, config: ResolvedConfig, options: Bui
         source,
         name: feedName,
         section: source.section ?? feedName,
-        items: parsed.items,
+        items,
+        ...(parsed.link && /^https?:\/\//i.test(parsed.link) ? { siteUrl: parsed.link } : {}),
         firstRun: options.store ? options.store.isNewFeed(source.url) : false,
       },
     };
@@ -153,11 +159,9 @@ async function articleFor(
   limit: Limiter,
   warnings: string[],
 ): Promise<{ input: ArticleInput; cleaned?: CleanArticle }> {
-  const { cleanArticle, countWords } = await contentStages();
-  const wordCount = (text: string | undefined): number => (text ? countWords(text.replace(/<[^>]*>/g, ' ')) : 0);
-  const html = item.contentHtml ?? (item.contentText ? undefined : item.summary);
-  const text = item.contentHtml ? undefined : item.contentText;
-  const feedInput = { ...(item.title ? { title: item.title } : {}), ...(html ? { html } : {}), ...(text ? { text } : {}), ...(item.baseUrl ?? item.link ? { url: item.baseUrl ?? item.link } : {}) };
+  const { cleanArticle, countWords, feedArticle, wordCount } = await contentStages();
+  const feedInput = feedArticle(item);
+  const { html, text } = feedInput;
   const mode = source.fullText ?? 'auto';
   const short = wordCount(html ?? text) < TEASER_WORDS;
   if (!item.link || !/^https?:/i.test(item.link) || mode === 'never' || (mode === 'auto' && !short)) return { input: feedInput };
@@ -199,6 +203,7 @@ export async function buildDigest(config: ResolvedConfig, options: BuildOptions)
     ),
   );
 
+  for (const result of fetched) warnings.push(...(result.warnings ?? []));
   const feeds = fetched.flatMap((f) => (f.feed ? [f.feed] : []));
   const failures = fetched.flatMap((f) => (f.failure ? [f.failure] : []));
   const allIds = feeds.flatMap((feed) => feed.items.map((item) => itemId(item, feed.source.url)));
@@ -223,40 +228,25 @@ export async function buildDigest(config: ResolvedConfig, options: BuildOptions)
     }
   }
 
-  const items: DigestItem[] = await Promise.all(selection.chosen.map(async (candidate) => {
-    const { item, feed } = candidate;
-    const { cleanArticle, extractCleaned } = await contentStages();
-    const article = await articleFor(item, feed.source, config, options, limit, warnings);
-    let blocks;
-    try {
-      blocks = extractCleaned(article.cleaned ?? cleanArticle(article.input), {
-        ledeMaxWords: config.limits.ledeWords,
-        headlineMaxLength: config.limits.headlineLength,
-        siteName: feed.name,
-        ...(item.image ? { feedImage: item.image } : {}),
-      });
-    } catch (error) {
-      warnings.push(`${feed.name}: "${item.title ?? item.link ?? candidate.id}" could not be cleaned (${describeError(error)}); shown with its title only`);
-      blocks = { headline: item.title ?? '(untitled)', lede: '', quote: null, image: item.image ?? null, text: '' };
-    }
-    return {
-      id: candidate.id,
-      url: item.link ?? null,
-      feedName: feed.name,
-      feedUrl: feed.source.url,
-      section: feed.section,
-      published: item.published ?? null,
-      headline: blocks.headline || item.title || '(untitled)',
-      lede: blocks.lede,
-      quote: blocks.quote,
-      image: blocks.image,
-      text: blocks.text,
-      alsoIn: candidate.alsoIn,
-    };
+  let items: DigestItem[] = await Promise.all(selection.chosen.map(async (candidate) => {
+    const { cleanArticle, buildStory } = await contentStages();
+    const article = await articleFor(candidate.item, candidate.feed.source, config, options, limit, warnings);
+    return buildStory(candidate, () => article.cleaned ?? cleanArticle(article.input), config, warnings);
   }));
+  if (config.fetch.measureImages && items.some((item) => item.image && item.image.width === null)) {
+    const { measureImages } = await contentStages();
+    items = await measureImages(items, {
+      limit,
+      // Image addresses come from feeds, like article links: the same guard against this machine's network.
+      fetch: { timeoutMs: config.fetch.timeoutSeconds * 1000, allowPrivateNetwork: config.fetch.allowPrivateArticles, ...options.fetch },
+    });
+  }
 
+  const sites = new Map(feeds.flatMap((feed) => (feed.siteUrl ? [[feed.source.url, feed.siteUrl] as const] : [])));
+  const itemsById = new Map(feeds.flatMap((feed) => feed.items.map((item) => [itemId(item, feed.source.url), item] as const)));
+  const leftOut = leftOutStories(selection.decisions, { feedSite: (url) => sites.get(url), itemOf: (id) => itemsById.get(id), headlineLength: config.limits.headlineLength });
   return {
-    digest: assembleDigest(config, items, failures, options.now),
+    digest: assembleDigest(config, items, failures, options.now, leftOut),
     feedOutcomes: fetched.map((f) => f.outcome),
     decisions: selection.decisions,
     chosen: selection.chosen,

@@ -18,8 +18,8 @@ import { queueLabel } from '../queue/queue-label.js';
 import { isFinalVerdict, type Decision } from '../select/select-items.js';
 import { latestSlot } from '../schedule/schedule-slots.js';
 import { acquireRunLock } from '../state/run-lock.js';
-import { StateStore, type RunRow, type SeenItem } from '../state/state-store.js';
-import type { Digest, FeedFailure } from '../types.js';
+import { StateStore, type FeedOutcome, type RunRow, type SeenItem } from '../state/state-store.js';
+import type { Digest, FeedFailure, LeftOutStory } from '../types.js';
 import { buildDigest, type BuiltDigest, type ProgressEvent } from './build-digest.js';
 
 export interface PipelineOptions {
@@ -65,6 +65,8 @@ export interface RunResult {
   files: Partial<PreviewFiles> & { outbox?: string };
   warnings: string[];
   decisions: Decision[];
+  /** New stories not in the email: listed under "More from …", carried over, or held back. */
+  leftOut: LeftOutStory[];
 }
 
 export interface ResumedRun {
@@ -237,6 +239,7 @@ export async function runDigest(config: ResolvedConfig, options: PipelineOptions
       files: {},
       warnings: [...config.warnings],
       decisions: [],
+      leftOut: [],
     });
     let resumed: ResumedRun | null = null;
     const unfinished = store.unfinishedRun();
@@ -271,7 +274,7 @@ export async function runDigest(config: ResolvedConfig, options: PipelineOptions
     if (built.digest.items.length === 0 && config.delivery.whenNothingNew === 'skip') {
       store.transaction(() => {
         store.recordItems(skipped, null, startedAt);
-        for (const outcome of built.feedOutcomes) store.recordFeedOutcome(outcome, startedAt);
+        for (const outcome of rereadNext(built.feedOutcomes, built.digest.leftOut)) store.recordFeedOutcome(outcome, startedAt);
         if (slot) store.recordSlot(slot, 'nothing-new', null, null, startedAt);
       });
       return {
@@ -281,6 +284,7 @@ export async function runDigest(config: ResolvedConfig, options: PipelineOptions
         resumed,
         warnings,
         decisions: built.decisions,
+        leftOut: built.digest.leftOut,
       };
     }
 
@@ -290,9 +294,15 @@ export async function runDigest(config: ResolvedConfig, options: PipelineOptions
     if (sizeNote) warnings.push(sizeNote);
     if (config.recipients.length === 0) warnings.push('no recipients are configured: the digest was rendered but sent to nobody (set `recipients:` in the config)');
 
-    // Stories the size budget left out are not part of this run: they stay new for the next one.
-    const leftOut = new Set(rendered.size.droppedItems.map((item) => item.id));
-    const carried = built.digest.items.filter((item) => !leftOut.has(item.id));
+    // The run records the stories in the email and those it lists under "More from …" (both
+    // delivered once the run reaches someone, released if it reaches nobody); stories carried
+    // over (left out by the size budget, dated in the future) are not recorded, so the next
+    // digest offers them again. See src/select/left-out.ts.
+    const shown = rendered.digest;
+    const inEmail = new Set(shown.items.map((item) => item.id));
+    const listed = new Set(shown.leftOut.filter((story) => story.listed).map((story) => story.id));
+    const carriedOver = new Set(shown.leftOut.filter((story) => story.carriedOver).map((story) => story.id));
+    const recordedSkipped = skipped.filter((item) => !listed.has(item.id) && !carriedOver.has(item.id));
     // Deterministic per (run, recipient): stored with the run, reused when a resumed run re-sends.
     const key = runKey({ startedAt, digestHash: rendered.hash });
     const runId = store.transaction(() => {
@@ -306,7 +316,7 @@ export async function runDigest(config: ResolvedConfig, options: PipelineOptions
         html: rendered.html,
         text: rendered.text,
         marker: rendered.marker,
-        itemIds: carried.map((item) => item.id),
+        itemIds: shown.items.map((item) => item.id),
         settings: { ...deliverySettings(config) },
         recipients: config.recipients.map((r) => ({
           email: r.email,
@@ -316,10 +326,10 @@ export async function runDigest(config: ResolvedConfig, options: PipelineOptions
         })),
       });
       // Queued, not delivered: they count as delivered once the run has reached someone.
-      const included = built.decisions.filter((d) => d.verdict === 'included' && !leftOut.has(d.id)).map((d) => seenItem(d, 'queued'));
-      store.recordItems(included, id, startedAt);
-      store.recordItems(skipped, null, startedAt);
-      for (const outcome of built.feedOutcomes) store.recordFeedOutcome(outcome, startedAt);
+      const queued = built.decisions.filter((d) => inEmail.has(d.id) || listed.has(d.id)).map((d) => seenItem(d, 'queued'));
+      store.recordItems(queued, id, startedAt);
+      store.recordItems(recordedSkipped, null, startedAt);
+      for (const outcome of rereadNext(built.feedOutcomes, shown.leftOut)) store.recordFeedOutcome(outcome, startedAt);
       if (slot) store.recordSlot(slot, 'sent', id, null, startedAt);
       return id;
     });
@@ -331,20 +341,35 @@ export async function runDigest(config: ResolvedConfig, options: PipelineOptions
       status: 'sent',
       runId,
       slot,
-      digest: built.digest,
+      digest: shown,
       subject: rendered.subject,
       feeds: feedSummary(built),
-      items: carried.length,
+      items: shown.items.length,
       delivery,
       resumed,
       files: { ...files, ...sentFiles },
       warnings,
       decisions: built.decisions,
+      leftOut: shown.leftOut,
     };
   } finally {
     store.close();
     lock.release();
   }
+}
+
+/**
+ * The feeds' outcomes to record, without the HTTP validators (ETag, Last-Modified) of a feed that
+ * has stories carried over: the next run must read that feed in full, or a "304 Not Modified"
+ * would hide the very stories it is to offer again.
+ */
+function rereadNext(outcomes: readonly FeedOutcome[], leftOut: readonly LeftOutStory[]): FeedOutcome[] {
+  const carrying = new Set(leftOut.filter((story) => story.carriedOver).map((story) => story.feedUrl));
+  return outcomes.map((outcome) => {
+    if (!carrying.has(outcome.url)) return outcome;
+    const { etag: _etag, lastModified: _lastModified, ...rest } = outcome;
+    return rest;
+  });
 }
 
 function seenItem(decision: Decision, status: SeenItem['status']): SeenItem {
@@ -355,11 +380,12 @@ function seenItem(decision: Decision, status: SeenItem['status']): SeenItem {
     title: decision.title,
     publishedAt: decision.published?.toISOString() ?? null,
     status,
-    ...(status === 'skipped' ? { reason: decision.detail && decision.verdict === 'filtered' ? `filtered: ${decision.detail}` : decision.verdict } : {}),
+    ...(decision.verdict !== 'included' ? { reason: decision.detail && decision.verdict === 'filtered' ? `filtered: ${decision.detail}` : decision.verdict } : {}),
   };
 }
 
 export interface PreviewResult {
+  /** The digest as the email shows it (see RenderedDigest.digest): `items` and `leftOut`. */
   digest: Digest;
   rendered: RenderedDigest;
   files: PreviewFiles;
@@ -405,7 +431,7 @@ export async function previewDigest(config: ResolvedConfig, options: PipelineOpt
   if (built.fellBackToLatest) warnings.push('nothing is new since the last run: the preview shows the latest items instead');
   const sizeNote = describeSizeReport(rendered.size);
   if (sizeNote) warnings.push(sizeNote);
-  return { digest: built.digest, rendered, files, feeds: feedSummary(built), fellBackToLatest: built.fellBackToLatest, warnings, decisions: built.decisions };
+  return { digest: rendered.digest, rendered, files, feeds: feedSummary(built), fellBackToLatest: built.fellBackToLatest, warnings, decisions: built.decisions };
 }
 
 export interface TestSendResult {

@@ -178,7 +178,7 @@ export class PreviewSession {
     if (!this.config || !this.cache || this.error) return;
     try {
       for (let i = 0; i < 2; i++) {
-        await renderDigest(assembleDigest(this.config, this.cache.items, this.cache.failures, this.now()), loadTheme(this.config), renderSettings(this.config), { validation: 'soft' });
+        await renderDigest(assembleDigest(this.config, this.cache.items, this.cache.failures, this.now(), this.cache.leftOut), loadTheme(this.config), renderSettings(this.config), { validation: 'soft' });
       }
     } catch {
       // The real render already reported any problem.
@@ -342,7 +342,7 @@ export class PreviewSession {
     try {
       const templates = loadTheme(config);
       const settings = renderSettings(config);
-      const digest = assembleDigest(config, this.cache.items, this.cache.failures, this.now());
+      const digest = assembleDigest(config, this.cache.items, this.cache.failures, this.now(), this.cache.leftOut);
       const rendered = await renderDigest(digest, templates, settings, { validation: 'soft' });
       const personal = personalise(rendered, PREVIEW_RECIPIENT, config.unsubscribeUrl);
       this.html = personal.html;
@@ -377,10 +377,11 @@ export class PreviewSession {
       store?.close();
     }
     const cache: PreviewCache = {
-      version: 1,
+      version: 3,
       signature,
       fetchedAt: this.now().toISOString(),
       items: built.digest.items,
+      leftOut: built.digest.leftOut,
       failures: built.digest.failures,
       feeds: { total: built.feedOutcomes.length, ok: built.feedOutcomes.filter((o) => o.ok).length },
       warnings: [...built.warnings],

@@ -1,4 +1,4 @@
-import type { Digest, DigestItem } from '../types.js';
+import type { Digest, DigestItem, LeftOutStory } from '../types.js';
 import { words } from './helpers.js';
 
 /**
@@ -50,7 +50,8 @@ export function dropImages(digest: Digest): Digest {
 
 /**
  * The order stories are left out in: always the last story of the section with the most stories
- * left (the later section on a tie), so every section keeps its top stories the longest.
+ * left (the later section on a tie), so every section keeps its top stories the longest. The lead
+ * story is never left out.
  */
 export function dropOrder(digest: Digest): DigestItem[] {
   const remaining = digest.sections.map((section) => [...section.items]);
@@ -65,18 +66,37 @@ export function dropOrder(digest: Digest): DigestItem[] {
   }
 }
 
-/** Step 3: keeps `count` stories, leaving out the others in `dropOrder`. */
+/**
+ * Step 3: keeps `count` stories, leaving out the others in `dropOrder`. They join the digest's
+ * `leftOut` as carried over: the run does not record them, so the next digest offers them again.
+ */
 export function keepItems(digest: Digest, count: number): { digest: Digest; dropped: DigestItem[] } {
   const dropped = dropOrder(digest).slice(0, Math.max(0, digest.items.length - count));
   const out = new Set(dropped);
   const sections = digest.sections.map((section) => ({ ...section, items: section.items.filter((item) => !out.has(item)) })).filter((section) => section.items.length > 0);
-  return { digest: { ...digest, sections, items: sections.flatMap((section) => section.items) }, dropped };
+  const items = [...(digest.lead ? [digest.lead] : []), ...sections.flatMap((section) => section.items)];
+  const carried: LeftOutStory[] = digest.items
+    .filter((item) => out.has(item))
+    .map((item) => ({
+      id: item.id,
+      feed: item.feedName,
+      feedUrl: item.feedUrl,
+      feedSite: null,
+      url: item.url,
+      headline: item.headline,
+      published: item.published,
+      reason: 'size-budget',
+      carriedOver: true,
+      listed: false,
+    }));
+  return { digest: { ...digest, sections, items, leftOut: [...digest.leftOut, ...carried] }, dropped };
 }
 
 function mapItems(digest: Digest, change: (item: DigestItem) => DigestItem): Digest {
   const changed = new Map(digest.items.map((item) => [item, change(item)]));
   const sections = digest.sections.map((section) => ({ ...section, items: section.items.map((item) => changed.get(item) ?? change(item)) }));
-  return { ...digest, sections, items: digest.items.map((item) => changed.get(item)!) };
+  const lead = digest.lead ? (changed.get(digest.lead) ?? change(digest.lead)) : null;
+  return { ...digest, lead, sections, items: digest.items.map((item) => changed.get(item)!) };
 }
 
 export interface BudgetOptions {

@@ -52,6 +52,7 @@ function writeConfig(origin: string): string {
       '    exclude: [/night market/, tram]',
       'limits:',
       '    perFeed: 4        # aligned',
+      '    maxAgeDays: 0     # the sample feeds are dated November 2026: no age limit, whatever today is',
       '',
     ].join('\n'),
   );
@@ -114,6 +115,7 @@ describe('digest feeds: managing the feed list', () => {
         `  - url: ${http.origin}/science.xml`,
         'limits:',
         '    perFeed: 4        # aligned',
+        '    maxAgeDays: 0     # the sample feeds are dated November 2026: no age limit, whatever today is',
         '',
       ].join('\n'),
     );
@@ -211,7 +213,7 @@ describe('digest reset', () => {
     expect(reset.stdout).toBe('Forgot 4 stories of "World Desk". The next `digest run` offers its current stories again.\nRuns and deliveries stay in the ledger.\n');
     const dry = await cli(['run', '--dry-run', '--explain']);
     expect(dry.stdout).toMatch(/The next run would send ".*" \(4 items\)/);
-    expect(dry.stdout).toMatch(/^World Desk\n {2}✓ included/m);
+    expect(dry.stdout).toMatch(/^World Desk: 4 included\n {2}✓ included/m); // --explain heads each feed with its counts
     const runs = json<{ id: number; sent: number }[]>(await cli(['runs', '--json']));
     expect(runs.map((r) => [r.id, r.sent])).toEqual([[1, 1]]);
     expect((await cli(['reset', 'https://never.example/feed', '--yes'])).stderr).toMatch(/no feed named or at "https:\/\/never.example\/feed"/);

@@ -7,7 +7,7 @@ export function registerExtract(program: Command, setExit: SetExit): void {
     .description('clean and trim single articles (HTML pages, or text with the title on line 1) and print the blocks')
     .argument('<inputs...>', 'files or http(s) URLs')
     .option('--lede-words <n>', 'word budget for the lede', (v) => Number.parseInt(v, 10))
-    .addHelpText('after', '\nWith --json, prints one JSON object per input per line:\n  {"input", "headline", "lede", "quote": {"text", "speaker"} | null, "text", "image"}')
+    .addHelpText('after', '\nWith --json, prints one JSON object per input per line:\n  {"input", "headline", "lede", "quote": {"text", "speaker"} | null, "text", "image": {"url", "width", "height"} | null}')
     .action(async (inputs: string[], options: CommonOptions & { ledeWords?: number }) => {
       const { extractInput } = await import('../../pipeline/extract-inputs.js');
       let failed = 0;
@@ -20,7 +20,7 @@ export function registerExtract(program: Command, setExit: SetExit): void {
             process.stdout.write(`Headline: ${result.headline}\n`);
             process.stdout.write(`Lede:     ${result.lede}\n`);
             process.stdout.write(`Quote:    ${result.quote ? `“${result.quote.text}” — ${result.quote.speaker}` : '(none)'}\n`);
-            process.stdout.write(`Image:    ${result.image ?? '(none)'}\n\n`);
+            process.stdout.write(`Image:    ${result.image ? `${result.image.url}${result.image.width ? ` (${result.image.width}${result.image.height ? `×${result.image.height}` : ''} px)` : ''}` : '(none)'}\n\n`);
           }
         } catch (error) {
           failed++;
