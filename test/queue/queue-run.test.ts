@@ -143,6 +143,22 @@ describe('a run sent through the queue by workers', { timeout: 120_000 }, () => 
     expect(await limits(slow)).toEqual({ max: 1, duration: 2000 });
   });
 
+  it('two workers together keep to the rate limit: 12 readers at 4 a second take at least 2 s from first to last', async () => {
+    const server = await smtp();
+    const config = project(12, server.url, { rateLimit: 4 });
+    // Two workers with 2 connections each: unlimited, they would send the 12 at once.
+    startWorker(config, { concurrency: 2 });
+    startWorker(config, { concurrency: 2 });
+    const result = await runDigest(config, { now });
+    expect(result.delivery?.sent).toBe(12);
+    expect(byRecipient(server.messages).size).toBe(12);
+    // A lower bound only (a busy machine makes it longer): 4 in the first second, 4 in the
+    // second, 4 in the third. Each worker alone is unlimited (runWorker gives its transport no rate
+    // limit): what holds them back is the queue's limiter.
+    const times = server.messages.map((m) => m.receivedAt);
+    expect(Math.max(...times) - Math.min(...times)).toBeGreaterThanOrEqual(1500);
+  });
+
   it('with Redis down at start: a clear error, before anything is recorded or enqueued', async () => {
     const server = await smtp();
     const config = project(3, server.url, {}, `redis://127.0.0.1:${await closedPort()}`);
