@@ -25,6 +25,7 @@ export { deliverRun, type DeliveryReport } from './deliver/deliver-run.js';
 export { createOutboxTransport, createSmtpTransport, type MessageTransport } from './deliver/transports.js';
 export { loadDkimKey } from './deliver/load-dkim-key.js';
 export { StateStore, SUPPRESSION_REASONS, type SuppressionReason, type SuppressionRow } from './state/state-store.js';
+export { TokenSigner, type TokenPurpose, type TokenClaims, type TokenCheck } from './audience/tokens.js';
 export { acquireRunLock, type RunLock } from './state/run-lock.js';
 export { runSchedule, describeScheduleEvent, type ScheduleEvent, type ScheduleOptions } from './schedule/run-schedule.js';
 export { latestSlot, nextSlot, formatSlot } from './schedule/schedule-slots.js';
