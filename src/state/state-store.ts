@@ -92,6 +92,20 @@ const MIGRATIONS: string[] = [
     recorded_at TEXT NOT NULL
   );
   `,
+  // 3: addresses no digest may go to (unsubscribed, bounced, complained, blocked by hand), keyed
+  // by the lower-cased address.
+  `
+  CREATE TABLE suppressions (
+    address TEXT PRIMARY KEY,
+    email TEXT NOT NULL,
+    -- see SuppressionReason
+    reason TEXT NOT NULL,
+    source TEXT NOT NULL,
+    detail TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  );
+  `,
 ];
 
 export interface FeedState {
@@ -197,6 +211,45 @@ export interface NewRun extends StoredRendering {
   itemIds: string[];
   settings?: Record<string, string>;
   recipients: { email: string; name?: string; fields: Record<string, string>; messageId: string }[];
+}
+
+/**
+ * Why an address gets no digest. A reader's own unsubscribe and a confirmed re-subscription
+ * undo each other; a complaint or a manual block is lifted only by the operator (`unsuppress`).
+ */
+export type SuppressionReason = 'unsubscribed' | 'hard-bounce' | 'complaint' | 'soft-bounce' | 'manual';
+
+/**
+ * How strong each reason is: a suppression keeps its reason unless a stronger one arrives. A
+ * soft bounce is the weakest (the mailbox may work again), a spam complaint the strongest (it is
+ * what mailbox providers judge a sender by).
+ */
+export const SUPPRESSION_STRENGTH: Readonly<Record<SuppressionReason, number>> = {
+  'soft-bounce': 1,
+  unsubscribed: 2,
+  'hard-bounce': 3,
+  manual: 4,
+  complaint: 5,
+};
+
+export const SUPPRESSION_REASONS = Object.keys(SUPPRESSION_STRENGTH) as SuppressionReason[];
+
+export interface SuppressionRow {
+  /** The address as first recorded (matching ignores case). */
+  email: string;
+  reason: SuppressionReason;
+  /** Who recorded it: 'web', 'list-unsubscribe', 'webhook', 'bounces', 'cli', … */
+  source: string;
+  detail: string | null;
+  /** When the address was first suppressed. */
+  createdAt: string;
+  /** When the reason last changed (to a stronger one). */
+  updatedAt: string;
+}
+
+/** The key an address is matched by: addresses differ in case in practice, never in meaning. */
+export function addressKey(email: string): string {
+  return email.trim().toLowerCase();
 }
 
 export class StateStore {
@@ -501,17 +554,8 @@ export class StateStore {
          last_error = CASE WHEN @status = 'sent' THEN NULL ELSE COALESCE(@error, last_error) END
        WHERE run_id = @runId AND recipient = @recipient`,
     );
-    if (!this.walMode) {
-      this.updateDeliveryStatement.run({ runId, recipient, status, now, error: error ?? null });
-      return;
-    }
-    this.synchronous ??= { normal: this.db.prepare('PRAGMA synchronous = NORMAL'), full: this.db.prepare('PRAGMA synchronous = FULL') };
-    this.synchronous.normal.run();
-    try {
-      this.updateDeliveryStatement.run({ runId, recipient, status, now, error: error ?? null });
-    } finally {
-      this.synchronous.full.run();
-    }
+    const statement = this.updateDeliveryStatement;
+    this.withoutWaitingForDisk(() => statement.run({ runId, recipient, status, now, error: error ?? null }));
   }
 
   /**
@@ -570,6 +614,72 @@ export class StateStore {
     return run ? { slot, outcome: 'sent', runId: run.id, detail: null, recordedAt: run.started_at } : undefined;
   }
 
+  // ── suppressions ─────────────────────────────────────────────────────────────────────────
+
+  /**
+   * Records that `email` must get no more digests. Idempotent: an address already suppressed
+   * keeps its first time, and its reason unless `reason` is stronger (SUPPRESSION_STRENGTH), in
+   * which case reason, source and detail are replaced. Safe from a killed process on return; a
+   * caller that must survive power loss too awaits `sync()` (which batches concurrent callers).
+   */
+  suppress(email: string, reason: SuppressionReason, source: string, detail?: string): void {
+    const strength = SUPPRESSION_STRENGTH[reason];
+    if (strength === undefined) {
+      throw new StateError('SUPPRESSION_REASON', `unknown suppression reason ${JSON.stringify(reason)}`, {
+        hint: `Use one of: ${SUPPRESSION_REASONS.join(', ')}.`,
+      });
+    }
+    const now = new Date().toISOString();
+    this.withoutWaitingForDisk(() =>
+      this.db
+        .prepare(
+          `INSERT INTO suppressions (address, email, reason, source, detail, created_at, updated_at)
+           VALUES (@address, @email, @reason, @source, @detail, @now, @now)
+           ON CONFLICT (address) DO UPDATE SET
+             reason = excluded.reason, source = excluded.source, detail = excluded.detail, updated_at = excluded.updated_at
+           WHERE ${strengthSql('suppressions.reason')} < @strength`,
+        )
+        .run({ address: addressKey(email), email: email.trim(), reason, source, detail: detail ?? null, now, strength }),
+    );
+  }
+
+  /** Lifts a suppression; true when there was one. */
+  unsuppress(email: string): boolean {
+    return this.db.prepare('DELETE FROM suppressions WHERE address = ?').run(addressKey(email)).changes > 0;
+  }
+
+  isSuppressed(email: string): boolean {
+    return this.db.prepare('SELECT 1 FROM suppressions WHERE address = ?').pluck().get(addressKey(email)) !== undefined;
+  }
+
+  /** The suppression of one address, if any. */
+  suppression(email: string): SuppressionRow | undefined {
+    const row = this.db.prepare('SELECT * FROM suppressions WHERE address = ?').get(addressKey(email)) as Record<string, unknown> | undefined;
+    return row ? toSuppressionRow(row) : undefined;
+  }
+
+  /** Every suppression, oldest first. */
+  listSuppressions(): SuppressionRow[] {
+    return (this.db.prepare('SELECT * FROM suppressions ORDER BY created_at, rowid').all() as Record<string, unknown>[]).map(toSuppressionRow);
+  }
+
+  /**
+   * Runs a write with `synchronous = NORMAL`: the commit returns without an fsync of its own
+   * (it is in the OS's cache, safe from a killed process), and `sync()` makes it durable, shared
+   * with every caller waiting at the time.
+   */
+  private withoutWaitingForDisk<T>(write: () => T): T {
+    // The level cannot change inside a transaction; the transaction's commit decides there.
+    if (!this.walMode || this.db.inTransaction) return write();
+    this.synchronous ??= { normal: this.db.prepare('PRAGMA synchronous = NORMAL'), full: this.db.prepare('PRAGMA synchronous = FULL') };
+    this.synchronous.normal.run();
+    try {
+      return write();
+    } finally {
+      this.synchronous.full.run();
+    }
+  }
+
   runItemIds(runId: number): string[] {
     return this.db.prepare('SELECT item_id FROM run_items WHERE run_id = ? ORDER BY position').pluck().all(runId) as string[];
   }
@@ -608,6 +718,22 @@ function toRunRow(row: Record<string, unknown>): RunRow {
     marker: row.marker as string,
     itemCount: row.item_count as number,
     settings: JSON.parse((row.settings as string | undefined) || '{}') as Record<string, string>,
+  };
+}
+
+/** SQL giving the strength of the reason in `column` (SUPPRESSION_STRENGTH). */
+function strengthSql(column: string): string {
+  return `CASE ${column} ${Object.entries(SUPPRESSION_STRENGTH).map(([reason, n]) => `WHEN '${reason}' THEN ${n}`).join(' ')} ELSE 0 END`;
+}
+
+function toSuppressionRow(row: Record<string, unknown>): SuppressionRow {
+  return {
+    email: row.email as string,
+    reason: row.reason as SuppressionReason,
+    source: row.source as string,
+    detail: (row.detail as string | null) ?? null,
+    createdAt: row.created_at as string,
+    updatedAt: row.updated_at as string,
   };
 }
 
