@@ -1,84 +1,31 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { TokenSigner } from '../audience/tokens.js';
+import { ConfigError, displayPath } from '../errors.js';
 
 /**
  * VERP (variable envelope return path): every message goes out with its own envelope sender,
- * `bounces+TOKEN@example.com`, so the bounce a mail server sends back to that address says which
- * run and which reader it is about, whatever the bounce's format and even when it quotes nothing
- * of the original message.
+ * `bounces+RUN-SIGNATURE@example.com`, so the bounce a mail server sends back to that address
+ * says which run and which reader it is about, whatever the bounce's format and even when it
+ * quotes nothing of the original message.
  *
- * TOKEN is lower-case base32 (survives servers that fold the case of local parts) of
- *   version (1 byte) · run id (unsigned LEB128) · MAC (8 bytes)
- * where MAC = HMAC-SHA256(bounce key, "v1" · run id · lower-cased address), cut to 64 bits. It
- * carries no address: the reader is found by computing the MAC for each recipient of that run
- * (once per run, cached) and comparing in constant time. A forger who does not hold the key would
- * have to guess 64 bits to make a bounce that suppresses anybody. 16–20 characters, so the local
- * part stays far below the 64 octets SMTP allows.
+ * RUN is the run's number; SIGNATURE is the 'bounce' signature (TokenSigner: HMAC-SHA256 under a
+ * key derived from DIGEST_SECRET, cut to 64 bits, lower-case base32, 13 characters) of the run
+ * and the reader's lower-cased address. The address itself is not in the token: the reader is
+ * found by comparing with the signatures of that run's recipients, and nobody without the secret
+ * can make a token that names a reader (they would have to guess 64 bits). Lower case survives
+ * servers that fold the case of local parts; the whole local part stays far below SMTP's 64.
  */
 
-const VERSION = 1;
-const MAC_BYTES = 8;
-const ALPHABET = 'abcdefghijklmnopqrstuvwxyz234567';
+const SIGNATURE_BYTES = 8;
+const SIGNATURE_LENGTH = Math.ceil((SIGNATURE_BYTES * 8) / 5);
 
-/** The key bounce tokens are signed with, derived from the shared secret (DIGEST_SECRET). */
-export function bounceKey(secret: string | Buffer): Buffer {
-  return createHmac('sha256', secret).update('newsletter-digest bounce token v1').digest();
+function signedData(runId: number, address: string): string {
+  return `run ${runId}\u0000${address.trim().toLowerCase()}`;
 }
 
-function base32(bytes: Uint8Array): string {
-  let out = '';
-  let buffer = 0;
-  let bits = 0;
-  for (const byte of bytes) {
-    buffer = (buffer << 8) | byte;
-    bits += 8;
-    while (bits >= 5) {
-      out += ALPHABET[(buffer >>> (bits - 5)) & 31];
-      bits -= 5;
-    }
-    buffer &= (1 << bits) - 1;
-  }
-  if (bits > 0) out += ALPHABET[(buffer << (5 - bits)) & 31];
-  return out;
-}
-
-function unbase32(text: string): Buffer | undefined {
-  const bytes: number[] = [];
-  let buffer = 0;
-  let bits = 0;
-  for (const char of text.toLowerCase()) {
-    const value = ALPHABET.indexOf(char);
-    if (value < 0) return undefined;
-    buffer = (buffer << 5) | value;
-    bits += 5;
-    if (bits >= 8) {
-      bytes.push((buffer >>> (bits - 8)) & 255);
-      bits -= 8;
-    }
-    buffer &= (1 << bits) - 1;
-  }
-  return Buffer.from(bytes);
-}
-
-function leb128(value: number): number[] {
-  const out: number[] = [];
-  let rest = value;
-  do {
-    let byte = rest % 128;
-    rest = Math.floor(rest / 128);
-    if (rest > 0) byte |= 128;
-    out.push(byte);
-  } while (rest > 0);
-  return out;
-}
-
-function mac(key: Buffer, runId: number, address: string): Buffer {
-  return createHmac('sha256', key).update(`v${VERSION}\u0000${runId}\u0000${address.trim().toLowerCase()}`).digest().subarray(0, MAC_BYTES);
-}
-
-/** The token for one reader of one run. */
-export function bounceToken(key: Buffer, runId: number, address: string): string {
+/** The token for one reader of one run: `RUN-SIGNATURE`. */
+export function bounceToken(signer: TokenSigner, runId: number, address: string): string {
   if (!Number.isSafeInteger(runId) || runId < 0) throw new RangeError(`run id ${runId} cannot go in a bounce token`);
-  return base32(Buffer.from([VERSION, ...leb128(runId), ...mac(key, runId, address)]));
+  return `${runId}-${signer.signature('bounce', signedData(runId, address), SIGNATURE_BYTES)}`;
 }
 
 /** `bounces@example.com` + token → `bounces+token@example.com`. */
@@ -88,50 +35,87 @@ export function verpAddress(bounceAddress: string, token: string): string {
   return `${bounceAddress.slice(0, at)}+${token}@${bounceAddress.slice(at + 1)}`;
 }
 
-/** What a token says before it is checked: the run, and the MAC to find the reader by. */
-export interface DecodedToken {
+/** A token as found in a bounce, before it is checked. */
+export interface BounceTokenCandidate {
   token: string;
   runId: number;
-  mac: Buffer;
-}
-
-/** Reads a token's parts; undefined when it is not one of ours (wrong length, version, alphabet). */
-export function decodeBounceToken(token: string): DecodedToken | undefined {
-  const bytes = unbase32(token);
-  if (!bytes || bytes.length < 2 + MAC_BYTES || bytes[0] !== VERSION) return undefined;
-  let runId = 0;
-  let scale = 1;
-  let i = 1;
-  for (; i < bytes.length - MAC_BYTES; i++) {
-    const byte = bytes[i]!;
-    runId += (byte & 127) * scale;
-    scale *= 128;
-    if ((byte & 128) === 0) break;
-  }
-  // The run id must end exactly where the MAC begins, and be written the one canonical way
-  // (no padding bytes, no extra characters): one token per run and reader.
-  const idBytes = i;
-  if (idBytes !== bytes.length - MAC_BYTES - 1 || !Number.isSafeInteger(runId)) return undefined;
-  if (leb128(runId).length !== idBytes || base32(bytes) !== token.toLowerCase()) return undefined;
-  return { token: token.toLowerCase(), runId, mac: bytes.subarray(bytes.length - MAC_BYTES) };
-}
-
-/** True when `decoded` was made with `key` for `address` (constant-time comparison). */
-export function tokenMatches(key: Buffer, decoded: DecodedToken, address: string): boolean {
-  return timingSafeEqual(mac(key, decoded.runId, address), decoded.mac);
+  signature: string;
 }
 
 /**
- * Every candidate token in a text: the part after the last `+` of the local part of any address
- * (`bounces+TOKEN@…`, `<bounces+TOKEN@…>`), whatever its domain, since the operator may have
- * changed `delivery.bounceAddress` since the message went out. Candidates are only hints; a token
- * counts once a reader's MAC matches it.
+ * Every candidate token in a text: the part after the last `+` of the local part of an address
+ * (`bounces+12-abcdefghijklm@…`), whatever its domain, since the operator may have changed
+ * `delivery.bounceAddress` since the message went out. Candidates are only hints; a token counts
+ * once it verifies for a reader of its run.
  */
-export function findBounceTokens(text: string): DecodedToken[] {
-  const found = new Map<string, DecodedToken>();
-  for (const match of text.matchAll(/\+([a-z2-7]{16,24})@[a-z0-9-]+(?:\.[a-z0-9-]+)+/gi)) {
-    const decoded = decodeBounceToken(match[1]!);
-    if (decoded && !found.has(decoded.token)) found.set(decoded.token, decoded);
+export function findBounceTokens(text: string): BounceTokenCandidate[] {
+  const found = new Map<string, BounceTokenCandidate>();
+  const pattern = new RegExp(`\\+(\\d{1,15})-([a-z2-7]{${SIGNATURE_LENGTH}})@[a-z0-9-]+(?:\\.[a-z0-9-]+)+`, 'gi');
+  for (const match of text.matchAll(pattern)) {
+    const runId = Number(match[1]);
+    const signature = match[2]!.toLowerCase();
+    const token = `${runId}-${signature}`;
+    if (Number.isSafeInteger(runId) && !found.has(token)) found.set(token, { token, runId, signature });
   }
   return [...found.values()];
+}
+
+/** True when `candidate` was signed for `address` with the current or an older secret (constant time). */
+export function tokenMatches(signer: TokenSigner, candidate: BounceTokenCandidate, address: string): boolean {
+  return signer.verifySignature('bounce', signedData(candidate.runId, address), candidate.signature);
+}
+
+/**
+ * Finds which of a run's recipients a token names. The signatures under the current secret are
+ * computed once per run (a map lookup per bounce after that); a token signed with an older secret
+ * (DIGEST_SECRET_PREVIOUS, during a rotation) is checked against each recipient in turn.
+ */
+export class BounceTokenResolver {
+  private readonly byRun = new Map<number, Map<string, string>>();
+
+  constructor(
+    private readonly signer: TokenSigner,
+    /** The addresses a run was sent to. */
+    private readonly recipientsOf: (runId: number) => readonly string[],
+  ) {}
+
+  resolve(candidate: BounceTokenCandidate): string | undefined {
+    let signatures = this.byRun.get(candidate.runId);
+    if (!signatures) {
+      signatures = new Map();
+      for (const address of this.recipientsOf(candidate.runId)) signatures.set(bounceToken(this.signer, candidate.runId, address).split('-')[1]!, address);
+      this.byRun.set(candidate.runId, signatures);
+    }
+    const current = signatures.get(candidate.signature);
+    if (current !== undefined) return tokenMatches(this.signer, candidate, current) ? current : undefined;
+    for (const address of signatures.values()) if (tokenMatches(this.signer, candidate, address)) return address;
+    return undefined;
+  }
+}
+
+/**
+ * The envelope sender (SMTP MAIL FROM, the Return-Path a receiver records) of one reader's copy:
+ * `delivery.bounceAddress` with that reader's token; the bare bounce address when there is no
+ * run (a test send) or no secret to sign with; undefined when no bounce address is configured,
+ * in which case the envelope sender is the From address, as before.
+ */
+export function envelopeSender(bounceAddress: string | undefined, signer: TokenSigner | undefined, runId: number | undefined, recipient: string): string | undefined {
+  if (!bounceAddress) return undefined;
+  if (!signer || runId === undefined) return bounceAddress;
+  return verpAddress(bounceAddress, bounceToken(signer, runId, recipient));
+}
+
+/**
+ * The signer for bounce tokens, from DIGEST_SECRET (and DIGEST_SECRET_PREVIOUS while rotating).
+ * With `delivery.bounceAddress` set it is required: a bounce address without signed tokens could
+ * not say which reader a bounce is about, and `digest bounces` would trust nothing in it.
+ */
+export function loadBounceSigner(config: { source?: string | null; delivery: { bounceAddress?: string | undefined } }, env: NodeJS.ProcessEnv = process.env): TokenSigner | undefined {
+  const signer = TokenSigner.fromEnv(env);
+  if (config.delivery.bounceAddress && !signer) {
+    throw new ConfigError('CONFIG_SECRET_MISSING', `${config.source ? displayPath(config.source) : 'the config'}: delivery.bounceAddress is set, but the DIGEST_SECRET environment variable is not`, {
+      hint: 'Each message’s envelope sender carries a token signed with DIGEST_SECRET so a bounce names its reader. Set DIGEST_SECRET to a long random value (`openssl rand -base64 32`) in the environment of every digest command, or remove delivery.bounceAddress.',
+    });
+  }
+  return signer;
 }

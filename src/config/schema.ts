@@ -190,6 +190,16 @@ export const configSchema = z.strictObject({
       attempts: z.int().positive().default(3),
       /** Wait before the first retry; it doubles for each further one. */
       retryDelaySeconds: z.number().nonnegative().default(2),
+      /**
+       * Where bounces go: each reader's copy is sent with the envelope sender (MAIL FROM)
+       * `local+TOKEN@domain`, TOKEN naming run and reader, signed with DIGEST_SECRET. Point this
+       * address's mailbox at `digest bounces`. Unset: the envelope sender is `from`.
+       */
+      bounceAddress: z
+        .string()
+        .trim()
+        .refine(isEmailAddress, { message: 'expected an address such as bounces@example.com' })
+        .optional(),
       /** DKIM signing. The key stays in its own file; only its path goes here. */
       dkim: z
         .strictObject({
@@ -201,6 +211,19 @@ export const configSchema = z.strictObject({
           domain: z.string().trim().min(1).optional(),
         })
         .optional(),
+    })
+    .prefault({}),
+  /** `digest bounces`: reading bounces and complaints. */
+  bounces: z
+    .strictObject({
+      /** Where `digest bounces` reads when given nothing on the command line: an IMAP URL or a Maildir/folder path. */
+      mailbox: z.string().trim().min(1).optional(),
+      /** Soft bounces (mailbox full, server trouble) from this many different runs suppress the address. */
+      softBounceLimit: z.int().positive().default(3),
+      /** … counted over this many days. */
+      softBounceDays: z.number().positive().default(30),
+      /** Where processed mail is moved: an IMAP mailbox, a Maildir++ folder (.Processed), or a subfolder of a plain folder. */
+      processedFolder: z.string().trim().min(1).default('Processed'),
     })
     .prefault({}),
   /** `digest serve`, the live preview for template editors. */

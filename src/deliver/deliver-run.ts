@@ -1,7 +1,9 @@
+import type { TokenSigner } from '../audience/tokens.js';
+import { envelopeSender } from '../bounces/verp.js';
 import type { RenderedDigest } from '../render/render-digest.js';
 import { personaliseBytes } from '../render/personalise.js';
 import type { DeliveryRow, StateStore } from '../state/state-store.js';
-import { composeMessage } from './compose-message.js';
+import { composeMessage, type OutgoingMessage } from './compose-message.js';
 import type { MessageTransport } from './transports.js';
 
 export interface DeliverySettings {
@@ -10,6 +12,8 @@ export interface DeliverySettings {
   title: string;
   unsubscribeUrl?: string | undefined;
   unsubscribeMailto?: string | undefined;
+  /** Where bounces go: each reader's copy gets `bounces+TOKEN@…` as its envelope sender. */
+  bounceAddress?: string | undefined;
 }
 
 export interface DeliveryProblem {
@@ -47,6 +51,8 @@ export interface DeliverOptions {
   retryDelayMs?: number;
   /** When aborted, no further message is started; those in flight finish and are recorded. */
   signal?: AbortSignal | undefined;
+  /** Signs the VERP token of each reader's envelope sender (DIGEST_SECRET); without it the bare bounce address is used. */
+  signer?: TokenSigner | undefined;
   onProgress?: (done: number, total: number, recipient: string) => void;
 }
 
@@ -90,6 +96,30 @@ export function unreachableHint(error: unknown): string {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
+ * One recipient's message of run `runId`: the rendering personalised for them, composed with the
+ * run's settings, and sent from an envelope sender that names run and reader (VERP), so a bounce
+ * can be traced back. Every way a run's messages are sent goes through here.
+ */
+export function composeForRecipient(
+  rendered: Pick<RenderedDigest, 'subject' | 'html' | 'text' | 'marker'>,
+  row: Pick<DeliveryRow, 'runId' | 'recipient' | 'name' | 'fields' | 'messageId'>,
+  settings: DeliverySettings,
+  options: { date: Date; signer?: TokenSigner | undefined },
+): OutgoingMessage {
+  const recipient = { email: row.recipient, name: row.name ?? undefined, fields: row.fields };
+  const content = personaliseBytes(rendered, recipient, settings.unsubscribeUrl);
+  return composeMessage(recipient, content, {
+    from: settings.from,
+    replyTo: settings.replyTo,
+    title: settings.title,
+    date: options.date,
+    messageId: row.messageId,
+    unsubscribeMailto: settings.unsubscribeMailto,
+    envelopeFrom: envelopeSender(settings.bounceAddress, options.signer, row.runId, row.recipient),
+  });
+}
+
+/**
  * Sends a run's digest to every recipient still pending, recording each outcome in the ledger as
  * it happens: a recipient is marked `sending` before the message goes and `sent` once the server
  * accepts it, and that record is on disk before the connection takes its next recipient. So after
@@ -109,16 +139,7 @@ export async function deliverRun(options: DeliverOptions): Promise<DeliveryRepor
   let abortHint: string | undefined;
 
   const sendOne = async (row: DeliveryRow): Promise<void> => {
-    const recipient = { email: row.recipient, name: row.name ?? undefined, fields: row.fields };
-    const content = personaliseBytes(options.rendered, recipient, options.settings.unsubscribeUrl);
-    const message = composeMessage(recipient, content, {
-      from: options.settings.from,
-      replyTo: options.settings.replyTo,
-      title: options.settings.title,
-      date: options.now(),
-      messageId: row.messageId,
-      unsubscribeMailto: options.settings.unsubscribeMailto,
-    });
+    const message = composeForRecipient(options.rendered, row, options.settings, { date: options.now(), signer: options.signer });
     for (let attempt = 1; ; attempt++) {
       if (aborted) {
         store.updateDelivery(runId, row.recipient, 'pending', stamp(), aborted);

@@ -4,6 +4,8 @@ import type { ResolvedConfig } from '../config/resolve-config.js';
 import { PACKAGE_DIR } from '../config/package-dir.js';
 import { describeError, isDigestError } from '../errors.js';
 import { loadDkimKey } from '../deliver/load-dkim-key.js';
+import { envelopeSender, loadBounceSigner } from '../bounces/verp.js';
+import { redactMailbox } from '../bounces/mail-sources.js';
 import { loadTemplates } from '../render/load-templates.js';
 import { checkEmail } from '../render/check-email.js';
 import { personalise } from '../render/personalise.js';
@@ -69,6 +71,16 @@ export async function checkSetup(config: ResolvedConfig, now: Date = new Date())
       items.push({ what: 'DKIM', ok: true, detail: `signing as ${key.keySelector}._domainkey.${key.domainName} with ${config.delivery.dkim.privateKeyFile}` });
     } catch (error) {
       items.push({ what: 'DKIM', ok: false, detail: describeError(error) });
+    }
+  }
+  if (config.delivery.bounceAddress) {
+    try {
+      const signer = loadBounceSigner(config);
+      const example = envelopeSender(config.delivery.bounceAddress, signer, 1, 'subscriber@example.com');
+      const mailbox = config.bounces.mailbox ? `; \`digest bounces\` reads ${redactMailbox(config.bounces.mailbox)}` : '; set bounces.mailbox, or give `digest bounces` the mailbox to read';
+      items.push({ what: 'bounces', ok: true, detail: `envelope sender per reader, e.g. ${example}${mailbox}` });
+    } catch (error) {
+      items.push({ what: 'bounces', ok: false, detail: describeError(error) });
     }
   }
   const next = nextSlot(config.schedule, config.timezone, now);

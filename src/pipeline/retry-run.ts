@@ -1,5 +1,6 @@
 import type { ResolvedConfig } from '../config/resolve-config.js';
 import type { DeliveryReport } from '../deliver/deliver-run.js';
+import { loadBounceSigner } from '../bounces/verp.js';
 import { StateError } from '../errors.js';
 import { acquireRunLock } from '../state/run-lock.js';
 import { StateStore, type RunRow } from '../state/state-store.js';
@@ -25,6 +26,7 @@ export interface RetryResult {
 export async function retryRun(config: ResolvedConfig, runId: number, options: PipelineOptions = {}): Promise<RetryResult> {
   const now = options.now ?? (() => new Date());
   const dkim = loadDeliveryKey(config);
+  const signer = loadBounceSigner(config);
   const lock = acquireRunLock(config.statePath, options.command ?? `digest runs retry ${runId}`, now());
   let store: StateStore | undefined;
   try {
@@ -40,7 +42,7 @@ export async function retryRun(config: ResolvedConfig, runId: number, options: P
     if (store.deliveries(runId, ['pending', 'sending']).length === 0) {
       return { runId, subject: run.subject, requeued, delivery: null, status: run.status, files: {} };
     }
-    const { delivery, files } = await sendRun(config, store, runId, run, storedSettings(run, config), options, dkim);
+    const { delivery, files } = await sendRun(config, store, runId, run, storedSettings(run, config), options, dkim, signer);
     const status = store.finishRun(runId, now().toISOString());
     return { runId, subject: run.subject, requeued, delivery, status, files };
   } finally {

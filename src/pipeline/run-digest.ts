@@ -7,6 +7,8 @@ import type { FetchOptions } from '../fetch/fetch-resource.js';
 import { composeMessage, deterministicMessageId, senderDomain } from '../deliver/compose-message.js';
 import { deliverRun, type DeliveryReport, type DeliverySettings } from '../deliver/deliver-run.js';
 import { loadDkimKey, type DkimKey } from '../deliver/load-dkim-key.js';
+import type { TokenSigner } from '../audience/tokens.js';
+import { loadBounceSigner } from '../bounces/verp.js';
 import { createOutboxTransport, createSmtpTransport, type MessageTransport } from '../deliver/transports.js';
 import { loadTheme } from '../render/load-theme.js';
 import { personalise } from '../render/personalise.js';
@@ -117,6 +119,7 @@ function deliverySettings(config: ResolvedConfig): DeliverySettings {
     title: config.title,
     ...(config.unsubscribeUrl ? { unsubscribeUrl: config.unsubscribeUrl } : {}),
     ...(config.unsubscribeMailto ? { unsubscribeMailto: config.unsubscribeMailto } : {}),
+    ...(config.delivery.bounceAddress ? { bounceAddress: config.delivery.bounceAddress } : {}),
   };
 }
 
@@ -139,6 +142,7 @@ export async function sendRun(
   settings: DeliverySettings,
   options: PipelineOptions,
   dkim: DkimKey | undefined,
+  signer: TokenSigner | undefined = loadBounceSigner(config),
 ): Promise<{ delivery: DeliveryReport; files: { outbox?: string } }> {
   const now = options.now ?? (() => new Date());
   const transport = options.transport ?? createTransport(config, `run-${runId}`, dkim);
@@ -152,6 +156,7 @@ export async function sendRun(
       now,
       ...retrySettings(config, options),
       signal: options.signal,
+      signer,
       onProgress: (done, total, recipient) => options.onProgress?.({ stage: 'send', done, total, recipient }),
     });
     return { delivery, files: transport.kind === 'outbox' ? { outbox: path.join(config.outDir, 'outbox') } : {} };
@@ -177,6 +182,7 @@ export async function runDigest(config: ResolvedConfig, options: PipelineOptions
   const now = options.now ?? (() => new Date());
   // Bad settings stop the run before the lock, the state or anyone's inbox is touched.
   const dkim = loadDeliveryKey(config);
+  const signer = loadBounceSigner(config);
   const lock = acquireRunLock(config.statePath, options.command ?? 'digest run', now());
   let store: StateStore;
   try {
@@ -204,7 +210,7 @@ export async function runDigest(config: ResolvedConfig, options: PipelineOptions
     let resumed: ResumedRun | null = null;
     const unfinished = store.unfinishedRun();
     if (unfinished) {
-      const { delivery, files: resumedFiles } = await sendRun(config, store, unfinished.id, unfinished, storedSettings(unfinished, config), options, dkim);
+      const { delivery, files: resumedFiles } = await sendRun(config, store, unfinished.id, unfinished, storedSettings(unfinished, config), options, dkim, signer);
       store.finishRun(unfinished.id, now().toISOString());
       resumed = { runId: unfinished.id, slot: unfinished.slot, subject: unfinished.subject, items: unfinished.itemCount, delivery };
       // The same slot (a rerun after a crash) is served by the finished run; an unfinished run
@@ -288,7 +294,7 @@ export async function runDigest(config: ResolvedConfig, options: PipelineOptions
     });
 
     const files = writePreviewFiles(config.outDir, personalise(rendered, PREVIEW_RECIPIENT, config.unsubscribeUrl));
-    const { delivery, files: sentFiles } = await sendRun(config, store, runId, rendered, deliverySettings(config), options, dkim);
+    const { delivery, files: sentFiles } = await sendRun(config, store, runId, rendered, deliverySettings(config), options, dkim, signer);
     store.finishRun(runId, now().toISOString());
     return {
       status: 'sent',
@@ -395,6 +401,8 @@ export async function sendTestDigest(config: ResolvedConfig, to: string, options
     date: now(),
     messageId: `<test.${randomUUID()}@${senderDomain(config.from)}>`,
     unsubscribeMailto: config.unsubscribeMailto,
+    // A test copy is in no run: its bounce comes back to the bare address, for a person to read.
+    envelopeFrom: config.delivery.bounceAddress,
   });
   const transport = options.transport ?? createTransport(config, 'test', dkim);
   try {

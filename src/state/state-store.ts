@@ -106,6 +106,30 @@ const MIGRATIONS: string[] = [
     updated_at TEXT NOT NULL
   );
   `,
+  // 4: what `digest bounces` read: one row per notice (bounce, complaint) and reader, so a notice
+  // read twice counts once; soft bounces are counted from here. Deliveries found by Message-ID
+  // (for bounces that carry no VERP token).
+  `
+  CREATE TABLE bounce_events (
+    id INTEGER PRIMARY KEY,
+    -- the notice's Message-ID, else a hash of its bytes
+    notice_key TEXT NOT NULL,
+    -- the reader, lower-cased (see addressKey)
+    address TEXT NOT NULL,
+    email TEXT NOT NULL,
+    run_id INTEGER,
+    -- see BounceKind
+    kind TEXT NOT NULL,
+    status TEXT,
+    reason TEXT NOT NULL,
+    source TEXT NOT NULL,
+    occurred_at TEXT NOT NULL,
+    recorded_at TEXT NOT NULL,
+    UNIQUE (notice_key, address)
+  );
+  CREATE INDEX bounce_events_address ON bounce_events (address, kind, occurred_at);
+  CREATE INDEX deliveries_message_id ON deliveries (message_id);
+  `,
 ];
 
 export interface FeedState {
@@ -245,6 +269,37 @@ export interface SuppressionRow {
   createdAt: string;
   /** When the reason last changed (to a stronger one). */
   updatedAt: string;
+}
+
+/** What a bounce or complaint said about a reader (see classify-notice.ts for the meanings). */
+export type BounceKind = 'hard' | 'soft' | 'blocked' | 'complaint' | 'delayed';
+
+export interface NewBounceEvent {
+  /** The notice's Message-ID, else a hash of its bytes: the same notice read twice counts once. */
+  noticeKey: string;
+  /** The reader. */
+  email: string;
+  runId: number | undefined;
+  kind: BounceKind;
+  status: string | undefined;
+  reason: string;
+  /** Where the notice was read: a file, a Maildir, an IMAP mailbox. */
+  source: string;
+  /** When the notice was sent (its Date), ISO 8601. */
+  occurredAt: string;
+  recordedAt: string;
+}
+
+export interface BounceEventRow {
+  noticeKey: string;
+  email: string;
+  runId: number | null;
+  kind: BounceKind;
+  status: string | null;
+  reason: string;
+  source: string;
+  occurredAt: string;
+  recordedAt: string;
 }
 
 /** The key an address is matched by: addresses differ in case in practice, never in meaning. */
@@ -678,6 +733,63 @@ export class StateStore {
     } finally {
       this.synchronous.full.run();
     }
+  }
+
+  // ── bounces and complaints ───────────────────────────────────────────────────────────────
+
+  /** Whether a notice (by its key) was already recorded, for any reader. */
+  hasBounceNotice(noticeKey: string): boolean {
+    return this.db.prepare('SELECT 1 FROM bounce_events WHERE notice_key = ? LIMIT 1').pluck().get(noticeKey) !== undefined;
+  }
+
+  /** Records what a notice said about a reader; false when that notice was recorded for them before. */
+  recordBounceEvent(event: NewBounceEvent): boolean {
+    const result = this.db
+      .prepare(
+        `INSERT INTO bounce_events (notice_key, address, email, run_id, kind, status, reason, source, occurred_at, recorded_at)
+         VALUES (@noticeKey, @address, @email, @runId, @kind, @status, @reason, @source, @occurredAt, @recordedAt)
+         ON CONFLICT (notice_key, address) DO NOTHING`,
+      )
+      .run({ ...event, address: addressKey(event.email), email: event.email.trim(), runId: event.runId ?? null, status: event.status ?? null });
+    return result.changes > 0;
+  }
+
+  /**
+   * How many different runs soft-bounced for `email` since `since` (ISO 8601): a server that
+   * sends three notices about one message counts once.
+   */
+  softBounceRuns(email: string, since: string): number {
+    return this.db
+      .prepare(`SELECT COUNT(DISTINCT COALESCE(run_id, -id)) FROM bounce_events WHERE address = ? AND kind = 'soft' AND occurred_at >= ?`)
+      .pluck()
+      .get(addressKey(email), since) as number;
+  }
+
+  /** Bounce events, newest first. */
+  listBounceEvents(limit = 100): BounceEventRow[] {
+    const rows = this.db.prepare('SELECT * FROM bounce_events ORDER BY id DESC LIMIT ?').all(limit) as Record<string, unknown>[];
+    return rows.map((row) => ({
+      noticeKey: row.notice_key as string,
+      email: row.email as string,
+      runId: (row.run_id as number | null) ?? null,
+      kind: row.kind as BounceKind,
+      status: (row.status as string | null) ?? null,
+      reason: row.reason as string,
+      source: row.source as string,
+      occurredAt: row.occurred_at as string,
+      recordedAt: row.recorded_at as string,
+    }));
+  }
+
+  /** The run and recipient a message went to, by its Message-ID (with angle brackets). */
+  deliveryByMessageId(messageId: string): { runId: number; recipient: string } | undefined {
+    const row = this.db.prepare('SELECT run_id, recipient FROM deliveries WHERE message_id = ? LIMIT 1').get(messageId) as { run_id: number; recipient: string } | undefined;
+    return row ? { runId: row.run_id, recipient: row.recipient } : undefined;
+  }
+
+  /** The addresses run `runId` was addressed to. */
+  runRecipients(runId: number): string[] {
+    return this.db.prepare('SELECT recipient FROM deliveries WHERE run_id = ? ORDER BY rowid').pluck().all(runId) as string[];
   }
 
   runItemIds(runId: number): string[] {
