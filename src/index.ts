@@ -21,12 +21,17 @@ export { checkEmail, GMAIL_CLIP_BYTES, type EmailCheck } from './render/check-em
 export { helpers } from './render/helpers.js';
 export { personalise, personaliseBytes } from './render/personalise.js';
 export { composeMessage } from './deliver/compose-message.js';
-export { deliverRun, type DeliveryReport } from './deliver/deliver-run.js';
+export { deliverRun, composeForRecipient, type DeliveryReport } from './deliver/deliver-run.js';
 export { createOutboxTransport, createSmtpTransport, type MessageTransport } from './deliver/transports.js';
 export { loadDkimKey } from './deliver/load-dkim-key.js';
 export { StateStore, SUPPRESSION_REASONS, type SuppressionReason, type SuppressionRow } from './state/state-store.js';
 export { TokenSigner, type TokenPurpose, type TokenClaims, type TokenCheck } from './audience/tokens.js';
 export { acquireRunLock, type RunLock } from './state/run-lock.js';
+export { readBounces, processBounces, type BounceReport, type BounceOutcome, type ReadBouncesInput } from './bounces/process-bounces.js';
+export { parseNotice, type ParsedNotice } from './bounces/parse-notice.js';
+export { classifyNotice, type Classification, type Verdict as BounceVerdict } from './bounces/classify-notice.js';
+export { bounceToken, verpAddress, envelopeSender, findBounceTokens } from './bounces/verp.js';
+export { openMailSource, fileSource, folderSource, imapSource, type MailSource } from './bounces/mail-sources.js';
 export { runSchedule, describeScheduleEvent, type ScheduleEvent, type ScheduleOptions } from './schedule/run-schedule.js';
 export { latestSlot, nextSlot, formatSlot } from './schedule/schedule-slots.js';
 export { listRuns, type RunSummary } from './pipeline/list-runs.js';

@@ -90,7 +90,7 @@ export function classifyFailure(recipient: RecipientStatus): { verdict: FailureV
     return { verdict: 'hard', status, reason: label(named ?? 'address does not exist') };
   }
   if (POLICY.test(text) || subject === '7') return { verdict: 'blocked', status, reason: label('refused by the receiving server’s policy') };
-  if (GONE.test(text)) return { verdict: cls === '4' ? 'soft' : 'hard', status, reason: label(cls === '4' ? 'mailbox unavailable for now' : 'address does not exist') };
+  if (GONE.test(text)) return { verdict: cls === '4' ? 'soft' : 'hard', status, reason: label(cls === '4' ? 'mailbox unavailable for now' : 'no such address, or disabled') };
   if (cls === '4') return { verdict: 'soft', status, reason: label(named ?? 'temporary failure; the server gave up retrying') };
   if (subject === '1') return { verdict: 'hard', status, reason: label(named ?? 'bad address') };
   if (subject && subject !== '0') return { verdict: 'soft', status, reason: label(named ?? 'delivery problem at the receiving server') };
@@ -105,7 +105,8 @@ function classifyRecipients(recipients: RecipientStatus[], format: string): Clas
   const judged = recipients.map((recipient) => {
     const action = recipient.action ?? (recipient.status?.startsWith('2') ? 'delivered' : 'failed');
     if (action === 'delayed') {
-      return { recipient, verdict: 'delayed' as Verdict, status: enhancedStatus(recipient), reason: 'delivery delayed; the sending server is still retrying' };
+      const status = enhancedStatus(recipient);
+      return { recipient, verdict: 'delayed' as Verdict, status, reason: `delivery delayed${status ? ` (${status})` : ''}; the sending server is still retrying` };
     }
     if (action === 'delivered' || action === 'relayed' || action === 'expanded') {
       return { recipient, verdict: 'delivered' as Verdict, status: recipient.status, reason: `${action} (not a bounce)` };

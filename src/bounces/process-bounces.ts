@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import type { TokenSigner } from '../audience/tokens.js';
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { TokenSigner } from '../audience/tokens.js';
 import type { ResolvedConfig } from '../config/resolve-config.js';
-import { displayPath, describeError, StateError } from '../errors.js';
+import { displayPath, describeError, MailboxError, StateError } from '../errors.js';
 import { StateStore, type BounceKind, type SuppressionReason } from '../state/state-store.js';
 import { classifyNotice, type Classification, type Verdict } from './classify-notice.js';
-import type { MailSource, SourceMessage } from './mail-sources.js';
+import { fileSource, openMailSource, type MailSource, type SourceMessage } from './mail-sources.js';
 import { parseNotice, type ParsedNotice } from './parse-notice.js';
 import { BounceTokenResolver, findBounceTokens } from './verp.js';
 
@@ -245,7 +246,7 @@ async function handle(message: SourceMessage, store: StateStore, resolver: Bounc
     return { ...outcome, action: 'left', processed: false, note: `${found.problem ?? 'no reader found'}; left in the mailbox` };
   }
   if (classification.verdict === 'report' && classification.reason.startsWith('authentication failure')) outcome.note = classification.reason;
-  if (classification.verdict === 'blocked') outcome.note = 'the receiving server refused our sending, not the address: check the reason (sender reputation, SPF/DKIM/DMARC, block lists); the reader is not counted against';
+  if (classification.verdict === 'blocked') outcome.note = 'the receiving server refused our sending, not the address: check the reason (sender reputation, SPF/DKIM/DMARC, block lists); it does not count against the reader';
   if (!found.reader) return outcome;
 
   const reader = found.reader;
@@ -283,4 +284,44 @@ async function handle(message: SourceMessage, store: StateStore, resolver: Bounc
     return { action: 'recorded' as const };
   };
   return { ...outcome, ...(context.dryRun ? apply() : store.transaction(apply)) };
+}
+
+export interface ReadBouncesInput {
+  /** .eml files, Maildirs and folders of .eml files, IMAP URLs. */
+  mailboxes: readonly string[];
+  /** An IMAP URL (`--imap`). */
+  imap?: string | undefined;
+}
+
+/**
+ * `digest bounces`: opens what the command line names (else `bounces.mailbox` from the config),
+ * and processes it. The IMAP password comes from the URL or IMAP_PASSWORD; tokens are checked
+ * with DIGEST_SECRET (and DIGEST_SECRET_PREVIOUS).
+ */
+export async function readBounces(config: ResolvedConfig, input: ReadBouncesInput, options: Omit<ProcessOptions, 'signer'> & { env?: NodeJS.ProcessEnv } = {}): Promise<BounceReport> {
+  const env = options.env ?? process.env;
+  const specs = [...input.mailboxes, ...(input.imap ? [input.imap] : [])];
+  if (specs.length === 0 && config.bounces.mailbox) specs.push(config.bounces.mailbox);
+  if (specs.length === 0) {
+    throw new MailboxError('MAILBOX_NONE', 'no mailbox to read: name one, or set bounces.mailbox in the config', {
+      hint: 'e.g. `digest bounces --imap imaps://bounces%40example.com@mail.example.com/INBOX` (password in IMAP_PASSWORD), `digest bounces /var/mail/bounces/Maildir`, or `digest bounces notice.eml`.',
+    });
+  }
+  const signer = TokenSigner.fromEnv(env);
+  // Bad settings and a missing state file stop it before any mailbox is opened.
+  openState(config).close();
+  const sources: MailSource[] = [];
+  try {
+    const files: string[] = [];
+    for (const spec of specs) {
+      const relative = /^imaps?:\/\//i.test(spec) ? spec : path.resolve(spec);
+      if (!/^imaps?:\/\//i.test(spec) && existsSync(relative) && statSync(relative).isFile()) files.push(relative);
+      else sources.push(await openMailSource(relative, { processedFolder: config.bounces.processedFolder, password: env.IMAP_PASSWORD }));
+    }
+    if (files.length > 0) sources.unshift(fileSource(files));
+  } catch (error) {
+    for (const source of sources) await source.close().catch(() => {});
+    throw error;
+  }
+  return processBounces(config, sources, { ...options, signer });
 }

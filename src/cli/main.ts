@@ -14,6 +14,7 @@ import { registerCheck } from './commands/check.js';
 import { registerServe } from './commands/serve.js';
 import { registerExtract } from './commands/extract.js';
 import { registerFeeds } from './commands/feeds.js';
+import { registerBounces } from './commands/bounces.js';
 
 export function buildProgram(setExit: SetExit): Command {
   const program = new Command('digest')
@@ -33,6 +34,7 @@ export function buildProgram(setExit: SetExit): Command {
   registerServe(program, setExit);
   registerExtract(program, setExit);
   registerFeeds(program, setExit);
+  registerBounces(program, setExit);
   return program;
 }
 
