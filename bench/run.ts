@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: wall time and memory of ingestion (bench/ingest.ts) and of the whole job on a
  * local digest, the cost of the render stages, extraction time per page on the ScrapingHub
- * corpus, and (bench/send.ts) sending to 10,000 recipients through the SMTP pool. Prints figures;
+ * corpus, (bench/send.ts) sending to 10,000 recipients through the SMTP pool, and
+ * (bench/bounces.ts) `digest bounces` over 10,000 delivery-status notices. Prints figures;
  * asserts nothing (these machines are shared and noisy).
  */
 import { spawn } from 'node:child_process';
@@ -236,6 +237,8 @@ function child(script: string): Promise<void> {
 
 await child('ingest.ts');
 await main();
+console.log('');
+await child('bounces.ts');
 // Last, so the corpus held in memory does not count in the job's RSS figures above.
 console.log('');
 benchExtraction();

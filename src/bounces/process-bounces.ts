@@ -283,7 +283,8 @@ async function handle(message: SourceMessage, store: StateStore, resolver: Bounc
     }
     return { action: 'recorded' as const };
   };
-  return { ...outcome, ...(context.dryRun ? apply() : store.transaction(apply)) };
+  // One transaction per notice; the batch is made durable by one sync before its mail is moved.
+  return { ...outcome, ...(context.dryRun ? apply() : store.transactionWithoutWaitingForDisk(apply)) };
 }
 
 export interface ReadBouncesInput {

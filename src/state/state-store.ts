@@ -435,6 +435,15 @@ export class StateStore {
     return this.db.transaction(fn)();
   }
 
+  /**
+   * A transaction whose commit does not wait for the disk (it is safe from a killed process when
+   * this returns, not yet from power loss): for many small transactions in a row, made durable
+   * together by one `sync()`.
+   */
+  transactionWithoutWaitingForDisk<T>(fn: () => T): T {
+    return this.withoutWaitingForDisk(() => this.db.transaction(fn)());
+  }
+
   // ── feeds ────────────────────────────────────────────────────────────────────────────────
 
   getFeed(url: string): FeedState | undefined {
