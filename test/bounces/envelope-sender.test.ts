@@ -5,7 +5,6 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TokenSigner } from '../../src/audience/tokens.js';
 import { findBounceTokens, tokenMatches } from '../../src/bounces/verp.js';
 import { loadConfig } from '../../src/config/load-config.js';
-import { deterministicMessageId } from '../../src/deliver/compose-message.js';
 import { deliverRun } from '../../src/deliver/deliver-run.js';
 import { loadDkimKey } from '../../src/deliver/load-dkim-key.js';
 import { createOutboxTransport, createSmtpTransport } from '../../src/deliver/transports.js';
@@ -19,6 +18,7 @@ import { StateStore } from '../../src/state/state-store.js';
 import { verifyDkim } from '../support/dkim.js';
 import { startSmtpServer, type TestSmtpServer } from '../support/smtp.js';
 import { REPO_ROOT, useTempDir } from '../support/temp-dir.js';
+import { ledgerRun } from '../support/ledger.js';
 
 const tmp = useTempDir();
 const SECRET = 'a secret that is long enough for the test, 1234567890';
@@ -37,20 +37,7 @@ afterEach(async () => {
 async function ledger() {
   const config = loadConfig({ cwd: '/nonexistent', env: {} });
   const content = await renderDigest(sampleDigest(config, now()), loadTemplates(path.join(REPO_ROOT, 'templates/default')), renderSettings(config), { validation: 'strict' });
-  const store = StateStore.open(':memory:');
-  const runId = store.createRun({
-    kind: 'run',
-    slot: null,
-    startedAt: now().toISOString(),
-    digestHash: content.hash,
-    subject: content.subject,
-    preheader: content.preheader,
-    html: content.html,
-    text: content.text,
-    marker: content.marker,
-    itemIds: [],
-    recipients: readers.map((email) => ({ email, fields: {}, messageId: deterministicMessageId('run1', email, FROM) })),
-  });
+  const { store, runId } = ledgerRun(content, readers, { from: FROM, startedAt: now().toISOString() });
   return { store, runId, content };
 }
 
