@@ -28,6 +28,7 @@ export { StateStore, SUPPRESSION_REASONS, type SuppressionReason, type Suppressi
 export { TokenSigner, type TokenPurpose, type TokenClaims, type TokenCheck } from './audience/tokens.js';
 export { acquireRunLock, type RunLock } from './state/run-lock.js';
 export { readBounces, processBounces, type BounceReport, type BounceOutcome, type ReadBouncesInput } from './bounces/process-bounces.js';
+export { applyBounce, type BounceEvent, type BounceEffect, type BouncePolicy } from './bounces/apply-bounce.js';
 export { parseNotice, type ParsedNotice } from './bounces/parse-notice.js';
 export { classifyNotice, type Classification, type Verdict as BounceVerdict } from './bounces/classify-notice.js';
 export { bounceToken, verpAddress, envelopeSender, findBounceTokens } from './bounces/verp.js';

@@ -1,14 +1,15 @@
 import { createHash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { TokenSigner } from '../audience/tokens.js';
+import type { TokenSigner } from '../audience/tokens.js';
 import type { ResolvedConfig } from '../config/resolve-config.js';
 import { displayPath, describeError, MailboxError, StateError } from '../errors.js';
 import { StateStore, type BounceKind, type SuppressionReason } from '../state/state-store.js';
+import { applyBounce, type BounceEvent, type BouncePolicy } from './apply-bounce.js';
 import { classifyNotice, type Classification, type Verdict } from './classify-notice.js';
 import { fileSource, openMailSource, type MailSource, type SourceMessage } from './mail-sources.js';
 import { parseNotice, type ParsedNotice } from './parse-notice.js';
-import { BounceTokenResolver, findBounceTokens } from './verp.js';
+import { BounceTokenResolver, findBounceTokens, loadBounceSigner } from './verp.js';
 
 /**
  * `digest bounces`: reads a bounce mailbox, works out which reader each bounce or complaint is
@@ -125,11 +126,6 @@ function emptyCounts(): BounceReport['counts'] {
   };
 }
 
-function occurredAt(notice: ParsedNotice, now: Date): string {
-  const date = notice.date;
-  return date && !Number.isNaN(date.getTime()) && date.getTime() <= now.getTime() ? date.toISOString() : now.toISOString();
-}
-
 function suppressionDetail(classification: Classification, notice: ParsedNotice, reader: Reader, message: string): string {
   const by = notice.reportingMta ?? notice.fromAddress ?? 'unknown sender';
   const diagnostic = classification.diagnostic ? `: ${classification.diagnostic}` : '';
@@ -160,14 +156,13 @@ export async function processBounces(config: ResolvedConfig, sources: readonly M
     store = openState(config);
     const state = store;
     const resolver = options.signer ? new BounceTokenResolver(options.signer, (runId) => state.runRecipients(runId)) : undefined;
-    const limit = config.bounces.softBounceLimit;
-    const windowMs = config.bounces.softBounceDays * 86_400_000;
+    const policy: BouncePolicy = { softBounceLimit: config.bounces.softBounceLimit, softBounceDays: config.bounces.softBounceDays };
     for (const source of sources) {
       let moved = 0;
       for await (const batch of source.batches()) {
         const processed: SourceMessage[] = [];
         for (const message of batch) {
-          const outcome = await handle(message, state, resolver, { now: now(), dryRun, limit, windowMs, source: source.description });
+          const outcome = await handle(message, state, resolver, { now: now(), dryRun, policy, source: source.description });
           report.outcomes.push(outcome);
           if (outcome.processed) processed.push(message);
           options.onProgress?.(report.outcomes.length, message.label);
@@ -199,8 +194,7 @@ export async function processBounces(config: ResolvedConfig, sources: readonly M
 interface HandleContext {
   now: Date;
   dryRun: boolean;
-  limit: number;
-  windowMs: number;
+  policy: BouncePolicy;
   source: string;
 }
 
@@ -250,41 +244,23 @@ async function handle(message: SourceMessage, store: StateStore, resolver: Bounc
   if (!found.reader) return outcome;
 
   const reader = found.reader;
-  if (store.hasBounceNotice(key)) return { ...outcome, duplicate: true, note: 'read before; counted once' };
-  const kind = classification.verdict as BounceKind;
-  const since = new Date(context.now.getTime() - context.windowMs).toISOString();
-  const apply = () => {
-    if (!context.dryRun) {
-      store.recordBounceEvent({
-        noticeKey: key,
-        email: reader.email,
-        runId: reader.runId,
-        kind,
-        status: classification.status,
-        reason: classification.reason,
-        source: context.source,
-        occurredAt: occurredAt(notice, context.now),
-        recordedAt: context.now.toISOString(),
-      });
-    }
-    const detail = suppressionDetail(classification, notice, reader, message.label);
-    if (kind === 'hard' || kind === 'complaint') {
-      const reason: SuppressionReason = kind === 'hard' ? 'hard-bounce' : 'complaint';
-      if (!context.dryRun) store.suppress(reader.email, reason, 'bounces', detail);
-      return { action: 'suppressed' as const, suppressedAs: reason };
-    }
-    if (kind === 'soft') {
-      const count = store.softBounceRuns(reader.email, since) + (context.dryRun ? 1 : 0);
-      if (count >= context.limit) {
-        if (!context.dryRun) store.suppress(reader.email, 'soft-bounce', 'bounces', `${count} soft bounces in ${Math.round(context.windowMs / 86_400_000)} days; last: ${detail}`);
-        return { action: 'suppressed' as const, suppressedAs: 'soft-bounce' as const, softBounces: count };
-      }
-      return { action: 'counted' as const, softBounces: count };
-    }
-    return { action: 'recorded' as const };
+  const event: BounceEvent = {
+    noticeKey: key,
+    email: reader.email,
+    runId: reader.runId,
+    kind: classification.verdict as BounceKind,
+    status: classification.status,
+    reason: classification.reason,
+    detail: suppressionDetail(classification, notice, reader, message.label),
+    source: context.source,
+    suppressedBy: 'bounces',
+    occurredAt: notice.date ?? context.now,
+    now: context.now,
   };
   // One transaction per notice; the batch is made durable by one sync before its mail is moved.
-  return { ...outcome, ...(context.dryRun ? apply() : store.transactionWithoutWaitingForDisk(apply)) };
+  const effect = context.dryRun ? applyBounce(store, event, context.policy, { dryRun: true }) : store.transactionWithoutWaitingForDisk(() => applyBounce(store, event, context.policy));
+  if (effect.action === 'duplicate') return { ...outcome, duplicate: true, note: 'read before; counted once' };
+  return { ...outcome, ...effect };
 }
 
 export interface ReadBouncesInput {
@@ -308,7 +284,7 @@ export async function readBounces(config: ResolvedConfig, input: ReadBouncesInpu
       hint: 'e.g. `digest bounces --imap imaps://bounces%40example.com@mail.example.com/INBOX` (password in IMAP_PASSWORD), `digest bounces /var/mail/bounces/Maildir`, or `digest bounces notice.eml`.',
     });
   }
-  const signer = TokenSigner.fromEnv(env);
+  const signer = loadBounceSigner(config, env);
   // Bad settings and a missing state file stop it before any mailbox is opened.
   openState(config).close();
   const sources: MailSource[] = [];

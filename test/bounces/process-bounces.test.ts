@@ -173,3 +173,23 @@ describe('processBounces over a Maildir of real servers’ notices', () => {
     expect(existsSync(config.statePath)).toBe(false);
   });
 });
+
+describe('applyBounce: the one policy for bounces from any source', () => {
+  it('a provider’s soft bounces without a run count one each; a repeated event id counts once', async () => {
+    const { applyBounce } = await import('../../src/bounces/apply-bounce.js');
+    const store = StateStore.open(':memory:');
+    const policy = { softBounceLimit: 2, softBounceDays: 30 };
+    const event = (id: string) => ({
+      noticeKey: id, email: 'Sam@Example.com', runId: undefined, kind: 'soft' as const, status: '4.2.2', reason: 'mailbox full (4.2.2)',
+      detail: 'mailbox full (4.2.2) (webhook)', source: 'webhook', suppressedBy: 'webhook', occurredAt: now(), now: now(),
+    });
+    expect(store.transaction(() => applyBounce(store, event('evt-1'), policy))).toEqual({ action: 'counted', softBounces: 1 });
+    expect(store.transaction(() => applyBounce(store, event('evt-1'), policy))).toEqual({ action: 'duplicate' });
+    expect(store.transaction(() => applyBounce(store, event('evt-2'), policy))).toEqual({ action: 'suppressed', suppressedAs: 'soft-bounce', softBounces: 2 });
+    expect(store.suppression('sam@example.com')).toMatchObject({ reason: 'soft-bounce', source: 'webhook' });
+    // Older than the window: not counted.
+    const old = { ...event('evt-3'), email: 'old@example.com', occurredAt: new Date('2026-10-01T00:00:00Z') };
+    expect(applyBounce(store, old, policy)).toEqual({ action: 'counted', softBounces: 0 });
+    store.close();
+  });
+});
