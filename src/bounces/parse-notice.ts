@@ -1,4 +1,3 @@
-import { convert as htmlToText } from 'html-to-text';
 import { simpleParser, type Attachment, type ParsedMail } from 'mailparser';
 
 /**
@@ -193,7 +192,9 @@ export async function parseNotice(raw: Buffer): Promise<ParsedNotice> {
 
   let body = mail.text ?? '';
   if (!body.trim() && typeof mail.html === 'string' && !statusPart && !feedbackPart) {
-    body = htmlToText(mail.html, { wordwrap: false, selectors: [{ selector: 'img', format: 'skip' }, { selector: 'a', options: { ignoreHref: true } }] });
+    // An HTML-only message that is not a report (an HTML text bounce): read again, this time with
+    // mailparser's conversion of the HTML to text (skipped above: reports rarely need it).
+    body = (await simpleParser(raw, { ...PARSER_OPTIONS, skipHtmlToText: false } as Parameters<typeof simpleParser>[1])).text ?? '';
   }
 
   let report: ParsedNotice['report'];

@@ -11,7 +11,7 @@ import { checkEmail } from '../render/check-email.js';
 import { personalise } from '../render/personalise.js';
 import { formatSlot, nextSlot } from '../schedule/schedule-slots.js';
 import { renderDigest } from '../render/render-digest.js';
-import { renderSettings } from '../render/render-settings.js';
+import { renderSettings } from './render-settings.js';
 import { sampleDigest } from './sample-digest.js';
 
 export interface CheckItem {

@@ -12,7 +12,7 @@ import { checkEmail, type EmailCheck } from '../render/check-email.js';
 import { loadTheme } from '../render/load-theme.js';
 import { personalise } from '../render/personalise.js';
 import { renderDigest, type RenderWarning } from '../render/render-digest.js';
-import { renderSettings } from '../render/render-settings.js';
+import { renderSettings } from '../pipeline/render-settings.js';
 import type { SizeReport } from '../render/size-budget.js';
 import { StateStore } from '../state/state-store.js';
 import type { FeedFailure } from '../types.js';

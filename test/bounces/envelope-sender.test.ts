@@ -13,7 +13,7 @@ import { runDigest } from '../../src/pipeline/run-digest.js';
 import { sampleDigest } from '../../src/pipeline/sample-digest.js';
 import { loadTemplates } from '../../src/render/load-templates.js';
 import { renderDigest } from '../../src/render/render-digest.js';
-import { renderSettings } from '../../src/render/render-settings.js';
+import { renderSettings } from '../../src/pipeline/render-settings.js';
 import { StateStore } from '../../src/state/state-store.js';
 import { verifyDkim } from '../support/dkim.js';
 import { startSmtpServer, type TestSmtpServer } from '../support/smtp.js';

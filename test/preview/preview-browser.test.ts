@@ -8,7 +8,7 @@ import { startPreviewServer, type PreviewServer } from '../../src/preview/previe
 import { loadTemplates } from '../../src/render/load-templates.js';
 import { personalise } from '../../src/render/personalise.js';
 import { renderDigest } from '../../src/render/render-digest.js';
-import { renderSettings } from '../../src/render/render-settings.js';
+import { renderSettings } from '../../src/pipeline/render-settings.js';
 import { createPreviewProject, type PreviewProject } from '../support/preview-project.js';
 import { REPO_ROOT, useTempDir } from '../support/temp-dir.js';
 
