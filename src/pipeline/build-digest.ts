@@ -56,7 +56,8 @@ const GONE_RECHECK_MS = 7 * 86_400_000;
 /** Below this many words a feed item is a teaser, and fullText: auto fetches the article page. */
 const TEASER_WORDS = 120;
 
-function displayName(source: FeedSource, title: string | undefined): string {
+/** A feed's name as the digest shows it: the config's, else the feed's own title, else its host. */
+export function displayName(source: FeedSource, title: string | undefined): string {
   if (source.name) return source.name;
   if (title?.trim()) return title.trim();
   try {
