@@ -1,6 +1,7 @@
 import type { Recipient, ResolvedConfig } from '../config/resolve-config.js';
 import { addressKey, type ReaderPreferences, type StateStore, type SuppressionReason } from '../state/state-store.js';
 import type { Digest } from '../types.js';
+import { displayName } from '../pipeline/display-name.js';
 
 /**
  * Who gets a digest: the config's recipients (inline or CSV) and the confirmed subscribers, one
@@ -14,6 +15,9 @@ export interface Reader extends Recipient {
   /** The sections they want; null: every section. */
   sections: string[] | null;
 }
+
+/** The run variant the archive shows when the email had to leave stories out: all of them. */
+export const WEB_VARIANT = 'web';
 
 /** Why a reader gets nothing now. */
 export type Block = SuppressionReason | 'paused';
@@ -110,4 +114,17 @@ export function filterSections(digest: Digest, sections: readonly string[]): Dig
   const keep = new Set(sections);
   const kept = digest.sections.filter((section) => keep.has(section.name));
   return { ...digest, sections: kept, items: kept.flatMap((section) => section.items) };
+}
+
+/**
+ * The sections a reader can choose from: each configured feed's section (its name when it has
+ * none, else the feed's own title as last fetched, else its host), in config order, once each.
+ */
+export function knownSections(config: Pick<ResolvedConfig, 'feeds'>, store: StateStore | undefined): string[] {
+  const names: string[] = [];
+  for (const feed of config.feeds) {
+    const name = feed.section ?? displayName(feed, store?.getFeed(feed.url)?.title ?? undefined);
+    if (!names.includes(name)) names.push(name);
+  }
+  return names;
 }

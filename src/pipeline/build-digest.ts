@@ -11,6 +11,7 @@ import { cleanArticle, type ArticleInput } from '../clean/clean-article.js';
 import { countWords } from '../clean/normalize-text.js';
 import type { CleanArticle, Digest, DigestItem, FeedFailure, FeedSource, RawItem } from '../types.js';
 import { assembleDigest } from './assemble-digest.js';
+import { displayName } from './display-name.js';
 
 export type ProgressEvent =
   | { stage: 'fetch'; done: number; total: number; feed: string }
@@ -55,17 +56,6 @@ const GONE_RECHECK_MS = 7 * 86_400_000;
 
 /** Below this many words a feed item is a teaser, and fullText: auto fetches the article page. */
 const TEASER_WORDS = 120;
-
-/** A feed's name as the digest shows it: the config's, else the feed's own title, else its host. */
-export function displayName(source: FeedSource, title: string | undefined): string {
-  if (source.name) return source.name;
-  if (title?.trim()) return title.trim();
-  try {
-    return new URL(source.url).hostname.replace(/^www\./, '');
-  } catch {
-    return source.url.split(/[\\/]/).pop() ?? source.url;
-  }
-}
 
 async function fetchOne(source: FeedSource, config: ResolvedConfig, options: BuildOptions): Promise<FeedFetch> {
   const state = options.store?.getFeed(source.url);

@@ -7,7 +7,7 @@ import type { FetchOptions } from '../fetch/fetch-resource.js';
 import { composeMessage, deterministicMessageId, senderDomain } from '../deliver/compose-message.js';
 import { deliverRun, type DeliveryReport, type DeliverySettings } from '../deliver/deliver-run.js';
 import { linkSigner, previewLinks } from '../audience/reader-links.js';
-import { blockFor, countExcluded, filterSections, resolveReaders, variantFor, variantSections, type ExcludedReader, type Reader } from '../audience/readers.js';
+import { WEB_VARIANT, blockFor, countExcluded, filterSections, resolveReaders, variantFor, variantSections, type ExcludedReader, type Reader } from '../audience/readers.js';
 import { loadDkimKey, type DkimKey } from '../deliver/load-dkim-key.js';
 import { createOutboxTransport, createSmtpTransport, type MessageTransport } from '../deliver/transports.js';
 import { loadTheme } from '../render/load-theme.js';
@@ -344,9 +344,6 @@ export async function runDigest(config: ResolvedConfig, options: PipelineOptions
     lock.release();
   }
 }
-
-/** The rendering the archive shows when the email had to leave stories out: all of them. */
-export const WEB_VARIANT = 'web';
 
 interface VariantPlan {
   recipients: { reader: Reader; variant: string | null }[];
