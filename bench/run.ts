@@ -1,5 +1,6 @@
 /**
- * `npm run bench`: wall time and memory of ingestion (bench/ingest.ts) and of the whole job on a
+ * `npm run bench`: start-up and whole processes beside rss2email (bench/startup.ts), wall time and
+ * memory of ingestion (bench/ingest.ts) and of the whole job on a
  * local digest, the cost of the render stages, extraction time per page on the ScrapingHub
  * corpus, and (bench/send.ts) sending to 10,000 recipients through the SMTP pool. Prints figures;
  * asserts nothing (these machines are shared and noisy).
@@ -234,6 +235,8 @@ function child(script: string): Promise<void> {
   });
 }
 
+await child('startup.ts');
+console.log('');
 await child('ingest.ts');
 await main();
 // Last, so the corpus held in memory does not count in the job's RSS figures above.

@@ -2,13 +2,10 @@ import type { ResolvedConfig } from '../config/resolve-config.js';
 import { describeError, isDigestError } from '../errors.js';
 import { fetchResource, type FetchOptions } from '../fetch/fetch-resource.js';
 import { createLimiter, type Limiter } from '../fetch/limit.js';
-import { parseFeed } from '../parse/parse-feed.js';
 import { selectItems, type Candidate, type Decision, type FeedItems } from '../select/select-items.js';
 import { itemId } from '../select/item-id.js';
 import type { FeedOutcome, StateStore } from '../state/state-store.js';
-import { extractCleaned } from '../trim/extract-article.js';
-import { cleanArticle, type ArticleInput } from '../clean/clean-article.js';
-import { countWords } from '../clean/normalize-text.js';
+import type { ArticleInput } from '../clean/clean-article.js';
 import type { CleanArticle, Digest, DigestItem, FeedFailure, FeedSource, RawItem } from '../types.js';
 import { assembleDigest } from './assemble-digest.js';
 import { displayName } from './display-name.js';
@@ -50,6 +47,14 @@ interface FeedFetch {
   feed?: FeedItems;
   failure?: FeedFailure;
 }
+
+/**
+ * The stages that read content (rss-parser; linkedom, Readability and sanitize-html) load the first
+ * time a feed has a body to parse or an item is chosen: a run where every feed answers 304 never
+ * loads them (ARCHITECTURE.md, "Start-up").
+ */
+const parseStage = () => import('../parse/parse-feed.js');
+const contentStages = () => import('./content-stages.js');
 
 /** How long a feed that answered 410 Gone is left alone before it is tried again. */
 const GONE_RECHECK_MS = 7 * 86_400_000;
@@ -94,6 +99,7 @@ async function fetchOne(source: FeedSource, config: ResolvedConfig, options: Bui
         feed: { source, name, section: source.section ?? name, items: [], firstRun: false },
       };
     }
+    const { parseFeed } = await parseStage();
     const parsed = await parseFeed(result.text ?? '', { url: result.url });
     const feedName = displayName(source, parsed.title);
     return {
@@ -121,9 +127,6 @@ async function fetchOne(source: FeedSource, config: ResolvedConfig, options: Bui
   }
 }
 
-function wordCount(text: string | undefined): number {
-  return text ? countWords(text.replace(/<[^>]*>/g, ' ')) : 0;
-}
 
 /**
  * The article for one item: the feed's own content, or the linked page when the feed only has a
@@ -137,6 +140,8 @@ async function articleFor(
   limit: Limiter,
   warnings: string[],
 ): Promise<{ input: ArticleInput; cleaned?: CleanArticle }> {
+  const { cleanArticle, countWords } = await contentStages();
+  const wordCount = (text: string | undefined): number => (text ? countWords(text.replace(/<[^>]*>/g, ' ')) : 0);
   const html = item.contentHtml ?? (item.contentText ? undefined : item.summary);
   const text = item.contentHtml ? undefined : item.contentText;
   const feedInput = { ...(item.title ? { title: item.title } : {}), ...(html ? { html } : {}), ...(text ? { text } : {}), ...(item.baseUrl ?? item.link ? { url: item.baseUrl ?? item.link } : {}) };
@@ -205,6 +210,7 @@ export async function buildDigest(config: ResolvedConfig, options: BuildOptions)
 
   const items: DigestItem[] = await Promise.all(selection.chosen.map(async (candidate) => {
     const { item, feed } = candidate;
+    const { cleanArticle, extractCleaned } = await contentStages();
     const article = await articleFor(item, feed.source, config, options, limit, warnings);
     let blocks;
     try {
