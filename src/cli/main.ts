@@ -14,6 +14,9 @@ import { registerCheck } from './commands/check.js';
 import { registerServe } from './commands/serve.js';
 import { registerExtract } from './commands/extract.js';
 import { registerFeeds } from './commands/feeds.js';
+import { registerReaders } from './commands/readers.js';
+import { registerWeb } from './commands/web.js';
+import { registerArchive } from './commands/archive.js';
 
 export function buildProgram(setExit: SetExit): Command {
   const program = new Command('digest')
@@ -33,6 +36,9 @@ export function buildProgram(setExit: SetExit): Command {
   registerServe(program, setExit);
   registerExtract(program, setExit);
   registerFeeds(program, setExit);
+  registerReaders(program, setExit);
+  registerWeb(program, setExit);
+  registerArchive(program, setExit);
   return program;
 }
 

@@ -123,6 +123,12 @@ export function writeArchive(config: ResolvedConfig, outDir: string, options: { 
       hint: 'Set web.baseUrl in the config, or pass --base-url https://digest.example.com',
     });
   }
+  try {
+    const parsed = new URL(baseUrl);
+    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new Error('not http(s)');
+  } catch {
+    throw new ConfigError('ARCHIVE_BAD_BASE_URL', `"${baseUrl}" is not an http(s) address`, { hint: 'Give the address the archive will be published at, e.g. --base-url https://digest.example.com' });
+  }
   if (config.statePath === ':memory:') {
     throw new StateError('ARCHIVE_NO_STATE', 'there is no state file to read past digests from', { hint: 'Point `state:` at the file `digest run` uses.' });
   }
