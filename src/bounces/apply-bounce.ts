@@ -5,14 +5,14 @@ import type { BounceKind, StateStore, SuppressionReason } from '../state/state-s
  * (`digest bounces` reading a mailbox, or a provider's webhook).
  *  - hard bounce → suppressed as `hard-bounce`; complaint → suppressed as `complaint`, at once;
  *  - soft bounce → counted; suppressed as `soft-bounce` once the reader soft-bounced in
- *    `softBounceLimit` different runs within `softBounceDays` (notices without a run count each);
+ *    `softLimit` different runs within `softWindowDays` (notices without a run count each);
  *  - blocked, delayed → recorded only: they say nothing against the reader's address.
  * The same notice (by its key) recorded twice for a reader counts once.
  */
 
 export interface BouncePolicy {
-  softBounceLimit: number;
-  softBounceDays: number;
+  softLimit: number;
+  softWindowDays: number;
 }
 
 export interface BounceEvent {
@@ -70,10 +70,10 @@ export function applyBounce(store: StateStore, event: BounceEvent, policy: Bounc
     return { action: 'suppressed', suppressedAs: reason };
   }
   if (event.kind === 'soft') {
-    const since = new Date(event.now.getTime() - policy.softBounceDays * 86_400_000).toISOString();
+    const since = new Date(event.now.getTime() - policy.softWindowDays * 86_400_000).toISOString();
     const count = store.softBounceRuns(event.email, since) + (dryRun ? 1 : 0);
-    if (count < policy.softBounceLimit) return { action: 'counted', softBounces: count };
-    if (!dryRun) store.suppress(event.email, 'soft-bounce', event.suppressedBy, `${count} soft bounces in ${policy.softBounceDays} days; last: ${event.detail}`);
+    if (count < policy.softLimit) return { action: 'counted', softBounces: count };
+    if (!dryRun) store.suppress(event.email, 'soft-bounce', event.suppressedBy, `${count} soft bounces in ${policy.softWindowDays} days; last: ${event.detail}`);
     return { action: 'suppressed', suppressedAs: 'soft-bounce', softBounces: count };
   }
   return { action: 'recorded' };

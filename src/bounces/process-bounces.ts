@@ -18,8 +18,8 @@ import { BounceTokenResolver, findBounceTokens, loadBounceSigner } from './verp.
  *  2. find its reader: a VERP token that verifies (signed for that run and reader), else the
  *     Message-ID of our message that it returns or answers;
  *  3. hard bounce or complaint: suppress the reader at once; soft bounce: count it, and suppress
- *     once the reader soft-bounced in `bounces.softBounceLimit` different runs within
- *     `bounces.softBounceDays`; blocked, delayed: record, no action against the reader; success
+ *     once the reader soft-bounced in `bounces.softLimit` different runs within
+ *     `bounces.softWindowDays`; blocked, delayed: record, no action against the reader; success
  *     notices, auto-replies, other reports: nothing to do;
  *  4. record everything in one transaction per message (a notice read twice counts once), make
  *     it durable, and only then move the processed messages out of the mailbox.
@@ -156,7 +156,7 @@ export async function processBounces(config: ResolvedConfig, sources: readonly M
     store = openState(config);
     const state = store;
     const resolver = options.signer ? new BounceTokenResolver(options.signer, (runId) => state.runRecipients(runId)) : undefined;
-    const policy: BouncePolicy = { softBounceLimit: config.bounces.softBounceLimit, softBounceDays: config.bounces.softBounceDays };
+    const policy: BouncePolicy = { softLimit: config.bounces.softLimit, softWindowDays: config.bounces.softWindowDays };
     for (const source of sources) {
       let moved = 0;
       for await (const batch of source.batches()) {
@@ -272,8 +272,8 @@ export interface ReadBouncesInput {
 
 /**
  * `digest bounces`: opens what the command line names (else `bounces.mailbox` from the config),
- * and processes it. The IMAP password comes from the URL or IMAP_PASSWORD; tokens are checked
- * with DIGEST_SECRET (and DIGEST_SECRET_PREVIOUS).
+ * and processes it. The IMAP password comes from the URL or IMAP_PASSWORD (`env`); tokens are
+ * checked with the config's DIGEST_SECRET (and DIGEST_SECRET_PREVIOUS).
  */
 export async function readBounces(config: ResolvedConfig, input: ReadBouncesInput, options: Omit<ProcessOptions, 'signer'> & { env?: NodeJS.ProcessEnv } = {}): Promise<BounceReport> {
   const env = options.env ?? process.env;
@@ -284,7 +284,7 @@ export async function readBounces(config: ResolvedConfig, input: ReadBouncesInpu
       hint: 'e.g. `digest bounces --imap imaps://bounces%40example.com@mail.example.com/INBOX` (password in IMAP_PASSWORD), `digest bounces /var/mail/bounces/Maildir`, or `digest bounces notice.eml`.',
     });
   }
-  const signer = loadBounceSigner(config, env);
+  const signer = loadBounceSigner(config);
   // Bad settings and a missing state file stop it before any mailbox is opened.
   openState(config).close();
   const sources: MailSource[] = [];

@@ -1,4 +1,4 @@
-import { TokenSigner } from '../audience/tokens.js';
+import type { TokenSigner } from '../audience/tokens.js';
 import { ConfigError, displayPath } from '../errors.js';
 
 /**
@@ -106,16 +106,16 @@ export function envelopeSender(bounceAddress: string | undefined, signer: TokenS
 }
 
 /**
- * The signer for bounce tokens, from DIGEST_SECRET (and DIGEST_SECRET_PREVIOUS while rotating).
- * With `delivery.bounceAddress` set it is required: a bounce address without signed tokens could
- * not say which reader a bounce is about, and `digest bounces` would trust nothing in it.
+ * The signer for bounce tokens: the config's reader-token signer (DIGEST_SECRET, and
+ * DIGEST_SECRET_PREVIOUS while rotating). With `delivery.bounceAddress` set it is required: a
+ * bounce address without signed tokens could not say which reader a bounce is about, and
+ * `digest bounces` would trust nothing in it.
  */
-export function loadBounceSigner(config: { source?: string | null; delivery: { bounceAddress?: string | undefined } }, env: NodeJS.ProcessEnv = process.env): TokenSigner | undefined {
-  const signer = TokenSigner.fromEnv(env);
-  if (config.delivery.bounceAddress && !signer) {
+export function loadBounceSigner(config: { source?: string | null; readerTokens?: TokenSigner | undefined; delivery: { bounceAddress?: string | undefined } }): TokenSigner | undefined {
+  if (config.delivery.bounceAddress && !config.readerTokens) {
     throw new ConfigError('CONFIG_SECRET_MISSING', `${config.source ? displayPath(config.source) : 'the config'}: delivery.bounceAddress is set, but the DIGEST_SECRET environment variable is not`, {
       hint: 'Each message’s envelope sender carries a token signed with DIGEST_SECRET so a bounce names its reader. Set DIGEST_SECRET to a long random value (`openssl rand -base64 32`) in the environment of every digest command, or remove delivery.bounceAddress.',
     });
   }
-  return signer;
+  return config.readerTokens;
 }

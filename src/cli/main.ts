@@ -15,6 +15,9 @@ import { registerServe } from './commands/serve.js';
 import { registerExtract } from './commands/extract.js';
 import { registerFeeds } from './commands/feeds.js';
 import { registerBounces } from './commands/bounces.js';
+import { registerReaders } from './commands/readers.js';
+import { registerWeb } from './commands/web.js';
+import { registerArchive } from './commands/archive.js';
 
 export function buildProgram(setExit: SetExit): Command {
   const program = new Command('digest')
@@ -35,6 +38,9 @@ export function buildProgram(setExit: SetExit): Command {
   registerExtract(program, setExit);
   registerFeeds(program, setExit);
   registerBounces(program, setExit);
+  registerReaders(program, setExit);
+  registerWeb(program, setExit);
+  registerArchive(program, setExit);
   return program;
 }
 

@@ -37,7 +37,6 @@ export function defaultRawConfig(): Record<string, unknown> {
       { url: path.join(PACKAGE_DIR, 'feeds/science-notes.atom.xml'), name: 'Science Notes', section: 'Science' },
       { url: path.join(PACKAGE_DIR, 'feeds/city-culture.json'), name: 'City & Culture', section: 'Culture' },
     ],
-    unsubscribeUrl: 'https://example.com/unsubscribe?email={{email}}',
   };
 }
 

@@ -8,6 +8,7 @@ import type { FeedOutcome, StateStore } from '../state/state-store.js';
 import type { ArticleInput } from '../clean/clean-article.js';
 import type { CleanArticle, Digest, DigestItem, FeedFailure, FeedSource, RawItem } from '../types.js';
 import { assembleDigest } from './assemble-digest.js';
+import { displayName } from './display-name.js';
 
 export type ProgressEvent =
   | { stage: 'fetch'; done: number; total: number; feed: string }
@@ -60,16 +61,6 @@ const GONE_RECHECK_MS = 7 * 86_400_000;
 
 /** Below this many words a feed item is a teaser, and fullText: auto fetches the article page. */
 const TEASER_WORDS = 120;
-
-function displayName(source: FeedSource, title: string | undefined): string {
-  if (source.name) return source.name;
-  if (title?.trim()) return title.trim();
-  try {
-    return new URL(source.url).hostname.replace(/^www\./, '');
-  } catch {
-    return source.url.split(/[\\/]/).pop() ?? source.url;
-  }
-}
 
 async function fetchOne(source: FeedSource, config: ResolvedConfig, options: BuildOptions): Promise<FeedFetch> {
   const state = options.store?.getFeed(source.url);

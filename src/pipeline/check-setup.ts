@@ -9,6 +9,7 @@ import { redactMailbox } from '../bounces/mail-sources.js';
 import { loadTemplates } from '../render/load-templates.js';
 import { checkEmail } from '../render/check-email.js';
 import { personalise } from '../render/personalise.js';
+import { previewLinks } from '../audience/reader-links.js';
 import { formatSlot, nextSlot } from '../schedule/schedule-slots.js';
 import { renderDigest } from '../render/render-digest.js';
 import { renderSettings } from './render-settings.js';
@@ -83,6 +84,7 @@ export async function checkSetup(config: ResolvedConfig, now: Date = new Date())
       items.push({ what: 'bounces', ok: false, detail: describeError(error) });
     }
   }
+  items.push(...readerLinkChecks(config));
   const next = nextSlot(config.schedule, config.timezone, now);
   items.push({ what: 'schedule', ok: true, detail: `"${config.schedule}" in ${config.timezone}: next ${next ? formatSlot(next, config.timezone) : 'never'} (for \`digest schedule\`)` });
 
@@ -94,7 +96,7 @@ export async function checkSetup(config: ResolvedConfig, now: Date = new Date())
       const settings = renderSettings(config);
       const rendered = await renderDigest(sampleDigest(config, now), templates, settings, { validation: 'strict' });
       items.push({ what: label, ok: true, detail: `renders (${Math.round(Buffer.byteLength(rendered.html) / 1000)} KB of HTML for a 2-item sample)` });
-      const sample = personalise(rendered, { email: 'subscriber@example.com', name: 'Subscriber' }, config.unsubscribeUrl);
+      const sample = personalise(rendered, { email: 'subscriber@example.com', name: 'Subscriber' }, previewLinks(config, config.readerTokens));
       for (const check of checkEmail(sample.html, { unsubscribeUrl: sample.unsubscribeUrl, preheader: rendered.preheader, maxBytes: settings.maxHtmlBytes ?? null })) {
         if (!check.ok) items.push({ what: `${label}: ${check.label.toLowerCase()}`, ok: true, warning: true, detail: check.detail });
       }
@@ -103,6 +105,41 @@ export async function checkSetup(config: ResolvedConfig, now: Date = new Date())
     }
   }
   return { ok: items.every((item) => item.ok), items };
+}
+
+/** How readers' links are made, and whether a send could make them. */
+function readerLinkChecks(config: ResolvedConfig): CheckItem[] {
+  const items: CheckItem[] = [];
+  const base = config.web.baseUrl;
+  if (base) {
+    items.push({ what: 'reader links', ok: true, detail: `signed unsubscribe and preferences links to ${base} (served by \`digest web\`), one-click List-Unsubscribe${base.startsWith('https://') ? '' : ' (not offered by mailbox providers: the address is not https)'}` });
+    if (!config.readerTokens) {
+      items.push({
+        what: 'DIGEST_SECRET',
+        ok: config.transport !== 'smtp',
+        ...(config.transport === 'smtp' ? {} : { warning: true }),
+        detail:
+          config.transport === 'smtp'
+            ? 'not set: `digest run` will refuse to send, because every email needs signed links. Set it (e.g. `openssl rand -base64 32`) for digest run and digest web alike'
+            : 'not set: the outbox messages get links signed with a throwaway key, which do not work. Set it before sending for real',
+      });
+    } else {
+      items.push({ what: 'DIGEST_SECRET', ok: true, detail: 'set: links are signed' });
+    }
+  } else if (config.unsubscribeUrl) {
+    const carriesAddress = /\{\{\s*email\s*\}\}/.test(config.unsubscribeUrl);
+    items.push({
+      what: 'reader links',
+      ok: true,
+      warning: carriesAddress,
+      detail: carriesAddress
+        ? `unsubscribeUrl carries the reader's address (${config.unsubscribeUrl}): anyone who can guess an address can unsubscribe it. Set web.baseUrl and run \`digest web\` for signed links instead`
+        : `unsubscribe links go to ${config.unsubscribeUrl} (a program of your own)`,
+    });
+  } else {
+    items.push({ what: 'reader links', ok: true, warning: true, detail: 'no unsubscribe link: set web.baseUrl and run `digest web` (mailbox providers expect one-click unsubscribe from bulk senders)' });
+  }
+  return items;
 }
 
 /** The other template sets shipped with the package, so a broken theme is caught before anyone selects it. */

@@ -106,7 +106,52 @@ const MIGRATIONS: string[] = [
     updated_at TEXT NOT NULL
   );
   `,
-  // 4: what `digest bounces` read: one row per notice (bounce, complaint) and reader, so a notice
+  // 4: readers who joined themselves (double opt-in) or were added by the operator, what each
+  // reader wants (sections, a pause), the renderings of a run per distinct choice of sections,
+  // and soft bounces counted per address.
+  `
+  CREATE TABLE subscribers (
+    address TEXT PRIMARY KEY,
+    email TEXT NOT NULL,
+    name TEXT,
+    fields TEXT NOT NULL DEFAULT '{}',
+    -- pending (asked, not confirmed yet) | confirmed
+    status TEXT NOT NULL,
+    -- web | cli | import
+    source TEXT NOT NULL,
+    requested_at TEXT NOT NULL,
+    confirmed_at TEXT
+  );
+  CREATE TABLE reader_preferences (
+    address TEXT PRIMARY KEY,
+    -- JSON list of section names; NULL: every section
+    sections TEXT,
+    paused_until TEXT,
+    updated_at TEXT NOT NULL
+  );
+  CREATE TABLE run_variants (
+    run_id INTEGER NOT NULL REFERENCES runs (id),
+    variant TEXT NOT NULL,
+    digest_hash TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    preheader TEXT NOT NULL,
+    html TEXT NOT NULL,
+    text TEXT NOT NULL,
+    marker TEXT NOT NULL,
+    item_count INTEGER NOT NULL,
+    PRIMARY KEY (run_id, variant)
+  );
+  ALTER TABLE deliveries ADD COLUMN variant TEXT;
+  CREATE TABLE soft_bounces (
+    address TEXT PRIMARY KEY,
+    count INTEGER NOT NULL,
+    first_at TEXT NOT NULL,
+    last_at TEXT NOT NULL,
+    last_detail TEXT
+  );
+  CREATE INDEX deliveries_sent ON deliveries (run_id, status);
+  `,
+  // 5: what `digest bounces` read: one row per notice (bounce, complaint) and reader, so a notice
   // read twice counts once; soft bounces are counted from here. Deliveries found by Message-ID
   // (for bounces that carry no VERP token).
   `
@@ -180,7 +225,11 @@ export interface SeenItem {
   reason?: string;
 }
 
-export type DeliveryStatus = 'pending' | 'sending' | 'sent' | 'failed-temporary' | 'failed-permanent';
+/**
+ * `suppressed`: not sent because, by the time its turn came, the address was suppressed
+ * (unsubscribed, bounced, complained) or the reader had paused the digest.
+ */
+export type DeliveryStatus = 'pending' | 'sending' | 'sent' | 'failed-temporary' | 'failed-permanent' | 'suppressed';
 
 export interface DeliveryRow {
   runId: number;
@@ -192,6 +241,8 @@ export interface DeliveryRow {
   attempts: number;
   lastError: string | null;
   updatedAt: string;
+  /** Which of the run's renderings this reader gets (their choice of sections); null: the full one. */
+  variant: string | null;
 }
 
 /** The digest as a run renders it once and stores it, so a resumed run sends the same message. */
@@ -227,6 +278,12 @@ export interface SlotRecord {
   recordedAt: string;
 }
 
+/** A rendering of a run besides the full one: for a choice of sections, or the web version. */
+export interface RunVariant extends StoredRendering {
+  variant: string;
+  itemCount: number;
+}
+
 export interface NewRun extends StoredRendering {
   kind: 'run' | 'test';
   /** The scheduled time the run serves (ISO 8601, UTC). */
@@ -234,7 +291,39 @@ export interface NewRun extends StoredRendering {
   startedAt: string;
   itemIds: string[];
   settings?: Record<string, string>;
-  recipients: { email: string; name?: string; fields: Record<string, string>; messageId: string }[];
+  recipients: { email: string; name?: string; fields: Record<string, string>; messageId: string; variant?: string | null }[];
+  variants?: RunVariant[];
+}
+
+export type SubscriberStatus = 'pending' | 'confirmed';
+
+export interface SubscriberRow {
+  email: string;
+  name: string | null;
+  fields: Record<string, string>;
+  status: SubscriberStatus;
+  /** web (double opt-in), cli (`digest readers add`), import (`digest readers import`). */
+  source: string;
+  requestedAt: string;
+  confirmedAt: string | null;
+}
+
+export interface ReaderPreferences {
+  /** Sections the reader wants; null: every section. */
+  sections: string[] | null;
+  /** No digest until this time (ISO 8601); null: not paused. */
+  pausedUntil: string | null;
+  updatedAt: string;
+}
+
+/** A past digest as the archive lists it: a scheduled run that reached at least one reader. */
+export interface ArchivedIssue {
+  id: number;
+  startedAt: string;
+  slot: string | null;
+  subject: string;
+  preheader: string;
+  itemCount: number;
 }
 
 /**
@@ -557,12 +646,19 @@ export class StateStore {
     const runId = Number(result.lastInsertRowid);
     const addItem = this.db.prepare('INSERT INTO run_items (run_id, item_id, position) VALUES (?, ?, ?)');
     run.itemIds.forEach((id, position) => addItem.run(runId, id, position));
+    const addVariant = this.db.prepare(
+      `INSERT INTO run_variants (run_id, variant, digest_hash, subject, preheader, html, text, marker, item_count)
+       VALUES (@runId, @variant, @digestHash, @subject, @preheader, @html, @text, @marker, @itemCount)`,
+    );
+    for (const v of run.variants ?? []) {
+      addVariant.run({ runId, variant: v.variant, digestHash: v.digestHash, subject: v.subject, preheader: v.preheader, html: v.html, text: v.text, marker: v.marker, itemCount: v.itemCount });
+    }
     const addDelivery = this.db.prepare(
-      `INSERT INTO deliveries (run_id, recipient, name, fields, status, message_id, updated_at)
-       VALUES (?, ?, ?, ?, 'pending', ?, ?)`,
+      `INSERT INTO deliveries (run_id, recipient, name, fields, status, message_id, updated_at, variant)
+       VALUES (?, ?, ?, ?, 'pending', ?, ?, ?)`,
     );
     for (const r of run.recipients) {
-      addDelivery.run(runId, r.email, r.name ?? null, JSON.stringify(r.fields), r.messageId, run.startedAt);
+      addDelivery.run(runId, r.email, r.name ?? null, JSON.stringify(r.fields), r.messageId, run.startedAt, r.variant ?? null);
     }
     return runId;
   }
@@ -589,7 +685,7 @@ export class StateStore {
   }
 
   deliveryCounts(runId: number): Record<DeliveryStatus, number> {
-    const counts: Record<DeliveryStatus, number> = { pending: 0, sending: 0, sent: 0, 'failed-temporary': 0, 'failed-permanent': 0 };
+    const counts: Record<DeliveryStatus, number> = { pending: 0, sending: 0, sent: 0, 'failed-temporary': 0, 'failed-permanent': 0, suppressed: 0 };
     const rows = this.db.prepare('SELECT status, COUNT(*) AS n FROM deliveries WHERE run_id = ? GROUP BY status').all(runId) as {
       status: DeliveryStatus;
       n: number;
@@ -801,6 +897,140 @@ export class StateStore {
     return this.db.prepare('SELECT recipient FROM deliveries WHERE run_id = ? ORDER BY rowid').pluck().all(runId) as string[];
   }
 
+  // ── renderings per choice of sections, and the archive ───────────────────────────────────
+
+  /** A run's rendering for `variant` (a choice of sections, or 'web'), if it has one. */
+  runVariant(runId: number, variant: string): RunVariant | undefined {
+    const row = this.db.prepare('SELECT * FROM run_variants WHERE run_id = ? AND variant = ?').get(runId, variant) as Record<string, unknown> | undefined;
+    if (!row) return undefined;
+    return {
+      variant: row.variant as string,
+      digestHash: row.digest_hash as string,
+      subject: row.subject as string,
+      preheader: row.preheader as string,
+      html: row.html as string,
+      text: row.text as string,
+      marker: row.marker as string,
+      itemCount: row.item_count as number,
+    };
+  }
+
+  /**
+   * Past digests for the archive, newest first: scheduled runs that reached at least one reader
+   * (without their renderings, so listing a thousand is cheap).
+   */
+  archivedIssues(limit = -1): ArchivedIssue[] {
+    const rows = this.db
+      .prepare(
+        `SELECT id, started_at, slot, subject, preheader, item_count FROM runs
+         WHERE kind = 'run' AND EXISTS (SELECT 1 FROM deliveries WHERE run_id = runs.id AND status = 'sent')
+         ORDER BY id DESC LIMIT ?`,
+      )
+      .all(limit) as Record<string, unknown>[];
+    return rows.map((row) => ({
+      id: row.id as number,
+      startedAt: row.started_at as string,
+      slot: (row.slot as string | null) ?? null,
+      subject: row.subject as string,
+      preheader: row.preheader as string,
+      itemCount: row.item_count as number,
+    }));
+  }
+
+  /** Whether run `id` is in the archive (a scheduled run that reached someone). */
+  isArchived(id: number): boolean {
+    return (
+      this.db
+        .prepare(`SELECT 1 FROM runs WHERE id = ? AND kind = 'run' AND EXISTS (SELECT 1 FROM deliveries WHERE run_id = runs.id AND status = 'sent')`)
+        .pluck()
+        .get(id) !== undefined
+    );
+  }
+
+  /** The stories of a run, in digest order: headline and link, for the archive's feed. */
+  runStories(runId: number): { title: string | null; url: string | null }[] {
+    return this.db
+      .prepare('SELECT items.title AS title, items.url AS url FROM run_items JOIN items ON items.id = run_items.item_id WHERE run_items.run_id = ? ORDER BY run_items.position')
+      .all(runId) as { title: string | null; url: string | null }[];
+  }
+
+  // ── subscribers and preferences ──────────────────────────────────────────────────────────
+
+  subscriber(email: string): SubscriberRow | undefined {
+    const row = this.db.prepare('SELECT * FROM subscribers WHERE address = ?').get(addressKey(email)) as Record<string, unknown> | undefined;
+    return row ? toSubscriberRow(row) : undefined;
+  }
+
+  /** Subscribers in the order they asked to join; only confirmed ones unless `all`. */
+  listSubscribers(options: { all?: boolean } = {}): SubscriberRow[] {
+    const sql = options.all ? 'SELECT * FROM subscribers ORDER BY requested_at, rowid' : `SELECT * FROM subscribers WHERE status = 'confirmed' ORDER BY requested_at, rowid`;
+    return (this.db.prepare(sql).all() as Record<string, unknown>[]).map(toSubscriberRow);
+  }
+
+  /**
+   * Records a request to join (`pending`) or a reader who is in (`confirmed`). A pending request
+   * never demotes a confirmed subscriber; a repeated request keeps its first time. Name and
+   * fields are replaced when given.
+   */
+  upsertSubscriber(entry: { email: string; name?: string | undefined; fields?: Record<string, string>; status: SubscriberStatus; source: string }, now: string): void {
+    this.db
+      .prepare(
+        `INSERT INTO subscribers (address, email, name, fields, status, source, requested_at, confirmed_at)
+         VALUES (@address, @email, @name, @fields, @status, @source, @now, CASE WHEN @status = 'confirmed' THEN @now END)
+         ON CONFLICT (address) DO UPDATE SET
+           name = COALESCE(excluded.name, subscribers.name),
+           fields = CASE WHEN excluded.fields = '{}' THEN subscribers.fields ELSE excluded.fields END,
+           status = CASE WHEN subscribers.status = 'confirmed' THEN 'confirmed' ELSE excluded.status END,
+           source = CASE WHEN subscribers.status = 'confirmed' THEN subscribers.source ELSE excluded.source END,
+           confirmed_at = COALESCE(subscribers.confirmed_at, excluded.confirmed_at)`,
+      )
+      .run({
+        address: addressKey(entry.email),
+        email: entry.email.trim(),
+        name: entry.name?.trim() || null,
+        fields: JSON.stringify(entry.fields ?? {}),
+        status: entry.status,
+        source: entry.source,
+        now,
+      });
+  }
+
+  /** Removes a subscriber (not a suppression); true when there was one. */
+  removeSubscriber(email: string): boolean {
+    return this.db.prepare('DELETE FROM subscribers WHERE address = ?').run(addressKey(email)).changes > 0;
+  }
+
+  /** Forgets requests to join that were never confirmed and were made before `before`. */
+  prunePendingSubscribers(before: string): number {
+    return this.db.prepare(`DELETE FROM subscribers WHERE status = 'pending' AND requested_at < ?`).run(before).changes;
+  }
+
+  preferences(email: string): ReaderPreferences | undefined {
+    const row = this.db.prepare('SELECT * FROM reader_preferences WHERE address = ?').get(addressKey(email)) as Record<string, unknown> | undefined;
+    return row ? toPreferences(row) : undefined;
+  }
+
+  /** Every reader's preferences, by lower-cased address. */
+  allPreferences(): Map<string, ReaderPreferences> {
+    const rows = this.db.prepare('SELECT * FROM reader_preferences').all() as Record<string, unknown>[];
+    return new Map(rows.map((row) => [row.address as string, toPreferences(row)]));
+  }
+
+  /** Sets a reader's sections and/or pause (a value left undefined is kept). */
+  setPreferences(email: string, change: { sections?: string[] | null; pausedUntil?: string | null }, now: string): void {
+    const current = this.preferences(email);
+    const sections = change.sections !== undefined ? change.sections : (current?.sections ?? null);
+    const pausedUntil = change.pausedUntil !== undefined ? change.pausedUntil : (current?.pausedUntil ?? null);
+    this.withoutWaitingForDisk(() =>
+      this.db
+        .prepare(
+          `INSERT INTO reader_preferences (address, sections, paused_until, updated_at) VALUES (@address, @sections, @pausedUntil, @now)
+           ON CONFLICT (address) DO UPDATE SET sections = excluded.sections, paused_until = excluded.paused_until, updated_at = excluded.updated_at`,
+        )
+        .run({ address: addressKey(email), sections: sections === null ? null : JSON.stringify(sections), pausedUntil, now }),
+    );
+  }
+
   runItemIds(runId: number): string[] {
     return this.db.prepare('SELECT item_id FROM run_items WHERE run_id = ? ORDER BY position').pluck().all(runId) as string[];
   }
@@ -858,6 +1088,26 @@ function toSuppressionRow(row: Record<string, unknown>): SuppressionRow {
   };
 }
 
+function toSubscriberRow(row: Record<string, unknown>): SubscriberRow {
+  return {
+    email: row.email as string,
+    name: (row.name as string | null) ?? null,
+    fields: JSON.parse((row.fields as string) || '{}') as Record<string, string>,
+    status: row.status as SubscriberStatus,
+    source: row.source as string,
+    requestedAt: row.requested_at as string,
+    confirmedAt: (row.confirmed_at as string | null) ?? null,
+  };
+}
+
+function toPreferences(row: Record<string, unknown>): ReaderPreferences {
+  return {
+    sections: row.sections === null || row.sections === undefined ? null : (JSON.parse(row.sections as string) as string[]),
+    pausedUntil: (row.paused_until as string | null) ?? null,
+    updatedAt: row.updated_at as string,
+  };
+}
+
 function toDeliveryRow(row: Record<string, unknown>): DeliveryRow {
   return {
     runId: row.run_id as number,
@@ -869,5 +1119,6 @@ function toDeliveryRow(row: Record<string, unknown>): DeliveryRow {
     attempts: row.attempts as number,
     lastError: (row.last_error as string | null) ?? null,
     updatedAt: row.updated_at as string,
+    variant: (row.variant as string | null) ?? null,
   };
 }

@@ -74,7 +74,7 @@ describe('digest bounces --imap (Dovecot)', () => {
     expect(result.stdout).toMatch(/complaint +ivy@yahoo\.example \(run 1\): marked as spam \(abuse, Yahoo!-Mail-Feedback\/2\.0\) → suppressed/);
     expect(result.stdout).toMatch(/soft bounce +bob@example\.org \(run 1\): mailbox full \(4\.2\.2\) → soft bounce 1 of 3/);
     expect(result.stdout).toMatch(/Left where they are, for a person to read \(2\):/);
-    expect(result.stdout).toMatch(/Suppressed 8 readers \(6 hard bounce, 2 complaint\); 1 soft bounce counted\./);
+    expect(result.stdout).toMatch(/Suppressed 8 readers \(6 hard bounces, 2 complaints\); 1 soft bounce counted\./);
     expect(result.stdout).toMatch(/Moved processed mail \(marked read\): 15 from IMAP .* to mailbox "Processed"\./);
     expect(result.stdout).not.toContain(imap.password);
 

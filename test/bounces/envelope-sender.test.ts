@@ -137,7 +137,7 @@ describe('runDigest with delivery.bounceAddress', () => {
   it('writes every reader’s copy with their own envelope sender, stored with the run for a resumed send', async () => {
     process.env.DIGEST_SECRET = SECRET;
     const file = project();
-    const config = loadConfig({ configPath: file, env: {} });
+    const config = loadConfig({ configPath: file, env: { DIGEST_SECRET: SECRET } });
     const result = await runDigest(config, { now });
     expect(result.status).toBe('sent');
     const outbox = path.join(tmp.dir(), 'out', 'outbox');

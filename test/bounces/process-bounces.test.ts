@@ -90,8 +90,8 @@ describe('processBounces over a Maildir of real servers’ notices', () => {
     }
   });
 
-  it('suppresses a soft-bouncing reader once soft bounces came from softBounceLimit different runs within softBounceDays', async () => {
-    const project = bounceProject(tmp.dir(), { softBounceLimit: 3, softBounceDays: 30 });
+  it('suppresses a soft-bouncing reader once soft bounces came from softLimit different runs within softWindowDays', async () => {
+    const project = bounceProject(tmp.dir(), { softLimit: 3, softWindowDays: 30 });
     const runs = [project.runId, recordRun(project.config.statePath, ['bob@example.org'], 'run2'), recordRun(project.config.statePath, ['bob@example.org'], 'run3')];
     const dir = path.join(tmp.dir(), 'drop');
     mkdirSync(dir);
@@ -178,7 +178,7 @@ describe('applyBounce: the one policy for bounces from any source', () => {
   it('a provider’s soft bounces without a run count one each; a repeated event id counts once', async () => {
     const { applyBounce } = await import('../../src/bounces/apply-bounce.js');
     const store = StateStore.open(':memory:');
-    const policy = { softBounceLimit: 2, softBounceDays: 30 };
+    const policy = { softLimit: 2, softWindowDays: 30 };
     const event = (id: string) => ({
       noticeKey: id, email: 'Sam@Example.com', runId: undefined, kind: 'soft' as const, status: '4.2.2', reason: 'mailbox full (4.2.2)',
       detail: 'mailbox full (4.2.2) (webhook)', source: 'webhook', suppressedBy: 'webhook', occurredAt: now(), now: now(),

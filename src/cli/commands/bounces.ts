@@ -100,7 +100,7 @@ export function registerBounces(program: Command, setExit: SetExit): void {
       const report = await readBounces(config, { mailboxes, imap: options.imap }, { dryRun: Boolean(options.dryRun) });
       const code = exitCode(report);
       if (options.json) printJson({ ...report, exitCode: code });
-      else printReport(report, config.bounces.softBounceLimit);
+      else printReport(report, config.bounces.softLimit);
       setExit(code);
     });
 }

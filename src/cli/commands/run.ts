@@ -29,7 +29,7 @@ export function registerRun(program: Command, setExit: SetExit): void {
         out.done();
         const code = preview.feeds.failed.length > 0 ? EXIT.PARTIAL : EXIT.OK;
         if (options.json) {
-          printJson({ subject: preview.subject, items: preview.digest.items.length, recipients: preview.recipients, feeds: preview.feeds, decisions: preview.decisions, warnings: preview.warnings, exitCode: code });
+          printJson({ subject: preview.subject, items: preview.digest.items.length, recipients: preview.recipients, excluded: preview.excluded, feeds: preview.feeds, decisions: preview.decisions, warnings: preview.warnings, exitCode: code });
         } else {
           const explained = options.explain ? explainLines(preview.decisions, config.feeds.map((f) => f.url)) : null;
           printDryRun(out, config, preview, explained);
@@ -55,7 +55,10 @@ function printDryRun(out: Output, config: ResolvedConfig, result: DryRunResult, 
   for (const failure of result.feeds.failed) out.line(failureLine(failure, config.fetch.attentionAfter));
   const count = result.digest.items.length;
   if (count === 0) out.line('Nothing new: the next run would send nothing.');
-  else out.line(`The next run would send "${result.subject}" (${count} item${count === 1 ? '' : 's'}) to ${result.recipients} recipient${result.recipients === 1 ? '' : 's'}.`);
+  else {
+    const left = Object.entries(result.excluded).map(([why, n]) => `${n} ${why}`);
+    out.line(`The next run would send "${result.subject}" (${count} item${count === 1 ? '' : 's'}) to ${result.recipients} reader${result.recipients === 1 ? '' : 's'}${left.length ? ` (not to: ${left.join(', ')})` : ''}.`);
+  }
   if (explained) {
     out.line('');
     for (const line of explained) out.line(line);
