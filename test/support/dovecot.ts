@@ -10,7 +10,8 @@ import { closedPort } from './smtp.js';
  * A real IMAP server for the `--imap` tests: Debian's Dovecot, started on a free port on
  * 127.0.0.1 with a throwaway config, user and Maildir in a temporary folder (nothing under /etc
  * is read or changed). As root (CI) it runs as Dovecot installs itself (users dovecot and
- * dovenull) with the mail owned by nobody; as another user it runs rootless, as that user.
+ * dovenull) with the mail owned by nobody; as another user it runs rootless, as that user (no
+ * chroot: only root may chroot).
  */
 
 export const DOVECOT = '/usr/sbin/dovecot';
@@ -84,7 +85,7 @@ userdb {
   args = uid=${uid} gid=${gid} home=${mail}/%n
 }
 service imap-login {
-  inet_listener imap {
+${root ? '' : '  chroot =\n'}  inet_listener imap {
     address = 127.0.0.1
     port = ${port}
   }
@@ -104,7 +105,7 @@ namespace inbox {
   inbox = yes
   separator = /
 }
-`;
+${root ? '' : 'service anvil {\n  chroot =\n}\n'}`;
   const configFile = path.join(dir, 'dovecot.conf');
   writeFileSync(configFile, config);
   const child: ChildProcess = spawn(DOVECOT, ['-F', '-c', configFile], { stdio: ['ignore', 'pipe', 'pipe'] });
