@@ -1,4 +1,4 @@
-import type { BounceKind, StateStore, SuppressionReason } from '../state/state-store.js';
+import type { NewBounceEvent, StateStore, SuppressionReason } from '../state/state-store.js';
 
 /**
  * What a bounce or complaint does to a reader: the one policy, whichever way the bounce arrived
@@ -15,19 +15,10 @@ export interface BouncePolicy {
   softWindowDays: number;
 }
 
-export interface BounceEvent {
-  /** Identifies the notice: its Message-ID, a provider's event id, or a hash of its bytes. */
-  noticeKey: string;
-  email: string;
-  runId: number | undefined;
-  kind: BounceKind;
-  status: string | undefined;
-  /** In a few words: `mailbox does not exist (5.1.1)`. */
-  reason: string;
+/** One bounce or complaint about a reader: what is recorded (see NewBounceEvent), and more. */
+export interface BounceEvent extends Pick<NewBounceEvent, 'noticeKey' | 'email' | 'runId' | 'kind' | 'status' | 'reason' | 'source'> {
   /** Kept with a suppression: the reason, the server's words, where the notice came from. */
   detail: string;
-  /** Where the notice was read (a mailbox, `webhook`). */
-  source: string;
   /** Who suppresses, as the suppression list shows it: `bounces`, `webhook`. */
   suppressedBy: string;
   occurredAt: Date;

@@ -364,15 +364,19 @@ export interface SuppressionRow {
 export type BounceKind = 'hard' | 'soft' | 'blocked' | 'complaint' | 'delayed';
 
 export interface NewBounceEvent {
-  /** The notice's Message-ID, else a hash of its bytes: the same notice read twice counts once. */
+  /**
+   * Identifies the notice: its Message-ID, a provider's event id, else a hash of its bytes. The
+   * same notice recorded twice for a reader counts once.
+   */
   noticeKey: string;
   /** The reader. */
   email: string;
   runId: number | undefined;
   kind: BounceKind;
   status: string | undefined;
+  /** In a few words: `mailbox does not exist (5.1.1)`. */
   reason: string;
-  /** Where the notice was read: a file, a Maildir, an IMAP mailbox. */
+  /** Where the notice was read: a file, a Maildir, an IMAP mailbox, `webhook`. */
   source: string;
   /** When the notice was sent (its Date), ISO 8601. */
   occurredAt: string;
