@@ -112,16 +112,26 @@ async function main(): Promise<void> {
   });
   const site = { ...siteFrom(config), baseUrl: config.web.baseUrl };
   const renders: number[] = [];
+  const cpuTimes: number[] = [];
+  const cpu = () => {
+    const usage = process.cpuUsage();
+    return (usage.user + usage.system) / 1000;
+  };
   let bytes = 0;
   for (let i = 0; i < 60; i++) {
     const t = performance.now();
+    const c = cpu();
     const page = archiveIndexPage(site, store.archivedIssues());
-    if (i >= 10) renders.push(performance.now() - t);
+    if (i >= 10) {
+      renders.push(performance.now() - t);
+      cpuTimes.push(cpu() - c);
+    }
     bytes = Buffer.byteLength(page);
   }
   store.close();
   console.log(`digest web: archive index with ${ISSUES} past issues (${(bytes / 1000).toFixed(0)} KB page)`);
-  console.log(`  query + render in process, median of 50   ${ms(median(renders))} (p95 ${ms(percentile(renders, 0.95))})   (target ≤ 50 ms)`);
+  // CPU time beside wall time: on a shared machine the wall clock also counts other jobs' turns.
+  console.log(`  query + render in process, median of 50   ${ms(median(renders))} wall (p95 ${ms(percentile(renders, 0.95))}), ${ms(median(cpuTimes))} CPU   (target ≤ 50 ms)`);
 
   const child = spawn(process.execPath, [...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE] : []), '--import', 'tsx', path.join(import.meta.dirname, 'web-child.ts'), configFile], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, DIGEST_SECRET: SECRET } });
   const first = (await createInterface({ input: child.stdout! })[Symbol.asyncIterator]().next()).value as string;
