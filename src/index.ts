@@ -26,6 +26,11 @@ export { createOutboxTransport, createSmtpTransport, type MessageTransport } fro
 export { loadDkimKey } from './deliver/load-dkim-key.js';
 export { StateStore, SUPPRESSION_REASONS, type SuppressionReason, type SuppressionRow } from './state/state-store.js';
 export { TokenSigner, type TokenPurpose, type TokenClaims, type TokenCheck } from './audience/tokens.js';
+export { resolveReaders, type Reader, type ReaderList } from './audience/readers.js';
+export { readerUrls, linkSigner, issueUrl, type ReaderLinks } from './audience/reader-links.js';
+export { listReaders, addReader, removeReader, importReaders, exportReaders, type ReaderRow } from './audience/manage-readers.js';
+export { startWebServer, type WebServer, type WebServerOptions } from './web/web-server.js';
+export { writeArchive } from './web/archive.js';
 export { acquireRunLock, type RunLock } from './state/run-lock.js';
 export { runSchedule, describeScheduleEvent, type ScheduleEvent, type ScheduleOptions } from './schedule/run-schedule.js';
 export { latestSlot, nextSlot, formatSlot } from './schedule/schedule-slots.js';
