@@ -792,17 +792,7 @@ export class StateStore {
   /** A run's rendering for `variant` (a choice of sections, or 'web'), if it has one. */
   runVariant(runId: number, variant: string): RunVariant | undefined {
     const row = this.db.prepare('SELECT * FROM run_variants WHERE run_id = ? AND variant = ?').get(runId, variant) as Record<string, unknown> | undefined;
-    if (!row) return undefined;
-    return {
-      variant: row.variant as string,
-      digestHash: row.digest_hash as string,
-      subject: row.subject as string,
-      preheader: row.preheader as string,
-      html: row.html as string,
-      text: row.text as string,
-      marker: row.marker as string,
-      itemCount: row.item_count as number,
-    };
+    return row ? { variant: row.variant as string, ...toStoredRendering(row), itemCount: row.item_count as number } : undefined;
   }
 
   /**
@@ -959,6 +949,22 @@ function toFeedState(row: Record<string, unknown>): FeedState {
   };
 }
 
+function toStoredRendering(row: Record<string, unknown>): StoredRendering {
+  return {
+    digestHash: row.digest_hash as string,
+    subject: row.subject as string,
+    preheader: row.preheader as string,
+    html: row.html as string,
+    text: row.text as string,
+    marker: row.marker as string,
+  };
+}
+
+/** The parts of a rendering a run stores (from `renderDigest`'s result). */
+export function storedRendering(rendered: { hash: string; subject: string; preheader: string; html: string; text: string; marker: string }): StoredRendering {
+  return { digestHash: rendered.hash, subject: rendered.subject, preheader: rendered.preheader, html: rendered.html, text: rendered.text, marker: rendered.marker };
+}
+
 function toRunRow(row: Record<string, unknown>): RunRow {
   return {
     id: row.id as number,
@@ -967,12 +973,7 @@ function toRunRow(row: Record<string, unknown>): RunRow {
     startedAt: row.started_at as string,
     finishedAt: (row.finished_at as string | null) ?? null,
     status: row.status as RunRow['status'],
-    digestHash: row.digest_hash as string,
-    subject: row.subject as string,
-    preheader: row.preheader as string,
-    html: row.html as string,
-    text: row.text as string,
-    marker: row.marker as string,
+    ...toStoredRendering(row),
     itemCount: row.item_count as number,
     settings: JSON.parse((row.settings as string | undefined) || '{}') as Record<string, string>,
   };
