@@ -19,7 +19,7 @@ import { runDigest } from '../src/pipeline/run-digest.js';
 import { buildDigest } from '../src/pipeline/build-digest.js';
 import { loadTemplates } from '../src/render/load-templates.js';
 import { renderDigest } from '../src/render/render-digest.js';
-import { renderSettings } from '../src/render/render-settings.js';
+import { renderSettings } from '../src/pipeline/render-settings.js';
 import { personalise } from '../src/render/personalise.js';
 import { assembleDigest } from '../src/pipeline/assemble-digest.js';
 import { checkEmail } from '../src/render/check-email.js';

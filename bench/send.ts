@@ -19,13 +19,13 @@ import { createInterface } from 'node:readline';
 import { loadConfig } from '../src/config/load-config.js';
 import { composeMessage, deterministicMessageId } from '../src/deliver/compose-message.js';
 import { deliverRun, runLinks } from '../src/deliver/deliver-run.js';
-import { TokenSigner } from '../src/audience/tokens.js';
+import { TokenSigner } from '../src/tokens/tokens.js';
 import { createSmtpTransport } from '../src/deliver/transports.js';
 import { buildDigest } from '../src/pipeline/build-digest.js';
 import { loadTemplates } from '../src/render/load-templates.js';
 import { personalise, personaliseBytes } from '../src/render/personalise.js';
 import { renderDigest } from '../src/render/render-digest.js';
-import { renderSettings } from '../src/render/render-settings.js';
+import { renderSettings } from '../src/pipeline/render-settings.js';
 import { StateStore } from '../src/state/state-store.js';
 
 const N = Number(process.env.BENCH_RECIPIENTS) || 10_000;

@@ -4,7 +4,8 @@
  * beside rss2email (Debian's `r2e`, installed with apt-get when missing) in the same run, so the
  * ratio holds on a busy machine even when the absolute times do not.
  *
- * 1. `digest --help` and `digest check` on the sample config (median of 7; r2e --help beside them).
+ * 1. `digest --help` and `digest check` on the sample config (median of 7; r2e --help beside them),
+ *    and `digest check --no-cache`, which renders every theme again (median of 3).
  * 2. 200 feeds on 200 loopback hosts (127.0.0.1 … 127.0.0.200, as 200 publishers would be), 50
  *    items each, every response delayed 50 ms (bench/feed-server.ts, another process): a first
  *    run with empty state and a second run where every feed answers 304, for `digest run`
@@ -95,8 +96,10 @@ async function benchCommands(r2e: string | null): Promise<void> {
   console.log(`  digest --version                  ${show(version)}`);
   const bare = await medianOf(7, () => timeProcess(process.execPath, ['-e', '0'], ROOT));
   console.log(`  node -e 0 (Node's own start-up)   ${show(bare)}`);
+  const cold = await medianOf(3, () => timeProcess(process.execPath, [DIGEST, 'check', '--no-cache'], ROOT));
+  console.log(`  digest check --no-cache           ${show(cold)}   (renders both themes: MJML loads)`);
   const check = await medianOf(7, () => timeProcess(process.execPath, [DIGEST, 'check'], ROOT));
-  console.log(`  digest check (sample config)      ${show(check)}   (target ≤ 400 ms)`);
+  console.log(`  digest check (sample config)      ${show(check)}   (target ≤ 400 ms; themes unchanged since the last check)`);
   if (r2e) {
     const r2eHelp = await medianOf(7, () => timeProcess(r2e, ['--help'], ROOT));
     console.log(`  r2e --help (rss2email)            ${show(r2eHelp)}   → digest --help is ${(help.ms / r2eHelp.ms).toFixed(2)}× its time`);

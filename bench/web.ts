@@ -22,9 +22,9 @@ import { loadConfig } from '../src/config/load-config.js';
 import { buildDigest } from '../src/pipeline/build-digest.js';
 import { loadTemplates } from '../src/render/load-templates.js';
 import { renderDigest } from '../src/render/render-digest.js';
-import { renderSettings } from '../src/render/render-settings.js';
+import { renderSettings } from '../src/pipeline/render-settings.js';
 import { StateStore } from '../src/state/state-store.js';
-import { TokenSigner } from '../src/audience/tokens.js';
+import { TokenSigner } from '../src/tokens/tokens.js';
 import { archiveIndexPage } from '../src/web/archive.js';
 import { siteFrom } from '../src/web/layout.js';
 

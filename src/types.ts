@@ -131,3 +131,15 @@ export interface Digest {
   items: DigestItem[];
   failures: FeedFailure[];
 }
+
+/** What the clean stage accepts: a feed item's body or a fetched page, plus what is known about it. */
+export interface ArticleInput {
+  /** The item's title; for pages, the page's own title is used when this is missing. */
+  title?: string;
+  /** A feed content fragment (content:encoded, Atom content, content_html) or a whole page. */
+  html?: string;
+  /** Plain text with blank-line paragraphs (content_text, or the seed's text form). */
+  text?: string;
+  /** Where the content lives: the base for relative links and images. */
+  url?: string;
+}

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { readCsvRows } from './read-csv.js';
 import path from 'node:path';
 import { ConfigError, displayPath } from '../errors.js';
-import { TokenSigner } from '../audience/tokens.js';
+import { TokenSigner } from '../tokens/tokens.js';
 import type { FeedSource } from '../types.js';
 import { feedSchema, isEmailAddress, type ParsedConfig } from './schema.js';
 import { PACKAGE_DIR } from './package-dir.js';

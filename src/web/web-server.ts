@@ -8,7 +8,7 @@ import type { MessageTransport } from '../deliver/transports.js';
 import type { OutgoingMessage } from '../deliver/compose-message.js';
 import { knownSections } from '../audience/readers.js';
 import { join, readerStatus, requestToJoin } from '../audience/subscriptions.js';
-import type { TokenPurpose, TokenSigner } from '../audience/tokens.js';
+import type { TokenPurpose, TokenSigner } from '../tokens/tokens.js';
 import { addressKey, StateStore } from '../state/state-store.js';
 import { archiveFeed, archiveIndexPage, archiveIssuePage } from './archive.js';
 import { depthOf, siteFrom, type Site } from './layout.js';

@@ -4,7 +4,7 @@ import { loadConfig } from '../../src/config/load-config.js';
 import { retryRun } from '../../src/pipeline/retry-run.js';
 import { runDigest, sendTestDigest } from '../../src/pipeline/run-digest.js';
 import { StateStore } from '../../src/state/state-store.js';
-import { TokenSigner } from '../../src/audience/tokens.js';
+import { TokenSigner } from '../../src/tokens/tokens.js';
 import { startSmtpServer, type ReceivedMessage, type TestSmtpServer } from '../support/smtp.js';
 import { REPO_ROOT, useTempDir } from '../support/temp-dir.js';
 

@@ -7,7 +7,7 @@ import { loadConfig } from '../../src/config/load-config.js';
 import type { ResolvedConfig } from '../../src/config/resolve-config.js';
 import { runDigest } from '../../src/pipeline/run-digest.js';
 import { StateStore } from '../../src/state/state-store.js';
-import { TokenSigner } from '../../src/audience/tokens.js';
+import { TokenSigner } from '../../src/tokens/tokens.js';
 import { startWebServer, type WebServer } from '../../src/web/web-server.js';
 import { startSmtpServer, type ReceivedMessage, type TestSmtpServer } from '../support/smtp.js';
 import { REPO_ROOT, useTempDir } from '../support/temp-dir.js';
