@@ -56,7 +56,7 @@ function header(message: ReceivedMessage, name: string): string {
   return new RegExp(`^${name}: (.+?)\\r?$`, 'im').exec(unfolded)?.[1] ?? '';
 }
 
-describe('a run reaches readers = recipients ∪ confirmed subscribers − suppressed − paused', { timeout: 90_000 }, () => {
+describe('a run reaches readers = recipients ∪ confirmed subscribers − suppressed − paused', () => {
   it('skips the suppressed and the paused, adds confirmed subscribers, and gives each reader their sections, rendered once per choice', async () => {
     const server = await smtp();
     const cfg = config(server.url);

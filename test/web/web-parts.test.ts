@@ -79,5 +79,5 @@ describe('digest check and reader links', () => {
     expect(() => loadConfig({ cwd: tmp.dir(), env: {} })).toThrow(/both unsubscribeUrl and web.baseUrl are set/);
     tmp.write('digest.config.yaml', 'feeds: []\nweb:\n  baseUrl: "https://digest.example.org/?x=1"\n');
     expect(() => loadConfig({ cwd: tmp.dir(), env: {} })).toThrow(/digest\.config\.yaml:3: web\.baseUrl: expected the public https address/);
-  }, 60_000);
+  });
 });
