@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { simpleParser } from 'mailparser';
-import { TokenSigner } from '../src/audience/tokens.js';
+import { TokenSigner } from '../src/tokens/tokens.js';
 import { readBounces } from '../src/bounces/process-bounces.js';
 import { envelopeSender } from '../src/bounces/verp.js';
 import { loadConfig } from '../src/config/load-config.js';

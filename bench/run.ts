@@ -181,6 +181,9 @@ async function main(): Promise<void> {
   // 4. Sending, in a process of its own so its memory figure is its own (bench/send.ts).
   console.log('');
   await child('send.ts');
+  // 5. digest web: one-click unsubscribes per second, the archive index (bench/web.ts).
+  console.log('');
+  await child('web.ts');
 }
 
 /**

@@ -25,7 +25,12 @@ export { deliverRun, composeForRecipient, type DeliveryReport } from './deliver/
 export { createOutboxTransport, createSmtpTransport, type MessageTransport } from './deliver/transports.js';
 export { loadDkimKey } from './deliver/load-dkim-key.js';
 export { StateStore, SUPPRESSION_REASONS, type SuppressionReason, type SuppressionRow } from './state/state-store.js';
-export { TokenSigner, type TokenPurpose, type TokenClaims, type TokenCheck } from './audience/tokens.js';
+export { TokenSigner, type TokenPurpose, type TokenClaims, type TokenCheck } from './tokens/tokens.js';
+export { resolveReaders, type Reader, type ReaderList } from './audience/readers.js';
+export { readerUrls, linkSigner, issueUrl, type ReaderLinks } from './audience/reader-links.js';
+export { listReaders, addReader, removeReader, importReaders, exportReaders, type ReaderRow } from './audience/manage-readers.js';
+export { startWebServer, type WebServer, type WebServerOptions } from './web/web-server.js';
+export { writeArchive } from './web/archive.js';
 export { acquireRunLock, type RunLock } from './state/run-lock.js';
 export { readBounces, processBounces, type BounceReport, type BounceOutcome, type ReadBouncesInput } from './bounces/process-bounces.js';
 export { applyBounce, type BounceEvent, type BounceEffect, type BouncePolicy } from './bounces/apply-bounce.js';

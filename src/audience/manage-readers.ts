@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { parse as parseCsv } from 'csv-parse/sync';
 import type { ResolvedConfig } from '../config/resolve-config.js';
 import { isEmailAddress } from '../config/schema.js';
+import { readCsvRows } from '../config/read-csv.js';
 import { ConfigError, displayPath } from '../errors.js';
 import { addressKey, StateStore, SUPPRESSION_REASONS, type SuppressionReason, type SuppressionRow } from '../state/state-store.js';
 import { knownSections } from './readers.js';
@@ -186,28 +185,11 @@ export interface ImportResult {
  */
 export function importReaders(config: ResolvedConfig, file: string, now: Date = new Date()): ImportResult {
   const shown = displayPath(file);
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new ConfigError('READERS_UNREADABLE', `${shown}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? 'error'})`, { cause: error, context: { file: shown } });
-  }
-  let rows: Record<string, string>[];
-  try {
-    rows = parseCsv(text.replace(/^\uFEFF/, ''), {
-      columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()),
-      skip_empty_lines: true,
-      trim: true,
-      relax_column_count: true,
-    }) as Record<string, string>[];
-  } catch (error) {
-    const line = (error as { lines?: number }).lines;
-    throw new ConfigError('READERS_CSV', `${shown}${line ? `:${line}` : ''}: ${(error as Error).message}`, {
-      cause: error,
-      context: { file: shown, ...(line ? { line } : {}) },
-      hint: 'The file must be CSV with a header row, e.g.\n  email,name\n  ada@example.com,Ada Lovelace',
-    });
-  }
+  const rows = readCsvRows(file, shown, {
+    code: 'READERS_CSV',
+    unreadable: 'cannot read',
+    hint: 'The file must be CSV with a header row, e.g.\n  email,name\n  ada@example.com,Ada Lovelace',
+  });
   if (rows[0] && !('email' in rows[0])) {
     throw new ConfigError('READERS_CSV', `${shown}: no "email" column in the header row (found: ${Object.keys(rows[0]).join(', ')})`, {
       context: { file: shown, line: 1 },

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ResolvedConfig } from '../config/resolve-config.js';
 import { ConfigError } from '../errors.js';
-import { TokenSigner } from './tokens.js';
+import { TokenSigner } from '../tokens/tokens.js';
 
 /**
  * The per-reader links of an email: unsubscribe (also the List-Unsubscribe header), preferences,

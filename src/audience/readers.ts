@@ -1,7 +1,7 @@
 import type { Recipient, ResolvedConfig } from '../config/resolve-config.js';
 import { addressKey, type ReaderPreferences, type StateStore, type SuppressionReason } from '../state/state-store.js';
 import type { Digest } from '../types.js';
-import { displayName } from '../pipeline/display-name.js';
+import { displayName } from '../config/display-name.js';
 
 /**
  * Who gets a digest: the config's recipients (inline or CSV) and the confirmed subscribers, one

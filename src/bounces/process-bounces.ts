@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type { TokenSigner } from '../audience/tokens.js';
+import type { TokenSigner } from '../tokens/tokens.js';
 import type { ResolvedConfig } from '../config/resolve-config.js';
 import { displayPath, describeError, MailboxError, StateError } from '../errors.js';
 import { StateStore, type BounceKind, type SuppressionReason } from '../state/state-store.js';
@@ -258,7 +258,7 @@ async function handle(message: SourceMessage, store: StateStore, resolver: Bounc
     now: context.now,
   };
   // One transaction per notice; the batch is made durable by one sync before its mail is moved.
-  const effect = context.dryRun ? applyBounce(store, event, context.policy, { dryRun: true }) : store.transactionWithoutWaitingForDisk(() => applyBounce(store, event, context.policy));
+  const effect = context.dryRun ? applyBounce(store, event, context.policy, { dryRun: true }) : store.batch(() => applyBounce(store, event, context.policy));
   if (effect.action === 'duplicate') return { ...outcome, duplicate: true, note: 'read before; counted once' };
   return { ...outcome, ...effect };
 }

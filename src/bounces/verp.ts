@@ -1,4 +1,4 @@
-import type { TokenSigner } from '../audience/tokens.js';
+import type { TokenSigner } from '../tokens/tokens.js';
 import { ConfigError, displayPath } from '../errors.js';
 
 /**

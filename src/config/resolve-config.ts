@@ -1,8 +1,8 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readCsvRows } from './read-csv.js';
 import path from 'node:path';
-import { parse as parseCsv } from 'csv-parse/sync';
 import { ConfigError, displayPath } from '../errors.js';
-import { TokenSigner } from '../audience/tokens.js';
+import { TokenSigner } from '../tokens/tokens.js';
 import type { FeedSource } from '../types.js';
 import { feedSchema, isEmailAddress, type ParsedConfig } from './schema.js';
 import { PACKAGE_DIR } from './package-dir.js';
@@ -255,32 +255,12 @@ function resolveRecipients(entries: ParsedConfig['recipients'], baseDir: string,
 /** A CSV with a header row; the address column is `email` (or `address`/`e-mail`), `name` optional. */
 function readRecipientsCsv(csvPath: string, show: Show): { where: string; email: string; name?: string; fields: Record<string, string> }[] {
   const shown = show(csvPath);
-  let text: string;
-  try {
-    text = readFileSync(csvPath, 'utf8');
-  } catch (error) {
-    throw new ConfigError('CONFIG_RECIPIENTS', `recipients: cannot read ${shown} (${(error as NodeJS.ErrnoException).code ?? 'error'})`, {
-      cause: error,
-      context: { file: shown },
-      hint: 'Check the path; relative paths are resolved against the config file’s folder.',
-    });
-  }
-  let rows: Record<string, string>[];
-  try {
-    rows = parseCsv(text.replace(/^\uFEFF/, ''), {
-      columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()),
-      skip_empty_lines: true,
-      trim: true,
-      relax_column_count: true,
-    }) as Record<string, string>[];
-  } catch (error) {
-    const line = (error as { lines?: number }).lines;
-    throw new ConfigError('CONFIG_RECIPIENTS', `${shown}${line ? `:${line}` : ''}: ${(error as Error).message}`, {
-      cause: error,
-      context: { file: shown, ...(line ? { line } : {}) },
-      hint: 'The recipients file must be CSV with a header row, e.g.\n  email,name\n  ada@example.com,Ada Lovelace',
-    });
-  }
+  const rows = readCsvRows(csvPath, shown, {
+    code: 'CONFIG_RECIPIENTS',
+    unreadable: 'recipients: cannot read',
+    readHint: 'Check the path; relative paths are resolved against the config file’s folder.',
+    hint: 'The recipients file must be CSV with a header row, e.g.\n  email,name\n  ada@example.com,Ada Lovelace',
+  });
   const first = rows[0];
   const emailColumn = first ? ['email', 'e-mail', 'address', 'email address'].find((c) => c in first) : 'email';
   if (first && !emailColumn) {

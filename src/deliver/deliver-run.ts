@@ -3,7 +3,7 @@ import type { RenderedDigest } from '../render/render-digest.js';
 import { personaliseBytes } from '../render/personalise.js';
 import { issueUrl, type ReaderLinks } from '../audience/reader-links.js';
 import { blockFor } from '../audience/readers.js';
-import type { TokenSigner } from '../audience/tokens.js';
+import type { TokenSigner } from '../tokens/tokens.js';
 import type { DeliveryRow, StateStore } from '../state/state-store.js';
 import { composeMessage, type OutgoingMessage } from './compose-message.js';
 import type { MessageTransport } from './transports.js';

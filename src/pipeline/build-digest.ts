@@ -8,7 +8,7 @@ import type { FeedOutcome, StateStore } from '../state/state-store.js';
 import type { ArticleInput } from '../clean/clean-article.js';
 import type { CleanArticle, Digest, DigestItem, FeedFailure, FeedSource, RawItem } from '../types.js';
 import { assembleDigest } from './assemble-digest.js';
-import { displayName } from './display-name.js';
+import { displayName } from '../config/display-name.js';
 
 export type ProgressEvent =
   | { stage: 'fetch'; done: number; total: number; feed: string }

@@ -21,7 +21,7 @@ import { writePreviewFiles, type PreviewFiles } from './write-preview.js';
 import { isFinalVerdict, type Decision } from '../select/select-items.js';
 import { latestSlot } from '../schedule/schedule-slots.js';
 import { acquireRunLock } from '../state/run-lock.js';
-import { StateStore, type RunRow, type RunVariant, type SeenItem } from '../state/state-store.js';
+import { StateStore, storedRendering, type RunRow, type RunVariant, type SeenItem } from '../state/state-store.js';
 import type { Digest, FeedFailure } from '../types.js';
 import { buildDigest, type BuiltDigest, type ProgressEvent } from './build-digest.js';
 
@@ -299,12 +299,7 @@ export async function runDigest(config: ResolvedConfig, options: PipelineOptions
         kind: 'run',
         slot,
         startedAt,
-        digestHash: rendered.hash,
-        subject: rendered.subject,
-        preheader: rendered.preheader,
-        html: rendered.html,
-        text: rendered.text,
-        marker: rendered.marker,
+        ...storedRendering(rendered),
         itemIds: carried.map((item) => item.id),
         settings: { ...deliverySettings(config) },
         recipients: plan.recipients.map(({ reader: r, variant }) => ({
@@ -384,16 +379,7 @@ async function renderVariants(
     if (variant) keys.add(variant);
     plan.recipients.push({ reader, variant });
   }
-  const stored = (variant: string, rendered: RenderedDigest, items: number): RunVariant => ({
-    variant,
-    digestHash: rendered.hash,
-    subject: rendered.subject,
-    preheader: rendered.preheader,
-    html: rendered.html,
-    text: rendered.text,
-    marker: rendered.marker,
-    itemCount: items,
-  });
+  const stored = (variant: string, rendered: RenderedDigest, items: number): RunVariant => ({ variant, ...storedRendering(rendered), itemCount: items });
   for (const key of keys) {
     const chosen = filterSections(sent, variantSections(key));
     const rendered = await renderDigest(chosen, templates, settings, { validation: 'strict' });

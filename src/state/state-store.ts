@@ -150,6 +150,8 @@ const MIGRATIONS: string[] = [
     last_detail TEXT
   );
   CREATE INDEX deliveries_sent ON deliveries (run_id, status);
+  -- The archive's index reads only this (rows of runs carry whole renderings).
+  CREATE INDEX runs_archive ON runs (kind, id, started_at, slot, subject, preheader, item_count);
   `,
   // 5: what `digest bounces` read: one row per notice (bounce, complaint) and reader, so a notice
   // read twice counts once; soft bounces are counted from here. Deliveries found by Message-ID
@@ -529,11 +531,11 @@ export class StateStore {
   }
 
   /**
-   * A transaction whose commit does not wait for the disk (it is safe from a killed process when
-   * this returns, not yet from power loss): for many small transactions in a row, made durable
-   * together by one `sync()`.
+   * `transaction`, committed without an fsync of its own: safe from a killed process on return,
+   * and from power loss once `sync()` resolves. For a server that gathers many small writes
+   * (unsubscribes) into one commit and one sync.
    */
-  transactionWithoutWaitingForDisk<T>(fn: () => T): T {
+  batch<T>(fn: () => T): T {
     return this.withoutWaitingForDisk(() => this.db.transaction(fn)());
   }
 
@@ -906,17 +908,7 @@ export class StateStore {
   /** A run's rendering for `variant` (a choice of sections, or 'web'), if it has one. */
   runVariant(runId: number, variant: string): RunVariant | undefined {
     const row = this.db.prepare('SELECT * FROM run_variants WHERE run_id = ? AND variant = ?').get(runId, variant) as Record<string, unknown> | undefined;
-    if (!row) return undefined;
-    return {
-      variant: row.variant as string,
-      digestHash: row.digest_hash as string,
-      subject: row.subject as string,
-      preheader: row.preheader as string,
-      html: row.html as string,
-      text: row.text as string,
-      marker: row.marker as string,
-      itemCount: row.item_count as number,
-    };
+    return row ? { variant: row.variant as string, ...toStoredRendering(row), itemCount: row.item_count as number } : undefined;
   }
 
   /**
@@ -926,6 +918,7 @@ export class StateStore {
   archivedIssues(limit = -1): ArchivedIssue[] {
     const rows = this.db
       .prepare(
+        // Answered from the runs_archive index alone: the rows of runs carry whole renderings.
         `SELECT id, started_at, slot, subject, preheader, item_count FROM runs
          WHERE kind = 'run' AND EXISTS (SELECT 1 FROM deliveries WHERE run_id = runs.id AND status = 'sent')
          ORDER BY id DESC LIMIT ?`,
@@ -1057,6 +1050,22 @@ function toFeedState(row: Record<string, unknown>): FeedState {
   };
 }
 
+function toStoredRendering(row: Record<string, unknown>): StoredRendering {
+  return {
+    digestHash: row.digest_hash as string,
+    subject: row.subject as string,
+    preheader: row.preheader as string,
+    html: row.html as string,
+    text: row.text as string,
+    marker: row.marker as string,
+  };
+}
+
+/** The parts of a rendering a run stores (from `renderDigest`'s result). */
+export function storedRendering(rendered: { hash: string; subject: string; preheader: string; html: string; text: string; marker: string }): StoredRendering {
+  return { digestHash: rendered.hash, subject: rendered.subject, preheader: rendered.preheader, html: rendered.html, text: rendered.text, marker: rendered.marker };
+}
+
 function toRunRow(row: Record<string, unknown>): RunRow {
   return {
     id: row.id as number,
@@ -1065,12 +1074,7 @@ function toRunRow(row: Record<string, unknown>): RunRow {
     startedAt: row.started_at as string,
     finishedAt: (row.finished_at as string | null) ?? null,
     status: row.status as RunRow['status'],
-    digestHash: row.digest_hash as string,
-    subject: row.subject as string,
-    preheader: row.preheader as string,
-    html: row.html as string,
-    text: row.text as string,
-    marker: row.marker as string,
+    ...toStoredRendering(row),
     itemCount: row.item_count as number,
     settings: JSON.parse((row.settings as string | undefined) || '{}') as Record<string, string>,
   };

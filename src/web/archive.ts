@@ -6,7 +6,7 @@ import { fillTokens } from '../render/personalise.js';
 import { WEB_VARIANT } from '../audience/readers.js';
 import { issueUrl } from '../audience/reader-links.js';
 import { StateStore, type ArchivedIssue } from '../state/state-store.js';
-import { escapeXml, html, raw } from './html.js';
+import { escapeHtml, escapeXml, html, raw } from './html.js';
 import { page, siteFrom, type Site } from './layout.js';
 
 /**
@@ -42,13 +42,24 @@ function issueDate(issue: Pick<ArchivedIssue, 'slot' | 'startedAt'>): string {
 
 /** The archive's index page (at /archive/). */
 export function archiveIndexPage(site: Site, issues: readonly ArchivedIssue[]): string {
+  // A thousand issues: each line is built as a string (escaped value by value) rather than as
+  // nested templates, and each day's date is formatted once.
+  const dates = new Map<string, string>();
+  const dateOf = (issue: ArchivedIssue) => {
+    const iso = issueDate(issue);
+    const day = iso.slice(0, 13);
+    let shown = dates.get(day);
+    if (shown === undefined) dates.set(day, (shown = escapeHtml(formatDate(iso, site))));
+    return shown;
+  };
+  const lines = issues.map(
+    (issue) =>
+      `<li><div class="date">${dateOf(issue)}</div><a href="${issue.id}/">${escapeHtml(issue.subject)}</a>${issue.itemCount ? ` <span class="muted">· ${issue.itemCount} ${issue.itemCount === 1 ? 'story' : 'stories'}</span>` : ''}</li>\n`,
+  );
   const body = html`<h1>Past issues</h1>
 ${issues.length === 0 ? html`<p>No digest has gone out yet.</p>` : ''}
 <ol class="issues">
-${issues.map(
-  (issue) => html`<li><div class="date">${formatDate(issueDate(issue), site)}</div><a href="${issue.id}/">${issue.subject}</a>${issue.itemCount ? html` <span class="muted">· ${issue.itemCount} ${issue.itemCount === 1 ? 'story' : 'stories'}</span>` : ''}</li>
-`,
-)}</ol>
+${raw(lines.join(''))}</ol>
 <p class="muted">Follow new issues in a feed reader: <a href="feed.xml">RSS</a>.</p>`;
   return page(site, { title: 'Past issues', body, depth: 1, index: true });
 }
@@ -63,7 +74,10 @@ export function archiveIssuePage(site: Site, store: StateStore, id: number): str
   const run = store.getRun(id)!;
   const rendering = store.runVariant(id, WEB_VARIANT) ?? run;
   const base = site.baseUrl ?? '..';
+  // No reader: the address reads "you" ("… because you subscribed to it"), name and fields are
+  // empty, and the personal links lead to pages saying where the reader's own links are.
   const values = new Map<string, string>([
+    ['email', 'you'],
     ['unsubscribeUrl', `${base}/unsubscribe`],
     ['preferencesUrl', `${base}/preferences`],
     ['webVersionUrl', site.baseUrl ? issueUrl(site.baseUrl, id) : './'],

@@ -88,6 +88,7 @@ a{color:${c.accent}}
 p{margin:0 0 14px}
 .muted{color:${c.muted};font-size:14px}
 label{display:block;margin:10px 0 4px;font-family:${site.fonts.heading};font-size:15px}
+input[type=email],input[type=text]{display:block}
 input[type=email],input[type=text],select{width:100%;max-width:420px;padding:10px 12px;font-size:16px;border:1px solid ${c.divider};border-radius:4px;background:#fff;color:inherit}
 .check{display:flex;gap:10px;align-items:center;margin:6px 0;font-family:${site.fonts.body};font-size:16px}
 .check input{width:20px;height:20px;margin:0}

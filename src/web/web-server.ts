@@ -8,7 +8,7 @@ import type { MessageTransport } from '../deliver/transports.js';
 import type { OutgoingMessage } from '../deliver/compose-message.js';
 import { knownSections } from '../audience/readers.js';
 import { join, readerStatus, requestToJoin } from '../audience/subscriptions.js';
-import type { TokenPurpose, TokenSigner } from '../audience/tokens.js';
+import type { TokenPurpose, TokenSigner } from '../tokens/tokens.js';
 import { addressKey, StateStore } from '../state/state-store.js';
 import { applyBounce } from '../bounces/apply-bounce.js';
 import { archiveFeed, archiveIndexPage, archiveIssuePage } from './archive.js';
@@ -32,6 +32,7 @@ import {
 import { WindowLimiter } from './rate-limit.js';
 import { formFields, HttpError, readBody } from './request-body.js';
 import { alreadySubscribedMail, confirmationMail } from './reader-mail.js';
+import { WriteQueue } from './write-queue.js';
 
 /**
  * `digest web`: the server readers reach, behind a reverse proxy.
@@ -170,6 +171,8 @@ export function createWebHandler(config: ResolvedConfig, store: StateStore, sign
   const clients = new WindowLimiter(config.web.requestsPerClient, 3600_000);
   const addresses = new WindowLimiter(config.web.confirmationsPerAddress, DAY);
   const background = new Set<Promise<void>>();
+  // Every change a request makes is on disk before its answer, in batches (write-queue.ts).
+  const writes = new WriteQueue(store);
   const formatDate = (iso: string) => {
     try {
       return new Intl.DateTimeFormat(config.locale, { dateStyle: 'long', timeZone: config.timezone }).format(new Date(iso));
@@ -279,10 +282,13 @@ export function createWebHandler(config: ResolvedConfig, store: StateStore, sign
     if (!token) return send(response, 400, invalidLinkPage(site));
     if (request.method !== 'POST') return send(response, 200, confirmPage(site, url.searchParams.get('t')!, token.email));
     await readBody(request, FORM_LIMIT);
-    if (!join(config, store, token.email, now())) {
+    let joined = false;
+    await writes.write(() => {
+      joined = join(config, store, token.email, now());
+    });
+    if (!joined) {
       return send(response, 403, messagePage(site, 'This address cannot be subscribed here', 'Write to the sender of the digest if you want it.'));
     }
-    await store.sync();
     log(`confirmed: ${token.email} joined`);
     return send(response, 200, confirmedPage(site, token.email, signer.sign('preferences', token.email)));
   };
@@ -302,9 +308,8 @@ export function createWebHandler(config: ResolvedConfig, store: StateStore, sign
       return send(response, 400, messagePage(site, 'Not unsubscribed', 'Use the button on the unsubscribe page.'));
     }
     const source = fields.get('from') === 'page' ? 'web' : 'one-click';
-    store.suppress(token.email, 'unsubscribed', source);
     // On disk before the answer: a reader told they are out is out, even after a power cut.
-    await store.sync();
+    await writes.write(() => store.suppress(token.email, 'unsubscribed', source));
     log(`unsubscribed: ${token.email} (${source})`);
     return send(response, 200, unsubscribedPage(site, token.email, signer.sign('preferences', token.email)));
   };
@@ -336,32 +341,39 @@ export function createWebHandler(config: ResolvedConfig, store: StateStore, sign
     const fields = formFields(await readBody(request, FORM_LIMIT), request.headers['content-type']);
     const action = fields.get('action') ?? '';
     const at = now();
+    let change: () => void;
     switch (action) {
       case 'save': {
         const chosen = sections.filter((s) => fields.getAll('section').includes(s));
         if (chosen.length === 0) return send(response, 400, view({ problem: 'Choose at least one section (or unsubscribe below).' }));
-        store.setPreferences(email, { sections: chosen.length === sections.length ? null : chosen }, at.toISOString());
+        change = () => store.setPreferences(email, { sections: chosen.length === sections.length ? null : chosen }, at.toISOString());
         break;
       }
       case 'pause': {
         const weeks = Number(fields.get('weeks'));
         if (!(PAUSE_WEEKS as readonly number[]).includes(weeks)) return send(response, 400, view({ problem: 'Choose how many weeks.' }));
-        store.setPreferences(email, { pausedUntil: new Date(at.getTime() + weeks * 7 * DAY).toISOString() }, at.toISOString());
+        change = () => store.setPreferences(email, { pausedUntil: new Date(at.getTime() + weeks * 7 * DAY).toISOString() }, at.toISOString());
         break;
       }
       case 'resume':
-        store.setPreferences(email, { pausedUntil: null }, at.toISOString());
+        change = () => store.setPreferences(email, { pausedUntil: null }, at.toISOString());
         break;
       case 'leave':
-        store.suppress(email, 'unsubscribed', 'preferences');
+        change = () => store.suppress(email, 'unsubscribed', 'preferences');
         break;
-      case 'rejoin':
-        if (!join(config, store, email, at)) return send(response, 403, view({ problem: 'This address cannot be subscribed here: write to the sender of the digest.' }));
+      case 'rejoin': {
+        let joined = false;
+        await writes.write(() => {
+          joined = join(config, store, email, at);
+        });
+        if (!joined) return send(response, 403, view({ problem: 'This address cannot be subscribed here: write to the sender of the digest.' }));
+        change = () => {};
         break;
+      }
       default:
         return send(response, 400, view({ problem: 'Use the buttons on this page.' }));
     }
-    await store.sync();
+    await writes.write(change);
     log(`preferences: ${email} ${action}${action === 'pause' ? ` ${fields.get('weeks')} weeks` : ''}`);
     return redirect(response, 303, `preferences?t=${encodeURIComponent(t)}&done=${action}`);
   };
@@ -391,31 +403,34 @@ export function createWebHandler(config: ResolvedConfig, store: StateStore, sign
       parsed.push({ address, kind: e!.kind, ...(typeof e!.detail === 'string' ? { detail: e!.detail.slice(0, 500) } : {}) });
     }
     const at = now();
-    // The same policy as `digest bounces` (bounces/apply-bounce.ts): each event is its own notice.
-    const results = store.transaction(() =>
-      parsed.map((event) => {
-        const effect = applyBounce(
-          store,
-          {
-            noticeKey: `webhook:${randomUUID()}`,
-            email: event.address,
-            runId: undefined,
-            kind: event.kind,
-            status: undefined,
-            reason: event.kind === 'complaint' ? 'complaint (webhook)' : `${event.kind} bounce (webhook)`,
-            detail: event.detail ?? `${event.kind} (webhook)`,
-            source: 'webhook',
-            suppressedBy: 'webhook',
-            occurredAt: at,
-            now: at,
-          },
-          config.bounces,
-        );
-        const suppressed = effect.action === 'suppressed';
-        return event.kind === 'soft' ? { address: event.address, kind: event.kind, suppressed, softBounces: 'softBounces' in effect ? effect.softBounces : 0 } : { address: event.address, kind: event.kind, suppressed };
-      }),
-    );
-    await store.sync();
+    let results: { address: string; kind: string; suppressed: boolean; softBounces?: number }[] = [];
+    // All or nothing: the whole list in one transaction. The same rules as `digest bounces`
+    // (bounces/apply-bounce.ts); each event is a notice of its own.
+    await writes.write(() => {
+      results = store.transaction(() =>
+        parsed.map((event) => {
+          const effect = applyBounce(
+            store,
+            {
+              noticeKey: `webhook:${randomUUID()}`,
+              email: event.address,
+              runId: undefined,
+              kind: event.kind,
+              status: undefined,
+              reason: event.kind === 'complaint' ? 'complaint (webhook)' : `${event.kind} bounce (webhook)`,
+              detail: event.detail ?? `${event.kind} (webhook)`,
+              source: 'webhook',
+              suppressedBy: 'webhook',
+              occurredAt: at,
+              now: at,
+            },
+            config.bounces,
+          );
+          const suppressed = effect.action === 'suppressed';
+          return event.kind === 'soft' ? { address: event.address, kind: event.kind, suppressed, softBounces: 'softBounces' in effect ? (effect.softBounces ?? 0) : 0 } : { address: event.address, kind: event.kind, suppressed };
+        }),
+      );
+    });
     for (const r of results) log(`webhook: ${r.kind} ${r.kind === 'soft' ? 'bounce ' : ''}for ${r.address}${r.suppressed ? ': suppressed' : ''}`);
     return sendJson(response, 200, { results });
   };

@@ -4,7 +4,7 @@ import { loadConfig } from '../../src/config/load-config.js';
 import { retryRun } from '../../src/pipeline/retry-run.js';
 import { runDigest, sendTestDigest } from '../../src/pipeline/run-digest.js';
 import { StateStore } from '../../src/state/state-store.js';
-import { TokenSigner } from '../../src/audience/tokens.js';
+import { TokenSigner } from '../../src/tokens/tokens.js';
 import { startSmtpServer, type ReceivedMessage, type TestSmtpServer } from '../support/smtp.js';
 import { REPO_ROOT, useTempDir } from '../support/temp-dir.js';
 
@@ -56,7 +56,7 @@ function header(message: ReceivedMessage, name: string): string {
   return new RegExp(`^${name}: (.+?)\\r?$`, 'im').exec(unfolded)?.[1] ?? '';
 }
 
-describe('a run reaches readers = recipients ∪ confirmed subscribers − suppressed − paused', { timeout: 90_000 }, () => {
+describe('a run reaches readers = recipients ∪ confirmed subscribers − suppressed − paused', () => {
   it('skips the suppressed and the paused, adds confirmed subscribers, and gives each reader their sections, rendered once per choice', async () => {
     const server = await smtp();
     const cfg = config(server.url);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { classifyFailure, classifyNotice, type Verdict } from '../../src/bounces/classify-notice.js';
 import { parseNotice, parseFieldGroups } from '../../src/bounces/parse-notice.js';
 import { readTextBounce } from '../../src/bounces/text-bounce.js';
-import { TokenSigner } from '../../src/audience/tokens.js';
+import { TokenSigner } from '../../src/tokens/tokens.js';
 import { bounceToken, findBounceTokens, tokenMatches, verpAddress } from '../../src/bounces/verp.js';
 import { bounceFixtureNames, renderBounceFixture } from '../support/bounces.js';
 

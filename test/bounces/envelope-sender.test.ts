@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { TokenSigner } from '../../src/audience/tokens.js';
+import { TokenSigner } from '../../src/tokens/tokens.js';
 import { findBounceTokens, tokenMatches } from '../../src/bounces/verp.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { deliverRun } from '../../src/deliver/deliver-run.js';

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { TokenSigner } from '../../src/audience/tokens.js';
+import { TokenSigner } from '../../src/tokens/tokens.js';
 import { fileSource, folderSource } from '../../src/bounces/mail-sources.js';
 import { processBounces, type BounceReport } from '../../src/bounces/process-bounces.js';
 import { StateError } from '../../src/errors.js';

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { TokenSigner } from '../../src/audience/tokens.js';
+import { TokenSigner } from '../../src/tokens/tokens.js';
 import { envelopeSender } from '../../src/bounces/verp.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import type { ResolvedConfig } from '../../src/config/resolve-config.js';

@@ -7,7 +7,7 @@ import { loadConfig } from '../../src/config/load-config.js';
 import type { ResolvedConfig } from '../../src/config/resolve-config.js';
 import { runDigest } from '../../src/pipeline/run-digest.js';
 import { StateStore } from '../../src/state/state-store.js';
-import { TokenSigner } from '../../src/audience/tokens.js';
+import { TokenSigner } from '../../src/tokens/tokens.js';
 import { startWebServer, type WebServer } from '../../src/web/web-server.js';
 import { startSmtpServer, type ReceivedMessage, type TestSmtpServer } from '../support/smtp.js';
 import { REPO_ROOT, useTempDir } from '../support/temp-dir.js';
@@ -122,7 +122,7 @@ afterEach(async () => {
   await smtp.close();
 });
 
-describe('digest web: unsubscribe', { timeout: 90_000 }, () => {
+describe('digest web: unsubscribe', () => {
   it('GET shows a confirmation and changes nothing; the one-click POST unsubscribes at once; the next run leaves the reader out', async () => {
     const run = await runDigest(config, { now: NOW });
     expect(run.delivery?.sent).toBe(2);
@@ -228,7 +228,7 @@ describe('digest web: unsubscribe', { timeout: 90_000 }, () => {
   });
 });
 
-describe('digest web: subscribe with double opt-in', { timeout: 90_000 }, () => {
+describe('digest web: subscribe with double opt-in', () => {
   it('sends a confirmation email through the configured transport; GET on the link changes nothing, POST joins; the next run includes the subscriber', async () => {
     await startWeb();
     const form = await get('/subscribe');
@@ -321,7 +321,7 @@ describe('digest web: subscribe with double opt-in', { timeout: 90_000 }, () => 
   });
 });
 
-describe('digest web: preferences', { timeout: 90_000 }, () => {
+describe('digest web: preferences', () => {
   it('saves sections, pauses and resumes, leaves and comes back; GET changes nothing', async () => {
     await startWeb();
     const link = `/preferences?t=${signer.sign('preferences', 'ada@example.com')}`;
@@ -358,7 +358,7 @@ describe('digest web: preferences', { timeout: 90_000 }, () => {
   });
 });
 
-describe('digest web: the archive', { timeout: 90_000 }, () => {
+describe('digest web: the archive', () => {
   it('lists sent digests newest first, shows each without any reader’s parts, and offers an RSS feed', async () => {
     const first = await runDigest(config, { now: NOW });
     await startWeb();
@@ -393,7 +393,7 @@ describe('digest web: the archive', { timeout: 90_000 }, () => {
   });
 });
 
-describe('digest web: the bounce webhook', { timeout: 90_000 }, () => {
+describe('digest web: the bounce webhook', () => {
   it('needs the shared secret, suppresses hard bounces and complaints at once and soft ones at the limit', async () => {
     await startWeb();
     const hook = (body: string, secret = HOOK) => post('/webhooks/bounce', body, { headers: { 'content-type': 'application/json', authorization: `Bearer ${secret}` } });
@@ -430,7 +430,7 @@ describe('digest web: the bounce webhook', { timeout: 90_000 }, () => {
   });
 });
 
-describe('digest web: what it never does', { timeout: 90_000 }, () => {
+describe('digest web: what it never does', () => {
   it('serves no file from disk: not the state file, not the templates, not the config', async () => {
     await runDigest(config, { now: NOW });
     await startWeb();

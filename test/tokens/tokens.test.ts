@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { base32, MIN_SECRET_LENGTH, TokenSigner } from '../../src/audience/tokens.js';
+import { base32, MIN_SECRET_LENGTH, TokenSigner } from '../../src/tokens/tokens.js';
 
 const SECRET = 'k7Yq2vN9xW4pL8sT1mB6cR3dF5gH0jZa';
 const OLD = 'old-secret-old-secret-old-secret-0';
