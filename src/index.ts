@@ -6,11 +6,15 @@ export { loadConfig, defaultRawConfig, validateConfig, DEFAULT_CONFIG_FILE, type
 export { resolveConfig, readFeedList, type ResolvedConfig, type Recipient } from './config/resolve-config.js';
 export { configSchema, type RawConfig, type ParsedConfig } from './config/schema.js';
 export { addFeedsToConfig } from './config/edit-config.js';
+export { listFeedPlaces, findFeedByQuery, removeFeed, setFeedPaused, renameFeed, type FeedPlace, type FeedEditResult } from './config/edit-feeds.js';
 export { readOpml } from './config/read-opml.js';
+export { writeOpml, type OpmlFeed } from './config/write-opml.js';
 export { fetchResource, type FetchOptions, type FetchResult } from './fetch/fetch-resource.js';
 export { parseFeed } from './parse/parse-feed.js';
+export { shortFeedName } from './parse/feed-name.js';
 export { itemId, canonicalUrl } from './select/item-id.js';
 export { selectItems, type Decision, type Verdict } from './select/select-items.js';
+export { compileFilters, filterReason, type CompiledFilters } from './select/feed-filters.js';
 export { cleanArticle, parseTextArticle, type ArticleInput } from './clean/clean-article.js';
 export { extractArticle } from './trim/extract-article.js';
 export { loadTemplates, type TemplateSet } from './render/load-templates.js';
@@ -41,7 +45,9 @@ export { openMailSource, fileSource, folderSource, imapSource, type MailSource }
 export { runSchedule, describeScheduleEvent, type ScheduleEvent, type ScheduleOptions } from './pipeline/run-schedule.js';
 export { latestSlot, nextSlot, formatSlot } from './schedule/schedule-slots.js';
 export { listRuns, type RunSummary } from './pipeline/list-runs.js';
-export { listFeeds, type FeedSummary } from './pipeline/list-feeds.js';
+export { listFeeds, feedTitles, type FeedSummary } from './pipeline/list-feeds.js';
+export { exportFeeds, type ExportResult } from './pipeline/export-feeds.js';
+export { planReset, resetSeen, type ResetPlan, type ResetResult } from './pipeline/reset-seen.js';
 export { retryRun, type RetryResult } from './pipeline/retry-run.js';
 export { buildDigest, type BuiltDigest, type ProgressEvent } from './pipeline/build-digest.js';
 export { assembleDigest } from './pipeline/assemble-digest.js';

@@ -18,6 +18,7 @@ import { registerBounces } from './commands/bounces.js';
 import { registerReaders } from './commands/readers.js';
 import { registerWeb } from './commands/web.js';
 import { registerArchive } from './commands/archive.js';
+import { registerReset } from './commands/reset.js';
 
 export function buildProgram(setExit: SetExit): Command {
   const program = new Command('digest')
@@ -41,6 +42,7 @@ export function buildProgram(setExit: SetExit): Command {
   registerReaders(program, setExit);
   registerWeb(program, setExit);
   registerArchive(program, setExit);
+  registerReset(program, setExit);
   return program;
 }
 
