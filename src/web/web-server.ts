@@ -83,6 +83,8 @@ const PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src https: 
 /** An issue page is the email: remote images and fonts, no scripts, no forms. */
 const ISSUE_CSP = "default-src 'none'; style-src 'unsafe-inline' https:; img-src https: http: data:; font-src https: data:; form-action 'none'; base-uri 'none'; frame-ancestors 'none'";
 
+const ONE_CLICK_DONE = '<!doctype html><html><head><meta charset="utf-8"><title>Unsubscribed</title></head><body><p>Unsubscribed.</p></body></html>';
+
 const DONE_MESSAGES: Record<string, string> = {
   save: 'Saved: you get the sections ticked below.',
   pause: 'Paused.',
@@ -311,6 +313,9 @@ export function createWebHandler(config: ResolvedConfig, store: StateStore, sign
     // On disk before the answer: a reader told they are out is out, even after a power cut.
     await writes.write(() => store.suppress(token.email, 'unsubscribed', source));
     log(`unsubscribed: ${token.email} (${source})`);
+    // A mailbox provider's one-click POST (RFC 8058) is a program: nobody reads the answer, so it
+    // gets a short one; a person who pressed the page's button gets the page.
+    if (source === 'one-click') return send(response, 200, ONE_CLICK_DONE);
     return send(response, 200, unsubscribedPage(site, token.email, signer.sign('preferences', token.email)));
   };
 
