@@ -2,7 +2,8 @@
  * `npm run bench`: start-up and whole processes beside rss2email (bench/startup.ts), wall time and
  * memory of ingestion (bench/ingest.ts) and of the whole job on a
  * local digest, the cost of the render stages, extraction time per page on the ScrapingHub
- * corpus, and (bench/send.ts) sending to 10,000 recipients through the SMTP pool. Prints figures;
+ * corpus, (bench/send.ts) sending to 10,000 recipients through the SMTP pool, and (bench/filters.ts)
+ * per-feed filters on the feed corpus. Prints figures;
  * asserts nothing (these machines are shared and noisy).
  */
 import { spawn } from 'node:child_process';
@@ -247,3 +248,5 @@ console.log('');
 benchExtraction();
 console.log('');
 benchBadInput();
+console.log('');
+await child('filters.ts');

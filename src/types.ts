@@ -16,6 +16,14 @@ export interface FeedSource {
   limit?: number;
   /** When to fetch the linked page for the full article text. */
   fullText?: 'auto' | 'always' | 'never';
+  /** Not fetched until unpaused (`digest feeds pause`). */
+  paused?: boolean;
+  /** Only stories matching one of these (words, or `/pattern/flags`) are taken. */
+  include?: string[];
+  /** Stories matching any of these are held back. */
+  exclude?: string[];
+  /** Stories whose text (as the feed carries it) has fewer words are held back. */
+  minWords?: number;
 }
 
 /** Output format of the parse stage, the same shape for RSS, Atom and JSON Feed. */

@@ -25,8 +25,9 @@ export function version(): string {
   }
 }
 
-/** A path as the user would type it: relative to the current folder when it is inside it. */
+/** A path as the user would type it: relative to the current folder when it is inside it. URLs stay as they are. */
 export function rel(file: string): string {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(file)) return file;
   const relative = path.relative(process.cwd(), file);
   return relative && !relative.startsWith('..') ? relative : file;
 }

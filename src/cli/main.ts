@@ -17,6 +17,7 @@ import { registerFeeds } from './commands/feeds.js';
 import { registerReaders } from './commands/readers.js';
 import { registerWeb } from './commands/web.js';
 import { registerArchive } from './commands/archive.js';
+import { registerReset } from './commands/reset.js';
 
 export function buildProgram(setExit: SetExit): Command {
   const program = new Command('digest')
@@ -39,6 +40,7 @@ export function buildProgram(setExit: SetExit): Command {
   registerReaders(program, setExit);
   registerWeb(program, setExit);
   registerArchive(program, setExit);
+  registerReset(program, setExit);
   return program;
 }
 

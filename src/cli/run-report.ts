@@ -3,7 +3,7 @@ import type { ResolvedConfig } from '../config/resolve-config.js';
 import type { DeliveryReport } from '../deliver/deliver-run.js';
 import type { RunResult } from '../pipeline/run-digest.js';
 import { rel } from './context.js';
-import { failureLine } from './feed-report.js';
+import { failureLine, pausedLine } from './feed-report.js';
 import { EXIT, type Output } from './output.js';
 
 export function deliveryTrouble(delivery: DeliveryReport | null | undefined): boolean {
@@ -68,6 +68,8 @@ export function printRunSummary(out: Output, config: ResolvedConfig, result: Run
     const feeds = result.feeds;
     out.line(`${config.title}: ${feeds.total} feed${feeds.total === 1 ? '' : 's'} read, ${feeds.failed.length} failed.`);
     for (const failure of feeds.failed) out.line(failureLine(failure, config.fetch.attentionAfter));
+    const paused = pausedLine(config);
+    if (paused) out.line(paused);
     if (result.status === 'nothing-new') {
       out.line('Nothing new since the last digest: no email sent.');
       return;

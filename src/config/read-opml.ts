@@ -1,19 +1,32 @@
 import sax from 'sax';
+import { shortFeedName } from '../parse/feed-name.js';
 import type { FeedSource } from '../types.js';
+
+export interface ReadOpmlOptions {
+  /**
+   * Shorten each outline's title to the site's name (`digest feeds import`): readers export the
+   * feed's raw `<title>`, "The Latest News from the UK and Around the World | Sky News".
+   */
+  shortNames?: boolean;
+}
 
 /**
  * Reads the subscriptions of an OPML file (the format feed readers export). Folders become
  * sections: an outline without xmlUrl that holds feeds names the section of the feeds inside it.
  *
+ * An outline marked `isComment="true"` (OPML 2.0: commented out, with everything inside it) is a
+ * paused feed; `digest feeds export` writes paused feeds that way.
+ *
  * Parsed with sax (strict XML, entities decoded exactly once): light enough that a config naming
  * an .opml feed list does not slow down every command that loads the config.
  */
-export function readOpml(xml: string): FeedSource[] {
+export function readOpml(xml: string, options: ReadOpmlOptions = {}): FeedSource[] {
   if (!/<opml[\s>]/i.test(xml)) throw new Error('not an OPML file (no <opml> element)');
   const parser = sax.parser(true, { trim: false, normalize: false, lowercase: true });
   const feeds: FeedSource[] = [];
-  // For each open <outline>: the section its children belong to.
+  // For each open <outline>: the section its children belong to, and whether it is commented out.
   const sections: (string | undefined)[] = [];
+  const commented: boolean[] = [];
   let inBody = false;
   let sawBody = false;
   let depth = 0;
@@ -35,6 +48,7 @@ export function readOpml(xml: string): FeedSource[] {
     }
     if (name !== 'outline') {
       sections.push(sections.at(-1));
+      commented.push(commented.at(-1) ?? false);
       return;
     }
     const attribute = (key: string): string | undefined => {
@@ -44,17 +58,24 @@ export function readOpml(xml: string): FeedSource[] {
     const parentSection = sections.at(-1);
     const xmlUrl = attribute('xmlurl')?.trim();
     const label = (attribute('title') ?? attribute('text') ?? '').trim();
+    const paused = (commented.at(-1) ?? false) || attribute('iscomment')?.trim().toLowerCase() === 'true';
     if (inBody && xmlUrl) {
       const feed: FeedSource = { url: xmlUrl };
-      if (label) feed.name = label;
+      const name = options.shortNames ? shortFeedName(label, [attribute('htmlurl'), xmlUrl]) : label;
+      if (name) feed.name = name;
       if (parentSection) feed.section = parentSection;
+      if (paused) feed.paused = true;
       feeds.push(feed);
     }
     sections.push(xmlUrl ? parentSection : label || parentSection);
+    commented.push(paused);
   };
   parser.onclosetag = () => {
     if (depth === bodyDepth) inBody = false;
-    else sections.pop();
+    else {
+      sections.pop();
+      commented.pop();
+    }
     depth--;
   };
   parser.write(xml).close();

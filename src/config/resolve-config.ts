@@ -23,7 +23,10 @@ export interface ResolvedConfig extends Omit<ParsedConfig, 'feeds' | 'recipients
   source: string | null;
   /** Folder relative paths in the config are resolved against. */
   baseDir: string;
+  /** The feeds to fetch: every configured feed except the paused ones. */
   feeds: FeedSource[];
+  /** Feeds marked `paused: true`: listed by `digest feeds`, never fetched. */
+  pausedFeeds: FeedSource[];
   /** The feed-list files named under `feeds:` (the preview server watches them). */
   feedLists: string[];
   recipients: Recipient[];
@@ -58,7 +61,7 @@ interface ResolveOptions {
   cwd?: string;
 }
 
-const FEED_LIST_EXTENSIONS = new Set(['.yaml', '.yml', '.json', '.opml', '.txt']);
+export const FEED_LIST_EXTENSIONS = new Set(['.yaml', '.yml', '.json', '.opml', '.txt']);
 
 export function resolveConfig(parsed: ParsedConfig, options: ResolveOptions): ResolvedConfig {
   const { baseDir, env } = options;
@@ -67,7 +70,7 @@ export function resolveConfig(parsed: ParsedConfig, options: ResolveOptions): Re
   const warnings: string[] = [];
 
   const feedLists: string[] = [];
-  const feeds = resolveFeeds(parsed.feeds, baseDir, file, shown, feedLists);
+  const configured = resolveFeeds(parsed.feeds, baseDir, file, shown, feedLists);
   const recipients = resolveRecipients(parsed.recipients, baseDir, file, warnings, shown);
   const templateDir = resolveTemplateDir(parsed.template, baseDir, file, shown);
   const partialsDir = parsed.partials === undefined ? undefined : resolvePartialsDir(parsed.partials, baseDir, file, shown);
@@ -107,7 +110,8 @@ export function resolveConfig(parsed: ParsedConfig, options: ResolveOptions): Re
     webhookSecret,
     source: options.source,
     baseDir,
-    feeds,
+    feeds: configured.filter((feed) => !feed.paused),
+    pausedFeeds: configured.filter((feed) => feed.paused),
     feedLists,
     recipients,
     delivery: {
@@ -126,16 +130,21 @@ export function resolveConfig(parsed: ParsedConfig, options: ResolveOptions): Re
 }
 
 
-function isUrl(value: string): boolean {
+export function isUrl(value: string): boolean {
   return /^(https?|file):\/\//i.test(value);
 }
 
 /** Local feed paths become absolute; URLs are kept as written. */
-function resolveFeedUrl(url: string, baseDir: string): string {
+export function resolveFeedUrl(url: string, baseDir: string): string {
   return isUrl(url) ? url : path.resolve(baseDir, url);
 }
 
 type Show = (file: string) => string;
+
+/** A `feeds:` entry naming a feed-list file (.yaml/.yml/.json/.opml/.txt) rather than one feed. */
+export function isFeedListEntry(entry: string): boolean {
+  return !isUrl(entry) && FEED_LIST_EXTENSIONS.has(path.extname(entry.split(/[?#]/)[0]!).toLowerCase());
+}
 
 function resolveFeeds(entries: ParsedConfig['feeds'], baseDir: string, file: string, shown: Show, lists: string[]): FeedSource[] {
   const feeds: FeedSource[] = [];
@@ -144,8 +153,7 @@ function resolveFeeds(entries: ParsedConfig['feeds'], baseDir: string, file: str
       feeds.push(compact({ ...entry, url: resolveFeedUrl(entry.url, baseDir) }));
       return;
     }
-    const extension = path.extname(entry.split(/[?#]/)[0]!).toLowerCase();
-    if (!isUrl(entry) && FEED_LIST_EXTENSIONS.has(extension)) {
+    if (isFeedListEntry(entry)) {
       lists.push(path.resolve(baseDir, entry));
       feeds.push(...readFeedList(path.resolve(baseDir, entry), `${file}: feeds[${index}]`, shown));
     } else {

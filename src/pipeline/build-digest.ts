@@ -4,6 +4,7 @@ import { fetchResource, type FetchOptions } from '../fetch/fetch-resource.js';
 import { createLimiter, type Limiter } from '../fetch/limit.js';
 import { selectItems, type Candidate, type Decision, type FeedItems } from '../select/select-items.js';
 import { itemId } from '../select/item-id.js';
+import { hasFilters } from '../select/filter-terms.js';
 import type { FeedOutcome, StateStore } from '../state/state-store.js';
 import type { ArticleInput } from '../clean/clean-article.js';
 import type { CleanArticle, Digest, DigestItem, FeedFailure, FeedSource, RawItem } from '../types.js';
@@ -101,7 +102,7 @@ async function fetchOne(source: FeedSource, config: ResolvedConfig, options: Bui
     }
     const { parseFeed } = await parseStage();
     const parsed = await parseFeed(result.text ?? '', { url: result.url });
-    const feedName = displayName(source, parsed.title);
+    const feedName = displayName(source, parsed.title, parsed.link);
     return {
       source,
       outcome: {
@@ -197,6 +198,8 @@ export async function buildDigest(config: ResolvedConfig, options: BuildOptions)
     firstRun: config.limits.firstRun,
     maxAgeDays: config.limits.maxAgeDays,
     now: options.now,
+    // The filter module (entity tables, word counter) only when a feed has filters.
+    ...(feeds.some((feed) => hasFilters(feed.source)) ? { filters: await import('../select/feed-filters.js') } : {}),
   };
   let selection = selectItems(feeds, selectOptions);
   let fellBackToLatest = false;

@@ -44,7 +44,12 @@ export async function checkSetup(config: ResolvedConfig, now: Date = new Date(),
   const items: CheckItem[] = [];
   items.push({ what: 'config', ok: true, detail: config.source ? `${config.source} is valid` : 'no config file: using the built-in sample setup' });
 
-  if (config.feeds.length === 0) items.push({ what: 'feeds', ok: false, detail: 'no feeds configured: add some under `feeds:`' });
+  if (config.feeds.length === 0 && config.pausedFeeds.length > 0) {
+    items.push({ what: 'feeds', ok: false, detail: `all ${config.pausedFeeds.length} feeds are paused: \`digest feeds unpause NAME\` one, or add another` });
+  } else if (config.feeds.length === 0) items.push({ what: 'feeds', ok: false, detail: 'no feeds configured: add some under `feeds:`' });
+  for (const feed of config.pausedFeeds) {
+    items.push({ what: feed.name ? `feed "${feed.name}"` : 'feed', ok: true, warning: true, detail: `${feed.url} is paused (not fetched until \`digest feeds unpause\`)` });
+  }
   for (const feed of config.feeds) {
     const label = feed.name ? `feed "${feed.name}"` : 'feed';
     if (/^https?:\/\//i.test(feed.url)) {

@@ -46,6 +46,7 @@ const VERDICT_TEXT: Record<Decision['verdict'], string> = {
   seen: 'seen before',
   'too-old': 'too old',
   future: 'dated in the future',
+  filtered: 'held back by a filter',
   duplicate: 'duplicate',
   'first-run-backlog': 'first run: older than the newest few',
   'over-feed-limit': 'over the feed’s limit',
@@ -68,7 +69,12 @@ export function explainLines(decisions: readonly Decision[], feedOrder: readonly
       lines.push(decision.feed);
     }
     const mark = decision.verdict === 'included' ? '✓' : '·';
-    const reason = decision.verdict === 'duplicate' ? `duplicate of the story in ${decision.detail}` : VERDICT_TEXT[decision.verdict];
+    const reason =
+      decision.verdict === 'duplicate'
+        ? `duplicate of the story in ${decision.detail}`
+        : decision.verdict === 'filtered'
+          ? `filtered: ${decision.detail}`
+          : VERDICT_TEXT[decision.verdict];
     const date = decision.published ? ` (${decision.published.toISOString().slice(0, 16).replace('T', ' ')})` : '';
     lines.push(`  ${mark} ${reason.padEnd(24)} ${decision.title}${date}`);
   }

@@ -411,7 +411,7 @@ function seenItem(decision: Decision, status: SeenItem['status']): SeenItem {
     title: decision.title,
     publishedAt: decision.published?.toISOString() ?? null,
     status,
-    ...(status === 'skipped' ? { reason: decision.verdict } : {}),
+    ...(status === 'skipped' ? { reason: decision.detail && decision.verdict === 'filtered' ? `filtered: ${decision.detail}` : decision.verdict } : {}),
   };
 }
 
