@@ -4,7 +4,8 @@
  * local SMTP server that runs in a child process and discards what it receives.
  *
  *   - personalisation per recipient (tokens filled into the HTML compiled once, with signed
- *     unsubscribe and preferences links as `web.baseUrl` makes them);
+ *     unsubscribe and preferences links as `web.baseUrl` makes them; BENCH_LINKS=plain for the
+ *     old unsubscribe template with the address in it, to see what signing costs);
  *   - throughput of `deliverRun` (personalise, compose, ledger writes with one fsync per message)
  *     on one run of N recipients, against raw nodemailer sending one prebuilt message through an
  *     identical pool, in alternating slices of the same process so load swings hit both alike;
@@ -72,6 +73,9 @@ async function main(): Promise<void> {
   const rendered = await renderDigest(built.digest, loadTemplates(config.templateDir), renderSettings(config), { validation: 'strict' });
   const recipients = Array.from({ length: N }, (_, i) => ({ email: `reader${i}@example.com`, name: `Reader ${i}`, fields: { token: `t${i}` } }));
   const settings = { from: config.from, title: config.title, baseUrl: config.web.baseUrl, unsubscribeMailto: 'unsubscribe@example.com' };
+  // BENCH_LINKS=plain: the old way, an unsubscribe URL template with the address in it (to see what signing costs).
+  const plain = process.env.BENCH_LINKS === 'plain';
+  if (plain) Object.assign(settings, { baseUrl: undefined, unsubscribeUrl: 'https://example.com/unsubscribe?email={{email}}' });
   const links = runLinks(settings, 1, signer);
   console.log(`Sending: ${N} recipients, ${built.digest.items.length}-item digest (${(Buffer.byteLength(rendered.html) / 1024).toFixed(0)} KB of HTML), ${CONNECTIONS} pooled SMTP connections, no rate limit, to smtp-server in a child process\n`);
 

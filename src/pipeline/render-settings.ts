@@ -10,7 +10,7 @@ export function renderSettings(config: ResolvedConfig): RenderSettings {
     webVersionUrl: config.webVersionUrl,
     hasUnsubscribe: Boolean(config.unsubscribeUrl || config.web.baseUrl),
     hasPreferences: Boolean(config.web.baseUrl),
-    webVersionPerIssue: Boolean(config.web.baseUrl) && !config.webVersionUrl,
+    webVersionPerIssue: Boolean(config.web.baseUrl) && config.web.archive && !config.webVersionUrl,
     recipientFields: [...new Set(config.recipients.flatMap((r) => Object.keys(r.fields)))],
     maxHtmlBytes: config.maxHtmlKilobytes > 0 ? config.maxHtmlKilobytes * 1000 : null,
     shortLedeWords: Math.max(10, Math.floor(config.limits.ledeWords / 2)),

@@ -288,7 +288,7 @@ export async function runDigest(config: ResolvedConfig, options: PipelineOptions
     const leftOut = new Set(rendered.size.droppedItems.map((item) => item.id));
     const carried = built.digest.items.filter((item) => !leftOut.has(item.id));
     const audience = resolveReaders(config, store, now());
-    const plan = await renderVariants(built.digest, leftOut, audience.readers, templates, settings, Boolean(config.web.baseUrl));
+    const plan = await renderVariants(built.digest, leftOut, audience.readers, templates, settings, Boolean(config.web.baseUrl) && config.web.archive);
     warnings.push(...plan.warnings);
     const excluded = [...audience.excluded, ...plan.noSections];
     if (plan.recipients.length === 0) warnings.push(noReadersWarning(config, excluded));

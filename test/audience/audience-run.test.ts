@@ -130,6 +130,27 @@ describe('a run reaches readers = recipients ∪ confirmed subscribers − suppr
     expect(server.messages).toHaveLength(3);
   });
 
+  it('links "N more stories" to the issue’s archive page, which has all of them', async () => {
+    const server = await smtp();
+    const cfg = config(server.url, { maxHtmlKilobytes: 14 });
+    const result = await runDigest(cfg, { now: NOW });
+    const leftOut = result.digest!.items.filter((item) => !String(server.messages[0]!.parsed.html).includes(item.headline.slice(0, 30)));
+    expect(leftOut.length).toBeGreaterThan(0);
+    const html = String(server.messages[0]!.parsed.html);
+    expect(html).toContain('did not fit in this email');
+    expect(html).toContain(`href="${BASE}/archive/${result.runId}/"`);
+    const store = StateStore.open(cfg.statePath);
+    try {
+      expect(store.runVariant(result.runId!, 'web')!.itemCount).toBe(result.digest!.items.length);
+      const { archiveIssuePage } = await import('../../src/web/archive.js');
+      const { siteFrom } = await import('../../src/web/layout.js');
+      const page = archiveIssuePage(siteFrom(cfg), store, result.runId!)!;
+      for (const item of leftOut) expect(page).toContain(item.headline.slice(0, 30).replace(/&/g, '&amp;').replace(/'/g, '&#39;'));
+    } finally {
+      store.close();
+    }
+  });
+
   it('honours a suppression recorded after the run started: a resumed run and runs retry skip that reader', async () => {
     const server = await smtp({ rejectRecipient: (address, attempt) => (address === 'bob@example.com' && attempt === 1 ? { code: 451, message: 'try later' } : undefined) });
     const cfg = config(server.url);
