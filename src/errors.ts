@@ -1,4 +1,7 @@
 import path from 'node:path';
+import type { ErrorCode } from './error-codes.js';
+
+export type { ErrorCode } from './error-codes.js';
 
 /**
  * Errors carry a stable code, the place they concern (file, line, feed, recipient) and a hint
@@ -27,11 +30,12 @@ export interface DigestErrorOptions {
 }
 
 export class DigestError extends Error {
-  readonly code: string;
+  /** One of the codes in error-codes.ts (README "Error codes"). */
+  readonly code: ErrorCode;
   readonly hint: string | undefined;
   readonly context: ErrorContext;
 
-  constructor(code: string, message: string, options: DigestErrorOptions = {}) {
+  constructor(code: ErrorCode, message: string, options: DigestErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = code;

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseCsv } from 'csv-parse/sync';
+import type { ErrorCode } from '../error-codes.js';
 import { ConfigError } from '../errors.js';
 
 /**
@@ -7,7 +8,7 @@ import { ConfigError } from '../errors.js';
  * lines and ragged rows tolerated). A file that cannot be read or parsed is a ConfigError with
  * `code`, naming the file (and the line, when the parser knows it).
  */
-export function readCsvRows(file: string, shown: string, errors: { code: string; unreadable: string; hint: string; readHint?: string }): Record<string, string>[] {
+export function readCsvRows(file: string, shown: string, errors: { code: ErrorCode; unreadable: string; hint: string; readHint?: string }): Record<string, string>[] {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
