@@ -14,6 +14,10 @@ import { registerCheck } from './commands/check.js';
 import { registerServe } from './commands/serve.js';
 import { registerExtract } from './commands/extract.js';
 import { registerFeeds } from './commands/feeds.js';
+import { registerBounces } from './commands/bounces.js';
+import { registerReaders } from './commands/readers.js';
+import { registerWeb } from './commands/web.js';
+import { registerArchive } from './commands/archive.js';
 import { registerReset } from './commands/reset.js';
 
 export function buildProgram(setExit: SetExit): Command {
@@ -34,6 +38,10 @@ export function buildProgram(setExit: SetExit): Command {
   registerServe(program, setExit);
   registerExtract(program, setExit);
   registerFeeds(program, setExit);
+  registerBounces(program, setExit);
+  registerReaders(program, setExit);
+  registerWeb(program, setExit);
+  registerArchive(program, setExit);
   registerReset(program, setExit);
   return program;
 }
