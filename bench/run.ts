@@ -3,8 +3,9 @@
  * memory of ingestion (bench/ingest.ts) and of the whole job on a
  * local digest, the cost of the render stages, extraction time per page on the ScrapingHub
  * corpus, (bench/send.ts) sending to 10,000 recipients through the SMTP pool, (bench/filters.ts)
- * per-feed filters on the feed corpus, and (bench/queue.ts) sending through the delivery queue with
- * 1, 2 and 4 worker processes. Prints figures;
+ * per-feed filters on the feed corpus, (bench/bounces.ts) `digest bounces` over 10,000
+ * delivery-status notices, (bench/web.ts) `digest web`, and (bench/queue.ts) sending through the
+ * delivery queue with 1, 2 and 4 worker processes. Prints figures;
  * asserts nothing (these machines are shared and noisy).
  */
 import { spawn } from 'node:child_process';
@@ -182,8 +183,11 @@ async function main(): Promise<void> {
   // 4. Sending, in a process of its own so its memory figure is its own (bench/send.ts).
   console.log('');
   await child('send.ts');
+  // 5. digest web: one-click unsubscribes per second, the archive index (bench/web.ts).
+  console.log('');
+  await child('web.ts');
 
-  // 5. Sending through the delivery queue: worker processes, enqueueing, Redis (bench/queue.ts).
+  // 6. Sending through the delivery queue: worker processes, enqueueing, Redis (bench/queue.ts).
   console.log('');
   await child('queue.ts');
 }
@@ -245,6 +249,8 @@ await child('startup.ts');
 console.log('');
 await child('ingest.ts');
 await main();
+console.log('');
+await child('bounces.ts');
 // Last, so the corpus held in memory does not count in the job's RSS figures above.
 console.log('');
 benchExtraction();

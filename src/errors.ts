@@ -56,6 +56,8 @@ export class TemplateError extends DigestError {}
 export class DeliveryError extends DigestError {}
 /** The state database could not be opened or written. */
 export class StateError extends DigestError {}
+/** A bounce mailbox (IMAP, Maildir, .eml files) could not be read or changed. */
+export class MailboxError extends DigestError {}
 
 export function isDigestError(error: unknown): error is DigestError {
   return error instanceof DigestError;

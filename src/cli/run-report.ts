@@ -35,6 +35,24 @@ export function printDelivery(out: Output, d: DeliveryReport, runId: number | nu
     if (d.abortHint) out.line(`  → ${d.abortHint}`);
   }
   if (d.interrupted) out.line(d.queue ? '  Stopped following on request: the workers carry on.' : '  Stopped on request: the rest stay pending for the next run.');
+  if (d.suppressed) out.line(`  ${d.suppressed} not sent: unsubscribed, bounced or paused since the run started.`);
+}
+
+const EXCLUDED_TEXT: Record<string, string> = {
+  unsubscribed: 'unsubscribed',
+  'hard-bounce': 'bounced',
+  'soft-bounce': 'bouncing (soft)',
+  complaint: 'complained',
+  manual: 'blocked',
+  paused: 'paused',
+  'no-sections': 'none of their sections in this issue',
+};
+
+/** "Readers: 248 (2 copies with chosen sections); left out: 3 unsubscribed, 1 paused." */
+export function readersLine(readers: NonNullable<RunResult['readers']>): string {
+  const left = Object.entries(readers.excluded).map(([why, n]) => `${n} ${EXCLUDED_TEXT[why] ?? why}`);
+  const variants = readers.variants ? ` (${readers.variants} cop${readers.variants === 1 ? 'y' : 'ies'} with chosen sections, rendered once each)` : '';
+  return `Readers: ${readers.count}${variants}${left.length ? `; left out: ${left.join(', ')}` : ''}.`;
 }
 
 export function printRunSummary(out: Output, config: ResolvedConfig, result: RunResult): void {
@@ -61,6 +79,7 @@ export function printRunSummary(out: Output, config: ResolvedConfig, result: Run
     }
     out.line(`${result.items} item${result.items === 1 ? '' : 's'} chosen for "${result.subject}".`);
     for (const line of describeLeftOut(result.leftOut)) out.line(`  ${line}`);
+    if (result.readers) out.line(readersLine(result.readers));
   }
   if (result.delivery) printDelivery(out, result.delivery, result.runId);
   if (result.files.html) out.line(`Preview: ${rel(result.files.html)}, ${rel(result.files.text ?? '')}`);

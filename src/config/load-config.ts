@@ -39,7 +39,6 @@ export function defaultRawConfig(): Record<string, unknown> {
       { url: path.join(PACKAGE_DIR, 'feeds/science-notes.atom.xml'), name: 'Science Notes', section: 'Science', maxAgeDays: 0 },
       { url: path.join(PACKAGE_DIR, 'feeds/city-culture.json'), name: 'City & Culture', section: 'Culture', maxAgeDays: 0 },
     ],
-    unsubscribeUrl: 'https://example.com/unsubscribe?email={{email}}',
   };
 }
 

@@ -1,7 +1,8 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readCsvRows } from './read-csv.js';
 import path from 'node:path';
-import { parse as parseCsv } from 'csv-parse/sync';
 import { ConfigError, displayPath } from '../errors.js';
+import { TokenSigner } from '../tokens/tokens.js';
 import type { FeedSource } from '../types.js';
 import { feedSchema, isEmailAddress, redisUrlProblem, type ParsedConfig } from './schema.js';
 import { PACKAGE_DIR } from './package-dir.js';
@@ -46,6 +47,13 @@ export interface ResolvedConfig extends Omit<ParsedConfig, 'feeds' | 'recipients
    * enqueues one job per reader for `digest worker` processes instead of sending itself.
    */
   queueUrl: string | undefined;
+  /**
+   * Signs and checks reader links, from DIGEST_SECRET (and DIGEST_SECRET_PREVIOUS); undefined
+   * when it is not set. Holds the secret in private fields: nothing prints or serialises it.
+   */
+  readerTokens: TokenSigner | undefined;
+  /** The shared secret of `POST /webhooks/bounce` (DIGEST_WEBHOOK_SECRET); the endpoint is off without it. */
+  webhookSecret: string | undefined;
   /** Problems that do not stop a run (a bad recipient address), for the summary. */
   warnings: string[];
 }
@@ -87,8 +95,29 @@ export function resolveConfig(parsed: ParsedConfig, options: ResolveOptions): Re
     if (problem) throw new ConfigError('CONFIG_QUEUE_URL', `DIGEST_QUEUE_URL: ${problem}`, { hint: 'Write it as redis://host:6379 (redis://:password@host:6379 with a password, rediss://… for TLS), or unset it to send from this process.' });
   }
 
+  const web = { ...parsed.web, ...(parsed.web.baseUrl ? { baseUrl: parsed.web.baseUrl.replace(/\/+$/, '') } : {}) };
+  if (web.baseUrl && parsed.unsubscribeUrl) {
+    throw new ConfigError('CONFIG_UNSUBSCRIBE_TWICE', `${file}: both unsubscribeUrl and web.baseUrl are set, so it is unclear who handles unsubscribes`, {
+      context: { file },
+      hint: `With web.baseUrl, \`digest web\` handles them at ${web.baseUrl}/unsubscribe with signed links: remove unsubscribeUrl. Keep unsubscribeUrl (and remove web.baseUrl) only if a program of your own handles them.`,
+    });
+  }
+  if (web.baseUrl?.startsWith('http://') && !/^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:|$|\/)/.test(web.baseUrl)) {
+    warnings.push(`web.baseUrl is ${web.baseUrl}: mailbox providers only offer one-click unsubscribe for https addresses, and links would travel unencrypted; put digest web behind a reverse proxy with TLS and use https://`);
+  }
+  const readerTokens = TokenSigner.fromEnv(env);
+  const webhookSecret = env.DIGEST_WEBHOOK_SECRET?.trim() || undefined;
+  if (webhookSecret && webhookSecret.length < 24) {
+    throw new ConfigError('CONFIG_SECRET', `DIGEST_WEBHOOK_SECRET is too short (${webhookSecret.length} characters; at least 24 are needed)`, {
+      hint: 'Use a long random value, e.g. the output of `openssl rand -base64 32`, and give the same value to the program that calls /webhooks/bounce.',
+    });
+  }
+
   return {
     ...parsed,
+    web,
+    readerTokens,
+    webhookSecret,
     source: options.source,
     baseDir,
     feeds: configured.filter((feed) => !feed.paused),
@@ -245,32 +274,12 @@ function resolveRecipients(entries: ParsedConfig['recipients'], baseDir: string,
 /** A CSV with a header row; the address column is `email` (or `address`/`e-mail`), `name` optional. */
 function readRecipientsCsv(csvPath: string, show: Show): { where: string; email: string; name?: string; fields: Record<string, string> }[] {
   const shown = show(csvPath);
-  let text: string;
-  try {
-    text = readFileSync(csvPath, 'utf8');
-  } catch (error) {
-    throw new ConfigError('CONFIG_RECIPIENTS', `recipients: cannot read ${shown} (${(error as NodeJS.ErrnoException).code ?? 'error'})`, {
-      cause: error,
-      context: { file: shown },
-      hint: 'Check the path; relative paths are resolved against the config file’s folder.',
-    });
-  }
-  let rows: Record<string, string>[];
-  try {
-    rows = parseCsv(text.replace(/^\uFEFF/, ''), {
-      columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()),
-      skip_empty_lines: true,
-      trim: true,
-      relax_column_count: true,
-    }) as Record<string, string>[];
-  } catch (error) {
-    const line = (error as { lines?: number }).lines;
-    throw new ConfigError('CONFIG_RECIPIENTS', `${shown}${line ? `:${line}` : ''}: ${(error as Error).message}`, {
-      cause: error,
-      context: { file: shown, ...(line ? { line } : {}) },
-      hint: 'The recipients file must be CSV with a header row, e.g.\n  email,name\n  ada@example.com,Ada Lovelace',
-    });
-  }
+  const rows = readCsvRows(csvPath, shown, {
+    code: 'CONFIG_RECIPIENTS',
+    unreadable: 'recipients: cannot read',
+    readHint: 'Check the path; relative paths are resolved against the config file’s folder.',
+    hint: 'The recipients file must be CSV with a header row, e.g.\n  email,name\n  ada@example.com,Ada Lovelace',
+  });
   const first = rows[0];
   const emailColumn = first ? ['email', 'e-mail', 'address', 'email address'].find((c) => c in first) : 'email';
   if (first && !emailColumn) {

@@ -61,6 +61,24 @@ export function isEmailAddress(value: string): boolean {
 
 /** Default of `limits.maxAgeDays`: a week, the span of a daily or weekly digest. */
 export const DEFAULT_MAX_AGE_DAYS = 7;
+
+/** The public address of `digest web`: an http(s) URL with no query or fragment. */
+const baseUrl = z.string().trim().check((ctx) => {
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(ctx.value);
+  } catch {
+    parsed = undefined;
+  }
+  if (!parsed || !['http:', 'https:'].includes(parsed.protocol) || parsed.search || parsed.hash || parsed.username || parsed.password) {
+    ctx.issues.push({
+      code: 'custom',
+      input: ctx.value,
+      message: `expected the public https address readers reach \`digest web\` at, such as "https://digest.example.com" (no query or #fragment), got ${JSON.stringify(ctx.value)}`,
+    });
+  }
+});
+
 /** A filter term: words, or a pattern written /pattern/flags (checked here, so `digest check` names it). */
 const filterTerm = z.string().trim().min(1, 'expected words or a /pattern/, got an empty string').check((ctx) => {
   const problem = filterTermProblem(ctx.value);
@@ -164,8 +182,9 @@ export const configSchema = z.strictObject({
   /** Locale for dates in templates (BCP 47), e.g. "en-GB". */
   locale: z.string().trim().min(2).default('en-GB'),
   /**
-   * Unsubscribe link, with {{email}} / {{name}} filled in per recipient, e.g.
-   * "https://example.com/unsubscribe?e={{email}}". Without it no List-Unsubscribe header is sent.
+   * An unsubscribe link handled by a program of your own, with {{email}}, {{name}} and any
+   * recipient field filled in per recipient. Leave it out with `web.baseUrl`: `digest web`
+   * then handles unsubscribes, with signed links.
    */
   unsubscribeUrl: z.string().trim().optional(),
   /** mailto: unsubscribe address for the List-Unsubscribe header. */
@@ -209,6 +228,8 @@ export const configSchema = z.strictObject({
       darkDividerColor: z.string().default('#33383f'),
       webVersionLabel: z.string().default('View this email in your browser'),
       unsubscribeLabel: z.string().default('Unsubscribe'),
+      /** The link to the reader's preferences page (with `web.baseUrl`). */
+      preferencesLabel: z.string().default('Change what you get'),
       /** The link to the web version when stories were left out to keep the email small. */
       moreLabel: z.string().default('Read them all in the web version'),
       showFailedFeeds: z.boolean().default(true),
@@ -279,6 +300,16 @@ export const configSchema = z.strictObject({
        * another worker takes them over; a live worker renews its claim every half of it.
        */
       takeoverSeconds: z.number().min(1).max(3600).default(30),
+      /**
+       * Where bounces go: each reader's copy is sent with the envelope sender (MAIL FROM)
+       * `local+TOKEN@domain`, TOKEN naming run and reader, signed with DIGEST_SECRET. Point this
+       * address's mailbox at `digest bounces`. Unset: the envelope sender is `from`.
+       */
+      bounceAddress: z
+        .string()
+        .trim()
+        .refine(isEmailAddress, { message: 'expected an address such as bounces@example.com' })
+        .optional(),
       /** DKIM signing. The key stays in its own file; only its path goes here. */
       dkim: z
         .strictObject({
@@ -292,11 +323,53 @@ export const configSchema = z.strictObject({
         .optional(),
     })
     .prefault({}),
+  /** Bounces and complaints: `digest bounces` and the bounce webhook of `digest web`. */
+  bounces: z
+    .strictObject({
+      /** Where `digest bounces` reads when given nothing on the command line: an IMAP URL or a Maildir/folder path. */
+      mailbox: z.string().trim().min(1).optional(),
+      /**
+       * Soft bounces (mailbox full, server trouble) an address may have before it is suppressed:
+       * from this many different runs (`digest bounces`; each webhook event counts as one) …
+       */
+      softLimit: z.int().positive().default(3),
+      /** … within this many days. */
+      softWindowDays: z.number().positive().default(30),
+      /** Where processed mail is moved: an IMAP mailbox, a Maildir++ folder (.Processed), or a subfolder of a plain folder. */
+      processedFolder: z.string().trim().min(1).default('Processed'),
+    })
+    .prefault({}),
   /** `digest serve`, the live preview for template editors. */
   serve: z
     .strictObject({
       /** Port on 127.0.0.1 (0 = any free port). */
       port: z.int().min(0).max(65535).default(4580),
+    })
+    .prefault({}),
+  /** `digest web`: unsubscribe, subscribe, preferences and the archive, for readers. */
+  web: z
+    .strictObject({
+      /**
+       * The public address of `digest web` (behind a reverse proxy, with https). Set, every email
+       * carries signed unsubscribe and preferences links there, a one-click List-Unsubscribe
+       * header, and a link to its page in the archive.
+       */
+      baseUrl: baseUrl.optional(),
+      /** Address `digest web` listens on; 127.0.0.1 keeps it behind the reverse proxy. */
+      host: z.string().trim().min(1).default('127.0.0.1'),
+      port: z.int().min(0).max(65535).default(4590),
+      /** Behind a reverse proxy: take the client's address from X-Forwarded-For (for rate limits). */
+      trustProxy: z.boolean().default(false),
+      /** Whether anyone may ask to join at /subscribe (double opt-in). */
+      subscribe: z.boolean().default(true),
+      /** How long a confirmation link works, in hours. */
+      confirmHours: z.number().positive().max(24 * 30).default(48),
+      /** Most confirmation emails one address gets per day, whoever asks. */
+      confirmationsPerAddress: z.int().positive().default(3),
+      /** Most /subscribe requests one client (IP address) may make per hour. */
+      requestsPerClient: z.int().positive().default(20),
+      /** Whether the archive of past digests (/archive/) is public. */
+      archive: z.boolean().default(true),
     })
     .prefault({}),
   fetch: z

@@ -9,7 +9,7 @@ import { hasFilters } from '../select/filter-terms.js';
 import type { FeedOutcome, StateStore } from '../state/state-store.js';
 import type { ArticleInput, CleanArticle, Digest, DigestItem, FeedFailure, FeedSource, RawItem } from '../types.js';
 import { assembleDigest } from './assemble-digest.js';
-import { shortFeedName } from '../parse/feed-name.js';
+import { displayName } from '../config/display-name.js';
 
 export type ProgressEvent =
   | { stage: 'fetch'; done: number; total: number; feed: string }
@@ -64,18 +64,6 @@ const GONE_RECHECK_MS = 7 * 86_400_000;
 
 /** Below this many words a feed item is a teaser, and fullText: auto fetches the article page. */
 const TEASER_WORDS = 120;
-
-/** The configured name, else the feed's title shortened to the site's name, else the host. */
-function displayName(source: FeedSource, title: string | undefined, siteUrl?: string): string {
-  if (source.name) return source.name;
-  const short = shortFeedName(title, [siteUrl, source.url]);
-  if (short) return short;
-  try {
-    return new URL(source.url).hostname.replace(/^www\./, '');
-  } catch {
-    return source.url.split(/[\\/]/).pop() ?? source.url;
-  }
-}
 
 async function fetchOne(source: FeedSource, config: ResolvedConfig, options: BuildOptions): Promise<FeedFetch> {
   const state = options.store?.getFeed(source.url);

@@ -1,7 +1,8 @@
 import type { ResolvedConfig } from '../config/resolve-config.js';
 import type { Decision } from '../select/select-items.js';
 import type { Digest, FeedFailure, LeftOutStory } from '../types.js';
-import { feedSummary, renderCurrentDigest, type PipelineOptions } from './run-digest.js';
+import { countExcluded, resolveReaders } from '../audience/readers.js';
+import { feedSummary, openStateIfPresent, renderCurrentDigest, type PipelineOptions } from './run-digest.js';
 
 export interface DryRunResult {
   /** The digest as the email would show it: `items` in order, `leftOut` the new stories not in it. */
@@ -10,7 +11,10 @@ export interface DryRunResult {
   /** Every item in every feed, with the reason it would be sent or not. */
   decisions: Decision[];
   feeds: { total: number; ok: number; failed: FeedFailure[] };
+  /** Readers the digest would go to (recipients and confirmed subscribers, less the suppressed and paused). */
   recipients: number;
+  /** Readers it would not go to, by reason. */
+  excluded: Partial<Record<string, number>>;
   warnings: string[];
 }
 
@@ -20,12 +24,20 @@ export interface DryRunResult {
  */
 export async function dryRun(config: ResolvedConfig, options: PipelineOptions = {}): Promise<DryRunResult> {
   const { built, rendered } = await renderCurrentDigest(config, options, 'dry-run', 'strict');
+  const store = openStateIfPresent(config);
+  let audience;
+  try {
+    audience = resolveReaders(config, store, (options.now ?? (() => new Date()))());
+  } finally {
+    store?.close();
+  }
   return {
     digest: rendered.digest,
     subject: rendered.subject,
     decisions: built.decisions,
     feeds: feedSummary(built),
-    recipients: config.recipients.length,
+    recipients: audience.readers.length,
+    excluded: countExcluded(audience.excluded),
     warnings: [...config.warnings, ...built.warnings],
   };
 }

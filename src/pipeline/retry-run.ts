@@ -1,8 +1,10 @@
 import type { ResolvedConfig } from '../config/resolve-config.js';
 import type { DeliveryReport } from '../deliver/deliver-run.js';
+import { loadBounceSigner } from '../bounces/verp.js';
 import { StateError } from '../errors.js';
 import { acquireRunLock } from '../state/run-lock.js';
 import { StateStore, type RunRow } from '../state/state-store.js';
+import { linkSigner } from '../audience/reader-links.js';
 import { prepareDelivery, sendRun, storedSettings, type PipelineOptions } from './run-digest.js';
 
 export interface RetryResult {
@@ -15,16 +17,19 @@ export interface RetryResult {
   /** The run's status afterwards. */
   status: RunRow['status'];
   files: { outbox?: string };
+  warnings: string[];
 }
 
 /**
  * `digest runs retry RUN`: sends a run's digest, exactly as recorded, to its temporarily failed
  * recipients (and any still pending), under the run lock. Recipients already sent to, or refused
- * for good, are left alone.
+ * for good, are left alone, and so is anyone suppressed or paused since (marked `suppressed`).
  */
 export async function retryRun(config: ResolvedConfig, runId: number, options: PipelineOptions = {}): Promise<RetryResult> {
   const now = options.now ?? (() => new Date());
   const dkim = await prepareDelivery(config);
+  // A bounce address needs the real secret: each envelope sender is signed with it.
+  loadBounceSigner(config);
   const lock = acquireRunLock(config.statePath, options.command ?? `digest runs retry ${runId}`, now());
   let store: StateStore | undefined;
   try {
@@ -36,6 +41,10 @@ export async function retryRun(config: ResolvedConfig, runId: number, options: P
         hint: '`digest runs` lists the recorded runs and their numbers.',
       });
     }
+    const settings = storedSettings(run, config);
+    // A run recorded with signed links cannot be sent without DIGEST_SECRET: refused before
+    // anything is requeued.
+    linkSigner(config, options.transport?.kind ?? (config.queueUrl ? 'smtp' : config.transport), settings.baseUrl);
     if (config.queueUrl) {
       // Their jobs ended (failed) and are recorded: clear them, so they are enqueued afresh.
       const { releaseFailedJobs } = await import('../queue/coordinate-run.js');
@@ -43,11 +52,11 @@ export async function retryRun(config: ResolvedConfig, runId: number, options: P
     }
     const requeued = store.requeueTemporaryFailures(runId, now().toISOString());
     if (store.deliveries(runId, ['pending', 'sending']).length === 0) {
-      return { runId, subject: run.subject, requeued, delivery: null, status: run.status, files: {} };
+      return { runId, subject: run.subject, requeued, delivery: null, status: run.status, files: {}, warnings: [] };
     }
-    const { delivery, files } = await sendRun(config, store, runId, run, storedSettings(run, config), options, dkim);
+    const { delivery, files, warnings } = await sendRun(config, store, runId, run, settings, options, dkim);
     const status = store.finishRun(runId, now().toISOString());
-    return { runId, subject: run.subject, requeued, delivery, status, files };
+    return { runId, subject: run.subject, requeued, delivery, status, files, warnings };
   } finally {
     store?.close();
     lock.release();

@@ -6,11 +6,15 @@ import { DeliveryError } from '../errors.js';
 import type { FetchOptions } from '../fetch/fetch-resource.js';
 import { composeMessage, deterministicMessageId, runKey, senderDomain } from '../deliver/compose-message.js';
 import { deliverRun, type DeliveryReport, type DeliverySettings } from '../deliver/deliver-run.js';
+import { linkSigner, previewLinks } from '../audience/reader-links.js';
+import { WEB_VARIANT, blockFor, countExcluded, filterSections, resolveReaders, variantFor, variantSections, type ExcludedReader, type Reader } from '../audience/readers.js';
 import { loadDkimKey, type DkimKey } from '../deliver/load-dkim-key.js';
+import { loadBounceSigner } from '../bounces/verp.js';
 import { createOutboxTransport, createSmtpTransport, type MessageTransport } from '../deliver/transports.js';
 import { loadTheme } from '../render/load-theme.js';
 import { personalise } from '../render/personalise.js';
-import { formatRenderWarning, renderDigest, type RenderedDigest } from '../render/render-digest.js';
+import { formatRenderWarning, renderDigest, type RenderedDigest, type RenderSettings } from '../render/render-digest.js';
+import type { TemplateSet } from '../render/load-templates.js';
 import { describeSizeReport } from '../render/size-budget.js';
 import { renderSettings } from './render-settings.js';
 import { writePreviewFiles, type PreviewFiles } from './write-preview.js';
@@ -18,7 +22,7 @@ import { queueLabel } from '../queue/queue-label.js';
 import { isFinalVerdict, type Decision } from '../select/select-items.js';
 import { latestSlot } from '../schedule/schedule-slots.js';
 import { acquireRunLock } from '../state/run-lock.js';
-import { StateStore, type FeedOutcome, type RunRow, type SeenItem } from '../state/state-store.js';
+import { StateStore, storedRendering, type FeedOutcome, type RunRow, type RunVariant, type SeenItem } from '../state/state-store.js';
 import type { Digest, FeedFailure, LeftOutStory } from '../types.js';
 import { buildDigest, type BuiltDigest, type ProgressEvent } from './build-digest.js';
 
@@ -62,11 +66,22 @@ export interface RunResult {
   delivery: DeliveryReport | null;
   /** With status sent or nothing-new: an unfinished earlier run that was finished first. */
   resumed: ResumedRun | null;
+  /** With status sent: who got this digest and who did not (suppressed, paused, none of their sections). */
+  readers: ReaderSummary | null;
   files: Partial<PreviewFiles> & { outbox?: string };
   warnings: string[];
   decisions: Decision[];
   /** New stories not in the email: listed under "More from …", carried over, or held back. */
   leftOut: LeftOutStory[];
+}
+
+export interface ReaderSummary {
+  /** Readers the digest was addressed to. */
+  count: number;
+  /** Distinct renderings for readers' choices of sections, besides the full one. */
+  variants: number;
+  /** Readers left out, by reason: unsubscribed, hard-bounce, complaint, soft-bounce, manual, paused, no-sections. */
+  excluded: Partial<Record<string, number>>;
 }
 
 export interface ResumedRun {
@@ -136,7 +151,14 @@ function deliverySettings(config: ResolvedConfig): DeliverySettings {
     ...(config.unsubscribeUrl ? { unsubscribeUrl: config.unsubscribeUrl } : {}),
     ...(config.unsubscribeMailto ? { unsubscribeMailto: config.unsubscribeMailto } : {}),
     ...(config.queueUrl ? { queue: queueLabel(config.queueUrl, config.delivery.queueName) } : {}),
+    ...(config.delivery.bounceAddress ? { bounceAddress: config.delivery.bounceAddress } : {}),
+    ...(config.web.baseUrl ? { baseUrl: config.web.baseUrl } : {}),
   };
+}
+
+/** The transport a send will use: the one passed in, the delivery queue's workers' (SMTP), or the configured one. */
+function transportKind(config: ResolvedConfig, options: PipelineOptions): 'smtp' | 'outbox' {
+  return options.transport?.kind ?? (config.queueUrl ? 'smtp' : config.transport);
 }
 
 /** The settings a run was recorded with, so a resumed run sends the very message it started with. */
@@ -159,8 +181,10 @@ export async function sendRun(
   settings: DeliverySettings,
   options: PipelineOptions,
   dkim: DkimKey | undefined,
-): Promise<{ delivery: DeliveryReport; files: { outbox?: string } }> {
+): Promise<{ delivery: DeliveryReport; files: { outbox?: string }; warnings: string[] }> {
   const now = options.now ?? (() => new Date());
+  // Signed links need DIGEST_SECRET: refused here, before a transport is opened.
+  const { signer, warning } = linkSigner(config, transportKind(config, options), settings.baseUrl);
   if (config.queueUrl && !options.transport) {
     const { coordinateRun } = await import('../queue/coordinate-run.js');
     const queued = { ...settings, queue: queueLabel(config.queueUrl, config.delivery.queueName) };
@@ -173,7 +197,7 @@ export async function sendRun(
       onProgress: (done, total, recipient) => options.onProgress?.({ stage: 'send', done, total, recipient }),
       onNotice: options.onNotice,
     });
-    return { delivery, files: {} };
+    return { delivery, files: {}, warnings: warning ? [warning] : [] };
   }
   if (settings.queue) {
     throw new DeliveryError('QUEUE_REQUIRED', `run ${runId} was handed to the delivery queue ${settings.queue}, which this config does not name`, {
@@ -187,13 +211,14 @@ export async function sendRun(
       runId,
       rendered,
       settings,
+      signer,
       transport,
       now,
       ...retrySettings(config, options),
       signal: options.signal,
       onProgress: (done, total, recipient) => options.onProgress?.({ stage: 'send', done, total, recipient }),
     });
-    return { delivery, files: transport.kind === 'outbox' ? { outbox: path.join(config.outDir, 'outbox') } : {} };
+    return { delivery, files: transport.kind === 'outbox' ? { outbox: path.join(config.outDir, 'outbox') } : {}, warnings: warning ? [warning] : [] };
   } finally {
     if (!options.transport) transport.close();
   }
@@ -216,6 +241,9 @@ export async function runDigest(config: ResolvedConfig, options: PipelineOptions
   const now = options.now ?? (() => new Date());
   // Bad settings stop the run before the lock, the state or anyone's inbox is touched.
   const dkim = await prepareDelivery(config);
+  const { signer, warning: signerWarning } = linkSigner(config, transportKind(config, options));
+  // A bounce address needs the real secret: each envelope sender is signed with it.
+  loadBounceSigner(config);
   const lock = acquireRunLock(config.statePath, options.command ?? 'digest run', now());
   let store: StateStore;
   try {
@@ -236,6 +264,7 @@ export async function runDigest(config: ResolvedConfig, options: PipelineOptions
       items: 0,
       delivery: null,
       resumed: null,
+      readers: null,
       files: {},
       warnings: [...config.warnings],
       decisions: [],
@@ -244,7 +273,7 @@ export async function runDigest(config: ResolvedConfig, options: PipelineOptions
     let resumed: ResumedRun | null = null;
     const unfinished = store.unfinishedRun();
     if (unfinished) {
-      const { delivery, files: resumedFiles } = await sendRun(config, store, unfinished.id, unfinished, storedSettings(unfinished, config), options, dkim);
+      const { delivery, files: resumedFiles, warnings: resumeWarnings } = await sendRun(config, store, unfinished.id, unfinished, storedSettings(unfinished, config), options, dkim);
       store.finishRun(unfinished.id, now().toISOString());
       resumed = { runId: unfinished.id, slot: unfinished.slot, subject: unfinished.subject, items: unfinished.itemCount, delivery };
       // The same slot (a rerun after a crash) is served by the finished run; an unfinished run
@@ -258,6 +287,7 @@ export async function runDigest(config: ResolvedConfig, options: PipelineOptions
           items: unfinished.itemCount,
           delivery,
           files: resumedFiles,
+          warnings: [...config.warnings, ...resumeWarnings],
         };
       }
     }
@@ -289,10 +319,11 @@ export async function runDigest(config: ResolvedConfig, options: PipelineOptions
     }
 
     const templates = loadTheme(config);
-    const rendered = await renderDigest(built.digest, templates, renderSettings(config), { validation: 'strict' });
+    const settings = renderSettings(config);
+    const rendered = await renderDigest(built.digest, templates, settings, { validation: 'strict' });
     const sizeNote = describeSizeReport(rendered.size);
     if (sizeNote) warnings.push(sizeNote);
-    if (config.recipients.length === 0) warnings.push('no recipients are configured: the digest was rendered but sent to nobody (set `recipients:` in the config)');
+    if (signerWarning) warnings.push(signerWarning);
 
     // The run records the stories in the email and those it lists under "More from …" (both
     // delivered once the run reaches someone, released if it reaches nobody); stories carried
@@ -303,6 +334,11 @@ export async function runDigest(config: ResolvedConfig, options: PipelineOptions
     const listed = new Set(shown.leftOut.filter((story) => story.listed).map((story) => story.id));
     const carriedOver = new Set(shown.leftOut.filter((story) => story.carriedOver).map((story) => story.id));
     const recordedSkipped = skipped.filter((item) => !listed.has(item.id) && !carriedOver.has(item.id));
+    const audience = resolveReaders(config, store, now());
+    const plan = await renderVariants(shown, built.digest, rendered.size.droppedItems.length, audience.readers, templates, settings, Boolean(config.web.baseUrl) && config.web.archive);
+    warnings.push(...plan.warnings);
+    const excluded = [...audience.excluded, ...plan.noSections];
+    if (plan.recipients.length === 0) warnings.push(noReadersWarning(config, excluded));
     // Deterministic per (run, recipient): stored with the run, reused when a resumed run re-sends.
     const key = runKey({ startedAt, digestHash: rendered.hash });
     const runId = store.transaction(() => {
@@ -310,20 +346,17 @@ export async function runDigest(config: ResolvedConfig, options: PipelineOptions
         kind: 'run',
         slot,
         startedAt,
-        digestHash: rendered.hash,
-        subject: rendered.subject,
-        preheader: rendered.preheader,
-        html: rendered.html,
-        text: rendered.text,
-        marker: rendered.marker,
+        ...storedRendering(rendered),
         itemIds: shown.items.map((item) => item.id),
         settings: { ...deliverySettings(config) },
-        recipients: config.recipients.map((r) => ({
+        recipients: plan.recipients.map(({ reader: r, variant }) => ({
           email: r.email,
           ...(r.name ? { name: r.name } : {}),
           fields: r.fields,
           messageId: deterministicMessageId(key, r.email, config.from),
+          variant,
         })),
+        variants: plan.variants,
       });
       // Queued, not delivered: they count as delivered once the run has reached someone.
       const queued = built.decisions.filter((d) => inEmail.has(d.id) || listed.has(d.id)).map((d) => seenItem(d, 'queued'));
@@ -334,7 +367,7 @@ export async function runDigest(config: ResolvedConfig, options: PipelineOptions
       return id;
     });
 
-    const files = writePreviewFiles(config.outDir, personalise(rendered, PREVIEW_RECIPIENT, config.unsubscribeUrl));
+    const files = writePreviewFiles(config.outDir, personalise(rendered, PREVIEW_RECIPIENT, previewLinks(config, signer)));
     const { delivery, files: sentFiles } = await sendRun(config, store, runId, rendered, deliverySettings(config), options, dkim);
     store.finishRun(runId, now().toISOString());
     return {
@@ -347,6 +380,7 @@ export async function runDigest(config: ResolvedConfig, options: PipelineOptions
       items: shown.items.length,
       delivery,
       resumed,
+      readers: { count: plan.recipients.length, variants: plan.variants.filter((v) => v.variant !== WEB_VARIANT).length, excluded: countExcluded(excluded) },
       files: { ...files, ...sentFiles },
       warnings,
       decisions: built.decisions,
@@ -370,6 +404,64 @@ function rereadNext(outcomes: readonly FeedOutcome[], leftOut: readonly LeftOutS
     const { etag: _etag, lastModified: _lastModified, ...rest } = outcome;
     return rest;
   });
+}
+
+interface VariantPlan {
+  recipients: { reader: Reader; variant: string | null }[];
+  variants: RunVariant[];
+  /** Readers none of whose sections is in this digest. */
+  noSections: ExcludedReader[];
+  warnings: string[];
+}
+
+/**
+ * The renderings a run needs besides the full one: one per distinct choice of sections among the
+ * readers (never one per reader), and, when the size budget left stories out of the email and the
+ * archive is on, a web version with all of them. A choice's digest is the stories of the email
+ * (the ones the budget left out go in the next digest, for everyone) in the chosen sections.
+ */
+async function renderVariants(
+  sent: Digest,
+  full: Digest,
+  budgetLeftOut: number,
+  readers: readonly Reader[],
+  templates: TemplateSet,
+  settings: RenderSettings,
+  withWebVersion: boolean,
+): Promise<VariantPlan> {
+  const names = sent.sections.map((section) => section.name);
+  const plan: VariantPlan = { recipients: [], variants: [], noSections: [], warnings: [] };
+  const keys = new Set<string>();
+  for (const reader of readers) {
+    const variant = variantFor(reader, names);
+    if (variant === 'none') {
+      plan.noSections.push({ email: reader.email, source: reader.source, why: 'no-sections' });
+      continue;
+    }
+    if (variant) keys.add(variant);
+    plan.recipients.push({ reader, variant });
+  }
+  const stored = (variant: string, rendered: RenderedDigest, items: number): RunVariant => ({ variant, ...storedRendering(rendered), itemCount: items });
+  for (const key of keys) {
+    const chosen = filterSections(sent, variantSections(key));
+    const rendered = await renderDigest(chosen, templates, settings, { validation: 'strict' });
+    const dropped = rendered.size.droppedItems.length;
+    if (dropped) plan.warnings.push(`the copy for readers of ${variantSections(key).join(', ')} left out ${dropped} more stor${dropped === 1 ? 'y' : 'ies'} to stay under the size budget`);
+    plan.variants.push(stored(key, rendered, chosen.items.length - dropped));
+  }
+  if (withWebVersion && budgetLeftOut > 0) {
+    const web = await renderDigest(full, templates, { ...settings, maxHtmlBytes: null }, { validation: 'strict' });
+    plan.variants.push(stored(WEB_VARIANT, web, full.items.length));
+  }
+  return plan;
+}
+
+function noReadersWarning(config: ResolvedConfig, excluded: readonly ExcludedReader[]): string {
+  if (excluded.length === 0 && config.recipients.length === 0) {
+    return 'no recipients are configured: the digest was rendered but sent to nobody (set `recipients:` in the config, or let readers join with `digest web`)';
+  }
+  const counts = Object.entries(countExcluded(excluded)).map(([why, n]) => `${n} ${why}`);
+  return `no reader can get this digest (${counts.join(', ')}): it was rendered but sent to nobody (\`digest readers list --all\` shows who and why)`;
 }
 
 function seenItem(decision: Decision, status: SeenItem['status']): SeenItem {
@@ -396,7 +488,7 @@ export interface PreviewResult {
 }
 
 /** Opens the state read-only in spirit: preview never creates or changes it. */
-function openStateIfPresent(config: ResolvedConfig): StateStore | undefined {
+export function openStateIfPresent(config: ResolvedConfig): StateStore | undefined {
   return config.statePath !== ':memory:' && existsSync(config.statePath) ? StateStore.open(config.statePath) : undefined;
 }
 
@@ -426,7 +518,7 @@ export async function renderCurrentDigest(
 /** Renders what the next run would send (or the latest items, when nothing is new) into files. */
 export async function previewDigest(config: ResolvedConfig, options: PipelineOptions & { outDir?: string } = {}): Promise<PreviewResult> {
   const { built, rendered } = await renderCurrentDigest(config, options, 'preview', 'soft');
-  const files = writePreviewFiles(options.outDir ?? config.outDir, personalise(rendered, PREVIEW_RECIPIENT, config.unsubscribeUrl));
+  const files = writePreviewFiles(options.outDir ?? config.outDir, personalise(rendered, PREVIEW_RECIPIENT, previewLinks(config, config.readerTokens)));
   const warnings = [...config.warnings, ...built.warnings, ...rendered.warnings.map((w) => `MJML: ${formatRenderWarning(w)}`)];
   if (built.fellBackToLatest) warnings.push('nothing is new since the last run: the preview shows the latest items instead');
   const sizeNote = describeSizeReport(rendered.size);
@@ -444,13 +536,35 @@ export interface TestSendResult {
   warnings: string[];
 }
 
-/** Sends the current digest to one address, outside the ledger: nothing is marked as delivered. */
+/**
+ * Sends the current digest to one address, outside the ledger: nothing is marked as delivered.
+ * The address's suppression and pause are honoured (a test is still a message to that person),
+ * and a reader who chose sections gets the copy with those sections.
+ */
 export async function sendTestDigest(config: ResolvedConfig, to: string, options: PipelineOptions = {}): Promise<TestSendResult> {
   const now = options.now ?? (() => new Date());
   const dkim = loadDeliveryKey(config);
-  const { built, rendered } = await renderCurrentDigest(config, options, 'preview', 'strict');
-  const recipient = config.recipients.find((r) => r.email.toLowerCase() === to.toLowerCase()) ?? { email: to, fields: {} };
-  const content = personalise(rendered, recipient, config.unsubscribeUrl);
+  const { signer, warning } = linkSigner(config, transportKind(config, options));
+  const store = openStateIfPresent(config);
+  let reader: Reader | undefined;
+  try {
+    const block = store ? blockFor(store, to, now()) : undefined;
+    if (block) {
+      const what = block.why === 'paused' ? `paused the digest until ${block.until}` : `is suppressed (${block.why})`;
+      throw new DeliveryError('RECIPIENT_SUPPRESSED', `${to} ${what}: no test digest was sent`, {
+        context: { recipient: to },
+        hint: '`digest readers list --all` shows every reader and why they get nothing; send the test to another address, or lift the suppression with `digest readers add --unsuppress` if they asked to be back.',
+      });
+    }
+    reader = resolveReaders(config, store, now()).readers.find((r) => r.email.toLowerCase() === to.toLowerCase());
+  } finally {
+    store?.close();
+  }
+  const { built, rendered: full } = await renderCurrentDigest(config, options, 'preview', 'strict');
+  const recipient = reader ?? { email: to, fields: {} };
+  const variant = reader ? variantFor(reader, built.digest.sections.map((s) => s.name)) : null;
+  const rendered = variant && variant !== 'none' ? await renderDigest(filterSections(built.digest, variantSections(variant)), loadTheme(config), renderSettings(config), { validation: 'strict' }) : full;
+  const content = personalise(rendered, recipient, previewLinks(config, signer));
   const message = composeMessage(recipient, content, {
     from: config.from,
     replyTo: config.replyTo,
@@ -458,6 +572,8 @@ export async function sendTestDigest(config: ResolvedConfig, to: string, options
     date: now(),
     messageId: `<test.${randomUUID()}@${senderDomain(config.from)}>`,
     unsubscribeMailto: config.unsubscribeMailto,
+    // A test copy is in no run: its bounce comes back to the bare address, for a person to read.
+    envelopeFrom: config.delivery.bounceAddress,
   });
   const transport = options.transport ?? createTransport(config, 'test', dkim);
   try {
@@ -469,7 +585,12 @@ export async function sendTestDigest(config: ResolvedConfig, to: string, options
       response: info.response,
       transport: transport.description,
       items: built.digest.items.length,
-      warnings: [...config.warnings, ...built.warnings],
+      warnings: [
+        ...config.warnings,
+        ...built.warnings,
+        ...(warning ? [warning] : []),
+        ...(variant === 'none' ? [`${to} chose sections that are not in this digest (a run would send them nothing); the test has every section`] : []),
+      ],
     };
   } catch (error) {
     throw new DeliveryError('DELIVERY_FAILED', `could not send the test digest to ${to} through ${transport.description}: ${(error as Error).message}`, {

@@ -11,6 +11,7 @@ import { sendTestDigest, type TestSendResult } from '../pipeline/run-digest.js';
 import { checkEmail, type EmailCheck } from '../render/check-email.js';
 import { loadTheme } from '../render/load-theme.js';
 import { personalise } from '../render/personalise.js';
+import { previewLinks } from '../audience/reader-links.js';
 import { renderDigest, type RenderWarning } from '../render/render-digest.js';
 import { renderSettings } from '../pipeline/render-settings.js';
 import type { SizeReport } from '../render/size-budget.js';
@@ -344,7 +345,7 @@ export class PreviewSession {
       const settings = renderSettings(config);
       const digest = assembleDigest(config, this.cache.items, this.cache.failures, this.now(), this.cache.leftOut);
       const rendered = await renderDigest(digest, templates, settings, { validation: 'soft' });
-      const personal = personalise(rendered, PREVIEW_RECIPIENT, config.unsubscribeUrl);
+      const personal = personalise(rendered, PREVIEW_RECIPIENT, previewLinks(config, config.readerTokens));
       this.html = personal.html;
       this.mjml = rendered.mjml;
       this.rendered = {

@@ -5,11 +5,12 @@ import type { ResolvedConfig } from '../config/resolve-config.js';
 import { runKey } from '../deliver/compose-message.js';
 import type { DeliveryReport, DeliverySettings } from '../deliver/deliver-run.js';
 import { rateWindow } from '../deliver/transports.js';
+import { blockFor } from '../audience/readers.js';
 import { StateError } from '../errors.js';
 import type { DeliveryRow, ReportedOutcome, StateStore, StoredRendering } from '../state/state-store.js';
 import { queueLabel } from './queue-label.js';
 import { openRedis, watchConnection } from './redis-connection.js';
-import { forgetRun, KEY_PREFIX, runTag, SEND_JOB, sendJobId, storeRun, tagOfJob, type SendJobData, type SendJobResult } from './send-jobs.js';
+import { forgetRun, KEY_PREFIX, runTag, SEND_JOB, sendJobId, storeRun, tagOfJob, type SendJobData, type SendJobResult, type StoredRun } from './send-jobs.js';
 
 /**
  * The coordinator: `digest run` with a delivery queue. The run is built, rendered and recorded in
@@ -80,7 +81,7 @@ export async function coordinateRun(
   const tag = runTag(key);
   const notice = (message: string) => options.onNotice?.(message);
   const signal = options.signal;
-  const report: DeliveryReport = { transport: `queue ${label}`, queue: label, sent: 0, failedTemporary: 0, failedPermanent: 0, pending: 0, problems: [] };
+  const report: DeliveryReport = { transport: `queue ${label}`, queue: label, sent: 0, failedTemporary: 0, failedPermanent: 0, pending: 0, suppressed: 0, problems: [] };
 
   const client = openRedis(url);
   const queue = new Queue<SendJobData, SendJobResult>(queueName, { connection: client, prefix: KEY_PREFIX, streams: { events: { maxLen: EVENTS_KEPT } } });
@@ -110,7 +111,13 @@ export async function coordinateRun(
     } else {
       await queue.removeGlobalRateLimit();
     }
-    await storeRun(client, queueName, tag, { key, runId, rendering: { subject: rendering.subject, html: rendering.html, text: rendering.text, marker: rendering.marker }, settings });
+    // Readers who chose some sections get their variant of the run: the workers need those too.
+    const variants: NonNullable<StoredRun['variants']> = {};
+    for (const name of store.runVariantNames(runId)) {
+      const variant = store.runVariant(runId, name)!;
+      variants[name] = { subject: variant.subject, html: variant.html, text: variant.text, marker: variant.marker };
+    }
+    await storeRun(client, queueName, tag, { key, runId, rendering: { subject: rendering.subject, html: rendering.html, text: rendering.text, marker: rendering.marker }, variants, settings });
     // Reports that arrive while enqueueing are read from here on once following starts.
     const lastEvent = ((await client.xrevrange(queue.keys.events!, '+', '-', 'COUNT', 1)) as [string, string[]][])[0]?.[0] ?? '0-0';
 
@@ -231,11 +238,26 @@ export async function coordinateRun(
     return status === 'pending' || status === 'sending';
   }
 
+  /**
+   * An unsubscribe, bounce, complaint or pause recorded since the run started (or since a retry
+   * was asked for) is honoured as the run that sends itself does, when the reader is enqueued:
+   * that reader is recorded as not sent and gets no job. (One recorded after their job was added
+   * reaches them only from the next run: the workers do not read the ledger.)
+   */
+  function suppressed(row: DeliveryRow): boolean {
+    const block = blockFor(store, row.recipient, options.now());
+    if (!block) return false;
+    store.updateDelivery(runId, row.recipient, 'suppressed', options.now().toISOString(), block.why === 'paused' ? `paused until ${block.until}` : block.why);
+    report.suppressed++;
+    return true;
+  }
+
   /** The job of one reader, as the ledger names them. */
   function sendJob(row: DeliveryRow, jobId: string) {
     const data: SendJobData = { e: row.recipient, m: row.messageId };
     if (row.name) data.n = row.name;
     if (Object.keys(row.fields).length) data.f = row.fields;
+    if (row.variant) data.v = row.variant;
     return { name: SEND_JOB, data, opts: { jobId, attempts: config.delivery.attempts, backoff: { type: 'exponential' as const, delay: options.retryDelayMs } } };
   }
 
@@ -258,7 +280,7 @@ export async function coordinateRun(
         const pipeline = client.pipeline();
         for (const id of ids) pipeline.exists(queue.toKey(id));
         const exists = (await pipeline.exec()) ?? [];
-        const jobs = page.flatMap((row, i) => (exists[i]?.[1] === 1 || !stillUnsettled(row) ? [] : [sendJob(row, ids[i]!)]));
+        const jobs = page.flatMap((row, i) => (exists[i]?.[1] === 1 || !stillUnsettled(row) || suppressed(row) ? [] : [sendJob(row, ids[i]!)]));
         if (jobs.length) await queue.addBulk(jobs);
         added += jobs.length;
         already += page.length - jobs.length;

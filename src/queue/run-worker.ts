@@ -2,7 +2,9 @@ import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { ResolvedConfig } from '../config/resolve-config.js';
-import { classifySendError, composeDelivery, describeSendError, unreachableHint } from '../deliver/deliver-run.js';
+import { classifySendError, composeForRecipient, describeSendError, unreachableHint } from '../deliver/deliver-run.js';
+import { linkSigner } from '../audience/reader-links.js';
+import { loadBounceSigner } from '../bounces/verp.js';
 import { createSmtpTransport, type MessageTransport } from '../deliver/transports.js';
 import { ConfigError, displayPath } from '../errors.js';
 import { loadDkimKey } from '../deliver/load-dkim-key.js';
@@ -84,6 +86,8 @@ export async function runWorker(config: ResolvedConfig, options: WorkerOptions =
     });
   }
   const dkim = !options.transport && config.delivery.dkim ? loadDkimKey(config.delivery.dkim, config.from) : undefined;
+  // A bounce address needs DIGEST_SECRET: each envelope sender is signed with it.
+  loadBounceSigner(config);
   await checkRedis(url, 'This worker did not start.');
 
   const concurrency = options.concurrency ?? config.delivery.maxConnections;
@@ -182,7 +186,10 @@ export async function runWorker(config: ResolvedConfig, options: WorkerOptions =
   const processJob = async (job: Job<SendJobData, SendJobResult>, token?: string): Promise<SendJobResult> => {
     const data = job.data;
     const run = await storedRun(tagOfJob(job.id!));
-    const message = composeDelivery(run.rendering, run.settings, { email: data.e, name: data.n, fields: data.f ?? {} }, data.m, new Date());
+    // Signed reader links and the bounce address's envelope sender need DIGEST_SECRET here too.
+    const { signer } = linkSigner(config, 'smtp', run.settings.baseUrl);
+    const rendering = (data.v ? run.variants?.[data.v] : undefined) ?? run.rendering;
+    const message = composeForRecipient(rendering, { runId: run.runId, recipient: data.e, name: data.n ?? null, fields: data.f ?? {}, messageId: data.m }, run.settings, { date: new Date(), signer });
     inFlight++;
     try {
       const info = await transport.send(message);

@@ -16,13 +16,15 @@ export const KEY_PREFIX = 'bull';
 
 /**
  * One reader of one run. Short keys: a million of these sit in Redis at once.
- * e: address, n: name, f: other fields (CSV columns), m: the Message-ID recorded in the ledger.
+ * e: address, n: name, f: other fields (CSV columns), m: the Message-ID recorded in the ledger,
+ * v: the reader's variant of the run (the sections they chose), absent for the full digest.
  */
 export interface SendJobData {
   e: string;
   n?: string;
   f?: Record<string, string>;
   m: string;
+  v?: string;
 }
 
 /** What a worker reports for a job it finished: the server took it, or refused it for good (5xx). */
@@ -59,6 +61,8 @@ export interface StoredRun {
   key: string;
   runId: number;
   rendering: Pick<StoredRendering, 'subject' | 'html' | 'text' | 'marker'>;
+  /** The renderings of readers who chose some sections, by variant (as the ledger names them). */
+  variants?: Record<string, Pick<StoredRendering, 'subject' | 'html' | 'text' | 'marker'>>;
   settings: DeliverySettings;
 }
 

@@ -13,6 +13,13 @@ export interface RenderSettings {
   webVersionUrl?: string | undefined;
   /** Whether an unsubscribe link exists (its per-recipient value is filled in later). */
   hasUnsubscribe: boolean;
+  /** Whether a preferences link exists (`web.baseUrl`; filled in per recipient). */
+  hasPreferences?: boolean;
+  /**
+   * The web version is the issue's archive page (`web.baseUrl` without a fixed `webVersionUrl`),
+   * known only once the run is recorded: a token filled in when sending.
+   */
+  webVersionPerIssue?: boolean;
   /** Extra recipient fields (CSV columns) templates may use as `recipient.<field>`. */
   recipientFields?: readonly string[];
   /** Size budget of the HTML in bytes (config `maxHtmlKilobytes`); none when absent or 0. */
@@ -100,7 +107,7 @@ export interface RenderedDigest {
 }
 
 /** Per-recipient values a template can use; each becomes a token until personalisation. */
-export const RECIPIENT_TOKENS = ['email', 'name', 'unsubscribeUrl'] as const;
+export const RECIPIENT_TOKENS = ['email', 'name', 'unsubscribeUrl', 'preferencesUrl', 'webVersionUrl'] as const;
 
 export function token(marker: string, name: string): string {
   return `%%${marker}:${name}%%`;
@@ -177,10 +184,11 @@ export function templateData(digest: Digest, settings: RenderSettings, marker: s
     moreFromInline: moreFrom.length > MORE_DETAILED_FEEDS,
     failures: digest.failures,
     showFailures: digest.failures.length > 0 && settings.theme.showFailedFeeds !== false,
-    webVersionUrl: settings.webVersionUrl,
+    webVersionUrl: settings.webVersionPerIssue ? token(marker, 'webVersionUrl') : settings.webVersionUrl,
     /** Stories left out to keep the email within its size budget. */
     moreCount: omitted,
     unsubscribeUrl: settings.hasUnsubscribe ? token(marker, 'unsubscribeUrl') : undefined,
+    preferencesUrl: settings.hasPreferences ? token(marker, 'preferencesUrl') : undefined,
     recipient,
   };
 }

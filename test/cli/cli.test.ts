@@ -204,7 +204,7 @@ describe('digest preview, check, send and extract', () => {
   });
 
   it('every command has --help', async () => {
-    for (const command of ['run', 'preview', 'send', 'check', 'serve', 'extract', 'feeds list', 'feeds add', 'feeds import', 'worker']) {
+    for (const command of ['run', 'preview', 'send', 'check', 'serve', 'extract', 'feeds list', 'feeds add', 'feeds import', 'bounces', 'worker']) {
       const result = await runCli([...command.split(' '), '--help'], { cwd: tmp.dir() });
       expect(result.code, command).toBe(0);
       expect(result.stdout, command).toMatch(/Usage: digest/);
@@ -323,7 +323,7 @@ describe('digest run --dry-run --explain', () => {
     const result = await runCli(['run', '--dry-run', '--explain'], { cwd });
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^Dry run: nothing is sent and the state is not changed\./m);
-    expect(result.stdout).toMatch(/The next run would send ".+" \(10 items\) to 2 recipients\./);
+    expect(result.stdout).toMatch(/The next run would send ".+" \(10 items\) to 2 readers\./);
     expect(result.stdout).toMatch(/^World Desk: \d+ included\n  ✓ included +NO DEAL: Trump Says/m);
     expect(existsSync(path.join(cwd, '.digest'))).toBe(false);
     expect(existsSync(path.join(cwd, 'out'))).toBe(false);

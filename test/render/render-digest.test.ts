@@ -71,7 +71,9 @@ describe('renderDigest with the default template set', () => {
   });
 
   it('leaves per-recipient values as tokens that personalise fills in, escaped', async () => {
-    const rendered = await renderDigest(sampleDigest(config, now), defaultTemplates(), settings, { validation: 'strict' });
+    // An unsubscribe link of the operator's own (the config's unsubscribeUrl).
+    const withUnsubscribe = { ...settings, hasUnsubscribe: true };
+    const rendered = await renderDigest(sampleDigest(config, now), defaultTemplates(), withUnsubscribe, { validation: 'strict' });
     expect(rendered.html).toContain(`%%${rendered.marker}:email%%`);
     const mine = personalise(rendered, { email: 'o"neil+news@example.com', name: 'Pat' }, 'https://example.com/u?e={{email}}&n={{name}}');
     expect(mine.html).toContain('o&quot;neil+news@example.com subscribed');
@@ -80,7 +82,7 @@ describe('renderDigest with the default template set', () => {
     expect(mine.text).toContain('Unsubscribe: https://example.com/u?e=o%22neil%2Bnews%40example.com&n=Pat');
     expect(mine.html).not.toContain('%%');
     // The hash is the same for every recipient and every render of the same digest.
-    const again = await renderDigest(sampleDigest(config, now), defaultTemplates(), settings, { validation: 'strict' });
+    const again = await renderDigest(sampleDigest(config, now), defaultTemplates(), withUnsubscribe, { validation: 'strict' });
     expect(again.hash).toBe(rendered.hash);
   });
 

@@ -34,6 +34,7 @@ export function registerRun(program: Command, setExit: SetExit): void {
             subject: preview.subject,
             items: preview.digest.items.length,
             recipients: preview.recipients,
+            excluded: preview.excluded,
             stories: storiesJson(preview.digest),
             left_out: leftOutJson(preview.digest.leftOut),
             feeds: preview.feeds,
@@ -68,7 +69,10 @@ function printDryRun(out: Output, config: ResolvedConfig, result: DryRunResult, 
   if (paused) out.line(paused);
   const count = result.digest.items.length;
   if (count === 0) out.line('Nothing new: the next run would send nothing.');
-  else out.line(`The next run would send "${result.subject}" (${count} item${count === 1 ? '' : 's'}) to ${result.recipients} recipient${result.recipients === 1 ? '' : 's'}.`);
+  else {
+    const left = Object.entries(result.excluded).map(([why, n]) => `${n} ${why}`);
+    out.line(`The next run would send "${result.subject}" (${count} item${count === 1 ? '' : 's'}) to ${result.recipients} reader${result.recipients === 1 ? '' : 's'}${left.length ? ` (not to: ${left.join(', ')})` : ''}.`);
+  }
   for (const line of leftOut) out.line(`  ${line}`);
   if (ageNote) out.line(ageNote);
   if (explained) {
