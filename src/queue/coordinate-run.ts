@@ -202,6 +202,8 @@ export async function coordinateRun(
         const found = await sweep(fold);
         // Nothing found: look again later, less often, while the workers are idle or away.
         if (found === 0) quietFor = Math.min(quietFor * 2, 5 * 60_000);
+        // A sweep may also settle readers without a report (suppressed since): count from the ledger.
+        remaining = unsettled();
       }
       if (Date.now() - lastReport >= QUIET_NOTICE_MS && Date.now() - lastQuietNotice >= QUIET_NOTICE_MS && !redisLost) {
         lastQuietNotice = Date.now();
@@ -352,7 +354,7 @@ export async function coordinateRun(
         const exists = replies[i * 4 + 3]?.[1] === 1;
         if (completed !== null && completed !== undefined && returnvalue) found.push(fromResult(ids[i]!, JSON.parse(returnvalue) as SendJobResult));
         else if (failed !== null && failed !== undefined) found.push(failedOutcome(ids[i]!, row.recipient, failedReason ?? null, attempts ? Number(attempts) : undefined));
-        else if (!exists && stillUnsettled(row)) lost.push(sendJob(row, ids[i]!));
+        else if (!exists && stillUnsettled(row) && !suppressed(row)) lost.push(sendJob(row, ids[i]!));
       });
       await fold(found);
       settled += found.length;
