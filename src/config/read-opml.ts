@@ -1,5 +1,5 @@
 import sax from 'sax';
-import { decodeBasicEntities } from '../clean/basic-entities.js';
+import { decodeBasicEntities } from '../text/basic-entities.js';
 import { shortFeedName } from '../parse/feed-name.js';
 import type { FeedSource } from '../types.js';
 

@@ -1,5 +1,5 @@
 import type { FeedSource, RawItem } from '../types.js';
-import { decodeBasicEntities } from '../clean/basic-entities.js';
+import { decodeBasicEntities } from '../text/basic-entities.js';
 import { canonicalUrl, itemId, titleKey } from './item-id.js';
 import { hasFilters } from './filter-terms.js';
 
