@@ -17,9 +17,8 @@
  * Like browsers (WHATWG Encoding), iso-8859-1 and us-ascii are decoded as windows-1252, whose
  * 0x80–0x9F range holds the curly quotes and dashes those feeds really contain.
  */
+import { isAscii, isUtf8 } from 'node:buffer';
 import iconv from 'iconv-lite';
-
-const utf8Fatal = new TextDecoder('utf-8', { fatal: true });
 
 /** Labels iconv-lite does not know under the name feeds use. */
 const LABEL_ALIASES: Record<string, string> = {
@@ -104,21 +103,10 @@ export function declaredCharset(bytes: Buffer): string | undefined {
 
 type Utf8Class = 'ascii' | 'multibyte' | 'invalid';
 
+/** Validated without building a string (simdutf in Node), so the body is decoded only once. */
 function classifyUtf8(bytes: Buffer): Utf8Class {
-  let high = false;
-  for (let i = 0; i < bytes.length; i++) {
-    if (bytes[i]! >= 0x80) {
-      high = true;
-      break;
-    }
-  }
-  if (!high) return 'ascii';
-  try {
-    utf8Fatal.decode(bytes);
-    return 'multibyte';
-  } catch {
-    return 'invalid';
-  }
+  if (isAscii(bytes)) return 'ascii';
+  return isUtf8(bytes) ? 'multibyte' : 'invalid';
 }
 
 /** Normalises a label and checks it against the bytes; undefined when it should not be trusted. */
