@@ -104,6 +104,19 @@ describe('deliverRun over SMTP', () => {
     expect(store.finishRun(runId, now().toISOString())).toBe('done');
   });
 
+  it('marks every message as bulk and auto-generated, so auto-replies (vacation notices) stay quiet', async () => {
+    const content = await rendered();
+    const { store, runId } = ledger(addresses(2), content);
+    const { server, transport } = await smtp();
+    await deliverRun({ store, runId, rendered: content, settings, transport, now });
+    expect(server.messages).toHaveLength(2);
+    for (const message of server.messages) {
+      // RFC 3834 section 5 (Auto-Submitted) and the Precedence header auto-responders still read.
+      expect(message.parsed.headers.get('auto-submitted')).toBe('auto-generated');
+      expect(message.parsed.headers.get('precedence')).toBe('bulk');
+    }
+  });
+
   it('records 550 as permanent without retrying, and retries 451 until it succeeds', async () => {
     const content = await rendered();
     const { store, runId } = ledger(['ok@example.com', 'gone@example.com', 'busy@example.com'], content);
