@@ -3,6 +3,7 @@ import { describeError, isDigestError } from '../errors.js';
 import { fetchResource, type FetchOptions } from '../fetch/fetch-resource.js';
 import { createLimiter, type Limiter } from '../fetch/limit.js';
 import { parseFeed } from '../parse/parse-feed.js';
+import { stripControls } from '../parse/repair-text.js';
 import { selectItems, type Candidate, type Decision, type FeedItems } from '../select/select-items.js';
 import { itemId } from '../select/item-id.js';
 import type { FeedOutcome, StateStore } from '../state/state-store.js';
@@ -74,10 +75,10 @@ async function fetchOne(source: FeedSource, config: ResolvedConfig, options: Bui
     source,
     outcome: { url: source.url, ok: false, status: code, error: message, ...extra },
     failure: {
-      feed: name,
+      feed: stripControls(name),
       url: source.url,
       code,
-      message,
+      message: stripControls(message),
       consecutiveFailures: (state?.consecutiveFailures ?? 0) + 1,
       ...(state?.lastSuccessAt ? { lastSuccessAt: state.lastSuccessAt } : {}),
     },
@@ -227,19 +228,20 @@ export async function buildDigest(config: ResolvedConfig, options: BuildOptions)
       warnings.push(`${feed.name}: "${item.title ?? item.link ?? candidate.id}" could not be cleaned (${describeError(error)}); shown with its title only`);
       blocks = { headline: item.title ?? '(untitled)', lede: '', quote: null, image: item.image ?? null, text: '' };
     }
+    // Feed text was cleaned of control characters when parsed; a linked page's was not.
     return {
       id: candidate.id,
       url: item.link ?? null,
-      feedName: feed.name,
+      feedName: stripControls(feed.name),
       feedUrl: feed.source.url,
-      section: feed.section,
+      section: stripControls(feed.section),
       published: item.published ?? null,
-      headline: blocks.headline || item.title || '(untitled)',
-      lede: blocks.lede,
-      quote: blocks.quote,
+      headline: stripControls(blocks.headline || item.title || '(untitled)'),
+      lede: stripControls(blocks.lede),
+      quote: blocks.quote ? { text: stripControls(blocks.quote.text), speaker: stripControls(blocks.quote.speaker) } : null,
       image: blocks.image,
-      text: blocks.text,
-      alsoIn: candidate.alsoIn,
+      text: stripControls(blocks.text),
+      alsoIn: candidate.alsoIn.map((name) => stripControls(name)),
     };
   }));
 
