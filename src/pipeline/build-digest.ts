@@ -4,13 +4,16 @@ import { fetchResource, type FetchOptions } from '../fetch/fetch-resource.js';
 import { createLimiter, type Limiter } from '../fetch/limit.js';
 import { parseFeed } from '../parse/parse-feed.js';
 import { stripControls } from '../parse/repair-text.js';
+import { STORY_CAPS } from '../parse/bound-fields.js';
+import { describeLeftOutStory } from '../render/size-budget.js';
+import { capAtWord } from '../trim/select-headline.js';
 import { selectItems, type Candidate, type Decision, type FeedItems } from '../select/select-items.js';
 import { itemId } from '../select/item-id.js';
 import type { FeedOutcome, StateStore } from '../state/state-store.js';
 import { extractCleaned } from '../trim/extract-article.js';
 import { cleanArticle, type ArticleInput } from '../clean/clean-article.js';
 import { countWords } from '../clean/normalize-text.js';
-import type { CleanArticle, Digest, DigestItem, FeedFailure, FeedSource, RawItem } from '../types.js';
+import type { CleanArticle, Digest, DigestItem, FeedFailure, FeedSource, Quote, RawItem } from '../types.js';
 import { assembleDigest } from './assemble-digest.js';
 
 export type ProgressEvent =
@@ -131,6 +134,14 @@ async function fetchOne(source: FeedSource, config: ResolvedConfig, options: Bui
   }
 }
 
+/** The quote without control characters, or none when it is too long to be a quote (a page's whole text in quotation marks). */
+function boundedQuote(quote: Quote | null): Quote | null {
+  if (!quote) return null;
+  const text = stripControls(quote.text);
+  const speaker = stripControls(quote.speaker);
+  return text.length > STORY_CAPS.quote || speaker.length > STORY_CAPS.speaker ? null : { text, speaker };
+}
+
 function wordCount(text: string | undefined): number {
   return text ? countWords(text.replace(/<[^>]*>/g, ' ')) : 0;
 }
@@ -213,6 +224,10 @@ export async function buildDigest(config: ResolvedConfig, options: BuildOptions)
     }
   }
 
+  for (const decision of selection.decisions) {
+    if (decision.verdict === 'oversized') warnings.push(describeLeftOutStory({ feedName: decision.feed, headline: decision.title, url: decision.link }, decision.detail ?? 'it is too big to send'));
+  }
+
   const items: DigestItem[] = await Promise.all(selection.chosen.map(async (candidate) => {
     const { item, feed } = candidate;
     const article = await articleFor(item, feed.source, config, options, limit, warnings);
@@ -232,13 +247,13 @@ export async function buildDigest(config: ResolvedConfig, options: BuildOptions)
     return {
       id: candidate.id,
       url: item.link ?? null,
-      feedName: stripControls(feed.name),
+      feedName: capAtWord(stripControls(feed.name), STORY_CAPS.feedName),
       feedUrl: feed.source.url,
       section: stripControls(feed.section),
       published: item.published ?? null,
       headline: stripControls(blocks.headline || item.title || '(untitled)'),
-      lede: stripControls(blocks.lede),
-      quote: blocks.quote ? { text: stripControls(blocks.quote.text), speaker: stripControls(blocks.quote.speaker) } : null,
+      lede: capAtWord(stripControls(blocks.lede), config.limits.ledeWords * STORY_CAPS.ledeCharsPerWord),
+      quote: boundedQuote(blocks.quote),
       image: blocks.image,
       text: stripControls(blocks.text),
       alsoIn: candidate.alsoIn.map((name) => stripControls(name)),

@@ -1,4 +1,5 @@
 import type { ResolvedConfig } from '../config/resolve-config.js';
+import { describeOversizedItems, describeSizeReport } from '../render/size-budget.js';
 import type { Decision } from '../select/select-items.js';
 import type { Digest, FeedFailure } from '../types.js';
 import { feedSummary, renderCurrentDigest, type PipelineOptions } from './run-digest.js';
@@ -25,7 +26,7 @@ export async function dryRun(config: ResolvedConfig, options: PipelineOptions = 
     decisions: built.decisions,
     feeds: feedSummary(built),
     recipients: config.recipients.length,
-    warnings: [...config.warnings, ...built.warnings],
+    warnings: [...config.warnings, ...built.warnings, ...[describeSizeReport(rendered.size) ?? []].flat(), ...describeOversizedItems(rendered.size)],
   };
 }
 
@@ -38,6 +39,7 @@ const VERDICT_TEXT: Record<Decision['verdict'], string> = {
   'first-run-backlog': 'first run: older than the newest few',
   'over-feed-limit': 'over the feed’s limit',
   'over-total-limit': 'over the digest’s total limit',
+  oversized: 'too big to send',
 };
 
 /** Human lines for `--explain`: per feed (in `feedOrder`, the config's order), each item and why it is in or out. */
@@ -56,7 +58,12 @@ export function explainLines(decisions: readonly Decision[], feedOrder: readonly
       lines.push(decision.feed);
     }
     const mark = decision.verdict === 'included' ? '✓' : '·';
-    const reason = decision.verdict === 'duplicate' ? `duplicate of the story in ${decision.detail}` : VERDICT_TEXT[decision.verdict];
+    const reason =
+      decision.verdict === 'duplicate'
+        ? `duplicate of the story in ${decision.detail}`
+        : decision.verdict === 'oversized' && decision.detail
+          ? `too big to send (${decision.detail})`
+          : VERDICT_TEXT[decision.verdict];
     const date = decision.published ? ` (${decision.published.toISOString().slice(0, 16).replace('T', ' ')})` : '';
     lines.push(`  ${mark} ${reason.padEnd(24)} ${decision.title}${date}`);
   }

@@ -11,7 +11,7 @@ import { createOutboxTransport, createSmtpTransport, type MessageTransport } fro
 import { loadTheme } from '../render/load-theme.js';
 import { personalise } from '../render/personalise.js';
 import { formatRenderWarning, renderDigest, type RenderedDigest } from '../render/render-digest.js';
-import { describeSizeReport } from '../render/size-budget.js';
+import { describeOversizedItems, describeSizeReport } from '../render/size-budget.js';
 import { renderSettings } from '../render/render-settings.js';
 import { writePreviewFiles, type PreviewFiles } from '../preview/write-preview.js';
 import { isFinalVerdict, type Decision } from '../select/select-items.js';
@@ -227,35 +227,38 @@ export async function runDigest(config: ResolvedConfig, options: PipelineOptions
     const built = await buildDigest(config, { store, now: now(), mode: 'run', onProgress: options.onProgress, fetch: options.fetch });
     const warnings = [...config.warnings, ...built.warnings];
     const startedAt = now().toISOString();
-    const skipped: SeenItem[] = built.decisions
-      .filter((d) => d.verdict !== 'included' && isFinalVerdict(d.verdict))
-      .map((d) => seenItem(d, 'skipped'));
-
-    if (built.digest.items.length === 0 && config.delivery.whenNothingNew === 'skip') {
+    const skippedItems = (decisions: readonly Decision[]): SeenItem[] =>
+      decisions.filter((d) => d.verdict !== 'included' && isFinalVerdict(d.verdict)).map((d) => seenItem(d, 'skipped'));
+    /** No email today: what was seen is remembered (skipped items are not offered again), and the slot is served. */
+    const nothingNew = (decisions: Decision[]): RunResult => {
       store.transaction(() => {
-        store.recordItems(skipped, null, startedAt);
+        store.recordItems(skippedItems(decisions), null, startedAt);
         for (const outcome of built.feedOutcomes) store.recordFeedOutcome(outcome, startedAt);
         if (slot) store.recordSlot(slot, 'nothing-new', null, null, startedAt);
       });
-      return {
-        ...idle('nothing-new'),
-        digest: built.digest,
-        feeds: feedSummary(built),
-        resumed,
-        warnings,
-        decisions: built.decisions,
-      };
-    }
+      return { ...idle('nothing-new'), digest: built.digest, feeds: feedSummary(built), resumed, warnings, decisions };
+    };
+
+    if (built.digest.items.length === 0 && config.delivery.whenNothingNew === 'skip') return nothingNew(built.decisions);
 
     const templates = loadTheme(config);
     const rendered = await renderDigest(built.digest, templates, renderSettings(config), { validation: 'strict' });
     const sizeNote = describeSizeReport(rendered.size);
     if (sizeNote) warnings.push(sizeNote);
-    if (config.recipients.length === 0) warnings.push('no recipients are configured: the digest was rendered but sent to nobody (set `recipients:` in the config)');
+    warnings.push(...describeOversizedItems(rendered.size));
 
     // Stories the size budget left out are not part of this run: they stay new for the next one.
+    // A story too big for any email is left out for good: recorded as skipped, never retried.
     const leftOut = new Set(rendered.size.droppedItems.map((item) => item.id));
-    const carried = built.digest.items.filter((item) => !leftOut.has(item.id));
+    const oversized = new Map(rendered.size.oversizedItems.map((item) => [item.id, item]));
+    const carried = built.digest.items.filter((item) => !leftOut.has(item.id) && !oversized.has(item.id));
+    const decisions = built.decisions.map((d): Decision =>
+      oversized.has(d.id) ? { ...d, verdict: 'oversized', detail: `an email with only this story is ${oversized.get(d.id)!.bytes.toLocaleString('en')} bytes, over the size budget` } : d,
+    );
+    const skipped = skippedItems(decisions);
+    // An email without stories goes out only when the config asks for one (whenNothingNew: send).
+    if (carried.length === 0 && config.delivery.whenNothingNew === 'skip') return nothingNew(decisions);
+    if (config.recipients.length === 0) warnings.push('no recipients are configured: the digest was rendered but sent to nobody (set `recipients:` in the config)');
     // Deterministic per (run, recipient): stored with the run, reused when a resumed run re-sends.
     const runKey = `${startedAt.replace(/[^0-9]/g, '').slice(0, 14)}.${rendered.hash.slice(0, 8)}`;
     const runId = store.transaction(() => {
@@ -279,7 +282,7 @@ export async function runDigest(config: ResolvedConfig, options: PipelineOptions
         })),
       });
       // Queued, not delivered: they count as delivered once the run has reached someone.
-      const included = built.decisions.filter((d) => d.verdict === 'included' && !leftOut.has(d.id)).map((d) => seenItem(d, 'queued'));
+      const included = decisions.filter((d) => d.verdict === 'included' && !leftOut.has(d.id)).map((d) => seenItem(d, 'queued'));
       store.recordItems(included, id, startedAt);
       store.recordItems(skipped, null, startedAt);
       for (const outcome of built.feedOutcomes) store.recordFeedOutcome(outcome, startedAt);
@@ -302,7 +305,7 @@ export async function runDigest(config: ResolvedConfig, options: PipelineOptions
       resumed,
       files: { ...files, ...sentFiles },
       warnings,
-      decisions: built.decisions,
+      decisions,
     };
   } finally {
     store.close();
@@ -368,6 +371,7 @@ export async function previewDigest(config: ResolvedConfig, options: PipelineOpt
   if (built.fellBackToLatest) warnings.push('nothing is new since the last run: the preview shows the latest items instead');
   const sizeNote = describeSizeReport(rendered.size);
   if (sizeNote) warnings.push(sizeNote);
+  warnings.push(...describeOversizedItems(rendered.size));
   return { digest: built.digest, rendered, files, feeds: feedSummary(built), fellBackToLatest: built.fellBackToLatest, warnings, decisions: built.decisions };
 }
 

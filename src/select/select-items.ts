@@ -1,4 +1,5 @@
 import type { FeedSource, RawItem } from '../types.js';
+import { MAX_LINK_LENGTH } from '../parse/bound-fields.js';
 import { canonicalUrl, itemId, titleKey } from './item-id.js';
 
 /** A feed after fetching and parsing, with the display name and section settled. */
@@ -39,7 +40,9 @@ export type Verdict =
   | 'duplicate'
   | 'first-run-backlog'
   | 'over-feed-limit'
-  | 'over-total-limit';
+  | 'over-total-limit'
+  /** Too big to send: a link over MAX_LINK_LENGTH, or (set by the run) too big for any email. */
+  | 'oversized';
 
 export interface Decision {
   id: string;
@@ -49,7 +52,7 @@ export interface Decision {
   link: string | null;
   published: Date | null;
   verdict: Verdict;
-  /** For duplicates: the feed whose copy was kept. */
+  /** For duplicates: the feed whose copy was kept; for oversized items: what is too big. */
   detail?: string;
 }
 
@@ -118,6 +121,10 @@ export function selectItems(feeds: readonly FeedItems[], options: SelectOptions)
       }
       if (time !== undefined && time < oldest) {
         decide(id, feed, item, 'too-old');
+        continue;
+      }
+      if (item.link !== undefined && item.link.length > MAX_LINK_LENGTH) {
+        decide(id, feed, item, 'oversized', `its link is ${item.link.length.toLocaleString('en')} characters long, over the ${MAX_LINK_LENGTH.toLocaleString('en')} a link may have`);
         continue;
       }
       const keys = storyKeys(item);
