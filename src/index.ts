@@ -29,6 +29,7 @@ export { acquireRunLock, type RunLock } from './state/run-lock.js';
 export { runSchedule, describeScheduleEvent, type ScheduleEvent, type ScheduleOptions } from './schedule/run-schedule.js';
 export { latestSlot, nextSlot, formatSlot } from './schedule/schedule-slots.js';
 export { listRuns, type RunSummary } from './pipeline/list-runs.js';
+export { listFeeds, type FeedSummary } from './pipeline/list-feeds.js';
 export { retryRun, type RetryResult } from './pipeline/retry-run.js';
 export { buildDigest, type BuiltDigest, type ProgressEvent } from './pipeline/build-digest.js';
 export { assembleDigest } from './pipeline/assemble-digest.js';

@@ -1,4 +1,5 @@
-import cliProgress from 'cli-progress';
+import { createRequire } from 'node:module';
+import type cliProgressModule from 'cli-progress';
 import { DigestError, formatLocation, isDigestError } from '../errors.js';
 import type { ProgressEvent } from '../pipeline/build-digest.js';
 
@@ -21,6 +22,11 @@ export interface Output {
   done(): void;
 }
 
+// cli-progress is loaded the first time a bar is drawn on a terminal, not by every command.
+const require = createRequire(import.meta.url);
+let cliProgress: typeof cliProgressModule | undefined;
+const progressBars = (): typeof cliProgressModule => (cliProgress ??= require('cli-progress') as typeof cliProgressModule);
+
 /**
  * Progress bars on a terminal; under cron (no TTY) plain lines a log can keep; nothing at all in
  * --json mode except the final JSON on stdout.
@@ -28,7 +34,7 @@ export interface Output {
 export function createOutput(options: { json: boolean; quiet?: boolean; stream?: NodeJS.WriteStream }): Output {
   const stream = options.stream ?? process.stderr;
   const interactive = Boolean(stream.isTTY) && !process.env.CI && !options.json;
-  let bar: cliProgress.SingleBar | undefined;
+  let bar: cliProgressModule.SingleBar | undefined;
   let barStage: string | undefined;
   const stopBar = () => {
     bar?.stop();
@@ -57,9 +63,10 @@ export function createOutput(options: { json: boolean; quiet?: boolean; stream?:
       }
       if (barStage !== event.stage) {
         stopBar();
-        bar = new cliProgress.SingleBar(
+        const bars = progressBars();
+        bar = new bars.SingleBar(
           { format: `${label.padEnd(14)} {bar} {value}/{total} {item}`, hideCursor: true, clearOnComplete: false, stream },
-          cliProgress.Presets.shades_classic,
+          bars.Presets.shades_classic,
         );
         bar.start(event.total, 0, { item: '' });
         barStage = event.stage;

@@ -7,8 +7,9 @@ import { configSchema, feedSchema, type ParsedConfig } from './schema.js';
 import { formatIssues, formatPath } from './format-issues.js';
 import { resolveConfig, type ResolvedConfig } from './resolve-config.js';
 import { PACKAGE_DIR } from './package-dir.js';
+import { DEFAULT_CONFIG_FILE } from './config-file.js';
 
-export const DEFAULT_CONFIG_FILE = 'digest.config.yaml';
+export { DEFAULT_CONFIG_FILE };
 
 export interface LoadConfigOptions {
   /** Explicit config path (`--config`); when absent, `digest.config.yaml` in `cwd` if it exists. */

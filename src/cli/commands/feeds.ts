@@ -1,0 +1,71 @@
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { ConfigError } from '../../errors.js';
+import { common, configTarget, loadConfigFor, printJson, rel, type CommonOptions, type SetExit } from '../context.js';
+import { EXIT } from '../output.js';
+
+export function registerFeeds(program: Command, setExit: SetExit): void {
+  const feeds = program.command('feeds').description('list the configured feeds and their health, or import subscriptions');
+  common(feeds.command('list', { isDefault: true }))
+    .description('list the configured feeds with their last fetch result')
+    .action(async (options: CommonOptions) => {
+      const config = await loadConfigFor(options);
+      const { listFeeds } = await import('../../pipeline/list-feeds.js');
+      const rows = listFeeds(config);
+      if (options.json) printJson(rows);
+      else {
+        for (const row of rows) {
+          const health =
+            row.lastStatus === null
+              ? 'never fetched'
+              : row.lastError
+                ? `failing ${row.consecutiveFailures} run${row.consecutiveFailures === 1 ? '' : 's'} in a row${row.lastSuccess ? ` (last worked ${row.lastSuccess})` : ''}: ${row.lastError}`
+                : `ok (last fetched ${row.lastSuccess})`;
+          process.stdout.write(`${row.needsAttention ? '! ' : ''}${row.name ?? row.url}${row.needsAttention ? '  — needs attention' : ''}\n  ${rel(row.url)}\n  ${health}\n`);
+          if (row.movedTo) process.stdout.write(`  moved permanently to ${row.movedTo} (update the config)\n`);
+        }
+      }
+      setExit(EXIT.OK);
+    });
+  common(feeds.command('add'), false)
+    .description('check that a URL is a feed (or find the feed a web page advertises) and add it to the config')
+    .argument('<url>', 'a feed URL, or a site’s page that links to its feed')
+    .option('--name <name>', 'display name (default: the feed’s title)')
+    .option('--section <section>', 'section of the digest its stories go in')
+    .action(async (url: string, options: CommonOptions & { name?: string; section?: string }) => {
+      const { findFeed } = await import('../../pipeline/add-feed.js');
+      const { addFeedsToConfig } = await import('../../config/edit-config.js');
+      const found = await findFeed(url, { ...(options.name ? { name: options.name } : {}), ...(options.section ? { section: options.section } : {}) });
+      const result = addFeedsToConfig(configTarget(options), [found.feed]);
+      if (found.discoveredFrom) process.stdout.write(`${url} is a web page; it points to the feed ${found.feed.url}.\n`);
+      for (const other of found.alternatives) process.stdout.write(`  (it also advertises ${other.url}${other.title ? ` "${other.title}"` : ''})\n`);
+      if (result.added.length) process.stdout.write(`Added "${found.feed.name ?? found.feed.url}" (${found.items} items now) to ${rel(result.file)}.\n`);
+      else process.stdout.write(`${found.feed.url} is already in ${rel(result.file)}.\n`);
+      setExit(EXIT.OK);
+    });
+  common(feeds.command('import'), false)
+    .description('add the subscriptions of an OPML file (exported from a feed reader) to the config')
+    .argument('<file>', 'an .opml file')
+    .action(async (file: string, options: CommonOptions) => {
+      let xml: string;
+      try {
+        xml = readFileSync(file, 'utf8');
+      } catch (error) {
+        throw new ConfigError('OPML_UNREADABLE', `${file}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? 'error'})`, { cause: error, context: { file } });
+      }
+      const { readOpml } = await import('../../config/read-opml.js');
+      const { addFeedsToConfig } = await import('../../config/edit-config.js');
+      let imported;
+      try {
+        imported = readOpml(xml);
+      } catch (error) {
+        throw new ConfigError('OPML_INVALID', `${file}: ${(error as Error).message}`, { cause: error, context: { file }, hint: 'Export the subscriptions from your feed reader again as OPML.' });
+      }
+      const result = addFeedsToConfig(configTarget(options), imported);
+      process.stdout.write(
+        `${result.created ? 'Created' : 'Updated'} ${rel(result.file)}: added ${result.added.length} feed${result.added.length === 1 ? '' : 's'}` +
+          `${result.skipped.length ? `, ${result.skipped.length} already there` : ''}.\n`,
+      );
+      setExit(EXIT.OK);
+    });
+}

@@ -1,0 +1,63 @@
+import type { Command } from 'commander';
+import type { ResolvedConfig } from '../../config/resolve-config.js';
+import type { DryRunResult } from '../../pipeline/dry-run.js';
+import { common, loadConfigFor, printJson, type CommonOptions, type SetExit } from '../context.js';
+import { failureLine } from '../feed-report.js';
+import { createOutput, EXIT, type Output } from '../output.js';
+import { printRunSummary, runExitCode, runJson, withStopSignal } from '../run-report.js';
+
+interface RunOptions extends CommonOptions {
+  dryRun?: boolean;
+  explain?: boolean;
+}
+
+export function registerRun(program: Command, setExit: SetExit): void {
+  common(program.command('run'))
+    .description('the scheduled job: fetch feeds, pick new items, render, and send (or write the outbox)')
+    .addHelpText(
+      'after',
+      '\nSends over SMTP when SMTP_URL is set (smtp://user:pass@host:587), else writes .eml files to <out>/outbox.\nSafe to repeat and to call from cron: runs never overlap (a second one stops with exit code 1), and a rerun\nafter a crash finishes the same run (README: "Delivery guarantees"). Ctrl-C or SIGTERM while sending stops\nafter the messages in flight; the rest stay pending for the next run.',
+    )
+    .option('--dry-run', 'do everything up to sending, without sending or changing state')
+    .option('--explain', 'with --dry-run: list every item and why it is included or skipped')
+    .action(async (options: RunOptions) => {
+      const config = await loadConfigFor(options);
+      const out = createOutput({ json: Boolean(options.json) });
+      if (options.dryRun || options.explain) {
+        const { dryRun, explainLines } = await import('../../pipeline/dry-run.js');
+        const preview = await dryRun(config, { onProgress: (event) => out.progress(event) });
+        out.done();
+        const code = preview.feeds.failed.length > 0 ? EXIT.PARTIAL : EXIT.OK;
+        if (options.json) {
+          printJson({ subject: preview.subject, items: preview.digest.items.length, recipients: preview.recipients, feeds: preview.feeds, decisions: preview.decisions, warnings: preview.warnings, exitCode: code });
+        } else {
+          const explained = options.explain ? explainLines(preview.decisions, config.feeds.map((f) => f.url)) : null;
+          printDryRun(out, config, preview, explained);
+        }
+        setExit(code);
+        return;
+      }
+      const { runDigest } = await import('../../pipeline/run-digest.js');
+      // Ctrl-C or SIGTERM while sending: finish the messages in flight, leave the rest pending.
+      const result = await withStopSignal((signal) => runDigest(config, { onProgress: (event) => out.progress(event), signal }));
+      out.done();
+      const code = runExitCode(result);
+      if (options.json) printJson(runJson(result, code));
+      else printRunSummary(out, config, result);
+      setExit(code);
+    });
+}
+
+function printDryRun(out: Output, config: ResolvedConfig, result: DryRunResult, explained: string[] | null): void {
+  for (const warning of result.warnings) out.warn(warning);
+  out.line(`Dry run: nothing is sent and the state is not changed.`);
+  out.line(`${result.feeds.total} feeds read, ${result.feeds.failed.length} failed.`);
+  for (const failure of result.feeds.failed) out.line(failureLine(failure, config.fetch.attentionAfter));
+  const count = result.digest.items.length;
+  if (count === 0) out.line('Nothing new: the next run would send nothing.');
+  else out.line(`The next run would send "${result.subject}" (${count} item${count === 1 ? '' : 's'}) to ${result.recipients} recipient${result.recipients === 1 ? '' : 's'}.`);
+  if (explained) {
+    out.line('');
+    for (const line of explained) out.line(line);
+  } else out.line('Add --explain to see every item and why it is in or out.');
+}

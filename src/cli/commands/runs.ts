@@ -1,0 +1,61 @@
+import type { Command } from 'commander';
+import { ConfigError } from '../../errors.js';
+import { common, loadConfigFor, pad, printJson, rel, type CommonOptions, type SetExit } from '../context.js';
+import { createOutput, EXIT } from '../output.js';
+import { deliveryCounts, deliveryTrouble, printDelivery } from '../run-report.js';
+
+function parseRunId(value: string): number {
+  const id = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(id) || id < 1) {
+    throw new ConfigError('CLI_BAD_RUN', `"${value}" is not a run number`, { hint: '`digest runs` lists the runs with their numbers, e.g. digest runs retry 12' });
+  }
+  return id;
+}
+
+export function registerRuns(program: Command, setExit: SetExit): void {
+  const runs = program.command('runs').description('list recent runs and their deliveries, or retry a run’s temporary failures');
+  common(runs.command('list', { isDefault: true }))
+    .description('list the recent runs, newest first, with how many were sent, deferred and failed')
+    .option('-n, --limit <n>', 'how many runs', (v) => Number.parseInt(v, 10), 20)
+    .action(async (options: CommonOptions & { limit: number }) => {
+      const config = await loadConfigFor(options);
+      const { listRuns } = await import('../../pipeline/list-runs.js');
+      const rows = listRuns(config, options.limit);
+      if (options.json) printJson(rows);
+      else if (rows.length === 0) process.stdout.write('No runs recorded yet.\n');
+      else {
+        const slotWidth = Math.max(4, ...rows.map((r) => (r.slotLocal ?? '').length));
+        process.stdout.write(`${pad('run', 5, true)}  ${pad('slot', slotWidth)}  ${pad('status', 7)}  ${pad('items', 5, true)}  ${pad('sent', 6, true)}  ${pad('deferred', 8, true)}  ${pad('failed', 6, true)}  subject\n`);
+        for (const r of rows) {
+          process.stdout.write(
+            `${pad(r.id, 5, true)}  ${pad(r.slotLocal ?? '-', slotWidth)}  ${pad(r.status, 7)}  ${pad(r.items, 5, true)}  ${pad(r.sent, 6, true)}  ${pad(r.deferred, 8, true)}  ${pad(r.failed, 6, true)}  ${r.subject}\n`,
+          );
+        }
+        const retryable = rows.filter((r) => r.counts['failed-temporary'] > 0);
+        for (const r of retryable) process.stdout.write(`Run ${r.id}: ${r.counts['failed-temporary']} refused for now: \`digest runs retry ${r.id}\` tries them again.\n`);
+        const unfinished = rows.filter((r) => r.status === 'sending');
+        for (const r of unfinished) process.stdout.write(`Run ${r.id} is unfinished: the next \`digest run\` finishes it.\n`);
+      }
+      setExit(EXIT.OK);
+    });
+  common(runs.command('retry'))
+    .description('send a run’s digest again to its temporarily failed recipients (and any still pending)')
+    .argument('<run>', 'the run number (see `digest runs`)')
+    .action(async (value: string, options: CommonOptions) => {
+      const runId = parseRunId(value);
+      const config = await loadConfigFor(options);
+      const { retryRun } = await import('../../pipeline/retry-run.js');
+      const out = createOutput({ json: Boolean(options.json) });
+      const result = await retryRun(config, runId, { command: `digest runs retry ${runId}`, onProgress: (event) => out.progress(event) });
+      out.done();
+      const code = deliveryTrouble(result.delivery) ? EXIT.PARTIAL : EXIT.OK;
+      if (options.json) printJson({ ...result, counts: result.delivery ? deliveryCounts(result.delivery) : null, exitCode: code });
+      else {
+        out.line(`Run ${result.runId} ("${result.subject}"): ${result.requeued} temporarily failed recipient${result.requeued === 1 ? '' : 's'} put back in the queue.`);
+        if (result.delivery) printDelivery(out, result.delivery, result.runId);
+        else out.line('Nobody left to send to in this run.');
+        if (result.files.outbox) out.line(`Outbox: ${rel(result.files.outbox)}/`);
+      }
+      setExit(code);
+    });
+}

@@ -1,0 +1,93 @@
+/** How a run's outcome is printed and counted: shared by `run`, `schedule` and `runs retry`. */
+import type { ResolvedConfig } from '../config/resolve-config.js';
+import type { DeliveryReport } from '../deliver/deliver-run.js';
+import type { RunResult } from '../pipeline/run-digest.js';
+import { rel } from './context.js';
+import { failureLine } from './feed-report.js';
+import { EXIT, type Output } from './output.js';
+
+export function deliveryTrouble(delivery: DeliveryReport | null | undefined): boolean {
+  return delivery ? delivery.failedPermanent + delivery.failedTemporary + delivery.pending > 0 : false;
+}
+
+export function runExitCode(result: RunResult): number {
+  const trouble = deliveryTrouble(result.delivery) || deliveryTrouble(result.resumed?.delivery);
+  return result.feeds.failed.length > 0 || trouble ? EXIT.PARTIAL : EXIT.OK;
+}
+
+/** Sent, deferred (pending, or refused for now) and failed (refused for good), as the summary and --json give them. */
+export function deliveryCounts(d: DeliveryReport): { sent: number; deferred: number; failed: number; total: number } {
+  const deferred = d.pending + d.failedTemporary;
+  return { sent: d.sent, deferred, failed: d.failedPermanent, total: d.sent + deferred + d.failedPermanent };
+}
+
+export function printDelivery(out: Output, d: DeliveryReport, runId: number | null): void {
+  const c = deliveryCounts(d);
+  out.line(`Sent ${c.sent} of ${c.total} via ${d.transport} (${c.deferred} deferred, ${c.failed} failed).`);
+  for (const problem of d.problems) out.line(`  ✗ ${problem.recipient} (${problem.status}): ${problem.message}`);
+  if (d.pending) out.line(`  ${d.pending} pending: the next \`digest run\` sends to them; nobody gets a second copy.`);
+  if (d.failedTemporary) out.line(`  ${d.failedTemporary} refused for now (4xx): \`digest runs retry ${runId ?? 'RUN'}\` tries them again.`);
+  if (d.aborted) {
+    out.line(`  Sending stopped: ${d.aborted}.`);
+    if (d.abortHint) out.line(`  → ${d.abortHint}`);
+  }
+  if (d.interrupted) out.line('  Stopped on request: the rest stay pending for the next run.');
+}
+
+export function printRunSummary(out: Output, config: ResolvedConfig, result: RunResult): void {
+  for (const warning of result.warnings) out.warn(warning);
+  if (result.resumed) {
+    out.line(`Finished run ${result.resumed.runId} that an earlier process left unfinished ("${result.resumed.subject}").`);
+    printDelivery(out, result.resumed.delivery, result.resumed.runId);
+  }
+  if (result.status === 'already-served') {
+    out.line('This slot has already been served: nothing to do.');
+    return;
+  }
+  if (result.status === 'resumed') {
+    out.line(`Finished run ${result.runId} that an earlier process left unfinished ("${result.subject}").`);
+  } else {
+    const feeds = result.feeds;
+    out.line(`${config.title}: ${feeds.total} feed${feeds.total === 1 ? '' : 's'} read, ${feeds.failed.length} failed.`);
+    for (const failure of feeds.failed) out.line(failureLine(failure, config.fetch.attentionAfter));
+    if (result.status === 'nothing-new') {
+      out.line('Nothing new since the last digest: no email sent.');
+      return;
+    }
+    out.line(`${result.items} item${result.items === 1 ? '' : 's'} chosen for "${result.subject}".`);
+  }
+  if (result.delivery) printDelivery(out, result.delivery, result.runId);
+  if (result.files.html) out.line(`Preview: ${rel(result.files.html)}, ${rel(result.files.text ?? '')}`);
+  if (result.files.outbox) out.line(`Outbox: ${rel(result.files.outbox)}/`);
+}
+
+export function runJson(result: RunResult, code: number): Record<string, unknown> {
+  return {
+    ...result,
+    digest: undefined,
+    decisions: undefined,
+    counts: result.delivery ? deliveryCounts(result.delivery) : null,
+    exitCode: code,
+  };
+}
+
+/**
+ * Runs `work` with Ctrl-C / SIGTERM turned into an abort signal: messages in flight finish, the rest
+ * stay pending. A second signal exits at once.
+ */
+export async function withStopSignal<T>(work: (signal: AbortSignal) => Promise<T>, onSignal?: (signal: NodeJS.Signals) => void): Promise<T> {
+  const stop = new AbortController();
+  const handler = (signal: NodeJS.Signals) => {
+    if (stop.signal.aborted) process.exit(EXIT.FAILED);
+    onSignal?.(signal);
+    stop.abort();
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  try {
+    return await work(stop.signal);
+  } finally {
+    process.off('SIGINT', handler);
+    process.off('SIGTERM', handler);
+  }
+}
