@@ -80,7 +80,7 @@ function loadConfigFile(file: string, env: NodeJS.ProcessEnv, cwd: string): Reso
   }
   const { data, doc, lineCounter } = parseYaml(text, shown);
   const parsed = validateConfig(data ?? {}, { file: shown, doc, lineCounter });
-  return resolveConfig(parsed, { source: file, baseDir: path.dirname(file), env, cwd });
+  return resolveConfig(parsed, { source: file, baseDir: path.dirname(file), env, cwd, locate: (keyPath) => lineOf(doc, lineCounter, keyPath) });
 }
 
 interface ValidateContext {

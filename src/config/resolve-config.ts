@@ -3,7 +3,7 @@ import path from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { ConfigError, displayPath } from '../errors.js';
 import type { FeedSource } from '../types.js';
-import { feedSchema, isEmailAddress, type ParsedConfig } from './schema.js';
+import { addressProblem, feedSchema, feedUrlProblem, type ParsedConfig } from './schema.js';
 import { PACKAGE_DIR } from './package-dir.js';
 import { readOpml } from './read-opml.js';
 import { formatIssues, formatPath } from './format-issues.js';
@@ -40,14 +40,18 @@ export interface ResolvedConfig extends Omit<ParsedConfig, 'feeds' | 'recipients
   transport: 'outbox' | 'smtp';
   /** Problems that do not stop a run (a bad recipient address), for the summary. */
   warnings: string[];
+  /** Of the warnings, the recipients skipped because their address is unusable (`digest check` fails on them). */
+  skippedRecipients: string[];
 }
 
-interface ResolveOptions {
+export interface ResolveOptions {
   source: string | null;
   baseDir: string;
   env: NodeJS.ProcessEnv;
   /** For messages: paths are shown relative to it. */
   cwd?: string;
+  /** The line in the config file of the value at a key path, for messages. */
+  locate?: (keyPath: ReadonlyArray<PropertyKey>) => number | undefined;
 }
 
 const FEED_LIST_EXTENSIONS = new Set(['.yaml', '.yml', '.json', '.opml', '.txt']);
@@ -60,7 +64,8 @@ export function resolveConfig(parsed: ParsedConfig, options: ResolveOptions): Re
 
   const feedLists: string[] = [];
   const feeds = resolveFeeds(parsed.feeds, baseDir, file, shown, feedLists);
-  const recipients = resolveRecipients(parsed.recipients, baseDir, file, warnings, shown);
+  const skippedRecipients: string[] = [];
+  const recipients = resolveRecipients(parsed.recipients, baseDir, file, warnings, shown, options, skippedRecipients);
   const templateDir = resolveTemplateDir(parsed.template, baseDir, file, shown);
   const partialsDir = parsed.partials === undefined ? undefined : resolvePartialsDir(parsed.partials, baseDir, file, shown);
 
@@ -93,6 +98,7 @@ export function resolveConfig(parsed: ParsedConfig, options: ResolveOptions): Re
     smtpUrl,
     transport,
     warnings,
+    skippedRecipients,
   };
 }
 
@@ -155,11 +161,20 @@ export function readFeedList(listPath: string, where: string, show: Show = displ
     }
   }
   if (extension === '.txt') {
-    return text
-      .split(/\r?\n/)
-      .map((line) => line.replace(/#.*$/, '').trim())
-      .filter(Boolean)
-      .map((url) => ({ url: resolveFeedUrl(url, listDir) }));
+    const feeds: FeedSource[] = [];
+    text.split(/\r?\n/).forEach((raw, index) => {
+      const url = raw.replace(/#.*$/, '').trim();
+      if (!url) return;
+      const problem = feedUrlProblem(url);
+      if (problem) {
+        throw new ConfigError('CONFIG_FEED_LIST', `${shown}:${index + 1}: ${problem}`, {
+          context: { file: shown, line: index + 1 },
+          hint: 'Write one feed per line: an http(s) URL or a path (relative to this file); # starts a comment.',
+        });
+      }
+      feeds.push({ url: resolveFeedUrl(url, listDir) });
+    });
+    return feeds;
   }
   // YAML is a superset of JSON, so one reader serves both.
   const { data } = parseYaml(text, shown);
@@ -188,14 +203,23 @@ function compact<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 
-function resolveRecipients(entries: ParsedConfig['recipients'], baseDir: string, file: string, warnings: string[], shown: Show): Recipient[] {
+function resolveRecipients(
+  entries: ParsedConfig['recipients'],
+  baseDir: string,
+  file: string,
+  warnings: string[],
+  shown: Show,
+  options: Pick<ResolveOptions, 'locate'>,
+  skipped?: string[],
+): Recipient[] {
   const raw: { where: string; email: string; name?: string; fields: Record<string, string> }[] = [];
   if (typeof entries === 'string') {
     const csvPath = path.resolve(baseDir, entries);
     raw.push(...readRecipientsCsv(csvPath, shown));
   } else {
     entries.forEach((entry, index) => {
-      const where = `${file}: recipients[${index}]`;
+      const line = options.locate?.(['recipients', index]);
+      const where = `${file}${line === undefined ? '' : `:${line}`}: recipients[${index}]`;
       if (typeof entry === 'string') raw.push({ where, email: entry, fields: {} });
       else {
         const { email, name, ...rest } = entry;
@@ -208,8 +232,10 @@ function resolveRecipients(entries: ParsedConfig['recipients'], baseDir: string,
   const seen = new Set<string>();
   for (const entry of raw) {
     const email = entry.email.trim();
-    if (!isEmailAddress(email)) {
-      warnings.push(`${entry.where}: ${JSON.stringify(email)} is not a valid email address; skipped`);
+    const problem = addressProblem(email);
+    if (problem) {
+      warnings.push(`${entry.where}: ${problem}; skipped`);
+      skipped?.push(`${entry.where}: ${problem}; skipped`);
       continue;
     }
     const key = email.toLowerCase();

@@ -56,7 +56,9 @@ export async function checkSetup(config: ResolvedConfig, now: Date = new Date())
     warning: config.recipients.length === 0,
     detail: config.recipients.length === 0 ? 'none configured: runs will render but send to nobody' : `${config.recipients.length} valid`,
   });
-  for (const warning of config.warnings) items.push({ what: 'recipients', ok: true, warning: true, detail: warning });
+  // An address no mail server takes is skipped by a run; here it fails the check, so it gets fixed.
+  for (const skipped of config.skippedRecipients) items.push({ what: 'recipients', ok: false, detail: skipped });
+  for (const warning of config.warnings) if (!config.skippedRecipients.includes(warning)) items.push({ what: 'recipients', ok: true, warning: true, detail: warning });
 
   items.push({
     what: 'delivery',
