@@ -107,9 +107,17 @@ function isUrl(value: string): boolean {
   return /^(https?|file):\/\//i.test(value);
 }
 
-/** Local feed paths become absolute; URLs are kept as written. */
-function resolveFeedUrl(url: string, baseDir: string): string {
-  return isUrl(url) ? url : path.resolve(baseDir, url);
+/**
+ * A feed as written in the config (or in a feed list in `dir`): a local path becomes absolute,
+ * URLs are kept as written. A path written relative is also given a `key`, its path relative to
+ * the config's folder (`keyBase`): the state knows the feed by it, so moving or copying the
+ * project does not make its feeds, and their items, new (see `feedKey`).
+ */
+function resolveFeedSource<T extends { url: string }>(feed: T, dir: string, keyBase: string): T & { key?: string } {
+  if (isUrl(feed.url)) return feed;
+  const url = path.resolve(dir, feed.url);
+  if (path.isAbsolute(feed.url)) return { ...feed, url };
+  return { ...feed, url, key: path.relative(keyBase, url).split(path.sep).join('/') };
 }
 
 type Show = (file: string) => string;
@@ -118,15 +126,15 @@ function resolveFeeds(entries: ParsedConfig['feeds'], baseDir: string, file: str
   const feeds: FeedSource[] = [];
   entries.forEach((entry, index) => {
     if (typeof entry !== 'string') {
-      feeds.push(compact({ ...entry, url: resolveFeedUrl(entry.url, baseDir) }));
+      feeds.push(compact(resolveFeedSource(entry, baseDir, baseDir)));
       return;
     }
     const extension = path.extname(entry.split(/[?#]/)[0]!).toLowerCase();
     if (!isUrl(entry) && FEED_LIST_EXTENSIONS.has(extension)) {
       lists.push(path.resolve(baseDir, entry));
-      feeds.push(...readFeedList(path.resolve(baseDir, entry), `${file}: feeds[${index}]`, shown));
+      feeds.push(...readFeedList(path.resolve(baseDir, entry), `${file}: feeds[${index}]`, shown, baseDir));
     } else {
-      feeds.push({ url: resolveFeedUrl(entry, baseDir) });
+      feeds.push(resolveFeedSource({ url: entry }, baseDir, baseDir));
     }
   });
   // One feed listed twice (inline and in a list file) is read once.
@@ -134,8 +142,12 @@ function resolveFeeds(entries: ParsedConfig['feeds'], baseDir: string, file: str
   return feeds.filter((feed) => (seen.has(feed.url) ? false : (seen.add(feed.url), true)));
 }
 
-/** Reads a feed-list file: YAML/JSON (a list, or {feeds: [...]}), OPML, or one URL per line. */
-export function readFeedList(listPath: string, where: string, show: Show = displayPath): FeedSource[] {
+/**
+ * Reads a feed-list file: YAML/JSON (a list, or {feeds: [...]}), OPML, or one URL per line.
+ * Relative paths in it are relative to the list; local feeds are keyed relative to `keyBase`
+ * (the config's folder; default: the list's).
+ */
+export function readFeedList(listPath: string, where: string, show: Show = displayPath, keyBase: string = path.dirname(listPath)): FeedSource[] {
   const shown = show(listPath);
   let text: string;
   try {
@@ -151,7 +163,7 @@ export function readFeedList(listPath: string, where: string, show: Show = displ
   const extension = path.extname(listPath).toLowerCase();
   if (extension === '.opml') {
     try {
-      return readOpml(text).map((feed) => ({ ...feed, url: resolveFeedUrl(feed.url, listDir) }));
+      return readOpml(text).map((feed) => resolveFeedSource(feed, listDir, keyBase));
     } catch (error) {
       throw new ConfigError('CONFIG_FEED_LIST', `${shown}: ${(error as Error).message}`, {
         cause: error,
@@ -172,7 +184,7 @@ export function readFeedList(listPath: string, where: string, show: Show = displ
           hint: 'Write one feed per line: an http(s) URL or a path (relative to this file); # starts a comment.',
         });
       }
-      feeds.push({ url: resolveFeedUrl(url, listDir) });
+      feeds.push(resolveFeedSource({ url }, listDir, keyBase));
     });
     return feeds;
   }
@@ -186,7 +198,11 @@ export function readFeedList(listPath: string, where: string, show: Show = displ
     });
   }
   return list.map((entry, index) => {
-    if (typeof entry === 'string') return { url: resolveFeedUrl(entry.trim(), listDir) };
+    if (typeof entry === 'string') {
+      const problem = feedUrlProblem(entry.trim());
+      if (problem) throw new ConfigError('CONFIG_FEED_LIST', `${shown}: [${index}]: ${problem}`, { context: { file: shown }, hint: 'Each feed is an http(s) URL or a path (relative to this file).' });
+      return resolveFeedSource({ url: entry.trim() }, listDir, keyBase);
+    }
     const result = feedSchema.safeParse(entry);
     if (!result.success) {
       const issue = formatIssues(result.error.issues, entry, () => Object.keys(feedSchema.shape))[0]!;
@@ -195,7 +211,7 @@ export function readFeedList(listPath: string, where: string, show: Show = displ
         hint: 'Each feed needs a url (http(s) URL or a path); name, section, limit and fullText are optional.',
       });
     }
-    return compact({ ...result.data, url: resolveFeedUrl(result.data.url, listDir) });
+    return compact(resolveFeedSource(result.data, listDir, keyBase));
   });
 }
 

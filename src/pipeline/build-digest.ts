@@ -8,7 +8,7 @@ import { STORY_CAPS } from '../parse/bound-fields.js';
 import { describeLeftOutStory } from '../render/size-budget.js';
 import { capAtWord } from '../trim/select-headline.js';
 import { selectItems, type Candidate, type Decision, type FeedItems } from '../select/select-items.js';
-import { itemId } from '../select/item-id.js';
+import { feedKey, itemId } from '../select/item-id.js';
 import type { FeedOutcome, StateStore } from '../state/state-store.js';
 import { extractCleaned } from '../trim/extract-article.js';
 import { cleanArticle, type ArticleInput } from '../clean/clean-article.js';
@@ -45,6 +45,11 @@ export interface BuiltDigest {
   /** Preview only: nothing was new, so the latest items are shown instead. */
   fellBackToLatest: boolean;
   warnings: string[];
+  /**
+   * Items and feeds an older state file knows by keys scoped to an absolute path (version 0.1.0):
+   * a run records them under their current keys (StateStore.adoptLegacy*).
+   */
+  legacy: { feeds: { key: string; legacyKey: string }[]; items: { feedKey: string; id: string; legacyId: string }[] };
 }
 
 interface FeedFetch {
@@ -52,6 +57,8 @@ interface FeedFetch {
   outcome: FeedOutcome;
   feed?: FeedItems;
   failure?: FeedFailure;
+  /** Keys an older state file knows this feed by (see StateStore.legacyFeedKeys). */
+  legacyKeys: string[];
 }
 
 /** How long a feed that answered 410 Gone is left alone before it is tried again. */
@@ -71,12 +78,16 @@ function displayName(source: FeedSource, title: string | undefined): string {
 }
 
 async function fetchOne(source: FeedSource, config: ResolvedConfig, options: BuildOptions): Promise<FeedFetch> {
-  const state = options.store?.getFeed(source.url);
+  const key = feedKey(source);
+  const store = options.store;
+  const legacyKeys = store?.legacyFeedKeys(key) ?? [];
+  const state = store?.findFeed(key, legacyKeys);
   const url = state?.movedTo ?? source.url;
   const name = displayName(source, state?.title ?? undefined);
   const failed = (code: string, message: string, extra: Partial<FeedOutcome> = {}): FeedFetch => ({
     source,
-    outcome: { url: source.url, ok: false, status: code, error: message, ...extra },
+    legacyKeys,
+    outcome: { url: key, ok: false, status: code, error: message, ...extra },
     failure: {
       feed: stripControls(name),
       url: source.url,
@@ -103,7 +114,8 @@ async function fetchOne(source: FeedSource, config: ResolvedConfig, options: Bui
     if (result.status === 'not-modified') {
       return {
         source,
-        outcome: { url: source.url, ok: true, status: 'not-modified', ...(movedTo ? { movedTo } : {}) },
+        legacyKeys,
+        outcome: { url: key, ok: true, status: 'not-modified', ...(movedTo ? { movedTo } : {}) },
         feed: { source, name, section: source.section ?? name, items: [], firstRun: false },
       };
     }
@@ -111,8 +123,9 @@ async function fetchOne(source: FeedSource, config: ResolvedConfig, options: Bui
     const feedName = displayName(source, parsed.title);
     return {
       source,
+      legacyKeys,
       outcome: {
-        url: source.url,
+        url: key,
         ok: true,
         status: 'ok',
         ...(parsed.title ? { title: parsed.title } : {}),
@@ -125,7 +138,7 @@ async function fetchOne(source: FeedSource, config: ResolvedConfig, options: Bui
         name: feedName,
         section: source.section ?? feedName,
         items: parsed.items,
-        firstRun: options.store ? options.store.isNewFeed(source.url) : false,
+        firstRun: store ? [key, ...legacyKeys].every((k) => store.isNewFeed(k)) : false,
       },
     };
   } catch (error) {
@@ -204,8 +217,7 @@ export async function buildDigest(config: ResolvedConfig, options: BuildOptions)
 
   const feeds = fetched.flatMap((f) => (f.feed ? [f.feed] : []));
   const failures = fetched.flatMap((f) => (f.failure ? [f.failure] : []));
-  const allIds = feeds.flatMap((feed) => feed.items.map((item) => itemId(item, feed.source.url)));
-  const seen = options.store ? options.store.seenIds(allIds) : new Set<string>();
+  const { seen, legacyItems } = seenItems(fetched, options.store);
   const selectOptions = {
     seen,
     perFeed: config.limits.perFeed,
@@ -248,7 +260,7 @@ export async function buildDigest(config: ResolvedConfig, options: BuildOptions)
       id: candidate.id,
       url: item.link ?? null,
       feedName: capAtWord(stripControls(feed.name), STORY_CAPS.feedName),
-      feedUrl: feed.source.url,
+      feedUrl: feedKey(feed.source),
       section: stripControls(feed.section),
       published: item.published ?? null,
       headline: stripControls(blocks.headline || item.title || '(untitled)'),
@@ -267,5 +279,45 @@ export async function buildDigest(config: ResolvedConfig, options: BuildOptions)
     chosen: selection.chosen,
     fellBackToLatest,
     warnings,
+    legacy: {
+      feeds: fetched.flatMap((f) => (f.legacyKeys.length > 0 && options.store && !options.store.getFeed(feedKey(f.source)) ? [{ key: feedKey(f.source), legacyKey: f.legacyKeys[0]! }] : [])),
+      items: legacyItems,
+    },
   };
+}
+
+/**
+ * Which items were seen before: by their id, or, for a local feed an older state file knows by an
+ * absolute path, by the id that path gave them (then listed in `legacyItems`, to be adopted).
+ */
+function seenItems(fetched: readonly FeedFetch[], store: StateStore | undefined): { seen: Set<string>; legacyItems: BuiltDigest['legacy']['items'] } {
+  const legacyItems: BuiltDigest['legacy']['items'] = [];
+  if (!store) return { seen: new Set(), legacyItems };
+  const ids: string[] = [];
+  const legacyOf = new Map<string, { feedKey: string; legacyIds: string[] }>();
+  for (const f of fetched) {
+    if (!f.feed) continue;
+    const key = feedKey(f.source);
+    for (const item of f.feed.items) {
+      const id = itemId(item, key);
+      ids.push(id);
+      const legacyIds = f.legacyKeys.map((legacyKey) => itemId(item, legacyKey)).filter((legacyId) => legacyId !== id);
+      if (legacyIds.length > 0) legacyOf.set(id, { feedKey: key, legacyIds });
+    }
+  }
+  const known = store.seenIds([...ids, ...[...legacyOf.values()].flatMap((l) => l.legacyIds)]);
+  const seen = new Set<string>();
+  for (const id of ids) {
+    if (known.has(id)) {
+      seen.add(id);
+      continue;
+    }
+    const legacy = legacyOf.get(id);
+    const legacyId = legacy?.legacyIds.find((candidate) => known.has(candidate));
+    if (legacy && legacyId) {
+      seen.add(id);
+      legacyItems.push({ feedKey: legacy.feedKey, id, legacyId });
+    }
+  }
+  return { seen, legacyItems };
 }

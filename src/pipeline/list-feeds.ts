@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
 import type { ResolvedConfig } from '../config/resolve-config.js';
+import { feedKey } from '../select/item-id.js';
 import { StateStore, type FeedState } from '../state/state-store.js';
+import type { FeedSource } from '../types.js';
 
 /** A configured feed with what the state remembers of its last fetches (`digest feeds`). */
 export interface FeedSummary {
@@ -20,17 +22,21 @@ export interface FeedSummary {
 
 /** The configured feeds in config order, with their health; feeds never fetched have no history. */
 export function listFeeds(config: ResolvedConfig): FeedSummary[] {
-  const health = new Map<string, FeedState>();
+  const health = new Map<FeedSource, FeedState>();
   if (config.statePath === ':memory:' || existsSync(config.statePath)) {
     const store = StateStore.open(config.statePath);
     try {
-      for (const feed of store.listFeeds()) health.set(feed.url, feed);
+      for (const feed of config.feeds) {
+        const key = feedKey(feed);
+        const state = store.findFeed(key, store.legacyFeedKeys(key));
+        if (state) health.set(feed, state);
+      }
     } finally {
       store.close();
     }
   }
   return config.feeds.map((feed) => {
-    const state = health.get(feed.url);
+    const state = health.get(feed);
     const consecutiveFailures = state?.consecutiveFailures ?? 0;
     return {
       url: feed.url,

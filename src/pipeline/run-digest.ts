@@ -230,8 +230,14 @@ export async function runDigest(config: ResolvedConfig, options: PipelineOptions
     const skippedItems = (decisions: readonly Decision[]): SeenItem[] =>
       decisions.filter((d) => d.verdict !== 'included' && isFinalVerdict(d.verdict)).map((d) => seenItem(d, 'skipped'));
     /** No email today: what was seen is remembered (skipped items are not offered again), and the slot is served. */
+    /** Items and feeds an older state file knew by an absolute path, recorded under their current keys. */
+    const adoptLegacy = () => {
+      for (const feed of built.legacy.feeds) store.adoptLegacyFeed(feed.key, feed.legacyKey);
+      for (const item of built.legacy.items) store.adoptLegacyItems(item.feedKey, [item]);
+    };
     const nothingNew = (decisions: Decision[]): RunResult => {
       store.transaction(() => {
+        adoptLegacy();
         store.recordItems(skippedItems(decisions), null, startedAt);
         for (const outcome of built.feedOutcomes) store.recordFeedOutcome(outcome, startedAt);
         if (slot) store.recordSlot(slot, 'nothing-new', null, null, startedAt);
@@ -262,6 +268,7 @@ export async function runDigest(config: ResolvedConfig, options: PipelineOptions
     // Deterministic per (run, recipient): stored with the run, reused when a resumed run re-sends.
     const runKey = `${startedAt.replace(/[^0-9]/g, '').slice(0, 14)}.${rendered.hash.slice(0, 8)}`;
     const runId = store.transaction(() => {
+      adoptLegacy();
       const id = store.createRun({
         kind: 'run',
         slot,

@@ -1,6 +1,6 @@
 import type { FeedSource, RawItem } from '../types.js';
 import { MAX_LINK_LENGTH } from '../parse/bound-fields.js';
-import { canonicalUrl, itemId, titleKey } from './item-id.js';
+import { canonicalUrl, feedKey, itemId, titleKey } from './item-id.js';
 
 /** A feed after fetching and parsing, with the display name and section settled. */
 export interface FeedItems {
@@ -47,6 +47,7 @@ export type Verdict =
 export interface Decision {
   id: string;
   feed: string;
+  /** The feed's identity in the state (`feedKey`): its URL, or a local file's path relative to the config. */
   feedUrl: string;
   title: string;
   link: string | null;
@@ -83,7 +84,7 @@ export function selectItems(feeds: readonly FeedItems[], options: SelectOptions)
     decisions.push({
       id,
       feed: feed.name,
-      feedUrl: feed.source.url,
+      feedUrl: feedKey(feed.source),
       title: item.title ?? '(untitled)',
       link: item.link ?? null,
       published: item.published ?? null,
@@ -107,7 +108,7 @@ export function selectItems(feeds: readonly FeedItems[], options: SelectOptions)
     let eligible = 0;
     // A stable sort keeps the feed's own order among undated items.
     for (const item of [...feed.items].sort(newestFirst)) {
-      const id = itemId(item, feed.source.url);
+      const id = itemId(item, feedKey(feed.source));
       if (idsInRun.has(id)) continue; // the same item twice in one feed
       idsInRun.add(id);
       if (!options.includeSeen && options.seen.has(id)) {

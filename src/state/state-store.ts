@@ -334,6 +334,50 @@ export class StateStore {
     return row ? toFeedState(row) : undefined;
   }
 
+  /**
+   * State files written before feeds were known by a path relative to the config (version 0.1.0)
+   * key a local feed by its absolute path, wherever the project was then. These are the keys
+   * that can be this feed, known by `key` now: absolute paths ending in it.
+   */
+  legacyFeedKeys(key: string): string[] {
+    if (/^[a-z][a-z0-9+.-]*:/i.test(key) || key.startsWith('/')) return [];
+    const suffix = key.replace(/^(\.\.\/)+/, '').replace(/^\.\//, '');
+    if (!suffix) return [];
+    const rows = this.db.prepare(`SELECT url FROM feeds WHERE substr(url, -length(?)) = ? AND url != ?`).pluck().all(`/${suffix}`, `/${suffix}`, key) as string[];
+    return rows.filter((url) => url.startsWith('/') || /^[a-z]:[\\/]/i.test(url) || /^file:/i.test(url));
+  }
+
+  /** The feed's state under `key`, or else under the most recently fetched of `legacyKeys`. */
+  findFeed(key: string, legacyKeys: readonly string[] = []): FeedState | undefined {
+    const current = this.getFeed(key);
+    if (current || legacyKeys.length === 0) return current;
+    return legacyKeys
+      .map((legacy) => this.getFeed(legacy))
+      .filter((state): state is FeedState => state !== undefined)
+      .sort((a, b) => (b.lastAttemptAt ?? '').localeCompare(a.lastAttemptAt ?? ''))[0];
+  }
+
+  /** Starts the feed's record under `key` from its record under `legacyKey` (validators, health), unless it has one. */
+  adoptLegacyFeed(key: string, legacyKey: string): void {
+    this.db
+      .prepare(
+        `INSERT INTO feeds (url, title, etag, last_modified, moved_to, gone, first_seen_at, last_attempt_at, last_success_at, last_status, last_error, consecutive_failures)
+         SELECT ?, title, etag, last_modified, moved_to, gone, first_seen_at, last_attempt_at, last_success_at, last_status, last_error, consecutive_failures
+         FROM feeds WHERE url = ? ON CONFLICT (url) DO NOTHING`,
+      )
+      .run(key, legacyKey);
+  }
+
+  /** Records items known by a legacy id under their current id too, as they were (status, run), so the legacy key is no longer needed for them. */
+  adoptLegacyItems(feedKey: string, items: readonly { id: string; legacyId: string }[]): void {
+    const statement = this.db.prepare(
+      `INSERT INTO items (id, feed_url, url, title, published_at, first_seen_at, status, reason, run_id)
+       SELECT @id, @feedKey, url, title, published_at, first_seen_at, status, reason, run_id FROM items WHERE id = @legacyId
+       ON CONFLICT (id) DO NOTHING`,
+    );
+    for (const item of items) statement.run({ id: item.id, legacyId: item.legacyId, feedKey });
+  }
+
   listFeeds(): FeedState[] {
     return (this.db.prepare('SELECT * FROM feeds ORDER BY url').all() as Record<string, unknown>[]).map(toFeedState);
   }

@@ -32,7 +32,7 @@ describe('loadConfig', () => {
   it('ships a digest.config.yaml that says the same as the built-in defaults', () => {
     const shipped = loadConfig({ configPath: path.join(REPO_ROOT, 'digest.config.yaml'), env: {} });
     const builtIn = loadConfig({ cwd: REPO_ROOT + '/does-not-exist', env: {} });
-    expect(shipped.feeds).toEqual(builtIn.feeds);
+    expect(shipped.feeds.map(({ key: _, ...feed }) => feed)).toEqual(builtIn.feeds);
     expect(shipped.recipients).toEqual(builtIn.recipients);
     for (const key of ['title', 'tagline', 'from', 'unsubscribeUrl', 'schedule', 'timezone', 'template', 'locale', 'limits', 'delivery', 'theme'] as const) {
       expect(shipped[key], key).toEqual(builtIn[key]);
@@ -43,7 +43,8 @@ describe('loadConfig', () => {
     tmp.write('digest.config.yaml', 'title: Local\nfeeds:\n  - url: feeds/a.xml\n  - https://example.com/feed\nout: build\n');
     const config = loadConfig({ cwd: tmp.dir(), env: {} });
     expect(config.title).toBe('Local');
-    expect(config.feeds).toEqual([{ url: path.join(tmp.dir(), 'feeds/a.xml') }, { url: 'https://example.com/feed' }]);
+    // A local feed is known in the state by its path relative to the config (the project may move).
+    expect(config.feeds).toEqual([{ url: path.join(tmp.dir(), 'feeds/a.xml'), key: 'feeds/a.xml' }, { url: 'https://example.com/feed' }]);
     expect(config.outDir).toBe(path.join(tmp.dir(), 'build'));
   });
 
@@ -149,7 +150,7 @@ describe('feed lists', () => {
       { url: 'https://c.example/feed', name: 'C Blog', section: 'Tech' },
       { url: 'https://d.example/feed', name: 'D' },
       { url: 'https://e.example/feed' },
-      { url: path.join(tmp.dir(), 'feeds/local.xml') },
+      { url: path.join(tmp.dir(), 'feeds/local.xml'), key: 'feeds/local.xml' },
     ]);
   });
 

@@ -31,7 +31,8 @@ export function registerRun(program: Command, setExit: SetExit): void {
         if (options.json) {
           printJson({ subject: preview.subject, items: preview.digest.items.length, recipients: preview.recipients, feeds: preview.feeds, decisions: preview.decisions, warnings: preview.warnings, exitCode: code });
         } else {
-          const explained = options.explain ? explainLines(preview.decisions, config.feeds.map((f) => f.url)) : null;
+          const { feedKey } = await import('../../select/item-id.js');
+          const explained = options.explain ? explainLines(preview.decisions, config.feeds.map(feedKey)) : null;
           printDryRun(out, config, preview, explained);
         }
         setExit(code);
