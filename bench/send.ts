@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
-import { loadConfig } from '../src/config/load-config.js';
+import { sampleConfig } from '../src/config/load-config.js';
 import { composeMessage, deterministicMessageId } from '../src/deliver/compose-message.js';
 import { deliverRun } from '../src/deliver/deliver-run.js';
 import { createSmtpTransport } from '../src/deliver/transports.js';
@@ -62,7 +62,7 @@ const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 
 async function main(): Promise<void> {
   const work = mkdtempSync(path.join(tmpdir(), 'digest-bench-send-'));
-  const config = loadConfig({ cwd: work, env: {} });
+  const config = sampleConfig({ cwd: work, env: {} });
   const built = await buildDigest(config, { now: new Date('2026-11-27T07:00:00Z'), mode: 'preview' });
   const rendered = await renderDigest(built.digest, loadTemplates(config.templateDir), renderSettings(config), { validation: 'strict' });
   const recipients = Array.from({ length: N }, (_, i) => ({ email: `reader${i}@example.com`, name: `Reader ${i}`, fields: { token: `t${i}` } }));

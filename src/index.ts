@@ -2,7 +2,8 @@
  * The public API. The `digest` command is a thin layer over these functions; anything the CLI can
  * do, a program can do by importing them.
  */
-export { loadConfig, defaultRawConfig, validateConfig, DEFAULT_CONFIG_FILE, type LoadConfigOptions } from './config/load-config.js';
+export { loadConfig, sampleConfig, defaultRawConfig, validateConfig, DEFAULT_CONFIG_FILE, type LoadConfigOptions } from './config/load-config.js';
+export { writeStarterConfig, type StarterConfig } from './config/starter-config.js';
 export { resolveConfig, readFeedList, type ResolvedConfig, type Recipient } from './config/resolve-config.js';
 export { configSchema, type RawConfig, type ParsedConfig } from './config/schema.js';
 export { addFeedsToConfig } from './config/edit-config.js';

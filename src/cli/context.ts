@@ -2,11 +2,11 @@
  * What every command shares: the common options, loading the config, printing JSON and paths.
  * Kept light on purpose: nothing here imports a stage, so `digest --help` loads no pipeline code.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { ResolvedConfig } from '../config/resolve-config.js';
-import { DEFAULT_CONFIG_FILE } from '../config/config-file.js';
+import { DEFAULT_CONFIG_FILE, requireConfigFile } from '../config/config-file.js';
 import { PACKAGE_DIR } from '../config/package-dir.js';
 
 export interface CommonOptions {
@@ -37,22 +37,17 @@ export function printJson(value: unknown): void {
 
 /** Adds the options every command takes. */
 export function common(command: Command, json = true): Command {
-  command.option('-c, --config <file>', `config file (default: ${DEFAULT_CONFIG_FILE} in this folder, else the built-in sample setup)`);
+  command.option('-c, --config <file>', `config file (default: DIGEST_CONFIG, else ${DEFAULT_CONFIG_FILE} in this folder; there must be one)`);
   if (json) command.option('--json', 'print a machine-readable result on stdout instead of text');
   return command;
 }
 
-/** The config file commands read (for watching), or undefined with the built-in defaults. */
-export function configFileFor(options: CommonOptions): string | undefined {
-  const explicit = options.config ?? (process.env.DIGEST_CONFIG || undefined);
-  if (explicit) return path.resolve(explicit);
-  const local = path.resolve(DEFAULT_CONFIG_FILE);
-  return existsSync(local) ? local : undefined;
-}
-
-/** The config file `feeds add` and `feeds import` write to (created when missing). */
-export function configTarget(options: CommonOptions): string {
-  return path.resolve(options.config ?? DEFAULT_CONFIG_FILE);
+/**
+ * The config file the options name (--config, DIGEST_CONFIG, else digest.config.yaml here). There
+ * must be one: without it this throws CONFIG_MISSING, naming the folder and `digest init`.
+ */
+export function configFileFor(options: CommonOptions): string {
+  return requireConfigFile({ configPath: options.config });
 }
 
 /** Loads and validates the config the options name (zod and yaml are loaded here, on first use). */

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { runCli, startCli } from '../support/cli.js';
 import { startHttpServer, type TestHttpServer } from '../support/http.js';
 import { startSmtpServer, type TestSmtpServer } from '../support/smtp.js';
+import { writeSampleProject } from '../support/sample-project.js';
 import { CORPORA, REPO_ROOT, useTempDir } from '../support/temp-dir.js';
 
 const tmp = useTempDir();
@@ -18,9 +19,12 @@ function expectNoStack(text: string): void {
   expect(text).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
 }
 
-describe('digest run on the built-in sample setup', () => {
+/** The repository's sample project (digest.config.yaml and feeds/) in a fresh folder. */
+const sample = () => writeSampleProject(tmp.dir());
+
+describe('digest run on the sample project', () => {
   it('writes the preview and one .eml per reader, records state, and says so; a rerun finds nothing new', async () => {
-    const cwd = tmp.dir();
+    const cwd = sample();
     const first = await runCli(['run'], { cwd });
     // Without a terminal, progress is plain lines on stderr; nothing else may appear there.
     expect(first.stderr).toBe('feeds fetched 1/3\nfeeds fetched 2/3\nfeeds fetched 3/3\nmessages sent 1/2\nmessages sent 2/2\n');
@@ -49,7 +53,7 @@ describe('digest run on the built-in sample setup', () => {
   });
 
   it('gives a machine-readable summary with --json', async () => {
-    const result = await runCli(['run', '--json'], { cwd: tmp.dir() });
+    const result = await runCli(['run', '--json'], { cwd: sample() });
     expect(result.code).toBe(0);
     const summary = JSON.parse(result.stdout) as Record<string, unknown>;
     expect(summary).toMatchObject({ status: 'sent', runId: 1, items: 10, exitCode: 0, feeds: { total: 3, ok: 3, failed: [] } });
@@ -61,7 +65,7 @@ describe('digest run on the built-in sample setup', () => {
 
 describe('digest preview, check, send and extract', () => {
   it('preview renders to --out without touching state', async () => {
-    const cwd = tmp.dir();
+    const cwd = sample();
     const result = await runCli(['preview', '--out', 'look'], { cwd });
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(`look${path.sep}digest.html`);
@@ -70,7 +74,7 @@ describe('digest preview, check, send and extract', () => {
   });
 
   it('check validates config, feeds and templates without fetching', async () => {
-    const result = await runCli(['check'], { cwd: tmp.dir() });
+    const result = await runCli(['check'], { cwd: sample() });
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/✓ templates default \(in use\): renders/);
     expect(result.stdout).toMatch(/All good\./);
@@ -89,7 +93,7 @@ describe('digest preview, check, send and extract', () => {
   it('send --to delivers one test message over SMTP when SMTP_URL is set', async () => {
     const smtp = await startSmtpServer();
     servers.push(smtp);
-    const result = await runCli(['send', '--to', 'editor@example.com'], { cwd: tmp.dir(), env: { SMTP_URL: smtp.url } });
+    const result = await runCli(['send', '--to', 'editor@example.com'], { cwd: sample(), env: { SMTP_URL: smtp.url } });
     expect(result.stderr).not.toMatch(/warning|error/);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/Sent ".+" \(10 items\) to editor@example.com via SMTP 127.0.0.1:/);
@@ -156,7 +160,7 @@ describe('digest serve', () => {
   }
 
   it('prints its 127.0.0.1 address, serves the preview, uses no CPU while idle, and stops on SIGTERM', async () => {
-    const cwd = tmp.dir();
+    const cwd = sample();
     const serve = startCli(['serve', '--port', '0'], { cwd });
     try {
       const [, url] = await serve.waitFor(/^Preview: (http:\/\/127\.0\.0\.1:\d+\/)$/m);
@@ -184,7 +188,7 @@ describe('digest serve', () => {
     const http = await startHttpServer();
     servers.push(http);
     const port = new URL(http.origin).port;
-    const result = await runCli(['serve', '--port', port], { cwd: tmp.dir() });
+    const result = await runCli(['serve', '--port', port], { cwd: sample() });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(`error: port ${port} on 127.0.0.1 is already in use`);
     expectNoStack(result.stderr);
@@ -233,7 +237,7 @@ describe('bad input gets one clear message and the right exit code', () => {
   });
 
   it('an unreachable SMTP server leaves recipients pending and exits 2; the next run delivers them', async () => {
-    const cwd = tmp.dir();
+    const cwd = sample();
     const failed = await runCli(['run'], { cwd, env: { SMTP_URL: 'smtp://127.0.0.1:1' } });
     expect(failed.code).toBe(2);
     expect(failed.stdout).toMatch(/Sent 0 of 2 via SMTP 127.0.0.1:1 \(2 deferred, 0 failed\)\./);
@@ -253,7 +257,7 @@ describe('bad input gets one clear message and the right exit code', () => {
 
 describe('digest run --dry-run --explain', () => {
   it('says what the next run would send and why each item is in or out, changing nothing', async () => {
-    const cwd = tmp.dir();
+    const cwd = sample();
     const result = await runCli(['run', '--dry-run', '--explain'], { cwd });
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^Dry run: nothing is sent and the state is not changed\./m);
@@ -294,6 +298,7 @@ describe('digest feeds', () => {
   it('feeds add says clearly when a page has no feed', async () => {
     const http = await startHttpServer({ '/': (_req, res) => res.end('<html><body>no feeds here</body></html>') });
     servers.push(http);
+    tmp.write('digest.config.yaml', 'feeds: []\n');
     const result = await runCli(['feeds', 'add', `${http.origin}/`], { cwd: tmp.dir() });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/is a web page \(HTML\), not a feed, and it does not link to any feed/);
@@ -323,6 +328,7 @@ describe('digest feeds', () => {
 
   it('says what is wrong with a file that is not OPML', async () => {
     const bad = tmp.write('subs.opml', '<html><body>nope</body></html>');
+    tmp.write('digest.config.yaml', 'feeds: []\n');
     const result = await runCli(['feeds', 'import', bad], { cwd: tmp.dir() });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/subs.opml: not an OPML file/);

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/load-config.js';
+import { loadConfig, sampleConfig } from '../../src/config/load-config.js';
 import { ConfigError } from '../../src/errors.js';
 import { REPO_ROOT, useTempDir } from '../support/temp-dir.js';
 
@@ -18,8 +18,23 @@ function loadError(text: string, name = 'digest.config.yaml'): ConfigError {
 }
 
 describe('loadConfig', () => {
-  it('uses the built-in sample setup when there is no config file', () => {
-    const config = loadConfig({ cwd: tmp.dir(), env: {} });
+  it('refuses to run without a config file, naming the folder it looked in and digest init', () => {
+    let error: unknown;
+    try {
+      loadConfig({ cwd: tmp.dir(), env: {} });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error).toMatchObject({ code: 'CONFIG_MISSING', message: `no digest.config.yaml in ${tmp.dir()}: nothing to do`, context: { folder: tmp.dir() } });
+    expect((error as ConfigError).hint).toMatch(/digest init/);
+    // DIGEST_CONFIG names one instead.
+    const file = tmp.write('elsewhere/mine.yaml', 'title: Mine\n');
+    expect(loadConfig({ cwd: '/', env: { DIGEST_CONFIG: file } }).title).toBe('Mine');
+  });
+
+  it('gives the sample setup only when asked for it (sampleConfig)', () => {
+    const config = sampleConfig({ cwd: tmp.dir(), env: {} });
     expect(config.source).toBeNull();
     expect(config.feeds.map((f) => path.basename(f.url))).toEqual(['world-news.rss.xml', 'science-notes.atom.xml', 'city-culture.json']);
     expect(config.recipients.map((r) => r.email)).toEqual(['reader@example.com', 'editor@example.com']);
@@ -31,7 +46,7 @@ describe('loadConfig', () => {
 
   it('ships a digest.config.yaml that says the same as the built-in defaults', () => {
     const shipped = loadConfig({ configPath: path.join(REPO_ROOT, 'digest.config.yaml'), env: {} });
-    const builtIn = loadConfig({ cwd: REPO_ROOT + '/does-not-exist', env: {} });
+    const builtIn = sampleConfig({ cwd: REPO_ROOT + '/does-not-exist', env: {} });
     expect(shipped.feeds.map(({ key: _, ...feed }) => feed)).toEqual(builtIn.feeds);
     expect(shipped.recipients).toEqual(builtIn.recipients);
     for (const key of ['title', 'tagline', 'from', 'unsubscribeUrl', 'schedule', 'timezone', 'template', 'locale', 'limits', 'delivery', 'theme'] as const) {
@@ -97,8 +112,8 @@ describe('loadConfig', () => {
   });
 
   it('switches to SMTP automatically when SMTP_URL is set', () => {
-    expect(loadConfig({ cwd: tmp.dir(), env: { SMTP_URL: 'smtp://localhost:25' } }).transport).toBe('smtp');
-    expect(() => loadConfig({ cwd: tmp.dir(), env: { SMTP_URL: 'http://x' } })).toThrow(/smtp:\/\//);
+    expect(sampleConfig({ cwd: tmp.dir(), env: { SMTP_URL: 'smtp://localhost:25' } }).transport).toBe('smtp');
+    expect(() => sampleConfig({ cwd: tmp.dir(), env: { SMTP_URL: 'http://x' } })).toThrow(/smtp:\/\//);
   });
 });
 

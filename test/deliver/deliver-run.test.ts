@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { simpleParser } from 'mailparser';
-import { loadConfig } from '../../src/config/load-config.js';
+import { sampleConfig } from '../../src/config/load-config.js';
 import { deterministicMessageId } from '../../src/deliver/compose-message.js';
 import { deliverRun } from '../../src/deliver/deliver-run.js';
 import { createOutboxTransport, createSmtpTransport, type MessageTransport } from '../../src/deliver/transports.js';
@@ -21,7 +21,7 @@ import { REPO_ROOT, useTempDir } from '../support/temp-dir.js';
 
 const tmp = useTempDir();
 const now = () => new Date('2026-11-27T07:00:00Z');
-const config = loadConfig({ cwd: '/nonexistent', env: {} });
+const config = sampleConfig({ cwd: '/nonexistent', env: {} });
 const FROM = 'Morning Digest <digest@news.example>';
 const settings = { from: FROM, title: 'Morning Digest — Ünïcode', unsubscribeUrl: 'https://news.example/u?e={{email}}', unsubscribeMailto: 'unsubscribe@news.example' };
 

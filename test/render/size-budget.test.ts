@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/load-config.js';
+import { sampleConfig } from '../../src/config/load-config.js';
 import { assembleDigest } from '../../src/pipeline/assemble-digest.js';
 import { loadTemplates } from '../../src/render/load-templates.js';
 import { personalise } from '../../src/render/personalise.js';
@@ -11,7 +11,7 @@ import type { Digest, DigestItem } from '../../src/types.js';
 import { REPO_ROOT } from '../support/temp-dir.js';
 
 const now = new Date('2026-11-27T07:00:00Z');
-const config = loadConfig({ cwd: '/nonexistent', env: {} });
+const config = sampleConfig({ cwd: '/nonexistent', env: {} });
 
 function item(id: string, section: string, extra: Partial<DigestItem> = {}): DigestItem {
   return {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { ConfigError } from '../../errors.js';
-import { common, configTarget, loadConfigFor, printJson, rel, type CommonOptions, type SetExit } from '../context.js';
+import { common, configFileFor, loadConfigFor, printJson, rel, type CommonOptions, type SetExit } from '../context.js';
 import { EXIT } from '../output.js';
 
 export function registerFeeds(program: Command, setExit: SetExit): void {
@@ -33,10 +33,11 @@ export function registerFeeds(program: Command, setExit: SetExit): void {
     .option('--name <name>', 'display name (default: the feed’s title)')
     .option('--section <section>', 'section of the digest its stories go in')
     .action(async (url: string, options: CommonOptions & { name?: string; section?: string }) => {
+      const target = configFileFor(options);
       const { findFeed } = await import('../../pipeline/add-feed.js');
       const { addFeedsToConfig } = await import('../../config/edit-config.js');
       const found = await findFeed(url, { ...(options.name ? { name: options.name } : {}), ...(options.section ? { section: options.section } : {}) });
-      const result = addFeedsToConfig(configTarget(options), [found.feed]);
+      const result = addFeedsToConfig(target, [found.feed]);
       if (found.discoveredFrom) process.stdout.write(`${url} is a web page; it points to the feed ${found.feed.url}.\n`);
       for (const other of found.alternatives) process.stdout.write(`  (it also advertises ${other.url}${other.title ? ` "${other.title}"` : ''})\n`);
       if (result.added.length) process.stdout.write(`Added "${found.feed.name ?? found.feed.url}" (${found.items} items now) to ${rel(result.file)}.\n`);
@@ -47,6 +48,7 @@ export function registerFeeds(program: Command, setExit: SetExit): void {
     .description('add the subscriptions of an OPML file (exported from a feed reader) to the config')
     .argument('<file>', 'an .opml file')
     .action(async (file: string, options: CommonOptions) => {
+      const target = configFileFor(options);
       let xml: string;
       try {
         xml = readFileSync(file, 'utf8');
@@ -61,7 +63,7 @@ export function registerFeeds(program: Command, setExit: SetExit): void {
       } catch (error) {
         throw new ConfigError('OPML_INVALID', `${file}: ${(error as Error).message}`, { cause: error, context: { file }, hint: 'Export the subscriptions from your feed reader again as OPML.' });
       }
-      const result = addFeedsToConfig(configTarget(options), imported);
+      const result = addFeedsToConfig(target, imported);
       process.stdout.write(
         `${result.created ? 'Created' : 'Updated'} ${rel(result.file)}: added ${result.added.length} feed${result.added.length === 1 ? '' : 's'}` +
           `${result.skipped.length ? `, ${result.skipped.length} already there` : ''}.\n`,
