@@ -7,7 +7,7 @@ export { writeStarterConfig, type StarterConfig } from './config/starter-config.
 export { resolveConfig, readFeedList, type ResolvedConfig, type Recipient } from './config/resolve-config.js';
 export { configSchema, type RawConfig, type ParsedConfig } from './config/schema.js';
 export { addFeedsToConfig } from './config/edit-config.js';
-export { readOpml } from './config/read-opml.js';
+export { readOpml, readOpmlChecked, type CheckedOpml } from './config/read-opml.js';
 export { fetchResource, type FetchOptions, type FetchResult } from './fetch/fetch-resource.js';
 export { parseFeed } from './parse/parse-feed.js';
 export { itemId, canonicalUrl } from './select/item-id.js';

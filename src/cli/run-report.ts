@@ -15,15 +15,23 @@ export function runExitCode(result: RunResult): number {
   return result.feeds.failed.length > 0 || trouble ? EXIT.PARTIAL : EXIT.OK;
 }
 
-/** Sent, deferred (pending, or refused for now) and failed (refused for good), as the summary and --json give them. */
-export function deliveryCounts(d: DeliveryReport): { sent: number; deferred: number; failed: number; total: number } {
+/**
+ * Sent (accepted by the SMTP server), written (to the outbox: nobody was emailed), deferred
+ * (pending, or refused for now) and failed (refused for good), as the summary and --json give them.
+ */
+export function deliveryCounts(d: DeliveryReport): { transport: 'smtp' | 'outbox'; sent: number; written: number; deferred: number; failed: number; total: number } {
   const deferred = d.pending + d.failedTemporary;
-  return { sent: d.sent, deferred, failed: d.failedPermanent, total: d.sent + deferred + d.failedPermanent };
+  return { transport: d.kind, sent: d.sent, written: d.written, deferred, failed: d.failedPermanent, total: d.sent + d.written + deferred + d.failedPermanent };
 }
 
 export function printDelivery(out: Output, d: DeliveryReport, runId: number | null): void {
   const c = deliveryCounts(d);
-  out.line(`Sent ${c.sent} of ${c.total} via ${d.transport} (${c.deferred} deferred, ${c.failed} failed).`);
+  if (d.kind === 'outbox') {
+    // The outbox is files, not mail: never "sent".
+    out.line(`Wrote ${c.written} of ${c.total} to the ${d.transport} (${c.deferred} deferred, ${c.failed} failed): nobody was emailed (delivery.transport: outbox).`);
+  } else {
+    out.line(`Sent ${c.sent} of ${c.total} via ${d.transport} (${c.deferred} deferred, ${c.failed} failed).`);
+  }
   for (const problem of d.problems) out.line(`  ✗ ${problem.recipient} (${problem.status}): ${problem.message}`);
   if (d.pending) out.line(`  ${d.pending} pending: the next \`digest run\` sends to them; nobody gets a second copy.`);
   if (d.failedTemporary) out.line(`  ${d.failedTemporary} refused for now (4xx): \`digest runs retry ${runId ?? 'RUN'}\` tries them again.`);

@@ -1,5 +1,26 @@
 import { DOMParser } from 'linkedom';
+import { publicHttpUrlProblem } from '../fetch/address-guard.js';
 import type { FeedSource } from '../types.js';
+
+export interface CheckedOpml {
+  feeds: FeedSource[];
+  /** Subscriptions left out, with why: not http(s) (file:, javascript:, a bare path), or a private address. */
+  skipped: { feed: FeedSource; reason: string }[];
+}
+
+/**
+ * The subscriptions of an OPML file that may become feeds: an export is someone else's list, so
+ * each URL must be http(s) on a public address (publicHttpUrlProblem); the others are named.
+ */
+export function readOpmlChecked(xml: string): CheckedOpml {
+  const result: CheckedOpml = { feeds: [], skipped: [] };
+  for (const feed of readOpml(xml)) {
+    const reason = publicHttpUrlProblem(feed.url);
+    if (reason) result.skipped.push({ feed, reason });
+    else result.feeds.push(feed);
+  }
+  return result;
+}
 
 /**
  * Reads the subscriptions of an OPML file (the format feed readers export). Folders become

@@ -5,7 +5,7 @@ import { ConfigError, displayPath } from '../errors.js';
 import type { FeedSource } from '../types.js';
 import { addressProblem, feedSchema, feedUrlProblem, type ParsedConfig } from './schema.js';
 import { PACKAGE_DIR } from './package-dir.js';
-import { readOpml } from './read-opml.js';
+import { readOpmlChecked } from './read-opml.js';
 import { formatIssues, formatPath } from './format-issues.js';
 import { parseYaml } from './parse-yaml.js';
 
@@ -36,7 +36,10 @@ export interface ResolvedConfig extends Omit<ParsedConfig, 'feeds' | 'recipients
   partialsDir: string | undefined;
   /** SMTP connection URL from the environment (SMTP_URL); never from the file. */
   smtpUrl: string | undefined;
-  /** `delivery.transport` with `auto` decided. */
+  /**
+   * `delivery.transport` with `auto` read from the environment now (smtp when SMTP_URL is set).
+   * A run does not use this: it decides once and records it (deliver/decide-transport.ts).
+   */
   transport: 'outbox' | 'smtp';
   /** Problems that do not stop a run (a bad recipient address), for the summary. */
   warnings: string[];
@@ -63,19 +66,15 @@ export function resolveConfig(parsed: ParsedConfig, options: ResolveOptions): Re
   const warnings: string[] = [];
 
   const feedLists: string[] = [];
-  const feeds = resolveFeeds(parsed.feeds, baseDir, file, shown, feedLists);
+  const feeds = resolveFeeds(parsed.feeds, baseDir, file, shown, feedLists, warnings);
   const skippedRecipients: string[] = [];
   const recipients = resolveRecipients(parsed.recipients, baseDir, file, warnings, shown, options, skippedRecipients);
   const templateDir = resolveTemplateDir(parsed.template, baseDir, file, shown);
   const partialsDir = parsed.partials === undefined ? undefined : resolvePartialsDir(parsed.partials, baseDir, file, shown);
 
+  // delivery.transport: smtp without SMTP_URL is refused by whatever would send (a run, a test
+  // send) before it fetches anything, and failed by `digest check`; previews do not need it.
   const smtpUrl = env.SMTP_URL?.trim() || undefined;
-  if (parsed.delivery.transport === 'smtp' && !smtpUrl) {
-    throw new ConfigError('CONFIG_SMTP_MISSING', `${file}: delivery.transport is "smtp" but the SMTP_URL environment variable is not set`, {
-      context: { file },
-      hint: 'Set SMTP_URL, e.g. SMTP_URL=smtp://user:password@mail.example.com:587 (secrets stay out of the config file), or set delivery.transport to "outbox".',
-    });
-  }
   if (smtpUrl) validateSmtpUrl(smtpUrl);
   const transport = parsed.delivery.transport === 'auto' ? (smtpUrl ? 'smtp' : 'outbox') : parsed.delivery.transport;
 
@@ -122,7 +121,7 @@ function resolveFeedSource<T extends { url: string }>(feed: T, dir: string, keyB
 
 type Show = (file: string) => string;
 
-function resolveFeeds(entries: ParsedConfig['feeds'], baseDir: string, file: string, shown: Show, lists: string[]): FeedSource[] {
+function resolveFeeds(entries: ParsedConfig['feeds'], baseDir: string, file: string, shown: Show, lists: string[], warnings: string[]): FeedSource[] {
   const feeds: FeedSource[] = [];
   entries.forEach((entry, index) => {
     if (typeof entry !== 'string') {
@@ -132,7 +131,7 @@ function resolveFeeds(entries: ParsedConfig['feeds'], baseDir: string, file: str
     const extension = path.extname(entry.split(/[?#]/)[0]!).toLowerCase();
     if (!isUrl(entry) && FEED_LIST_EXTENSIONS.has(extension)) {
       lists.push(path.resolve(baseDir, entry));
-      feeds.push(...readFeedList(path.resolve(baseDir, entry), `${file}: feeds[${index}]`, shown, baseDir));
+      feeds.push(...readFeedList(path.resolve(baseDir, entry), `${file}: feeds[${index}]`, shown, baseDir, warnings));
     } else {
       feeds.push(resolveFeedSource({ url: entry }, baseDir, baseDir));
     }
@@ -147,7 +146,7 @@ function resolveFeeds(entries: ParsedConfig['feeds'], baseDir: string, file: str
  * Relative paths in it are relative to the list; local feeds are keyed relative to `keyBase`
  * (the config's folder; default: the list's).
  */
-export function readFeedList(listPath: string, where: string, show: Show = displayPath, keyBase: string = path.dirname(listPath)): FeedSource[] {
+export function readFeedList(listPath: string, where: string, show: Show = displayPath, keyBase: string = path.dirname(listPath), warnings?: string[]): FeedSource[] {
   const shown = show(listPath);
   let text: string;
   try {
@@ -163,7 +162,9 @@ export function readFeedList(listPath: string, where: string, show: Show = displ
   const extension = path.extname(listPath).toLowerCase();
   if (extension === '.opml') {
     try {
-      return readOpml(text).map((feed) => resolveFeedSource(feed, listDir, keyBase));
+      const { feeds, skipped } = readOpmlChecked(text);
+      for (const { feed, reason } of skipped) warnings?.push(`${shown}: ${feed.name ? `"${feed.name}" ` : ''}(${feed.url}) skipped: ${reason}`);
+      return feeds.map((feed) => resolveFeedSource(feed, listDir, keyBase));
     } catch (error) {
       throw new ConfigError('CONFIG_FEED_LIST', `${shown}: ${(error as Error).message}`, {
         cause: error,

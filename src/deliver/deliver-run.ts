@@ -19,8 +19,14 @@ export interface DeliveryProblem {
 }
 
 export interface DeliveryReport {
+  /** "SMTP mail.example.com:587", "outbox /srv/digest/out/outbox". */
   transport: string;
+  /** Where the messages went: an SMTP server, or .eml files in the outbox (nobody was emailed). */
+  kind: 'smtp' | 'outbox';
+  /** Accepted by the SMTP server. Never counts outbox files. */
   sent: number;
+  /** Written to the outbox as .eml files (transport outbox): nobody was emailed. */
+  written: number;
   failedTemporary: number;
   failedPermanent: number;
   /** Not attempted, or put back because the server could not be reached: the next run sends them. */
@@ -103,7 +109,8 @@ export async function deliverRun(options: DeliverOptions): Promise<DeliveryRepor
   const baseDelay = options.retryDelayMs ?? 1000;
   // `sending` rows were in flight when a previous process died: they are sent again.
   const queue = store.deliveries(runId, ['pending', 'sending']);
-  const report: DeliveryReport = { transport: transport.description, sent: 0, failedTemporary: 0, failedPermanent: 0, pending: 0, problems: [] };
+  const report: DeliveryReport = { transport: transport.description, kind: transport.kind, sent: 0, written: 0, failedTemporary: 0, failedPermanent: 0, pending: 0, problems: [] };
+  const delivered = transport.kind === 'outbox' ? 'written' : 'sent';
   let done = 0;
   let aborted: string | undefined;
   let abortHint: string | undefined;
@@ -127,8 +134,8 @@ export async function deliverRun(options: DeliverOptions): Promise<DeliveryRepor
       store.updateDelivery(runId, row.recipient, 'sending', stamp());
       try {
         await transport.send(message);
-        store.updateDelivery(runId, row.recipient, 'sent', stamp());
-        report.sent++;
+        store.updateDelivery(runId, row.recipient, delivered, stamp());
+        report[delivered]++;
         return;
       } catch (error) {
         const kind = classifySendError(error);

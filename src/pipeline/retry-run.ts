@@ -3,6 +3,7 @@ import type { DeliveryReport } from '../deliver/deliver-run.js';
 import { StateError } from '../errors.js';
 import { acquireRunLock } from '../state/run-lock.js';
 import { StateStore, type RunRow } from '../state/state-store.js';
+import { transportForRun } from '../deliver/decide-transport.js';
 import { loadDeliveryKey, sendRun, storedSettings, type PipelineOptions } from './run-digest.js';
 
 export interface RetryResult {
@@ -36,11 +37,14 @@ export async function retryRun(config: ResolvedConfig, runId: number, options: P
         hint: '`digest runs` lists the recorded runs and their numbers.',
       });
     }
+    const left = store.deliveries(runId, ['pending', 'sending', 'failed-temporary']).length;
+    // Over the transport the run was created for, or not at all (before anything is requeued).
+    const kind = left > 0 ? (options.transport?.kind ?? transportForRun(config, run, left)) : 'outbox';
     const requeued = store.requeueTemporaryFailures(runId, now().toISOString());
     if (store.deliveries(runId, ['pending', 'sending']).length === 0) {
       return { runId, subject: run.subject, requeued, delivery: null, status: run.status, files: {} };
     }
-    const { delivery, files } = await sendRun(config, store, runId, run, storedSettings(run, config), options, dkim);
+    const { delivery, files } = await sendRun(config, store, runId, run, storedSettings(run, config), options, dkim, kind);
     const status = store.finishRun(runId, now().toISOString());
     return { runId, subject: run.subject, requeued, delivery, status, files };
   } finally {

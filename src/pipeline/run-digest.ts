@@ -8,6 +8,7 @@ import { composeMessage, deterministicMessageId, senderDomain } from '../deliver
 import { deliverRun, type DeliveryReport, type DeliverySettings } from '../deliver/deliver-run.js';
 import { loadDkimKey, type DkimKey } from '../deliver/load-dkim-key.js';
 import { createOutboxTransport, createSmtpTransport, type MessageTransport } from '../deliver/transports.js';
+import { decideTransport, smtpUrlMissing, TRANSPORT_SETTING, transportForRun, type TransportKind } from '../deliver/decide-transport.js';
 import { loadTheme } from '../render/load-theme.js';
 import { personalise } from '../render/personalise.js';
 import { formatRenderWarning, renderDigest, type RenderedDigest } from '../render/render-digest.js';
@@ -76,12 +77,15 @@ export interface ResumedRun {
 const PREVIEW_RECIPIENT = { email: 'subscriber@example.com', name: 'Subscriber', fields: {} };
 
 /**
- * The configured transport. The DKIM key, when configured, is read here: call it (or
- * `loadDeliveryKey`) before changing any state, so a bad key path stops the run at once.
+ * A transport of the given kind (default: the config's, with auto read from the environment).
+ * The DKIM key, when configured, is read here: call it (or `loadDeliveryKey`) before changing any
+ * state, so a bad key path stops the run at once. SMTP without SMTP_URL is refused, never
+ * replaced by the outbox.
  */
-export function createTransport(config: ResolvedConfig, fileStem: string, dkim: DkimKey | undefined = loadDeliveryKey(config)): MessageTransport {
-  if (config.transport === 'smtp' && config.smtpUrl) {
-    return createSmtpTransport(config.smtpUrl, {
+export function createTransport(config: ResolvedConfig, fileStem: string, dkim: DkimKey | undefined = loadDeliveryKey(config), kind: TransportKind = config.transport): MessageTransport {
+  if (kind === 'smtp') {
+    if (!config.smtpUrl) throw smtpUrlMissing('delivery.transport is smtp, but SMTP_URL is not set: nothing was sent');
+    return createSmtpTransport(config.smtpUrl!, {
       maxConnections: config.delivery.maxConnections,
       rateLimit: config.delivery.rateLimit,
       connectionTimeoutMs: config.delivery.connectionTimeoutSeconds * 1000,
@@ -139,9 +143,10 @@ export async function sendRun(
   settings: DeliverySettings,
   options: PipelineOptions,
   dkim: DkimKey | undefined,
+  kind: TransportKind,
 ): Promise<{ delivery: DeliveryReport; files: { outbox?: string } }> {
   const now = options.now ?? (() => new Date());
-  const transport = options.transport ?? createTransport(config, `run-${runId}`, dkim);
+  const transport = options.transport ?? createTransport(config, `run-${runId}`, dkim, kind);
   try {
     const delivery = await deliverRun({
       store,
@@ -186,6 +191,16 @@ export async function runDigest(config: ResolvedConfig, options: PipelineOptions
     throw error;
   }
   try {
+    // The transports, before anything is fetched or sent: an unfinished run is finished over the
+    // one it was created for, a new digest goes out over the one decided for the project.
+    const unfinished = store.unfinishedRun();
+    const resumeKind = unfinished ? (options.transport?.kind ?? transportForRun(config, unfinished, store.deliveries(unfinished.id, ['pending', 'sending']).length)) : undefined;
+    const choice = options.resumeOnly ? undefined : options.transport ? { kind: options.transport.kind } : decideTransport(config, store.setting(TRANSPORT_SETTING));
+    const baseWarnings = [...config.warnings];
+    if (choice?.decided) {
+      store.recordSetting(TRANSPORT_SETTING, choice.kind, now().toISOString());
+      baseWarnings.push(choice.decided);
+    }
     const slot = (options.slot ?? latestSlot(config.schedule, config.timezone, now()))?.toISOString() ?? null;
     const idle = (status: RunResult['status']): RunResult => ({
       status,
@@ -198,13 +213,12 @@ export async function runDigest(config: ResolvedConfig, options: PipelineOptions
       delivery: null,
       resumed: null,
       files: {},
-      warnings: [...config.warnings],
+      warnings: [...baseWarnings],
       decisions: [],
     });
     let resumed: ResumedRun | null = null;
-    const unfinished = store.unfinishedRun();
     if (unfinished) {
-      const { delivery, files: resumedFiles } = await sendRun(config, store, unfinished.id, unfinished, storedSettings(unfinished, config), options, dkim);
+      const { delivery, files: resumedFiles } = await sendRun(config, store, unfinished.id, unfinished, storedSettings(unfinished, config), options, dkim, resumeKind!);
       store.finishRun(unfinished.id, now().toISOString());
       resumed = { runId: unfinished.id, slot: unfinished.slot, subject: unfinished.subject, items: unfinished.itemCount, delivery };
       // The same slot (a rerun after a crash) is served by the finished run; an unfinished run
@@ -225,7 +239,8 @@ export async function runDigest(config: ResolvedConfig, options: PipelineOptions
     if (options.onlyUnservedSlot && slot && store.slotRecord(slot)) return { ...idle('already-served'), resumed };
 
     const built = await buildDigest(config, { store, now: now(), mode: 'run', onProgress: options.onProgress, fetch: options.fetch });
-    const warnings = [...config.warnings, ...built.warnings];
+    const warnings = [...baseWarnings, ...built.warnings];
+    const kind = choice!.kind;
     const startedAt = now().toISOString();
     const skippedItems = (decisions: readonly Decision[]): SeenItem[] =>
       decisions.filter((d) => d.verdict !== 'included' && isFinalVerdict(d.verdict)).map((d) => seenItem(d, 'skipped'));
@@ -281,6 +296,7 @@ export async function runDigest(config: ResolvedConfig, options: PipelineOptions
         marker: rendered.marker,
         itemIds: carried.map((item) => item.id),
         settings: { ...deliverySettings(config) },
+        transport: kind,
         recipients: config.recipients.map((r) => ({
           email: r.email,
           ...(r.name ? { name: r.name } : {}),
@@ -298,7 +314,7 @@ export async function runDigest(config: ResolvedConfig, options: PipelineOptions
     });
 
     const files = writePreviewFiles(config.outDir, personalise(rendered, PREVIEW_RECIPIENT, config.unsubscribeUrl));
-    const { delivery, files: sentFiles } = await sendRun(config, store, runId, rendered, deliverySettings(config), options, dkim);
+    const { delivery, files: sentFiles } = await sendRun(config, store, runId, rendered, deliverySettings(config), options, dkim, kind);
     store.finishRun(runId, now().toISOString());
     return {
       status: 'sent',
@@ -388,6 +404,8 @@ export interface TestSendResult {
   messageId: string;
   response: string;
   transport: string;
+  /** smtp: sent; outbox: written to an .eml file, nobody was emailed. */
+  kind: TransportKind;
   items: number;
   warnings: string[];
 }
@@ -416,6 +434,7 @@ export async function sendTestDigest(config: ResolvedConfig, to: string, options
       messageId: info.messageId,
       response: info.response,
       transport: transport.description,
+      kind: transport.kind,
       items: built.digest.items.length,
       warnings: [...config.warnings, ...built.warnings],
     };

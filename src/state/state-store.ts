@@ -92,6 +92,17 @@ const MIGRATIONS: string[] = [
     recorded_at TEXT NOT NULL
   );
   `,
+  // 3: the transport each run was created for (a run created for SMTP is only ever finished over
+  // SMTP; NULL: recorded before this was kept), deliveries 'written' to the outbox (never counted
+  // as sent), and settings the project decided once (delivery.transport: auto).
+  `
+  ALTER TABLE runs ADD COLUMN transport TEXT;
+  CREATE TABLE settings (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL,
+    recorded_at TEXT NOT NULL
+  );
+  `,
 ];
 
 export interface FeedState {
@@ -142,7 +153,11 @@ export interface SeenItem {
   reason?: string;
 }
 
-export type DeliveryStatus = 'pending' | 'sending' | 'sent' | 'failed-temporary' | 'failed-permanent';
+/** `sent`: accepted by the SMTP server; `written`: written to the outbox as an .eml file (nobody was emailed). */
+export type DeliveryStatus = 'pending' | 'sending' | 'sent' | 'written' | 'failed-temporary' | 'failed-permanent';
+
+/** Where a run's messages go: decided when the run is created, and kept with it. */
+export type TransportKind = 'smtp' | 'outbox';
 
 export interface DeliveryRow {
   runId: number;
@@ -177,6 +192,8 @@ export interface RunRow extends StoredRendering {
   itemCount: number;
   /** The delivery settings (sender, list name, unsubscribe links) the run's messages use. */
   settings: Record<string, string>;
+  /** The transport the run was created for; null for runs recorded before it was kept. */
+  transport: TransportKind | null;
 }
 
 export type SlotOutcome = 'sent' | 'nothing-new' | 'skipped';
@@ -196,6 +213,8 @@ export interface NewRun extends StoredRendering {
   startedAt: string;
   itemIds: string[];
   settings?: Record<string, string>;
+  /** The transport the run is to be delivered over, for good. */
+  transport?: TransportKind;
   recipients: { email: string; name?: string; fields: Record<string, string>; messageId: string }[];
 }
 
@@ -465,8 +484,8 @@ export class StateStore {
   createRun(run: NewRun): number {
     const result = this.db
       .prepare(
-        `INSERT INTO runs (kind, slot, started_at, status, digest_hash, subject, preheader, html, text, marker, item_count, settings)
-         VALUES (@kind, @slot, @startedAt, 'sending', @digestHash, @subject, @preheader, @html, @text, @marker, @itemCount, @settings)`,
+        `INSERT INTO runs (kind, slot, started_at, status, digest_hash, subject, preheader, html, text, marker, item_count, settings, transport)
+         VALUES (@kind, @slot, @startedAt, 'sending', @digestHash, @subject, @preheader, @html, @text, @marker, @itemCount, @settings, @transport)`,
       )
       .run({
         kind: run.kind,
@@ -480,6 +499,7 @@ export class StateStore {
         marker: run.marker,
         itemCount: run.itemIds.length,
         settings: JSON.stringify(run.settings ?? {}),
+        transport: run.transport ?? null,
       });
     const runId = Number(result.lastInsertRowid);
     const addItem = this.db.prepare('INSERT INTO run_items (run_id, item_id, position) VALUES (?, ?, ?)');
@@ -516,7 +536,7 @@ export class StateStore {
   }
 
   deliveryCounts(runId: number): Record<DeliveryStatus, number> {
-    const counts: Record<DeliveryStatus, number> = { pending: 0, sending: 0, sent: 0, 'failed-temporary': 0, 'failed-permanent': 0 };
+    const counts: Record<DeliveryStatus, number> = { pending: 0, sending: 0, sent: 0, written: 0, 'failed-temporary': 0, 'failed-permanent': 0 };
     const rows = this.db.prepare('SELECT status, COUNT(*) AS n FROM deliveries WHERE run_id = ? GROUP BY status').all(runId) as {
       status: DeliveryStatus;
       n: number;
@@ -542,7 +562,7 @@ export class StateStore {
     this.updateDeliveryStatement ??= this.db.prepare(
       `UPDATE deliveries SET status = @status, updated_at = @now,
          attempts = attempts + CASE WHEN @status = 'sending' THEN 1 ELSE 0 END,
-         last_error = CASE WHEN @status = 'sent' THEN NULL ELSE COALESCE(@error, last_error) END
+         last_error = CASE WHEN @status IN ('sent', 'written') THEN NULL ELSE COALESCE(@error, last_error) END
        WHERE run_id = @runId AND recipient = @recipient`,
     );
     if (!this.walMode) {
@@ -567,11 +587,12 @@ export class StateStore {
   finishRun(runId: number, now: string): RunRow['status'] {
     return this.transaction(() => {
       const counts = this.deliveryCounts(runId);
-      if (counts.sent > 0) {
+      const delivered = counts.sent + counts.written;
+      if (delivered > 0) {
         this.db.prepare(`UPDATE items SET status = 'delivered' WHERE run_id = ? AND status IN ('queued', 'released')`).run(runId);
       }
       if (counts.pending > 0 || counts.sending > 0) return 'sending';
-      if (counts.sent === 0) {
+      if (delivered === 0) {
         this.db
           .prepare(`UPDATE feeds SET etag = NULL, last_modified = NULL WHERE url IN (SELECT feed_url FROM items WHERE run_id = ? AND status = 'queued')`)
           .run(runId);
@@ -614,6 +635,18 @@ export class StateStore {
     return run ? { slot, outcome: 'sent', runId: run.id, detail: null, recordedAt: run.started_at } : undefined;
   }
 
+  // ── settings decided once ────────────────────────────────────────────────────────────────
+
+  /** A setting the project decided once (e.g. `transport`), with when. */
+  setting(key: string): { value: string; recordedAt: string } | undefined {
+    const row = this.db.prepare('SELECT value, recorded_at FROM settings WHERE key = ?').get(key) as { value: string; recorded_at: string } | undefined;
+    return row ? { value: row.value, recordedAt: row.recorded_at } : undefined;
+  }
+
+  recordSetting(key: string, value: string, now: string): void {
+    this.db.prepare('INSERT INTO settings (key, value, recorded_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, recorded_at = excluded.recorded_at').run(key, value, now);
+  }
+
   runItemIds(runId: number): string[] {
     return this.db.prepare('SELECT item_id FROM run_items WHERE run_id = ? ORDER BY position').pluck().all(runId) as string[];
   }
@@ -652,6 +685,7 @@ function toRunRow(row: Record<string, unknown>): RunRow {
     marker: row.marker as string,
     itemCount: row.item_count as number,
     settings: JSON.parse((row.settings as string | undefined) || '{}') as Record<string, string>,
+    transport: (row.transport as TransportKind | null | undefined) ?? null,
   };
 }
 

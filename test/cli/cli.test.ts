@@ -26,12 +26,15 @@ describe('digest run on the sample project', () => {
   it('writes the preview and one .eml per reader, records state, and says so; a rerun finds nothing new', async () => {
     const cwd = sample();
     const first = await runCli(['run'], { cwd });
-    // Without a terminal, progress is plain lines on stderr; nothing else may appear there.
-    expect(first.stderr).toBe('feeds fetched 1/3\nfeeds fetched 2/3\nfeeds fetched 3/3\nmessages sent 1/2\nmessages sent 2/2\n');
+    // Without a terminal, progress is plain lines on stderr; beside them only the note, on this
+    // first run, that delivery.transport: auto was decided (the sample's readers are examples).
+    expect(first.stderr).toMatch(
+      /^feeds fetched 1\/3\nfeeds fetched 2\/3\nfeeds fetched 3\/3\nmessages sent 1\/2\nmessages sent 2\/2\nwarning: delivery\.transport is auto, and this first run decided: SMTP_URL is not set and every reader is an example address, so this project writes \.eml files to the outbox from now on[^\n]*\n$/,
+    );
     expect(first.code).toBe(0);
     expect(first.stdout).toMatch(/Morning Digest: 3 feeds read, 0 failed\./);
     expect(first.stdout).toMatch(/10 items chosen for "Morning Digest: /);
-    expect(first.stdout).toMatch(/Sent 2 of 2 via outbox .* \(0 deferred, 0 failed\)\./);
+    expect(first.stdout).toMatch(/Wrote 2 of 2 to the outbox .* \(0 deferred, 0 failed\): nobody was emailed/);
     expect(first.stdout).toContain(`Preview: out${path.sep}digest.html, out${path.sep}digest.txt`);
 
     const html = readFileSync(path.join(cwd, 'out/digest.html'), 'utf8');
@@ -57,8 +60,8 @@ describe('digest run on the sample project', () => {
     expect(result.code).toBe(0);
     const summary = JSON.parse(result.stdout) as Record<string, unknown>;
     expect(summary).toMatchObject({ status: 'sent', runId: 1, items: 10, exitCode: 0, feeds: { total: 3, ok: 3, failed: [] } });
-    expect(summary.delivery).toMatchObject({ sent: 2, pending: 0 });
-    expect(summary.counts).toEqual({ sent: 2, deferred: 0, failed: 0, total: 2 });
+    expect(summary.delivery).toMatchObject({ kind: 'outbox', sent: 0, written: 2, pending: 0 });
+    expect(summary.counts).toEqual({ transport: 'outbox', sent: 0, written: 2, deferred: 0, failed: 0, total: 2 });
     expect(summary.slot).toMatch(/^\d{4}-\d\d-\d\dT07:00:00.000Z$/);
   });
 });
@@ -108,7 +111,7 @@ describe('digest preview, check, send and extract', () => {
     const result = await runCli(['run', '--json'], { cwd: tmp.dir() });
     expect(result.code).toBe(0);
     const summary = JSON.parse(result.stdout) as { warnings: string[] };
-    expect(summary.warnings).toEqual([expect.stringMatching(/^the email was \d+(\.\d)? KB, over the 25 KB size budget \(maxHtmlKilobytes\): ledes cut to 25 words, (\d+ images? left out, )?\d+ stories left out \(shown as "\d+ more"; they go in the next digest\); now \d+(\.\d)? KB$/)]);
+    expect(summary.warnings.filter((w) => !w.startsWith('delivery.transport is auto'))).toEqual([expect.stringMatching(/^the email was \d+(\.\d)? KB, over the 25 KB size budget \(maxHtmlKilobytes\): ledes cut to 25 words, (\d+ images? left out, )?\d+ stories left out \(shown as "\d+ more"; they go in the next digest\); now \d+(\.\d)? KB$/)]);
     const html = readFileSync(path.join(tmp.dir(), 'out/digest.html'), 'utf8');
     expect(Buffer.byteLength(html)).toBeLessThan(25_500);
     expect(html).toMatch(/\d+ more stories did not fit in this email/);
@@ -231,7 +234,7 @@ describe('bad input gets one clear message and the right exit code', () => {
     expect(result.stdout).toMatch(/3 feeds read, 2 failed/);
     expect(result.stdout).toMatch(/✗ Missing Feed: .*404/);
     expect(result.stdout).toMatch(/✗ Not A Feed: /);
-    expect(result.stdout).toMatch(/Sent 1 of 1/);
+    expect(result.stdout).toMatch(/Wrote 1 of 1 to the outbox/);
     expect(readFileSync(path.join(tmp.dir(), 'out/digest.html'), 'utf8')).toMatch(/could not be read: Missing Feed, Not A Feed/);
     expectNoStack(result.stdout + result.stderr);
   });

@@ -2,19 +2,22 @@
  * Issue 10, "A cron job that can never silently do the wrong thing": the CLI cases, each run as
  * a user (or cron) runs it, against a real SMTP server and real files.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
+import { startHttpServer } from '../support/http.js';
 import { writeSampleProject } from '../support/sample-project.js';
-import { startSmtpServer, type TestSmtpServer } from '../support/smtp.js';
+import { closedPort, startSmtpServer, type TestSmtpServer } from '../support/smtp.js';
 import { useTempDir } from '../support/temp-dir.js';
 
 const tmp = useTempDir();
 let servers: TestSmtpServer[] = [];
+let closers: (() => Promise<void>)[] = [];
 afterEach(async () => {
-  await Promise.all(servers.map((s) => s.close()));
+  await Promise.all([...servers.map((s) => s.close()), ...closers.map((close) => close())]);
   servers = [];
+  closers = [];
 });
 
 async function smtp(behaviour: Parameters<typeof startSmtpServer>[0] = {}) {
@@ -28,7 +31,7 @@ function expectNoStack(text: string): void {
   expect(text).not.toMatch(/looks like a bug/);
 }
 
-describe('no config file: nothing runs but init, extract and --help', () => {
+describe('no config file: nothing runs but init, extract and --help', { timeout: 180_000 }, () => {
   it('digest run in an empty folder with SMTP_URL set refuses, naming the folder and digest init, and mails nobody', async () => {
     const server = await smtp();
     const cwd = tmp.dir();
@@ -102,5 +105,123 @@ describe('no config file: nothing runs but init, extract and --help', () => {
     expect(viaEnv.code).toBe(0);
     expect(JSON.parse(viaEnv.stdout)).toHaveLength(1);
     expect(existsSync(path.join(elsewhere, '.digest'))).toBe(false);
+  });
+});
+
+describe('the transport is decided, recorded and shown; the outbox is never "sent"', { timeout: 180_000 }, () => {
+  function project(recipients: string[], extra = ''): string {
+    const dir = writeSampleProject(tmp.dir());
+    const config = readFileSync(path.join(dir, 'digest.config.yaml'), 'utf8').replace(/^recipients:\n( +.*\n)+/m, `recipients: [${recipients.join(', ')}]\n`);
+    writeFileSync(path.join(dir, 'digest.config.yaml'), config + extra);
+    return dir;
+  }
+
+  it('a run an SMTP outage left pending is not finished into the outbox when SMTP_URL is lost; digest runs shows its transport', async () => {
+    const cwd = project(['ada@readers.news', 'bob@readers.news']);
+    const outage = await runCli(['run'], { cwd, env: { SMTP_URL: `smtp://127.0.0.1:${await closedPort()}` } });
+    expect(outage.code).toBe(2);
+    expect(outage.stderr).toMatch(/warning: delivery\.transport is auto, and this first run decided: SMTP_URL is set, so this project sends over SMTP from now on/);
+
+    const lost = await runCli(['run'], { cwd, env: { SMTP_URL: '' } });
+    expect(lost.code).toBe(1);
+    expect(lost.stderr).toContain('error: run 1 is unfinished (2 recipients still to send to) and was created to be sent over SMTP, but SMTP_URL is not set: it is only ever finished over SMTP; nothing was fetched or sent');
+    expect(lost.stderr).toMatch(/→ Set SMTP_URL .* and run again/);
+    expectNoStack(lost.stderr);
+    expect(existsSync(path.join(cwd, 'out/outbox'))).toBe(false);
+
+    const runs = await runCli(['runs'], { cwd });
+    expect(runs.stdout).toMatch(/^ +run {2}slot +via +status +items +sent +written +deferred +failed {2}subject$/m);
+    expect(runs.stdout).toMatch(/^ +1 {2}\d{4}-\d\d-\d\d 07:00 UTC {2}smtp {4}sending +\d+ +0 +0 +2 +0 {2}Morning Digest: /m);
+    expect(runs.stdout).toMatch(/Run 1 is unfinished: the next `digest run` finishes it\./);
+    const json = JSON.parse((await runCli(['runs', '--json'], { cwd })).stdout) as { transport: string }[];
+    expect(json[0]).toMatchObject({ transport: 'smtp', sent: 0, written: 0, deferred: 2 });
+
+    const server = await smtp();
+    const back = await runCli(['run'], { cwd, env: { SMTP_URL: server.url } });
+    expect(back.code).toBe(0);
+    expect(back.stdout).toMatch(/Sent 2 of 2 via SMTP 127\.0\.0\.1:\d+ \(0 deferred, 0 failed\)\./);
+    expect(server.messages).toHaveLength(2);
+  });
+
+  it('outbox deliveries are "written" in the summary and --json, never "sent"', async () => {
+    const cwd = writeSampleProject(tmp.dir());
+    const text = await runCli(['run'], { cwd });
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/^Wrote 2 of 2 to the outbox .*out\/outbox \(0 deferred, 0 failed\): nobody was emailed \(delivery\.transport: outbox\)\.$/m);
+    expect(text.stdout).not.toMatch(/\bSent\b/);
+
+    const other = writeSampleProject(tmp.write('second/.keep', '') && path.join(tmp.dir(), 'second'));
+    const json = await runCli(['run', '--json'], { cwd: other });
+    const summary = JSON.parse(json.stdout) as { counts: Record<string, unknown>; delivery: Record<string, unknown> };
+    expect(summary.counts).toEqual({ transport: 'outbox', sent: 0, written: 2, deferred: 0, failed: 0, total: 2 });
+    expect(summary.delivery).toMatchObject({ kind: 'outbox', sent: 0, written: 2 });
+  });
+});
+
+describe('feeds add and feeds import only take http(s) feeds on public addresses', { timeout: 180_000 }, () => {
+  const RSS = '<?xml version="1.0"?><rss version="2.0"><channel><title>Secret</title><link>https://x.example/</link><item><title>Private notes</title><description>Only for this machine.</description></item></channel></rss>';
+  function page(links: string[]): string {
+    return `<html><head><title>Site</title>${links.map((href) => `<link rel="alternate" type="application/rss+xml" href="${href}">`).join('')}</head><body></body></html>`;
+  }
+
+  it('never follows a file:// feed link a page names', async () => {
+    const secret = tmp.write('secret/feed.xml', RSS);
+    const http = await startHttpServer({ '/': (_req, res) => res.end(page([`file://${secret}`])) });
+    closers.push(() => http.close());
+    const config = tmp.write('digest.config.yaml', 'feeds: []\n');
+    const result = await runCli(['feeds', 'add', `${http.origin}/`], { cwd: tmp.dir() });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/is a web page \(HTML\), not a feed, and it does not link to any feed/);
+    expectNoStack(result.stderr);
+    expect(readFileSync(config, 'utf8')).toBe('feeds: []\n');
+  });
+
+  it('refuses a feed link to a private, loopback or metadata address on another host, adding nothing', async () => {
+    const http = await startHttpServer({ '/': (_req, res) => res.end(page(['http://169.254.169.254/latest/meta-data/', 'http://127.0.0.2:9/feed.xml'])) });
+    closers.push(() => http.close());
+    const config = tmp.write('digest.config.yaml', 'feeds: []\n');
+    const result = await runCli(['feeds', 'add', `${http.origin}/`], { cwd: tmp.dir() });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`error: ${http.origin}/ is a web page; the feeds it points to are not on public addresses, so none was added:`);
+    expect(result.stderr).toMatch(/http:\/\/169\.254\.169\.254\/latest\/meta-data\/: .*private, loopback or reserved address/);
+    expect(result.stderr).toMatch(/http:\/\/127\.0\.0\.2:9\/feed\.xml: .*private, loopback or reserved address/);
+    expect(result.stderr).toMatch(/fetch\.allowPrivateArticles/);
+    expectNoStack(result.stderr);
+    expect(readFileSync(config, 'utf8')).toBe('feeds: []\n');
+  });
+
+  it('feeds import checks every URL and names the ones it skipped', async () => {
+    const config = tmp.write('digest.config.yaml', 'feeds: []\n');
+    const opml = tmp.write(
+      'subs.opml',
+      `<opml version="1.0"><body>
+        <outline text="Good" xmlUrl="https://good.example/feed"/>
+        <outline text="File" xmlUrl="file:///etc/passwd"/>
+        <outline text="Script" xmlUrl="javascript:alert(1)"/>
+        <outline text="Metadata" xmlUrl="http://169.254.169.254/latest/meta-data/"/>
+        <outline text="Local" xmlUrl="http://localhost:8080/feed"/>
+        <outline text="Relative" xmlUrl="feeds/x.xml"/>
+      </body></opml>`,
+    );
+    const result = await runCli(['feeds', 'import', opml], { cwd: tmp.dir() });
+    expect(result.code).toBe(2);
+    expect(result.stdout).toMatch(/^Updated digest.config.yaml: added 1 feed\. Skipped 5:$/m);
+    expect(result.stdout).toContain('  ✗ File: file:///etc/passwd: not an http(s) URL');
+    expect(result.stdout).toContain('  ✗ Script: javascript:alert(1): not an http(s) URL');
+    expect(result.stdout).toContain('  ✗ Metadata: http://169.254.169.254/latest/meta-data/: a private, loopback or reserved address');
+    expect(result.stdout).toContain('  ✗ Local: http://localhost:8080/feed: a private, loopback or reserved address');
+    expect(result.stdout).toContain('  ✗ Relative: feeds/x.xml: not an http(s) URL');
+    const written = readFileSync(config, 'utf8');
+    expect(written).toContain('https://good.example/feed');
+    expect(written).not.toMatch(/passwd|javascript|169\.254|localhost|x\.xml/);
+  });
+
+  it('an OPML feed list named in the config is checked the same way', async () => {
+    tmp.write('subs.opml', '<opml version="1.0"><body><outline text="Good" xmlUrl="https://good.example/feed"/><outline text="File" xmlUrl="file:///etc/passwd"/></body></opml>');
+    tmp.write('digest.config.yaml', 'feeds:\n  - subs.opml\n');
+    const result = await runCli(['feeds', '--json'], { cwd: tmp.dir() });
+    expect((JSON.parse(result.stdout) as { url: string }[]).map((f) => f.url)).toEqual(['https://good.example/feed']);
+    const check = await runCli(['check'], { cwd: tmp.dir() });
+    expect(check.stdout).toMatch(/subs\.opml: "File" \(file:\/\/\/etc\/passwd\) skipped: not an http\(s\) URL/);
   });
 });

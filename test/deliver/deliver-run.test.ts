@@ -320,7 +320,9 @@ describe('deliverRun to the outbox', () => {
     const transport = createOutboxTransport(dir, 'run-1');
     transports.push(transport);
     const report = await deliverRun({ store, runId, rendered: content, settings, transport, now });
-    expect(report.sent).toBe(3);
+    // Files in a folder are not mail: written, never sent.
+    expect(report).toMatchObject({ kind: 'outbox', sent: 0, written: 3 });
+    expect(store.deliveries(runId).map((d) => d.status)).toEqual(['written', 'written', 'written']);
     const files = readdirSync(dir).sort();
     expect(files).toEqual(['run-1-reader0@example.com.eml', 'run-1-reader1@example.com.eml', 'run-1-reader2@example.com.eml']);
     const mail = await simpleParser(readFileSync(path.join(dir, files[0]!)));

@@ -34,9 +34,14 @@ export function registerFeeds(program: Command, setExit: SetExit): void {
     .option('--section <section>', 'section of the digest its stories go in')
     .action(async (url: string, options: CommonOptions & { name?: string; section?: string }) => {
       const target = configFileFor(options);
+      const config = await loadConfigFor(options);
       const { findFeed } = await import('../../pipeline/add-feed.js');
       const { addFeedsToConfig } = await import('../../config/edit-config.js');
-      const found = await findFeed(url, { ...(options.name ? { name: options.name } : {}), ...(options.section ? { section: options.section } : {}) });
+      const found = await findFeed(url, {
+        ...(options.name ? { name: options.name } : {}),
+        ...(options.section ? { section: options.section } : {}),
+        allowPrivateLinks: config.fetch.allowPrivateArticles,
+      });
       const result = addFeedsToConfig(target, [found.feed]);
       if (found.discoveredFrom) process.stdout.write(`${url} is a web page; it points to the feed ${found.feed.url}.\n`);
       for (const other of found.alternatives) process.stdout.write(`  (it also advertises ${other.url}${other.title ? ` "${other.title}"` : ''})\n`);
@@ -55,19 +60,22 @@ export function registerFeeds(program: Command, setExit: SetExit): void {
       } catch (error) {
         throw new ConfigError('OPML_UNREADABLE', `${file}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? 'error'})`, { cause: error, context: { file } });
       }
-      const { readOpml } = await import('../../config/read-opml.js');
+      const { readOpmlChecked } = await import('../../config/read-opml.js');
       const { addFeedsToConfig } = await import('../../config/edit-config.js');
       let imported;
       try {
-        imported = readOpml(xml);
+        imported = readOpmlChecked(xml);
       } catch (error) {
         throw new ConfigError('OPML_INVALID', `${file}: ${(error as Error).message}`, { cause: error, context: { file }, hint: 'Export the subscriptions from your feed reader again as OPML.' });
       }
-      const result = addFeedsToConfig(target, imported);
+      const result = addFeedsToConfig(target, imported.feeds);
+      const refused = imported.skipped.length;
       process.stdout.write(
         `${result.created ? 'Created' : 'Updated'} ${rel(result.file)}: added ${result.added.length} feed${result.added.length === 1 ? '' : 's'}` +
-          `${result.skipped.length ? `, ${result.skipped.length} already there` : ''}.\n`,
+          `${result.skipped.length ? `, ${result.skipped.length} already there` : ''}.${refused ? ` Skipped ${refused}:` : ''}\n`,
       );
-      setExit(EXIT.OK);
+      // Someone else's list: what could point this tool at a local file or network is named, not added.
+      for (const { feed, reason } of imported.skipped) process.stdout.write(`  ✗ ${feed.name ? `${feed.name}: ` : ''}${feed.url}: ${reason}\n`);
+      setExit(refused ? EXIT.PARTIAL : EXIT.OK);
     });
 }

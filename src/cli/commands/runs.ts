@@ -25,12 +25,16 @@ export function registerRuns(program: Command, setExit: SetExit): void {
       else if (rows.length === 0) process.stdout.write('No runs recorded yet.\n');
       else {
         const slotWidth = Math.max(4, ...rows.map((r) => (r.slotLocal ?? '').length));
-        process.stdout.write(`${pad('run', 5, true)}  ${pad('slot', slotWidth)}  ${pad('status', 7)}  ${pad('items', 5, true)}  ${pad('sent', 6, true)}  ${pad('deferred', 8, true)}  ${pad('failed', 6, true)}  subject\n`);
+        // "sent" is mail the SMTP server accepted; "written" is .eml files in the outbox.
+        process.stdout.write(
+          `${pad('run', 5, true)}  ${pad('slot', slotWidth)}  ${pad('via', 6)}  ${pad('status', 7)}  ${pad('items', 5, true)}  ${pad('sent', 6, true)}  ${pad('written', 7, true)}  ${pad('deferred', 8, true)}  ${pad('failed', 6, true)}  subject\n`,
+        );
         for (const r of rows) {
           process.stdout.write(
-            `${pad(r.id, 5, true)}  ${pad(r.slotLocal ?? '-', slotWidth)}  ${pad(r.status, 7)}  ${pad(r.items, 5, true)}  ${pad(r.sent, 6, true)}  ${pad(r.deferred, 8, true)}  ${pad(r.failed, 6, true)}  ${r.subject}\n`,
+            `${pad(r.id, 5, true)}  ${pad(r.slotLocal ?? '-', slotWidth)}  ${pad(r.transport ?? '?', 6)}  ${pad(r.status, 7)}  ${pad(r.items, 5, true)}  ${pad(r.sent, 6, true)}  ${pad(r.written, 7, true)}  ${pad(r.deferred, 8, true)}  ${pad(r.failed, 6, true)}  ${r.subject}\n`,
           );
         }
+        if (rows.some((r) => r.transport === null)) process.stdout.write('via ?: recorded before the transport was kept with each run.\n');
         const retryable = rows.filter((r) => r.counts['failed-temporary'] > 0);
         for (const r of retryable) process.stdout.write(`Run ${r.id}: ${r.counts['failed-temporary']} refused for now: \`digest runs retry ${r.id}\` tries them again.\n`);
         const unfinished = rows.filter((r) => r.status === 'sending');

@@ -20,8 +20,8 @@ export function registerSend(program: Command, setExit: SetExit): void {
       if (options.json) printJson(result);
       else {
         for (const warning of result.warnings) out.warn(warning);
-        out.line(`Sent "${result.subject}" (${result.items} items) to ${result.to} via ${result.transport}.`);
-        if (result.response.endsWith('.eml')) out.line(rel(result.response));
+        if (result.kind === 'outbox') out.line(`Wrote "${result.subject}" (${result.items} items) for ${result.to} to ${rel(result.response)}: nothing was emailed (SMTP_URL is not set).`);
+        else out.line(`Sent "${result.subject}" (${result.items} items) to ${result.to} via ${result.transport}.`);
       }
       setExit(EXIT.OK);
     });
