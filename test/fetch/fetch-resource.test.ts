@@ -212,11 +212,28 @@ describe('fetchResource over HTTP', () => {
     expect(Date.now() - started).toBeLessThan(10_000);
   });
 
-  it('retries timeouts, each attempt with its own deadline', async () => {
-    const url = route('/silent-then-ok', (req, res, count) => {
-      if (count > 1) res.writeHead(200).end(FEED);
+  it('keeps one deadline for the whole fetch: a silent server is asked once, not once per retry', async () => {
+    // fetch.timeoutSeconds is per feed; three attempts plus backoff used to cost three times that.
+    const url = route('/silent-counted', () => {
+      /* never respond */
     });
-    expect((await fetchResource(url, { ...quick, timeoutMs: 300, retries: 1 })).status).toBe('ok');
+    const error = await failure(fetchResource(url, { ...quick, timeoutMs: 500, retries: 2 }));
+    expect(error.code).toBe('FETCH_TIMEOUT');
+    expect(error.message).toBe(`Fetching ${url} timed out: no complete answer within 0.5 s (the deadline for this feed, retries included)`);
+    expect(hits.get('/silent-counted')).toBe(1);
+  });
+
+  it('retries quick failures within that deadline, and gives up when the wait would pass it', async () => {
+    const url = route('/busy-then-ok', (req, res, count) => {
+      if (count < 3) res.writeHead(503).end('busy');
+      else res.writeHead(200).end(FEED);
+    });
+    expect((await fetchResource(url, { ...quick, timeoutMs: 5_000, retries: 2 })).status).toBe('ok');
+    // A Retry-After longer than what is left of the deadline is not waited for.
+    const later = route('/retry-later', (req, res) => res.writeHead(503, { 'retry-after': '3' }).end('later'));
+    const error = await failure(fetchResource(later, { ...quick, timeoutMs: 1_000, retries: 2 }));
+    expect(error.code).toBe('FETCH_HTTP_503');
+    expect(hits.get('/retry-later')).toBe(1);
   });
 
   it('times out a server that drips a byte a second at the total deadline', async () => {
