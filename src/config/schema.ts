@@ -250,7 +250,7 @@ export const configSchema = z.strictObject({
       maxConnections: z.int().positive().default(2),
       /** Messages per second, across all connections (0 = no limit). */
       rateLimit: z.number().nonnegative().default(5),
-      /** How long to wait for the server to accept a connection and greet. */
+      /** How long the server may take to accept a connection and greet, together; not retried within a run. */
       connectionTimeoutSeconds: z.number().positive().default(15),
       /** How long a connection may stay silent in the middle of a message. */
       socketTimeoutSeconds: z.number().positive().default(60),

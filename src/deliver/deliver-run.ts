@@ -146,8 +146,11 @@ export async function deliverRun(options: DeliverOptions): Promise<DeliveryRepor
           report.problems.push({ recipient: row.recipient, status: 'failed-permanent', message: text });
           return;
         }
-        // A refused login will not change by asking again.
-        if (attempt >= attempts || (error as { code?: string }).code === 'EAUTH') {
+        // A refused login will not change by asking again; a server that did not connect or greet
+        // within connectionTimeoutSeconds has had its chance (asking again would cost that much
+        // again per attempt). Attempts are for quick failures: a 4xx, a dropped connection.
+        const code = (error as { code?: string }).code;
+        if (attempt >= attempts || code === 'EAUTH' || (kind === 'unreachable' && code === 'ETIMEDOUT')) {
           if (kind === 'unreachable') {
             abortHint ??= unreachableHint(error);
             aborted ??= `${transport.description}: ${text}`;

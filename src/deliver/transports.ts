@@ -55,7 +55,7 @@ export interface SmtpOptions {
   maxConnections: number;
   /** Messages per second across all connections; 0 = no limit. */
   rateLimit: number;
-  /** Wait for the TCP connection and for the server's greeting (each). */
+  /** Wait for the TCP connection and the server's greeting, together (nodemailer cuts the greeting wait short by what is left). */
   connectionTimeoutMs?: number;
   /** Longest silence on an open connection. */
   socketTimeoutMs?: number;

@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
 import { startHttpServer } from '../support/http.js';
 import { writeSampleProject } from '../support/sample-project.js';
-import { closedPort, startSmtpServer, type TestSmtpServer } from '../support/smtp.js';
+import { closedPort, startSilentServer, startSmtpServer, type TestSmtpServer } from '../support/smtp.js';
 import { useTempDir } from '../support/temp-dir.js';
 
 const tmp = useTempDir();
@@ -223,5 +223,22 @@ describe('feeds add and feeds import only take http(s) feeds on public addresses
     expect((JSON.parse(result.stdout) as { url: string }[]).map((f) => f.url)).toEqual(['https://good.example/feed']);
     const check = await runCli(['check'], { cwd: tmp.dir() });
     expect(check.stdout).toMatch(/subs\.opml: "File" \(file:\/\/\/etc\/passwd\) skipped: not an http\(s\) URL/);
+  });
+});
+
+describe('rough edges in failure', { timeout: 180_000 }, () => {
+  it('a mail server that accepts the connection but never greets costs connectionTimeoutSeconds once, not once per attempt', async () => {
+    const silent = await startSilentServer();
+    closers.push(() => silent.close());
+    const cwd = writeSampleProject(tmp.dir());
+    writeFileSync(path.join(cwd, 'digest.config.yaml'), `${readFileSync(path.join(cwd, 'digest.config.yaml'), 'utf8')}\ndelivery:\n  connectionTimeoutSeconds: 1\n`);
+    const result = await runCli(['run'], { cwd, env: { SMTP_URL: silent.url } });
+    expect(result.code).toBe(2);
+    expect(result.stdout).toMatch(/Sent 0 of 2 via SMTP .* \(2 deferred, 0 failed\)\./);
+    expect(result.stdout).toMatch(/→ The server did not answer in time/);
+    // delivery.attempts (3) is for messages the server refused for now, not for a server that is not there:
+    // one connection per pooled connection (maxConnections: 2), each given up on after 1 s.
+    expect(silent.connections()).toBeLessThanOrEqual(2);
+    expectNoStack(result.stdout + result.stderr);
   });
 });
