@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import type cliProgressModule from 'cli-progress';
-import { DigestError, formatLocation, isDigestError } from '../errors.js';
+import { DigestError, EnvironmentError, environmentProblem, formatLocation, isDigestError } from '../errors.js';
 import type { ProgressEvent } from '../pipeline/build-digest.js';
 
 /** Documented in README.md ("Exit codes"); cron wrappers and monitors depend on these numbers. */
@@ -82,7 +82,8 @@ export function createOutput(options: { json: boolean; quiet?: boolean; stream?:
  * Prints an error for a person: what happened, where, what to do, and the causes behind it. The
  * stack trace is shown only for errors that are bugs (not DigestErrors), or with DEBUG set.
  */
-export function printError(error: unknown, stream: NodeJS.WritableStream = process.stderr): void {
+export function printError(thrown: unknown, stream: NodeJS.WritableStream = process.stderr): void {
+  const error = asEnvironmentError(thrown);
   if (isDigestError(error)) {
     stream.write(`error: ${error.message}\n`);
     if (error.hint) stream.write(`  → ${error.hint.replace(/\n/g, '\n    ')}\n`);
@@ -103,8 +104,21 @@ export function printError(error: unknown, stream: NodeJS.WritableStream = proce
   if (error instanceof Error && error.stack) stream.write(`${error.stack}\n`);
 }
 
+/**
+ * An error the machine caused (a full disk, no permission) that reached the top without a
+ * DigestError around it is still the environment's fault, not a bug: it is said that way.
+ */
+function asEnvironmentError(error: unknown): unknown {
+  if (isDigestError(error)) return error;
+  const problem = environmentProblem(error);
+  if (!problem) return error;
+  const detail = error instanceof Error ? error.message : String(error);
+  return new EnvironmentError(problem.code, `${problem.what} (${detail})`, { cause: error, hint: problem.hint });
+}
+
 /** The JSON form of an error for --json output. */
-export function errorJson(error: unknown): Record<string, unknown> {
+export function errorJson(thrown: unknown): Record<string, unknown> {
+  const error = asEnvironmentError(thrown);
   if (error instanceof DigestError) {
     const location = formatLocation(error.context);
     return { code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}), ...(location ? { location } : {}), context: error.context };

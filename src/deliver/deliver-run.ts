@@ -1,6 +1,7 @@
 import type { RenderedDigest } from '../render/render-digest.js';
 import { personaliseBytes } from '../render/personalise.js';
 import type { DeliveryRow, StateStore } from '../state/state-store.js';
+import { environmentProblem } from '../errors.js';
 import { composeMessage } from './compose-message.js';
 import type { MessageTransport } from './transports.js';
 
@@ -61,6 +62,8 @@ type Failure = 'permanent' | 'temporary' | 'unreachable';
 /** SMTP says what kind of failure it was: 5xx is final, 4xx and lost connections are worth retrying. */
 export function classifySendError(error: unknown): Failure {
   const e = error as { responseCode?: number; code?: string; command?: string };
+  // The outbox's disk is full, read-only or not ours: no message will be written this run.
+  if (environmentProblem(error)) return 'unreachable';
   // Could not connect, resolve, negotiate TLS or log in, or the server stopped answering: no
   // message will get through this run.
   if (e.code === 'EAUTH' || e.code === 'ETIMEDOUT' || e.command === 'CONN') return 'unreachable';
@@ -83,6 +86,9 @@ export function unreachableHint(error: unknown): string {
   const e = error as { code?: string; message?: string };
   const message = e.message ?? '';
   const after = 'The recipients stay pending: run `digest run` again once it is fixed; nobody gets a second copy.';
+  const problem = environmentProblem(error);
+  if (problem?.code === 'DISK_FULL') return `The disk is full: free some space there (df -h), then run \`digest run\` again. ${after.replace(/^The recipients/, 'The readers')}`;
+  if (problem) return `${problem.what[0]!.toUpperCase()}${problem.what.slice(1)}: ${problem.hint.replace(/, then run again.*$/, '.')} ${after}`;
   if (e.code === 'EAUTH') return `The server refused the user name or password: check them in SMTP_URL (URL-encode special characters such as @ or /). ${after}`;
   if (e.code === 'ETIMEDOUT') {
     return `The server did not answer in time: check the host and port in SMTP_URL and any firewall between (delivery.connectionTimeoutSeconds and delivery.socketTimeoutSeconds set how long to wait). ${after}`;

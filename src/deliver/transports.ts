@@ -1,4 +1,4 @@
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
 import type { OutgoingMessage } from './compose-message.js';
@@ -41,8 +41,14 @@ export function createOutboxTransport(dir: string, fileStem: string, options: { 
       mkdirSync(dir, { recursive: true });
       const file = path.join(dir, emlName(fileStem, message.to.address));
       const temporary = `${file}.${process.pid}.tmp`;
-      writeFileSync(temporary, info.message as Buffer);
-      renameSync(temporary, file);
+      try {
+        writeFileSync(temporary, info.message as Buffer);
+        renameSync(temporary, file);
+      } catch (error) {
+        // A full disk (or any failed write) leaves no half-written temporary file behind.
+        rmSync(temporary, { force: true });
+        throw error;
+      }
       return { messageId: info.messageId, response: file };
     },
     close() {

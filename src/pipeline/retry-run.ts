@@ -26,6 +26,7 @@ export interface RetryResult {
 export async function retryRun(config: ResolvedConfig, runId: number, options: PipelineOptions = {}): Promise<RetryResult> {
   const now = options.now ?? (() => new Date());
   const dkim = loadDeliveryKey(config);
+  StateStore.inspect(config.statePath);
   const lock = acquireRunLock(config.statePath, options.command ?? `digest runs retry ${runId}`, now());
   let store: StateStore | undefined;
   try {

@@ -182,6 +182,8 @@ export async function runDigest(config: ResolvedConfig, options: PipelineOptions
   const now = options.now ?? (() => new Date());
   // Bad settings stop the run before the lock, the state or anyone's inbox is touched.
   const dkim = loadDeliveryKey(config);
+  // Another program's file named as the state gets nothing written beside it, not even the lock.
+  StateStore.inspect(config.statePath);
   const lock = acquireRunLock(config.statePath, options.command ?? 'digest run', now());
   let store: StateStore;
   try {

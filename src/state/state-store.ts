@@ -1,9 +1,9 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { open as fsOpen, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
 import { openDatabase } from './open-database.js';
-import { StateError } from '../errors.js';
+import { environmentProblem, StateError } from '../errors.js';
 
 /**
  * The job's memory, in one SQLite file: which items were seen (tombstones, never pruned, so an
@@ -104,6 +104,19 @@ const MIGRATIONS: string[] = [
   );
   `,
 ];
+
+/** `PRAGMA application_id` of a state file: "dgst", so `file` and this tool can tell it from other SQLite files. */
+const APPLICATION_ID = 0x64677374;
+
+/** A StateError for a failure to open or write the state, saying what the machine's problem is when it is one. */
+function stateError(code: string, message: string, error: unknown, file: string): StateError {
+  const problem = environmentProblem(error);
+  return new StateError(problem?.code ?? code, `${message}: ${problem?.what ?? (error as Error).message}`, {
+    cause: error,
+    context: { file },
+    hint: problem?.hint ?? 'Check that the folder is writable, or point `state:` in the config at another path.',
+  });
+}
 
 export interface FeedState {
   url: string;
@@ -232,8 +245,50 @@ export class StateStore {
     this.walMode = file !== ':memory:' && db.pragma('journal_mode', { simple: true }) === 'wal';
   }
 
+  /**
+   * Throws unless `file` is a state file of this tool, or none yet (missing or empty): a `state:`
+   * setting pointing at another program's SQLite database (or any other file) must not get our
+   * tables added to it, nor even its journal mode changed. Reads it read-only.
+   */
+  static inspect(file: string): void {
+    if (file === ':memory:' || !existsSync(file) || statSync(file).size === 0) return;
+    const notOurs = (what: string, cause?: unknown) =>
+      new StateError('STATE_NOT_OURS', `the state file ${file} ${what}; it was not changed`, {
+        ...(cause === undefined ? {} : { cause }),
+        context: { file },
+        hint: 'Point `state:` in the config at a file of its own (the default is .digest/state.sqlite beside the config); the tool creates it on the first run.',
+      });
+    let db: Database.Database;
+    try {
+      db = openDatabase(file, { readonly: true, fileMustExist: true });
+    } catch (error) {
+      throw stateError('STATE_OPEN', `cannot read the state file ${file}`, error, file);
+    }
+    try {
+      let version: number;
+      let application: number;
+      let tables: string[];
+      try {
+        version = db.pragma('user_version', { simple: true }) as number;
+        application = db.pragma('application_id', { simple: true }) as number;
+        tables = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`).pluck().all() as string[];
+      } catch (error) {
+        const code = (error as { code?: string }).code;
+        if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') throw notOurs("is not a SQLite database (another program's file, or a damaged one)", error);
+        throw stateError('STATE_OPEN', `cannot read the state file ${file}`, error, file);
+      }
+      const ours = application === APPLICATION_ID || (application === 0 && version > 0 && ['items', 'runs', 'deliveries'].every((table) => tables.includes(table)));
+      if (!ours && (tables.length > 0 || application !== 0)) {
+        throw notOurs(`belongs to another program: it holds tables this tool did not make (${tables.join(', ')})`);
+      }
+    } finally {
+      db.close();
+    }
+  }
+
   /** Opens (creating when needed) the state file and brings its schema up to date. */
   static open(file: string): StateStore {
+    StateStore.inspect(file);
     let db: Database.Database;
     try {
       if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
@@ -243,14 +298,15 @@ export class StateStore {
       db.pragma('busy_timeout = 5000');
       db.pragma('foreign_keys = ON');
     } catch (error) {
-      throw new StateError('STATE_OPEN', `cannot open the state file ${file}: ${(error as Error).message}`, {
-        cause: error,
-        context: { file },
-        hint: 'Check that the folder is writable, or point `state:` in the config at another path.',
-      });
+      throw stateError('STATE_OPEN', `cannot open the state file ${file}`, error, file);
     }
     const store = new StateStore(db, file);
-    store.migrate(file);
+    try {
+      store.migrate(file);
+    } catch (error) {
+      db.close();
+      throw error instanceof StateError ? error : stateError('STATE_OPEN', `cannot bring the state file ${file} up to date`, error, file);
+    }
     return store;
   }
 
@@ -267,6 +323,10 @@ export class StateStore {
         this.db.exec(MIGRATIONS[v]!);
         this.db.pragma(`user_version = ${v + 1}`);
       })();
+    }
+    // Marks the file as this tool's (see inspect), new files and ones from before 0.2 alike.
+    if (this.file !== ':memory:' && (this.db.pragma('application_id', { simple: true }) as number) !== APPLICATION_ID) {
+      this.db.pragma(`application_id = ${APPLICATION_ID}`);
     }
   }
 

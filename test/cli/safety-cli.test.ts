@@ -5,7 +5,9 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
 import { runCli } from '../support/cli.js';
+import { fullDiskSupport, runOnFullDisk } from '../support/full-disk.js';
 import { startHttpServer } from '../support/http.js';
 import { writeSampleProject } from '../support/sample-project.js';
 import { closedPort, startSilentServer, startSmtpServer, type TestSmtpServer } from '../support/smtp.js';
@@ -240,5 +242,83 @@ describe('rough edges in failure', { timeout: 180_000 }, () => {
     // one connection per pooled connection (maxConnections: 2), each given up on after 1 s.
     expect(silent.connections()).toBeLessThanOrEqual(2);
     expectNoStack(result.stdout + result.stderr);
+  });
+});
+
+describe('the environment\'s faults are named, with what to do, never as a bug', { timeout: 180_000 }, () => {
+  it('a state path pointing at another program\'s SQLite file: refused, and the file left as it was', async () => {
+    const cwd = writeSampleProject(tmp.dir());
+    const other = path.join(cwd, 'places.sqlite');
+    const db = new Database(other);
+    db.exec("CREATE TABLE moz_places (id INTEGER PRIMARY KEY, url TEXT); CREATE TABLE feeds (id INTEGER, name TEXT); INSERT INTO moz_places (url) VALUES ('https://example.org/')");
+    db.close();
+    const before = readFileSync(other);
+    writeFileSync(path.join(cwd, 'digest.config.yaml'), readFileSync(path.join(cwd, 'digest.config.yaml'), 'utf8').replace('state: .digest/state.sqlite', 'state: places.sqlite'));
+    for (const args of [['run'], ['runs'], ['feeds']]) {
+      const result = await runCli(args, { cwd });
+      expect(result.code, args.join(' ')).toBe(1);
+      expect(result.stderr, args.join(' ')).toContain(`error: the state file ${other} belongs to another program: it holds tables this tool did not make (feeds, moz_places); it was not changed`);
+      expect(result.stderr).toMatch(/→ Point `state:` in the config at a file of its own/);
+      expectNoStack(result.stderr);
+    }
+    expect(readFileSync(other).equals(before)).toBe(true);
+    expect(readdirSync(cwd).filter((name) => name.startsWith('places.sqlite'))).toEqual(['places.sqlite']);
+
+    writeFileSync(other, 'just some text, not a database at all\n'.repeat(100));
+    const text = await runCli(['run'], { cwd });
+    expect(text.code).toBe(1);
+    expect(text.stderr).toContain(`error: the state file ${other} is not a SQLite database (another program's file, or a damaged one); it was not changed`);
+    expectNoStack(text.stderr);
+  });
+
+  it('a YAML alias bomb in the config is refused with its file and line, without a stack trace', async () => {
+    const lines = ['title: Bomb', 'a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]'];
+    for (let i = 1; i < 9; i++) lines.push(`a${i}: &a${i} [${Array.from({ length: 9 }, () => `*a${i - 1}`).join(', ')}]`);
+    tmp.write('digest.config.yaml', `${lines.join('\n')}\n`);
+    const result = await runCli(['check'], { cwd: tmp.dir() });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^error: digest\.config\.yaml:3:\d+: the aliases \(\*name\) in this file expand to too much data; it was not read\n/);
+    expectNoStack(result.stderr);
+  });
+
+  const fullDisk = fullDiskSupport();
+  it('a full outbox disk stops sending with everyone pending, says so, and leaves no temporary files', async () => {
+    if (fullDisk && process.env.CI) throw new Error(fullDisk);
+    if (fullDisk) return console.warn(`skipped: ${fullDisk}`);
+    const cwd = writeSampleProject(tmp.dir());
+    const outbox = path.join(cwd, 'out/outbox');
+    const result = await runOnFullDisk([outbox], `digest run; echo "exit=$?"; echo "outbox: $(ls -A '${outbox}' | tr '\\n' ' ')"`, { cwd });
+    expect(result.stdout).toMatch(/^exit=2$/m);
+    expect(result.stdout).toMatch(/Wrote 0 of 2 to the outbox .* \(2 deferred, 0 failed\)/);
+    expect(result.stdout).toMatch(/Sending stopped: .*no space left on device/i);
+    expect(result.stdout).toMatch(/→ The disk is full: free some space there \(df -h\), then run `digest run` again/);
+    expect(result.stdout).toMatch(/^outbox: \.filler $/m);
+    expectNoStack(result.stdout + result.stderr);
+  });
+
+  it('a full state disk and a full out folder are named, with what to do; the run is finished once there is room', async () => {
+    if (fullDisk && process.env.CI) throw new Error(fullDisk);
+    if (fullDisk) return console.warn(`skipped: ${fullDisk}`);
+    const cwd = writeSampleProject(tmp.dir());
+    const state = await runOnFullDisk([path.join(cwd, '.digest')], `digest run; echo "exit=$?"`, { cwd });
+    expect(state.stdout).toMatch(/^exit=1$/m);
+    expect(state.stderr).toMatch(/^error: .*\.digest.*: the disk is full/m);
+    expect(state.stderr).toMatch(/→ .*free some space/i);
+    expectNoStack(state.stderr);
+
+    const out = path.join(cwd, 'out');
+    const preview = await runOnFullDisk(
+      [out],
+      `digest run; echo "exit=$?"; echo "out: $(ls -A '${out}' | tr '\\n' ' ')"; rm '${out}/.filler'; digest run; echo "exit=$?"`,
+      { cwd },
+    );
+    expect(preview.stdout).toMatch(/^exit=1$/m);
+    expect(preview.stderr).toMatch(/^error: cannot write .*digest\.html: the disk is full/m);
+    expect(preview.stdout).toMatch(/^out: \.filler $/m);
+    // With room again, the next run finishes the recorded run: both readers, once.
+    expect(preview.stdout).toMatch(/Finished run 1 that an earlier process left unfinished/);
+    expect(preview.stdout).toMatch(/Wrote 2 of 2 to the outbox/);
+    expect(preview.stdout).toMatch(/^exit=0$/m);
+    expectNoStack(preview.stdout + preview.stderr);
   });
 });
