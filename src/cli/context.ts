@@ -8,6 +8,8 @@ import type { Command } from 'commander';
 import type { ResolvedConfig } from '../config/resolve-config.js';
 import { DEFAULT_CONFIG_FILE, requireConfigFile } from '../config/config-file.js';
 import { PACKAGE_DIR } from '../config/package-dir.js';
+import { ConfigError } from '../errors.js';
+import { jsonText } from './output.js';
 
 export interface CommonOptions {
   config?: string;
@@ -25,14 +27,44 @@ export function version(): string {
   }
 }
 
-/** A path as the user would type it: relative to the current folder when it is inside it. */
+/** A path as the user would type it: relative to the current folder when it is inside it. A URL is left as it is. */
 export function rel(file: string): string {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(file)) return file;
   const relative = path.relative(process.cwd(), file);
   return relative && !relative.startsWith('..') ? relative : file;
 }
 
 export function printJson(value: unknown): void {
-  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  process.stdout.write(`${jsonText(value)}\n`);
+}
+
+/** The options that set how much a command prints (run, schedule, runs retry, preview, send, check). */
+export interface LoggingOptions {
+  quiet?: boolean;
+  verbose?: boolean;
+}
+
+/** Adds --quiet and --verbose. */
+export function logging(command: Command): Command {
+  return command
+    .option('-q, --quiet', 'print only problems (warnings, errors, what failed): for cron, no output means all went well')
+    .option('-v, --verbose', 'print more: every progress step, and a line per feed');
+}
+
+/**
+ * Makes `sub` the default subcommand of `parent` (as `digest feeds` is `digest feeds list`)
+ * without swallowing a mistyped subcommand as its argument: `digest feeds remove x` says that
+ * "remove" is not one of the commands, and which are.
+ */
+export function defaultSubcommand(parent: Command, sub: Command): Command {
+  return sub.allowExcessArguments(true).hook('preAction', (_hook, action) => {
+    const [word] = action.args;
+    if (word === undefined) return;
+    const names = parent.commands.map((command) => command.name());
+    throw new ConfigError('CLI_UNKNOWN_COMMAND', `"${word}" is not a command of digest ${parent.name()}; its commands are: ${names.join(', ')}`, {
+      hint: `See \`digest ${parent.name()} --help\`.`,
+    });
+  });
 }
 
 /** Adds the options every command takes. */

@@ -14,12 +14,54 @@ export const EXIT = {
 } as const;
 
 export interface Output {
-  /** A line for the human reading (stdout). */
+  /** A line for the human reading (stdout); not with --quiet. */
   line(text: string): void;
-  /** A warning (stderr). */
+  /** A line about something that failed or was held back (stdout), printed with --quiet too. */
+  problem(text: string): void;
+  /** A line of extra detail (stdout), only with --verbose. */
+  detail(text: string): void;
+  /** A warning (stderr), printed with --quiet too. */
   warn(text: string): void;
   progress(event: ProgressEvent): void;
   done(): void;
+}
+
+export interface OutputOptions {
+  json: boolean;
+  /** Only problems (warnings, errors, what failed): under cron, no output means all went well. */
+  quiet?: boolean | undefined;
+  /** Every progress step and a line per feed. */
+  verbose?: boolean | undefined;
+  stream?: NodeJS.WriteStream;
+}
+
+/**
+ * Control characters (C0 but tab and line feed, DEL, C1) and bidi embeddings, overrides and
+ * isolates: a terminal would act on them (clear the screen, set the title, plant a hyperlink,
+ * reorder text). Feed text is cleaned of them when parsed; this covers everything else printed
+ * (text an older version stored, names in the config, messages quoting input).
+ */
+const TERMINAL_UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+
+/** The text with every terminal control shown as an escape (`\x1b`, `\u202e`), as the characters it is. */
+export function terminalSafe(text: string): string {
+  return text.replace(TERMINAL_UNSAFE, (c) => {
+    const code = c.charCodeAt(0);
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+}
+
+/** Writes text for a person to stdout, terminal controls escaped. */
+export function print(text: string): void {
+  process.stdout.write(terminalSafe(text));
+}
+
+/**
+ * JSON for --json, with C1 controls and bidi controls escaped too (JSON.stringify escapes only
+ * C0): the same data, safe to print to a terminal.
+ */
+export function jsonText(value: unknown, indent = 2): string {
+  return JSON.stringify(value, null, indent || undefined).replace(/[\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 // cli-progress is loaded the first time a bar is drawn on a terminal, not by every command.
@@ -31,7 +73,7 @@ const progressBars = (): typeof cliProgressModule => (cliProgress ??= require('c
  * Progress bars on a terminal; under cron (no TTY) plain lines a log can keep; nothing at all in
  * --json mode except the final JSON on stdout.
  */
-export function createOutput(options: { json: boolean; quiet?: boolean; stream?: NodeJS.WriteStream }): Output {
+export function createOutput(options: OutputOptions): Output {
   const stream = options.stream ?? process.stderr;
   const interactive = Boolean(stream.isTTY) && !process.env.CI && !options.json;
   let bar: cliProgressModule.SingleBar | undefined;
@@ -41,23 +83,32 @@ export function createOutput(options: { json: boolean; quiet?: boolean; stream?:
     bar = undefined;
     barStage = undefined;
   };
+  const write = (text: string) => {
+    stopBar();
+    print(`${text}\n`);
+  };
   return {
     line(text) {
-      if (options.json || options.quiet) return;
-      stopBar();
-      process.stdout.write(`${text}\n`);
+      if (!options.json && !options.quiet) write(text);
+    },
+    problem(text) {
+      if (!options.json) write(text);
+    },
+    detail(text) {
+      if (!options.json && options.verbose) write(text);
     },
     warn(text) {
       if (options.json) return;
       stopBar();
-      process.stderr.write(`warning: ${text}\n`);
+      process.stderr.write(terminalSafe(`warning: ${text}\n`));
     },
     progress(event) {
       if (options.json || options.quiet) return;
       const label = event.stage === 'fetch' ? 'feeds fetched' : 'messages sent';
       if (!interactive) {
-        // Plain lines: every message for small runs, then every tenth, so a log stays readable.
-        const step = event.total > 50 ? Math.ceil(event.total / 10) : 1;
+        // Plain lines: every message for small runs, then every tenth, so a log stays readable
+        // (every one with --verbose).
+        const step = event.total > 50 && !options.verbose ? Math.ceil(event.total / 10) : 1;
         if (event.done % step === 0 || event.done === event.total) stream.write(`${label} ${event.done}/${event.total}\n`);
         return;
       }
@@ -71,7 +122,7 @@ export function createOutput(options: { json: boolean; quiet?: boolean; stream?:
         bar.start(event.total, 0, { item: '' });
         barStage = event.stage;
       }
-      bar?.update(event.done, { item: event.stage === 'fetch' ? event.feed : event.recipient });
+      bar?.update(event.done, { item: terminalSafe(event.stage === 'fetch' ? event.feed : event.recipient) });
       if (event.done === event.total) stopBar();
     },
     done: stopBar,
@@ -82,8 +133,9 @@ export function createOutput(options: { json: boolean; quiet?: boolean; stream?:
  * Prints an error for a person: what happened, where, what to do, and the causes behind it. The
  * stack trace is shown only for errors that are bugs (not DigestErrors), or with DEBUG set.
  */
-export function printError(thrown: unknown, stream: NodeJS.WritableStream = process.stderr): void {
+export function printError(thrown: unknown, to: NodeJS.WritableStream = process.stderr): void {
   const error = asEnvironmentError(thrown);
+  const stream = { write: (text: string) => to.write(terminalSafe(text)) };
   if (isDigestError(error)) {
     stream.write(`error: ${error.message}\n`);
     if (error.hint) stream.write(`  → ${error.hint.replace(/\n/g, '\n    ')}\n`);

@@ -2,6 +2,7 @@
  * Issue 10, "A cron job that can never silently do the wrong thing": the CLI cases, each run as
  * a user (or cron) runs it, against a real SMTP server and real files.
  */
+import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -11,7 +12,8 @@ import { fullDiskSupport, runOnFullDisk } from '../support/full-disk.js';
 import { startHttpServer } from '../support/http.js';
 import { writeSampleProject } from '../support/sample-project.js';
 import { closedPort, startSilentServer, startSmtpServer, type TestSmtpServer } from '../support/smtp.js';
-import { useTempDir } from '../support/temp-dir.js';
+import { StateStore } from '../../src/state/state-store.js';
+import { REPO_ROOT, useTempDir } from '../support/temp-dir.js';
 
 const tmp = useTempDir();
 let servers: TestSmtpServer[] = [];
@@ -322,3 +324,95 @@ describe('the environment\'s faults are named, with what to do, never as a bug',
     expectNoStack(preview.stdout + preview.stderr);
   });
 });
+
+describe('what the CLI prints', { timeout: 180_000 }, () => {
+  it('digest runs | head -1 ends quietly, without an EPIPE crash', async () => {
+    const cwd = writeSampleProject(tmp.dir());
+    const store = StateStore.open(path.join(cwd, '.digest/state.sqlite'));
+    store.transaction(() => {
+      for (let i = 0; i < 3000; i++) {
+        store.createRun({ kind: 'run', slot: null, startedAt: new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString(), digestHash: 'h', subject: `Digest number ${i} with a subject long enough to fill the pipe`, preheader: '', html: '', text: '', marker: 'm', itemIds: [], recipients: [] });
+      }
+    });
+    store.close();
+    const digest = `'${process.execPath}' '${path.join(REPO_ROOT, 'bin/digest.js')}'`;
+    const result = await runShell(`${digest} runs --limit 3000 | head -1; echo "digest exit=\${PIPESTATUS[0]}"`, cwd);
+    expect(result.stdout).toMatch(/^ +run {2}slot +via +status/);
+    expect(result.stdout).toMatch(/^digest exit=0$/m);
+    expect(result.stderr).toBe('');
+  });
+
+  it('digest feeds prints URLs as they are (http://host, not http:/host), and file paths relative to here', async () => {
+    tmp.write('digest.config.yaml', 'feeds:\n  - url: https://news.example/feed.xml\n    name: News\n  - url: feeds/local.xml\n');
+    const result = await runCli(['feeds'], { cwd: tmp.dir() });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('\n  https://news.example/feed.xml\n');
+    expect(result.stdout).toContain(`\n  feeds${path.sep}local.xml\n`);
+  });
+
+  it('an unknown feeds or runs subcommand is named, with the commands there are', async () => {
+    tmp.write('digest.config.yaml', 'feeds: []\n');
+    const feeds = await runCli(['feeds', 'remove', 'https://news.example/feed.xml'], { cwd: tmp.dir() });
+    expect(feeds.code).toBe(1);
+    expect(feeds.stderr).toMatch(/^error: "remove" is not a command of digest feeds; its commands are: list, add, import/m);
+    expect(feeds.stderr).not.toMatch(/too many arguments/);
+    const runs = await runCli(['runs', 'show', '3'], { cwd: tmp.dir() });
+    expect(runs.code).toBe(1);
+    expect(runs.stderr).toMatch(/^error: "show" is not a command of digest runs; its commands are: list, retry/m);
+  });
+
+  it('--quiet prints nothing when all went well and only what failed otherwise; --verbose says more', async () => {
+    const cwd = writeSampleProject(tmp.dir());
+    writeFileSync(path.join(cwd, 'digest.config.yaml'), `${readFileSync(path.join(cwd, 'digest.config.yaml'), 'utf8')}\ndelivery:\n  transport: outbox\n`);
+    const quiet = await runCli(['run', '--quiet'], { cwd });
+    expect(quiet).toMatchObject({ code: 0, stdout: '', stderr: '' });
+
+    const http = await startHttpServer();
+    closers.push(() => http.close());
+    writeFileSync(path.join(cwd, 'digest.config.yaml'), `${readFileSync(path.join(cwd, 'digest.config.yaml'), 'utf8').replace('feeds:\n', `feeds:\n  - url: ${http.origin}/gone.xml\n    name: Gone Feed\n`)}`);
+    const failing = await runCli(['run', '-q'], { cwd });
+    expect(failing.code).toBe(2);
+    expect(failing.stdout).toBe(`  ✗ Gone Feed: Fetching ${http.origin}/gone.xml failed: HTTP 404 Not Found\n`);
+    expect(failing.stderr).toBe('');
+
+    const verbose = await runCli(['run', '--verbose', '--dry-run'], { cwd });
+    expect(verbose.stdout).toMatch(/^ {2}✓ World Desk: 4 items, 0 new, 0 chosen$/m);
+    expect(verbose.stdout).toMatch(/^ {2}✗ Gone Feed: /m);
+  });
+
+  it('control characters in anything printed are shown escaped, never sent to the terminal', async () => {
+    const cwd = tmp.dir();
+    tmp.write('evil.json', JSON.stringify({ version: 'https://jsonfeed.org/version/1.1', title: 'Evil\u001b]0;pwned\u0007 News', items: [{ id: '1', url: 'https://news.example/1', title: 'Clear \u001b[2J screen \u202egnp.exe', content_text: 'Text.' }] }));
+    tmp.write('digest.config.yaml', 'recipients: [reader@example.com]\ndelivery:\n  transport: outbox\nfeeds:\n  - url: evil.json\n    fullText: never\n');
+    const explain = await runCli(['run', '--dry-run', '--explain'], { cwd });
+    expect(explain.stdout).toMatch(/Clear \[2J screen gnp\.exe/);
+    expect(explain.stdout + explain.stderr).not.toMatch(UNSAFE);
+
+    // A feed title an older version stored with its escape sequences, shown by digest feeds.
+    const store = StateStore.open(path.join(cwd, '.digest/state.sqlite'));
+    store.recordFeedOutcome({ url: 'evil.json', ok: true, status: 'ok', title: 'Old \u001b]8;;https://evil.example/\u0007title\u0085' }, '2026-11-27T07:00:00Z');
+    store.close();
+    writeFileSync(path.join(cwd, 'digest.config.yaml'), 'feeds:\n  - url: evil.json\n');
+    const feeds = await runCli(['feeds'], { cwd });
+    expect(feeds.stdout).toContain('Old \\x1b]8;;https://evil.example/\\x07title\\x85');
+    expect(feeds.stdout).not.toMatch(UNSAFE);
+    const json = await runCli(['feeds', '--json'], { cwd });
+    expect(json.stdout).not.toMatch(UNSAFE);
+    expect((JSON.parse(json.stdout) as { name: string }[])[0]!.name).toBe('Old \u001b]8;;https://evil.example/\u0007title\u0085');
+  });
+});
+
+/** C0 controls other than tab and line feed, DEL, C1 controls, and bidi embeddings, overrides and isolates. */
+const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+
+function runShell(script: string, cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('bash', ['-c', script], { cwd, env: { ...process.env, NO_COLOR: '1', SMTP_URL: '', DIGEST_CONFIG: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}

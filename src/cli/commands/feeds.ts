@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { ConfigError } from '../../errors.js';
-import { common, configFileFor, loadConfigFor, printJson, rel, type CommonOptions, type SetExit } from '../context.js';
-import { EXIT } from '../output.js';
+import { common, configFileFor, defaultSubcommand, loadConfigFor, printJson, rel, type CommonOptions, type SetExit } from '../context.js';
+import { EXIT, print } from '../output.js';
 
 export function registerFeeds(program: Command, setExit: SetExit): void {
   const feeds = program.command('feeds').description('list the configured feeds and their health, or import subscriptions');
-  common(feeds.command('list', { isDefault: true }))
+  defaultSubcommand(feeds, common(feeds.command('list', { isDefault: true })))
     .description('list the configured feeds with their last fetch result')
     .action(async (options: CommonOptions) => {
       const config = await loadConfigFor(options);
@@ -21,8 +21,8 @@ export function registerFeeds(program: Command, setExit: SetExit): void {
               : row.lastError
                 ? `failing ${row.consecutiveFailures} run${row.consecutiveFailures === 1 ? '' : 's'} in a row${row.lastSuccess ? ` (last worked ${row.lastSuccess})` : ''}: ${row.lastError}`
                 : `ok (last fetched ${row.lastSuccess})`;
-          process.stdout.write(`${row.needsAttention ? '! ' : ''}${row.name ?? row.url}${row.needsAttention ? '  — needs attention' : ''}\n  ${rel(row.url)}\n  ${health}\n`);
-          if (row.movedTo) process.stdout.write(`  moved permanently to ${row.movedTo} (update the config)\n`);
+          print(`${row.needsAttention ? '! ' : ''}${row.name ?? row.url}${row.needsAttention ? '  — needs attention' : ''}\n  ${rel(row.url)}\n  ${health}\n`);
+          if (row.movedTo) print(`  moved permanently to ${row.movedTo} (update the config)\n`);
         }
       }
       setExit(EXIT.OK);
@@ -43,10 +43,10 @@ export function registerFeeds(program: Command, setExit: SetExit): void {
         allowPrivateLinks: config.fetch.allowPrivateArticles,
       });
       const result = addFeedsToConfig(target, [found.feed]);
-      if (found.discoveredFrom) process.stdout.write(`${url} is a web page; it points to the feed ${found.feed.url}.\n`);
-      for (const other of found.alternatives) process.stdout.write(`  (it also advertises ${other.url}${other.title ? ` "${other.title}"` : ''})\n`);
-      if (result.added.length) process.stdout.write(`Added "${found.feed.name ?? found.feed.url}" (${found.items} items now) to ${rel(result.file)}.\n`);
-      else process.stdout.write(`${found.feed.url} is already in ${rel(result.file)}.\n`);
+      if (found.discoveredFrom) print(`${url} is a web page; it points to the feed ${found.feed.url}.\n`);
+      for (const other of found.alternatives) print(`  (it also advertises ${other.url}${other.title ? ` "${other.title}"` : ''})\n`);
+      if (result.added.length) print(`Added "${found.feed.name ?? found.feed.url}" (${found.items} items now) to ${rel(result.file)}.\n`);
+      else print(`${found.feed.url} is already in ${rel(result.file)}.\n`);
       setExit(EXIT.OK);
     });
   common(feeds.command('import'), false)
@@ -70,12 +70,12 @@ export function registerFeeds(program: Command, setExit: SetExit): void {
       }
       const result = addFeedsToConfig(target, imported.feeds);
       const refused = imported.skipped.length;
-      process.stdout.write(
+      print(
         `${result.created ? 'Created' : 'Updated'} ${rel(result.file)}: added ${result.added.length} feed${result.added.length === 1 ? '' : 's'}` +
           `${result.skipped.length ? `, ${result.skipped.length} already there` : ''}.${refused ? ` Skipped ${refused}:` : ''}\n`,
       );
       // Someone else's list: what could point this tool at a local file or network is named, not added.
-      for (const { feed, reason } of imported.skipped) process.stdout.write(`  ✗ ${feed.name ? `${feed.name}: ` : ''}${feed.url}: ${reason}\n`);
+      for (const { feed, reason } of imported.skipped) print(`  ✗ ${feed.name ? `${feed.name}: ` : ''}${feed.url}: ${reason}\n`);
       setExit(refused ? EXIT.PARTIAL : EXIT.OK);
     });
 }

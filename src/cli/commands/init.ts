@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { configFilePath } from '../../config/config-file.js';
 import { rel, type SetExit } from '../context.js';
-import { EXIT } from '../output.js';
+import { EXIT, print } from '../output.js';
 
 export function registerInit(program: Command, setExit: SetExit): void {
   program
@@ -17,13 +17,13 @@ export function registerInit(program: Command, setExit: SetExit): void {
       const { writeStarterConfig } = await import('../../config/starter-config.js');
       const { file } = configFilePath({ configPath: options.config, env: {} });
       const written = writeStarterConfig(file, { force: Boolean(options.force) });
-      process.stdout.write(`Wrote ${rel(written.file)}: a starter config with no feeds and no readers yet.\n`);
-      process.stdout.write(
+      print(`Wrote ${rel(written.file)}: a starter config with no feeds and no readers yet.\n`);
+      print(
         written.transport === 'smtp'
           ? 'SMTP_URL is set: runs will send over SMTP (delivery.transport: smtp), and refuse to start without SMTP_URL.\n'
           : 'SMTP_URL is not set: runs will write .eml files to out/outbox and send nothing (delivery.transport: outbox). Set it to smtp, with SMTP_URL, to send.\n',
       );
-      process.stdout.write('Next: add feeds (`digest feeds add URL`) and recipients, then `digest check` and `digest preview`.\n');
+      print('Next: add feeds (`digest feeds add URL`) and recipients, then `digest check` and `digest preview`.\n');
       setExit(EXIT.OK);
     });
 }
