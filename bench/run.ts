@@ -1,7 +1,9 @@
 /**
- * `npm run bench`: wall time and memory of ingestion (bench/ingest.ts) and of the whole job on a
+ * `npm run bench`: start-up and whole processes beside rss2email (bench/startup.ts), wall time and
+ * memory of ingestion (bench/ingest.ts) and of the whole job on a
  * local digest, the cost of the render stages, extraction time per page on the ScrapingHub
- * corpus, and (bench/send.ts) sending to 10,000 recipients through the SMTP pool. Prints figures;
+ * corpus, (bench/send.ts) sending to 10,000 recipients through the SMTP pool, and (bench/filters.ts)
+ * per-feed filters on the feed corpus. Prints figures;
  * asserts nothing (these machines are shared and noisy).
  */
 import { spawn } from 'node:child_process';
@@ -18,7 +20,7 @@ import { runDigest } from '../src/pipeline/run-digest.js';
 import { buildDigest } from '../src/pipeline/build-digest.js';
 import { loadTemplates } from '../src/render/load-templates.js';
 import { renderDigest } from '../src/render/render-digest.js';
-import { renderSettings } from '../src/render/render-settings.js';
+import { renderSettings } from '../src/pipeline/render-settings.js';
 import { personalise } from '../src/render/personalise.js';
 import { assembleDigest } from '../src/pipeline/assemble-digest.js';
 import { checkEmail } from '../src/render/check-email.js';
@@ -234,6 +236,8 @@ function child(script: string): Promise<void> {
   });
 }
 
+await child('startup.ts');
+console.log('');
 await child('ingest.ts');
 await main();
 // Last, so the corpus held in memory does not count in the job's RSS figures above.
@@ -241,3 +245,5 @@ console.log('');
 benchExtraction();
 console.log('');
 benchBadInput();
+console.log('');
+await child('filters.ts');

@@ -23,7 +23,7 @@ import { buildDigest } from '../src/pipeline/build-digest.js';
 import { loadTemplates } from '../src/render/load-templates.js';
 import { personalise, personaliseBytes } from '../src/render/personalise.js';
 import { renderDigest } from '../src/render/render-digest.js';
-import { renderSettings } from '../src/render/render-settings.js';
+import { renderSettings } from '../src/pipeline/render-settings.js';
 import { StateStore } from '../src/state/state-store.js';
 
 const N = Number(process.env.BENCH_RECIPIENTS) || 10_000;

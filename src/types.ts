@@ -22,6 +22,14 @@ export interface FeedSource {
   limit?: number;
   /** When to fetch the linked page for the full article text. */
   fullText?: 'auto' | 'always' | 'never';
+  /** Not fetched until unpaused (`digest feeds pause`). */
+  paused?: boolean;
+  /** Only stories matching one of these (words, or `/pattern/flags`) are taken. */
+  include?: string[];
+  /** Stories matching any of these are held back. */
+  exclude?: string[];
+  /** Stories whose text (as the feed carries it) has fewer words are held back. */
+  minWords?: number;
 }
 
 /** Output format of the parse stage, the same shape for RSS, Atom and JSON Feed. */
@@ -136,4 +144,16 @@ export interface Digest {
   sections: DigestSection[];
   items: DigestItem[];
   failures: FeedFailure[];
+}
+
+/** What the clean stage accepts: a feed item's body or a fetched page, plus what is known about it. */
+export interface ArticleInput {
+  /** The item's title; for pages, the page's own title is used when this is missing. */
+  title?: string;
+  /** A feed content fragment (content:encoded, Atom content, content_html) or a whole page. */
+  html?: string;
+  /** Plain text with blank-line paragraphs (content_text, or the seed's text form). */
+  text?: string;
+  /** Where the content lives: the base for relative links and images. */
+  url?: string;
 }

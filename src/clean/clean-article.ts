@@ -1,6 +1,6 @@
 import { parseHTML } from 'linkedom';
 
-import type { CleanArticle } from '../types.js';
+import type { ArticleInput, CleanArticle } from '../types.js';
 import { boundMarkup, boundText } from './bound-markup.js';
 import { choosePageTitle } from './choose-page-title.js';
 import { collectParagraphs } from './collect-paragraphs.js';
@@ -16,18 +16,7 @@ import { sanitizeBody } from './sanitize-body.js';
 import { removeNeverContent, stripFurniture } from './strip-furniture.js';
 
 export { isTextArticle, parseTextArticle } from './parse-text-article.js';
-
-/** What the clean stage accepts: a feed item's body or a fetched page, plus what is known about it. */
-export interface ArticleInput {
-  /** The item's title; for pages, the page's own title is used when this is missing. */
-  title?: string;
-  /** A feed content fragment (content:encoded, Atom content, content_html) or a whole page. */
-  html?: string;
-  /** Plain text with blank-line paragraphs (content_text, or the seed's text form). */
-  text?: string;
-  /** Where the content lives: the base for relative links and images. */
-  url?: string;
-}
+export type { ArticleInput } from '../types.js';
 
 /**
  * Cleans one article into plain paragraphs, email-safe HTML and a lead image.

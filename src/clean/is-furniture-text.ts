@@ -6,8 +6,12 @@
  * merely mentions, say, advertising.
  */
 
-/** Whole-line patterns, tested against the trimmed line with surrounding dashes/bullets removed. */
-const WHOLE_LINE: RegExp[] = [
+/**
+ * Whole-line patterns, tested against the trimmed line with surrounding dashes/bullets removed.
+ * Exported (with CAPTION_CREDIT) for the rule audit of `npm run eval -- --rules`, which
+ * switches them off one at a time; nothing else may change them.
+ */
+export const WHOLE_LINE: RegExp[] = [
   // Ads.
   /^(?:advertisement|advertisment|advertising|ad|ads|sponsored(?: content| post| links?)?|paid (?:content|post)|promoted(?: content| stories)?)$/i,
   /^(?:story|article|content) continues (?:below|after)(?: (?:this )?(?:advertisement|ad))?$/i,
@@ -75,7 +79,7 @@ const WHOLE_LINE: RegExp[] = [
  * Photo captions, recognised by the credit they end with: "… (Image: GETTY)", "… (AP Photo/Evan
  * Vucci)", "… Photo: Jane Doe/Reuters". Longer than furniture lines, but never article text.
  */
-const CAPTION_CREDIT = [
+export const CAPTION_CREDIT: RegExp[] = [
   /\((?:image|images|photo|photos|picture|pic|pics|credit|illustration|video|graphic|source)s?\s*(?:by|:|credit:?)\s*[^()]{1,80}\)\.?$/i,
   /\((?:AP|Reuters|AFP|EPA|Getty Images|Bloomberg|Xinhua|UPI|dpa)(?:\s*(?:Photo|Images|Pool|File))*\s*\/\s*[^()]{1,80}\)\.?$/,
   /\((?:Photo|Image|Picture)\s+(?:by|courtesy of|credit:?)\s+[^()]{1,80}\)\.?$/i,

@@ -1,4 +1,4 @@
-import type { ArticleInput } from './clean-article.js';
+import type { ArticleInput } from '../types.js';
 import { isFurnitureText } from './is-furniture-text.js';
 import { decodeEntities, normalizeText } from './normalize-text.js';
 

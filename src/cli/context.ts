@@ -27,7 +27,7 @@ export function version(): string {
   }
 }
 
-/** A path as the user would type it: relative to the current folder when it is inside it. A URL is left as it is. */
+/** A path as the user would type it: relative to the current folder when it is inside it. URLs stay as they are. */
 export function rel(file: string): string {
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(file)) return file;
   const relative = path.relative(process.cwd(), file);
@@ -53,15 +53,15 @@ export function logging(command: Command): Command {
 
 /**
  * Makes `sub` the default subcommand of `parent` (as `digest feeds` is `digest feeds list`)
- * without swallowing a mistyped subcommand as its argument: `digest feeds remove x` says that
- * "remove" is not one of the commands, and which are.
+ * without swallowing a mistyped subcommand as its argument: `digest runs show 3` says that "show"
+ * is not one of the commands, and which are (worded as `digest feeds` words it).
  */
 export function defaultSubcommand(parent: Command, sub: Command): Command {
   return sub.allowExcessArguments(true).hook('preAction', (_hook, action) => {
     const [word] = action.args;
     if (word === undefined) return;
     const names = parent.commands.map((command) => command.name());
-    throw new ConfigError('CLI_UNKNOWN_COMMAND', `"${word}" is not a command of digest ${parent.name()}; its commands are: ${names.join(', ')}`, {
+    throw new ConfigError('CLI_UNKNOWN_COMMAND', `"${word}" is not a ${parent.name()} command; the ${parent.name()} commands are: ${names.join(', ')}`, {
       hint: `See \`digest ${parent.name()} --help\`.`,
     });
   });

@@ -15,6 +15,7 @@ import { registerServe } from './commands/serve.js';
 import { registerExtract } from './commands/extract.js';
 import { registerFeeds } from './commands/feeds.js';
 import { registerInit } from './commands/init.js';
+import { registerReset } from './commands/reset.js';
 
 export function buildProgram(setExit: SetExit): Command {
   const program = new Command('digest')
@@ -35,6 +36,7 @@ export function buildProgram(setExit: SetExit): Command {
   registerServe(program, setExit);
   registerExtract(program, setExit);
   registerFeeds(program, setExit);
+  registerReset(program, setExit);
   return program;
 }
 

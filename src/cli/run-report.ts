@@ -6,7 +6,7 @@ import { feedKey } from '../select/item-id.js';
 import type { Decision } from '../select/select-items.js';
 import type { FeedFailure } from '../types.js';
 import { rel } from './context.js';
-import { failureLine } from './feed-report.js';
+import { failureLine, pausedLine } from './feed-report.js';
 import { EXIT, type Output } from './output.js';
 
 export function deliveryTrouble(delivery: DeliveryReport | null | undefined): boolean {
@@ -81,6 +81,8 @@ export function printRunSummary(out: Output, config: ResolvedConfig, result: Run
     const feeds = result.feeds;
     out.line(`${config.title}: ${feeds.total} feed${feeds.total === 1 ? '' : 's'} read, ${feeds.failed.length} failed.`);
     for (const failure of feeds.failed) out.problem(failureLine(failure, config.fetch.attentionAfter));
+    const paused = pausedLine(config);
+    if (paused) out.line(paused);
     printFeedDetails(out, config, result);
     if (result.status === 'nothing-new') {
       out.line('Nothing new since the last digest: no email sent.');

@@ -22,7 +22,10 @@ export interface ResolvedConfig extends Omit<ParsedConfig, 'feeds' | 'recipients
   source: string | null;
   /** Folder relative paths in the config are resolved against. */
   baseDir: string;
+  /** The feeds to fetch: every configured feed except the paused ones. */
   feeds: FeedSource[];
+  /** Feeds marked `paused: true`: listed by `digest feeds`, never fetched. */
+  pausedFeeds: FeedSource[];
   /** The feed-list files named under `feeds:` (the preview server watches them). */
   feedLists: string[];
   recipients: Recipient[];
@@ -57,7 +60,7 @@ export interface ResolveOptions {
   locate?: (keyPath: ReadonlyArray<PropertyKey>) => number | undefined;
 }
 
-const FEED_LIST_EXTENSIONS = new Set(['.yaml', '.yml', '.json', '.opml', '.txt']);
+export const FEED_LIST_EXTENSIONS = new Set(['.yaml', '.yml', '.json', '.opml', '.txt']);
 
 export function resolveConfig(parsed: ParsedConfig, options: ResolveOptions): ResolvedConfig {
   const { baseDir, env } = options;
@@ -66,7 +69,7 @@ export function resolveConfig(parsed: ParsedConfig, options: ResolveOptions): Re
   const warnings: string[] = [];
 
   const feedLists: string[] = [];
-  const feeds = resolveFeeds(parsed.feeds, baseDir, file, shown, feedLists, warnings);
+  const configured = resolveFeeds(parsed.feeds, baseDir, file, shown, feedLists, warnings);
   const skippedRecipients: string[] = [];
   const recipients = resolveRecipients(parsed.recipients, baseDir, file, warnings, shown, options, skippedRecipients);
   const templateDir = resolveTemplateDir(parsed.template, baseDir, file, shown);
@@ -82,7 +85,8 @@ export function resolveConfig(parsed: ParsedConfig, options: ResolveOptions): Re
     ...parsed,
     source: options.source,
     baseDir,
-    feeds,
+    feeds: configured.filter((feed) => !feed.paused),
+    pausedFeeds: configured.filter((feed) => feed.paused),
     feedLists,
     recipients,
     delivery: {
@@ -102,7 +106,7 @@ export function resolveConfig(parsed: ParsedConfig, options: ResolveOptions): Re
 }
 
 
-function isUrl(value: string): boolean {
+export function isUrl(value: string): boolean {
   return /^(https?|file):\/\//i.test(value);
 }
 
@@ -119,7 +123,17 @@ function resolveFeedSource<T extends { url: string }>(feed: T, dir: string, keyB
   return { ...feed, url, key: path.relative(keyBase, url).split(path.sep).join('/') };
 }
 
+/** Local feed paths become absolute; URLs are kept as written. */
+export function resolveFeedUrl(url: string, baseDir: string): string {
+  return isUrl(url) ? url : path.resolve(baseDir, url);
+}
+
 type Show = (file: string) => string;
+
+/** A `feeds:` entry naming a feed-list file (.yaml/.yml/.json/.opml/.txt) rather than one feed. */
+export function isFeedListEntry(entry: string): boolean {
+  return !isUrl(entry) && FEED_LIST_EXTENSIONS.has(path.extname(entry.split(/[?#]/)[0]!).toLowerCase());
+}
 
 function resolveFeeds(entries: ParsedConfig['feeds'], baseDir: string, file: string, shown: Show, lists: string[], warnings: string[]): FeedSource[] {
   const feeds: FeedSource[] = [];
@@ -128,8 +142,7 @@ function resolveFeeds(entries: ParsedConfig['feeds'], baseDir: string, file: str
       feeds.push(compact(resolveFeedSource(entry, baseDir, baseDir)));
       return;
     }
-    const extension = path.extname(entry.split(/[?#]/)[0]!).toLowerCase();
-    if (!isUrl(entry) && FEED_LIST_EXTENSIONS.has(extension)) {
+    if (isFeedListEntry(entry)) {
       lists.push(path.resolve(baseDir, entry));
       feeds.push(...readFeedList(path.resolve(baseDir, entry), `${file}: feeds[${index}]`, shown, baseDir, warnings));
     } else {

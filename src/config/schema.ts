@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { scheduleProblem } from '../schedule/schedule-slots.js';
+import { filterTermProblem } from '../select/filter-terms.js';
 
 /**
  * The config file's schema. It is the single place that says what a config may contain; the
@@ -101,6 +102,14 @@ const locale = z.string().trim().check((ctx) => {
     ctx.issues.push({ code: 'custom', input: value, message: `${JSON.stringify(value)} is not a language this system can format dates in; write a BCP 47 tag such as "en-GB", "de-DE" or "fr"` });
   }
 });
+/** A filter term: words, or a pattern written /pattern/flags (checked here, so `digest check` names it). */
+const filterTerm = z.string().trim().min(1, 'expected words or a /pattern/, got an empty string').check((ctx) => {
+  const problem = filterTermProblem(ctx.value);
+  if (problem) ctx.issues.push({ code: 'custom', input: ctx.value, message: problem });
+});
+
+/** One term or a list of them; always a list once parsed. */
+const filterTerms = z.union([filterTerm.transform((term) => [term]), z.array(filterTerm)]);
 
 export const feedSchema = z.strictObject({
   url: feedUrl,
@@ -108,6 +117,14 @@ export const feedSchema = z.strictObject({
   section: z.string().trim().min(1).optional(),
   limit: z.int().positive().optional(),
   fullText: z.enum(['auto', 'always', 'never']).optional(),
+  /** Not fetched while true (`digest feeds pause` / `unpause`). */
+  paused: z.boolean().optional(),
+  /** Only stories matching one of these are taken. */
+  include: filterTerms.optional(),
+  /** Stories matching any of these are held back. */
+  exclude: filterTerms.optional(),
+  /** Stories with fewer words of text (as the feed carries it) are held back. */
+  minWords: z.int().nonnegative().optional(),
 });
 
 // Addresses are checked when recipients are resolved: a bad one is reported and skipped, never

@@ -1,8 +1,13 @@
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import nodemailer from 'nodemailer';
+import { createRequire } from 'node:module';
+import type Nodemailer from 'nodemailer';
 import type { OutgoingMessage } from './compose-message.js';
 import type { DkimKey } from './load-dkim-key.js';
+
+// nodemailer loads when the first transport is made, not with every command that imports this module.
+const require = createRequire(import.meta.url);
+const nodemailer = (): typeof Nodemailer => require('nodemailer') as typeof Nodemailer;
 
 export interface SendResult {
   messageId: string;
@@ -31,7 +36,7 @@ function emlName(prefix: string, address: string): string {
  * A file appears whole or not at all (written to a temporary name, then renamed).
  */
 export function createOutboxTransport(dir: string, fileStem: string, options: { dkim?: DkimKey | undefined } = {}): MessageTransport {
-  const composer = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows', ...(options.dkim ? { dkim: options.dkim } : {}) });
+  const composer = nodemailer().createTransport({ streamTransport: true, buffer: true, newline: 'windows', ...(options.dkim ? { dkim: options.dkim } : {}) });
   return {
     kind: 'outbox',
     description: `outbox ${dir}`,
@@ -84,7 +89,7 @@ export function createSmtpTransport(url: string, options: SmtpOptions): MessageT
   const settings = smtpSettings(url);
   // Rate limit as nodemailer expresses it: at most `rateLimit` messages per `rateDelta` ms.
   const rate = options.rateLimit > 0 ? rateWindow(options.rateLimit) : undefined;
-  const transporter = nodemailer.createTransport({
+  const transporter = nodemailer().createTransport({
     ...settings,
     pool: true,
     maxConnections: options.maxConnections,

@@ -1,5 +1,4 @@
 import type { ParsedFeed, RawItem } from '../types.js';
-import { capAtWord } from '../trim/select-headline.js';
 
 /**
  * Length caps on what a feed says about itself and its items, so no single field from a stranger
@@ -21,6 +20,16 @@ const MAX_FEED_DESCRIPTION = 2000;
 const MAX_AUTHOR = 200;
 const MAX_CATEGORY = 100;
 const MAX_CATEGORIES = 50;
+
+/** Cuts to `maxLength` characters at a word boundary and marks the cut with "…". */
+export function capAtWord(text: string, maxLength: number): string {
+  if (text.length <= maxLength) return text;
+  const room = Math.max(1, maxLength - 1);
+  let cut = text.slice(0, room + 1).lastIndexOf(' ');
+  if (cut <= 0) cut = room;
+  const kept = text.slice(0, cut).replace(/[\s,;:–—-]+$/u, '');
+  return `${kept}…`;
+}
 
 function cap(text: string | undefined, max: number): string | undefined {
   return text === undefined ? undefined : capAtWord(text, max);

@@ -1,6 +1,7 @@
 import { FetchError, isDigestError } from '../errors.js';
 import { fetchResource, type FetchOptions } from '../fetch/fetch-resource.js';
 import { parseFeed } from '../parse/parse-feed.js';
+import { shortFeedName } from '../parse/feed-name.js';
 import type { FeedSource } from '../types.js';
 
 export interface FoundFeed {
@@ -10,6 +11,8 @@ export interface FoundFeed {
   /** Other feeds the page advertised. */
   alternatives: { url: string; title?: string }[];
   items: number;
+  /** The feed's own title; the name stored is the site's name from it, unless one was given. */
+  title?: string;
 }
 
 export interface FindFeedOptions {
@@ -26,9 +29,11 @@ export interface FindFeedOptions {
 
 /**
  * `digest feeds add URL`: checks that the address is a feed (fetching and parsing it); when it is
- * a web page, uses the first feed the page advertises and names the others. The address given is
- * the user's own choice and may be anywhere; the links a page names are someone else's: only
- * http(s) ones count (discoverFeeds), fetched on the same private-address guard as article pages.
+ * a web page, uses the first feed the page advertises and names the others. The name stored is
+ * the site's name from the feed's title ("… | Sky News" → "Sky News"), unless one is given. The
+ * address given is the user's own choice and may be anywhere; the links a page names are someone
+ * else's: only http(s) ones count (discoverFeeds), fetched on the same private-address guard as
+ * article pages (a link on the page's own host excepted).
  */
 export async function findFeed(url: string, options: FindFeedOptions = {}): Promise<FoundFeed> {
   const fetched = await fetchResource(url, { allowPrivateNetwork: true, ...options.fetch });
@@ -40,7 +45,13 @@ export async function findFeed(url: string, options: FindFeedOptions = {}): Prom
   });
   try {
     const parsed = await parseFeed(fetched.text ?? '', { url: fetched.url });
-    return { feed: entry(fetched.movedTo ?? url, options.name ?? parsed.title), alternatives: [], items: parsed.items.length };
+    const feedUrl = fetched.movedTo ?? url;
+    return {
+      feed: entry(feedUrl, options.name ?? shortFeedName(parsed.title, [parsed.link, feedUrl])),
+      alternatives: [],
+      items: parsed.items.length,
+      ...(parsed.title ? { title: parsed.title } : {}),
+    };
   } catch (error) {
     const feeds = isDigestError(error) && error.code === 'PARSE_HTML_NOT_FEED' ? (error.context.feeds as { url: string; title?: string }[] | undefined) : undefined;
     if (!feeds?.length) throw error;
@@ -59,8 +70,11 @@ export async function findFeed(url: string, options: FindFeedOptions = {}): Prom
         throw fetchError;
       }
       const parsed = await parseFeed(found.text ?? '', { url: found.url });
+      const feedUrl = found.movedTo ?? candidate.url;
+      const title = parsed.title ?? candidate.title;
       return {
-        feed: entry(found.movedTo ?? candidate.url, options.name ?? parsed.title ?? candidate.title),
+        feed: entry(feedUrl, options.name ?? shortFeedName(title, [parsed.link, url, feedUrl])),
+        ...(title ? { title } : {}),
         discoveredFrom: url,
         alternatives: feeds.filter((_, other) => other !== index).map((f) => ({ url: f.url, ...(f.title ? { title: f.title } : {}) })),
         items: parsed.items.length,

@@ -2,19 +2,17 @@ import type { ResolvedConfig } from '../config/resolve-config.js';
 import { describeError, isDigestError } from '../errors.js';
 import { fetchResource, type FetchOptions } from '../fetch/fetch-resource.js';
 import { createLimiter, type Limiter } from '../fetch/limit.js';
-import { parseFeed } from '../parse/parse-feed.js';
+import { capAtWord, STORY_CAPS } from '../parse/bound-fields.js';
 import { stripControls } from '../parse/repair-text.js';
-import { STORY_CAPS } from '../parse/bound-fields.js';
 import { describeLeftOutStory } from '../render/size-budget.js';
-import { capAtWord } from '../trim/select-headline.js';
 import { selectItems, type Candidate, type Decision, type FeedItems } from '../select/select-items.js';
 import { feedKey, itemId } from '../select/item-id.js';
+import { hasFilters } from '../select/filter-terms.js';
 import type { FeedOutcome, StateStore } from '../state/state-store.js';
-import { extractCleaned } from '../trim/extract-article.js';
-import { cleanArticle, type ArticleInput } from '../clean/clean-article.js';
-import { countWords } from '../clean/normalize-text.js';
+import type { ArticleInput } from '../clean/clean-article.js';
 import type { CleanArticle, Digest, DigestItem, FeedFailure, FeedSource, Quote, RawItem } from '../types.js';
 import { assembleDigest } from './assemble-digest.js';
+import { shortFeedName } from '../parse/feed-name.js';
 
 export type ProgressEvent =
   | { stage: 'fetch'; done: number; total: number; feed: string }
@@ -61,15 +59,25 @@ interface FeedFetch {
   legacyKeys: string[];
 }
 
+/**
+ * The stages that read content (rss-parser; linkedom, Readability and sanitize-html) load the first
+ * time a feed has a body to parse or an item is chosen: a run where every feed answers 304 never
+ * loads them (ARCHITECTURE.md, "Start-up").
+ */
+const parseStage = () => import('../parse/parse-feed.js');
+const contentStages = () => import('./content-stages.js');
+
 /** How long a feed that answered 410 Gone is left alone before it is tried again. */
 const GONE_RECHECK_MS = 7 * 86_400_000;
 
 /** Below this many words a feed item is a teaser, and fullText: auto fetches the article page. */
 const TEASER_WORDS = 120;
 
-function displayName(source: FeedSource, title: string | undefined): string {
+/** The configured name, else the feed's title shortened to the site's name, else the host. */
+function displayName(source: FeedSource, title: string | undefined, siteUrl?: string): string {
   if (source.name) return source.name;
-  if (title?.trim()) return title.trim();
+  const short = shortFeedName(title, [siteUrl, source.url]);
+  if (short) return short;
   try {
     return new URL(source.url).hostname.replace(/^www\./, '');
   } catch {
@@ -119,8 +127,9 @@ async function fetchOne(source: FeedSource, config: ResolvedConfig, options: Bui
         feed: { source, name, section: source.section ?? name, items: [], firstRun: false },
       };
     }
+    const { parseFeed } = await parseStage();
     const parsed = await parseFeed(result.text ?? '', { url: result.url });
-    const feedName = displayName(source, parsed.title);
+    const feedName = displayName(source, parsed.title, parsed.link);
     return {
       source,
       legacyKeys,
@@ -155,10 +164,6 @@ function boundedQuote(quote: Quote | null): Quote | null {
   return text.length > STORY_CAPS.quote || speaker.length > STORY_CAPS.speaker ? null : { text, speaker };
 }
 
-function wordCount(text: string | undefined): number {
-  return text ? countWords(text.replace(/<[^>]*>/g, ' ')) : 0;
-}
-
 /**
  * The article for one item: the feed's own content, or the linked page when the feed only has a
  * teaser. A page is cleaned to judge it, and handed on cleaned so it is not cleaned twice.
@@ -171,6 +176,8 @@ async function articleFor(
   limit: Limiter,
   warnings: string[],
 ): Promise<{ input: ArticleInput; cleaned?: CleanArticle }> {
+  const { cleanArticle, countWords } = await contentStages();
+  const wordCount = (text: string | undefined): number => (text ? countWords(text.replace(/<[^>]*>/g, ' ')) : 0);
   const html = item.contentHtml ?? (item.contentText ? undefined : item.summary);
   const text = item.contentHtml ? undefined : item.contentText;
   const feedInput = { ...(item.title ? { title: item.title } : {}), ...(html ? { html } : {}), ...(text ? { text } : {}), ...(item.baseUrl ?? item.link ? { url: item.baseUrl ?? item.link } : {}) };
@@ -225,6 +232,8 @@ export async function buildDigest(config: ResolvedConfig, options: BuildOptions)
     firstRun: config.limits.firstRun,
     maxAgeDays: config.limits.maxAgeDays,
     now: options.now,
+    // The filter module (entity tables, word counter) only when a feed has filters.
+    ...(feeds.some((feed) => hasFilters(feed.source)) ? { filters: await import('../select/feed-filters.js') } : {}),
   };
   let selection = selectItems(feeds, selectOptions);
   let fellBackToLatest = false;
@@ -242,6 +251,7 @@ export async function buildDigest(config: ResolvedConfig, options: BuildOptions)
 
   const items: DigestItem[] = await Promise.all(selection.chosen.map(async (candidate) => {
     const { item, feed } = candidate;
+    const { cleanArticle, extractCleaned } = await contentStages();
     const article = await articleFor(item, feed.source, config, options, limit, warnings);
     let blocks;
     try {

@@ -9,10 +9,11 @@ import { checkEmail } from '../render/check-email.js';
 import { personalise } from '../render/personalise.js';
 import { formatSlot, nextSlot } from '../schedule/schedule-slots.js';
 import { renderDigest } from '../render/render-digest.js';
-import { renderSettings } from '../render/render-settings.js';
+import { renderSettings } from './render-settings.js';
 import { sampleDigest } from './sample-digest.js';
 import { decideTransport, TRANSPORT_SETTING } from '../deliver/decide-transport.js';
 import { StateStore } from '../state/state-store.js';
+import { openTemplateCheckCache, templateCheckKey } from './template-check-cache.js';
 
 export interface CheckItem {
   what: string;
@@ -32,11 +33,24 @@ export interface CheckReport {
  * feed's address, the recipients, and every template set, rendered with a sample digest under
  * strict MJML validation.
  */
-export async function checkSetup(config: ResolvedConfig, now: Date = new Date()): Promise<CheckReport> {
+export interface CheckOptions {
+  /** Render every template set again, even those unchanged since they last passed. */
+  noCache?: boolean;
+}
+
+/** The sample digest is dated on a fixed day, so an unchanged template set gives the same check every day. */
+const SAMPLE_DATE = new Date('2026-03-02T07:00:00Z');
+
+export async function checkSetup(config: ResolvedConfig, now: Date = new Date(), options: CheckOptions = {}): Promise<CheckReport> {
   const items: CheckItem[] = [];
   items.push({ what: 'config', ok: true, detail: config.source ? `${config.source} is valid` : 'no config file: using the built-in sample setup' });
 
-  if (config.feeds.length === 0) items.push({ what: 'feeds', ok: false, detail: 'no feeds configured: add some under `feeds:`' });
+  if (config.feeds.length === 0 && config.pausedFeeds.length > 0) {
+    items.push({ what: 'feeds', ok: false, detail: `all ${config.pausedFeeds.length} feeds are paused: \`digest feeds unpause NAME\` one, or add another` });
+  } else if (config.feeds.length === 0) items.push({ what: 'feeds', ok: false, detail: 'no feeds configured: add some under `feeds:`' });
+  for (const feed of config.pausedFeeds) {
+    items.push({ what: feed.name ? `feed "${feed.name}"` : 'feed', ok: true, warning: true, detail: `${feed.url} is paused (not fetched until \`digest feeds unpause\`)` });
+  }
   for (const feed of config.feeds) {
     const label = feed.name ? `feed "${feed.name}"` : 'feed';
     if (/^https?:\/\//i.test(feed.url)) {
@@ -75,21 +89,35 @@ export async function checkSetup(config: ResolvedConfig, now: Date = new Date())
   items.push({ what: 'schedule', ok: true, detail: `"${config.schedule}" in ${config.timezone}: next ${next ? formatSlot(next, config.timezone) : 'never'} (for \`digest schedule\`)` });
 
   const sets = new Set([config.templateDir, ...templateSetsBeside(config.templateDir)]);
+  const cache = openTemplateCheckCache(config.statePath === ':memory:' ? undefined : path.join(path.dirname(config.statePath), 'check-cache.json'));
+  const settings = renderSettings(config);
+  const sample = sampleDigest(config, SAMPLE_DATE);
   for (const dir of sets) {
     const label = `templates ${path.basename(dir)}${dir === config.templateDir ? ' (in use)' : ''}`;
+    const key = templateCheckKey({ dir, partialsDir: config.partialsDir, settings, sample });
+    const known = options.noCache ? undefined : cache.get(key);
+    if (known) {
+      const at = known.checkedAt.slice(0, 16).replace('T', ' ');
+      items.push(...known.items.map((item, i) => (i === 0 ? { ...item, detail: `${item.detail}; unchanged since checked at ${at} UTC` } : item)));
+      continue;
+    }
+    const found: CheckItem[] = [];
     try {
       const templates = loadTemplates(dir, { extraPartialsDir: config.partialsDir });
-      const settings = renderSettings(config);
-      const rendered = await renderDigest(sampleDigest(config, now), templates, settings, { validation: 'strict' });
-      items.push({ what: label, ok: true, detail: `renders (${Math.round(Buffer.byteLength(rendered.html) / 1000)} KB of HTML for a 2-item sample)` });
-      const sample = personalise(rendered, { email: 'subscriber@example.com', name: 'Subscriber' }, config.unsubscribeUrl);
-      for (const check of checkEmail(sample.html, { unsubscribeUrl: sample.unsubscribeUrl, preheader: rendered.preheader, maxBytes: settings.maxHtmlBytes ?? null })) {
-        if (!check.ok) items.push({ what: `${label}: ${check.label.toLowerCase()}`, ok: true, warning: true, detail: check.detail });
+      const rendered = await renderDigest(sample, templates, settings, { validation: 'strict' });
+      found.push({ what: label, ok: true, detail: `renders (${Math.round(Buffer.byteLength(rendered.html) / 1000)} KB of HTML for a 2-item sample)` });
+      const preview = personalise(rendered, { email: 'subscriber@example.com', name: 'Subscriber' }, config.unsubscribeUrl);
+      for (const check of checkEmail(preview.html, { unsubscribeUrl: preview.unsubscribeUrl, preheader: rendered.preheader, maxBytes: settings.maxHtmlBytes ?? null })) {
+        if (!check.ok) found.push({ what: `${label}: ${check.label.toLowerCase()}`, ok: true, warning: true, detail: check.detail });
       }
+      // Only a set that passed is remembered: a broken one is rendered again until it is fixed.
+      cache.set(key, { checkedAt: new Date().toISOString(), items: found });
     } catch (error) {
-      items.push({ what: label, ok: false, detail: isDigestError(error) ? error.message : describeError(error) });
+      found.push({ what: label, ok: false, detail: isDigestError(error) ? error.message : describeError(error) });
     }
+    items.push(...found);
   }
+  cache.save();
   return { ok: items.every((item) => item.ok), items };
 }
 

@@ -35,6 +35,7 @@ const VERDICT_TEXT: Record<Decision['verdict'], string> = {
   seen: 'seen before',
   'too-old': 'too old',
   future: 'dated in the future',
+  filtered: 'held back by a filter',
   duplicate: 'duplicate',
   'first-run-backlog': 'first run: older than the newest few',
   'over-feed-limit': 'over the feed’s limit',
@@ -63,6 +64,8 @@ export function explainLines(decisions: readonly Decision[], feedOrder: readonly
         ? `duplicate of the story in ${decision.detail}`
         : decision.verdict === 'oversized' && decision.detail
           ? `too big to send (${decision.detail})`
+          : decision.verdict === 'filtered'
+            ? `filtered: ${decision.detail}`
           : VERDICT_TEXT[decision.verdict];
     const date = decision.published ? ` (${decision.published.toISOString().slice(0, 16).replace('T', ' ')})` : '';
     lines.push(`  ${mark} ${reason.padEnd(24)} ${decision.title}${date}`);

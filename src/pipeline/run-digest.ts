@@ -13,8 +13,8 @@ import { loadTheme } from '../render/load-theme.js';
 import { personalise } from '../render/personalise.js';
 import { formatRenderWarning, renderDigest, type RenderedDigest } from '../render/render-digest.js';
 import { describeOversizedItems, describeSizeReport } from '../render/size-budget.js';
-import { renderSettings } from '../render/render-settings.js';
-import { writePreviewFiles, type PreviewFiles } from '../preview/write-preview.js';
+import { renderSettings } from './render-settings.js';
+import { writePreviewFiles, type PreviewFiles } from './write-preview.js';
 import { isFinalVerdict, type Decision } from '../select/select-items.js';
 import { latestSlot } from '../schedule/schedule-slots.js';
 import { acquireRunLock } from '../state/run-lock.js';
@@ -346,7 +346,7 @@ function seenItem(decision: Decision, status: SeenItem['status']): SeenItem {
     title: decision.title,
     publishedAt: decision.published?.toISOString() ?? null,
     status,
-    ...(status === 'skipped' ? { reason: decision.verdict } : {}),
+    ...(status === 'skipped' ? { reason: decision.detail && decision.verdict === 'filtered' ? `filtered: ${decision.detail}` : decision.verdict } : {}),
   };
 }
 

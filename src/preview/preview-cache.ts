@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ResolvedConfig } from '../config/resolve-config.js';
 import type { DigestItem, FeedFailure } from '../types.js';
-import { writeFileAtomic } from './write-preview.js';
+import { writeFileAtomic } from '../pipeline/write-preview.js';
 
 /**
  * The feed data the preview server renders from: the stories of one fetch, kept in memory and in

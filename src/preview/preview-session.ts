@@ -12,7 +12,7 @@ import { checkEmail, type EmailCheck } from '../render/check-email.js';
 import { loadTheme } from '../render/load-theme.js';
 import { personalise } from '../render/personalise.js';
 import { renderDigest, type RenderWarning } from '../render/render-digest.js';
-import { renderSettings } from '../render/render-settings.js';
+import { renderSettings } from '../pipeline/render-settings.js';
 import type { SizeReport } from '../render/size-budget.js';
 import { StateStore } from '../state/state-store.js';
 import type { FeedFailure } from '../types.js';
@@ -248,14 +248,27 @@ export class PreviewSession {
     await this.running?.catch(() => undefined);
   }
 
-  /** A file changed: rebuild after a quiet period, so an editor's burst of writes is one rebuild. */
-  private schedule(file: string): void {
+  /**
+   * A file changed (the watcher calls this for every event): rebuild after a quiet period, so an
+   * editor's burst of writes is one rebuild.
+   */
+  fileChanged(file: string): void {
     if (this.closed) return;
     const isConfig = file === this.configPath() || (this.config?.feedLists.includes(file) ?? false);
     if (isConfig) this.configStale = true;
     this.reasons.add(displayPath(file));
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.run(), this.debounceMs);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.run();
+    }, this.debounceMs);
+  }
+
+  /** Resolves once no rebuild is running or waiting out its quiet period. */
+  async settled(): Promise<void> {
+    while (this.timer || this.running) {
+      await (this.running ?? new Promise((resolve) => setTimeout(resolve, this.debounceMs)));
+    }
   }
 
   /** Runs rebuilds one at a time; a request during a rebuild queues one more, not one each. */
@@ -398,7 +411,7 @@ export class PreviewSession {
         usePolling: false,
         ignored: (file: string) => !this.watched.has(path.resolve(file)) && JUNK.test(file),
       });
-      this.watcher.on('all', (_event, file) => this.schedule(path.resolve(file)));
+      this.watcher.on('all', (_event, file) => this.fileChanged(path.resolve(file)));
       this.watcher.on('error', () => undefined);
       const watcher = this.watcher;
       this.watcherReady = new Promise((resolve) => watcher.once('ready', () => resolve()));

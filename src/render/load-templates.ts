@@ -1,9 +1,14 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import Handlebars from 'handlebars';
+import { createRequire } from 'node:module';
+import type Handlebars from 'handlebars';
 import { displayPath, TemplateError } from '../errors.js';
 import { helpers } from './helpers.js';
 import { createLineMarker, markLines, MARKED_COMPILE_OPTIONS, type LineMarker } from './line-marks.js';
+
+// Handlebars loads when templates are first compiled, not with every command that imports this module.
+const require = createRequire(import.meta.url);
+const loadHandlebars = (): typeof Handlebars => require('handlebars') as typeof Handlebars;
 
 /** The files a template set must have, and what each one makes. */
 export const TEMPLATE_FILES = {
@@ -47,8 +52,9 @@ export interface LoadTemplatesOptions {
  * each with the right escaping.
  */
 export function loadTemplates(dir: string, options: LoadTemplatesOptions = {}): TemplateSet {
-  const html = Handlebars.create();
-  const plain = Handlebars.create();
+  const handlebars = loadHandlebars();
+  const html = handlebars.create();
+  const plain = handlebars.create();
   for (const env of [html, plain]) {
     for (const [name, helper] of Object.entries(helpers)) env.registerHelper(name, helper as Handlebars.HelperDelegate);
   }

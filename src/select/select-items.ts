@@ -1,6 +1,7 @@
 import type { FeedSource, RawItem } from '../types.js';
 import { MAX_LINK_LENGTH } from '../parse/bound-fields.js';
 import { canonicalUrl, feedKey, itemId, titleKey } from './item-id.js';
+import { hasFilters } from './filter-terms.js';
 
 /** A feed after fetching and parsing, with the display name and section settled. */
 export interface FeedItems {
@@ -23,6 +24,11 @@ export interface SelectOptions {
   now: Date;
   /** When true, items already seen are still eligible (previewing the latest items). */
   includeSeen?: boolean;
+  /**
+   * The filter module (feed-filters.ts), which the caller loads only when a feed has filters; a
+   * feed with filters and no module here is an error, never a silently unfiltered feed.
+   */
+  filters?: typeof import('./feed-filters.js');
 }
 
 export interface Candidate {
@@ -37,6 +43,7 @@ export type Verdict =
   | 'seen'
   | 'too-old'
   | 'future'
+  | 'filtered'
   | 'duplicate'
   | 'first-run-backlog'
   | 'over-feed-limit'
@@ -53,7 +60,10 @@ export interface Decision {
   link: string | null;
   published: Date | null;
   verdict: Verdict;
-  /** For duplicates: the feed whose copy was kept; for oversized items: what is too big. */
+  /**
+   * For duplicates: the feed whose copy was kept. For filtered items: the filter (`exclude
+   * "sport"`). For oversized items: what is too big.
+   */
   detail?: string;
 }
 
@@ -105,6 +115,8 @@ export function selectItems(feeds: readonly FeedItems[], options: SelectOptions)
     perFeedChosen.push(chosen);
     const limit = feed.source.limit ?? options.perFeed;
     const firstRunCap = feed.firstRun && !options.includeSeen ? options.firstRun : Infinity;
+    if (hasFilters(feed.source) && !options.filters) throw new Error(`selectItems: ${feed.source.url} has filters, but no filter module was given`);
+    const filters = options.filters?.compileFilters(feed.source);
     let eligible = 0;
     // A stable sort keeps the feed's own order among undated items.
     for (const item of [...feed.items].sort(newestFirst)) {
@@ -126,6 +138,13 @@ export function selectItems(feeds: readonly FeedItems[], options: SelectOptions)
       }
       if (item.link !== undefined && item.link.length > MAX_LINK_LENGTH) {
         decide(id, feed, item, 'oversized', `its link is ${item.link.length.toLocaleString('en')} characters long, over the ${MAX_LINK_LENGTH.toLocaleString('en')} a link may have`);
+        continue;
+      }
+      // Before duplicates: a story held back by its feed's filter must not stand in for another
+      // feed's copy of it.
+      const held = filters && options.filters!.filterReason(item, filters);
+      if (held) {
+        decide(id, feed, item, 'filtered', held);
         continue;
       }
       const keys = storyKeys(item);
@@ -243,7 +262,11 @@ function storyKeys(item: RawItem): string[] {
   return keys;
 }
 
-/** Verdicts that mean "seen, do not offer again"; the others are reconsidered next run. */
+/**
+ * Verdicts that mean "seen, do not offer again"; the others are reconsidered next run. A story a
+ * filter held back counts as seen: it does not come back every run, and a filter loosened later
+ * applies to new stories (`digest reset FEED` offers the current ones again).
+ */
 export function isFinalVerdict(verdict: Verdict): boolean {
   return verdict !== 'future' && verdict !== 'seen';
 }

@@ -534,6 +534,45 @@ export class StateStore {
     }
   }
 
+  /**
+   * How many items are remembered as seen, of one feed or of all: what `forgetSeen` would forget
+   * and what it would keep (the items of a digest that is still being delivered).
+   */
+  seenCounts(feedUrl?: string): { seen: number; inUnfinishedRun: number } {
+    const row = this.db
+      .prepare(
+        `SELECT COUNT(*) AS seen,
+                COALESCE(SUM(CASE WHEN run_id IN (SELECT id FROM runs WHERE status = 'sending') THEN 1 ELSE 0 END), 0) AS pending
+         FROM items WHERE status != 'released' AND (@feed IS NULL OR feed_url = @feed)`,
+      )
+      .get({ feed: feedUrl ?? null }) as { seen: number; pending: number };
+    return { seen: row.seen, inUnfinishedRun: row.pending };
+  }
+
+  /**
+   * `digest reset`: forgets which items of a feed (or of every feed) were seen, so the next run
+   * offers the feed's current stories again, as on its first run. Its HTTP validators go too, or
+   * the server's "not modified" would hide those stories.
+   *
+   * What stays: the run ledger (runs, their rendered digests, every recipient's delivery), the
+   * record of served slots, and each feed's health and moved/gone notes: history, not memory of
+   * stories. The items of a run still being delivered stay as well: they are in a digest that is
+   * going out, and a resumed run must not find them missing.
+   */
+  forgetSeen(feedUrl?: string): { forgotten: number; kept: number } {
+    return this.transaction(() => {
+      const { seen, inUnfinishedRun } = this.seenCounts(feedUrl);
+      this.db
+        .prepare(
+          `DELETE FROM items WHERE (@feed IS NULL OR feed_url = @feed)
+             AND (run_id IS NULL OR run_id NOT IN (SELECT id FROM runs WHERE status = 'sending'))`,
+        )
+        .run({ feed: feedUrl ?? null });
+      this.db.prepare('UPDATE feeds SET etag = NULL, last_modified = NULL WHERE (@feed IS NULL OR url = @feed)').run({ feed: feedUrl ?? null });
+      return { forgotten: seen - inUnfinishedRun, kept: inUnfinishedRun };
+    });
+  }
+
   itemStatus(id: string): { status: ItemStatus; runId: number | null } | undefined {
     const row = this.db.prepare('SELECT status, run_id FROM items WHERE id = ?').get(id) as { status: ItemStatus; run_id: number | null } | undefined;
     return row ? { status: row.status, runId: row.run_id } : undefined;

@@ -1,4 +1,5 @@
 import { decodeHtmlText } from '../clean/normalize-text.js';
+import { capAtWord } from '../parse/bound-fields.js';
 import { isOutlet } from './strip-titles.js';
 
 export interface SelectHeadlineOptions {
@@ -87,15 +88,7 @@ function joinParts(parts: string[], separators: string[]): string {
   return parts.reduce((joined, part, index) => (index === 0 ? part : joined + (separators[index - 1] ?? ' ') + part), '');
 }
 
-/** Cuts to `maxLength` characters at a word boundary and marks the cut with "…". */
-export function capAtWord(text: string, maxLength: number): string {
-  if (text.length <= maxLength) return text;
-  const room = Math.max(1, maxLength - 1);
-  let cut = text.slice(0, room + 1).lastIndexOf(' ');
-  if (cut <= 0) cut = room;
-  const kept = text.slice(0, cut).replace(/[\s,;:–—-]+$/u, '');
-  return `${kept}…`;
-}
+export { capAtWord };
 
 /**
  * The headline as the digest shows it: tags and entities decoded, whitespace normalised, the

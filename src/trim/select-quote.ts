@@ -13,6 +13,86 @@ export interface QuoteContext {
 export interface SelectQuoteOptions {
   /** Longest quote shown, in words; longer ones are cut to their leading sentences. Default 45. */
   maxWords?: number;
+  /** How the ranking weighs each signal; `QUOTE_WEIGHTS` by default (for evaluation). */
+  weights?: QuoteWeights;
+}
+
+/**
+ * What the ranking knows about a qualifying quotation, before weighting. Every signal is a
+ * number, and a candidate's score is the sum of each signal times its weight.
+ */
+export interface QuoteSignals {
+  /** Content words shared with the headline (at most 3). */
+  headlineTerm: number;
+  /** Content words shared with the lede (at most 3). */
+  ledeTerm: number;
+  /** How much of the quote's vocabulary recurs in the story (0–2). */
+  vocabulary: number;
+  /** 1 when the speaker is named in the headline. */
+  speakerInHeadline: number;
+  /** 1 when the speaker is named in the lede (and not in the headline). */
+  speakerInLede: number;
+  /** 1 when it starts like a statement (capital letter), else 0; and the reverse. */
+  completeStart: number;
+  incompleteStart: number;
+  /** 1 when it ends like a statement (. ! ? or the comma of “…,” he said), else 0; and the reverse. */
+  completeEnd: number;
+  incompleteEnd: number;
+  /** 1 for 8–35 words; 1 for more than 35 (shorter ones get neither). */
+  goodLength: number;
+  longLength: number;
+  /** 1 for how the speaker was found: by name, by role, by pronoun, inherited from the quote before, or from context only. */
+  named: number;
+  role: number;
+  pronoun: number;
+  inherited: number;
+  context: number;
+  /** 1 when the verb marks a continuation ("added", "went on", "reiterated"). */
+  continuation: number;
+  /** 1 when the closing quotation mark is missing. */
+  unclosed: number;
+  /** Qualifying quotations before this one in the story. */
+  order: number;
+}
+
+export type QuoteWeights = Record<keyof QuoteSignals, number>;
+
+/**
+ * The weights the key-quote ranking uses, tuned on the development half of quotes/dev.jsonl
+ * only, by `bench/tune-quote-weights.ts` (the procedure is in test/support/quote-weights.ts: it
+ * prefers weights whose neighbours do as well, not a peak). `npm run eval` reports the test
+ * half, and how the figure spreads over neighbouring weights. What they say: key quotes come
+ * early in a story (each qualifying quotation before a candidate costs it 0.75); complete
+ * statements of some length, whose speaker the lede names, are what editors pick; overlap with
+ * the headline's words counts a little, with the lede's not at all (the lede is never repeated).
+ */
+export const QUOTE_WEIGHTS: Readonly<QuoteWeights> = Object.freeze({
+  headlineTerm: 0.5,
+  ledeTerm: 0,
+  vocabulary: 0.5,
+  speakerInHeadline: 1,
+  speakerInLede: 3,
+  completeStart: 1,
+  incompleteStart: -1,
+  completeEnd: 1,
+  incompleteEnd: -1,
+  goodLength: 2,
+  longLength: 3,
+  named: 0.75,
+  role: 1,
+  pronoun: 0,
+  inherited: 0.75,
+  context: -1,
+  continuation: -1,
+  unclosed: -1,
+  order: -0.75,
+});
+
+/** A candidate's score under `weights`. */
+export function scoreQuote(signals: QuoteSignals, weights: Readonly<QuoteWeights> = QUOTE_WEIGHTS): number {
+  let score = 0;
+  for (const key of Object.keys(signals) as (keyof QuoteSignals)[]) score += signals[key] * weights[key];
+  return score;
 }
 
 /** A candidate after filtering, with the text as it would be shown. */
@@ -20,16 +100,11 @@ export interface QuoteCandidate {
   quotation: AttributedQuotation;
   text: string;
   speaker: string;
+  signals: QuoteSignals;
   score: number;
 }
 
 const DEFAULT_MAX_WORDS = 45;
-/**
- * Each qualifying quotation that comes before a candidate costs it this much: key quotes come
- * early in news stories (on the annotated dev set the first qualifying quotation is a key pick in
- * about two articles of three), so order outweighs most other signals.
- */
-const ORDER_PENALTY = 1.5;
 /** Paragraphs searched for quotations. News stories put their key quote well before this. */
 const MAX_PARAGRAPHS = 80;
 /** Fewer words than this is a fragment or scare quote; complete statements may be a little shorter. */
@@ -121,6 +196,7 @@ function joinInterrupted(quotations: AttributedQuotation[], index: number, parag
 /** All quotations that qualify as the key quote, best first. */
 export function rankQuotes(allParagraphs: string[], context: QuoteContext, options: SelectQuoteOptions = {}): QuoteCandidate[] {
   const maxWords = options.maxWords ?? DEFAULT_MAX_WORDS;
+  const weights = options.weights ?? QUOTE_WEIGHTS;
   // Key quotes come early; very long documents (a Wikipedia page) are only read that far.
   const paragraphs = boundParagraphs(allParagraphs.slice(0, MAX_PARAGRAPHS));
   const quotations = attributeQuotations(paragraphs, findQuotations(paragraphs));
@@ -167,19 +243,32 @@ export function rankQuotes(allParagraphs: string[], context: QuoteContext, optio
     const speakerTokens = quotation.speaker.toLowerCase().split(/\s+/);
     const speakerInHeadline = speakerTokens.some((token) => token.length > 2 && headlineText.split(' ').includes(token));
     const speakerInLede = speakerTokens.some((token) => token.length > 2 && ledeText.split(' ').includes(token));
+    const startsWell = startsComplete(text);
+    const endsWell = endsComplete(text, quotation);
+    const attribution = quotation.attribution ?? 'context';
 
-    let score = 0;
-    score += Math.min(3, headlineShared) * 1.5 + Math.min(3, ledeShared);
-    score += Math.min(2, vocabulary / Math.max(4, stems.size));
-    score += speakerInHeadline ? 2 : speakerInLede ? 1 : 0;
-    score += startsComplete(text) ? 1 : -1.5;
-    score += endsComplete(text, quotation) ? 0.5 : -0.5;
-    score += words >= 8 && words <= 35 ? 1 : words < 8 ? 0 : 0.25;
-    score += { named: 1, role: 0.5, pronoun: 0.25, inherited: 0.25, context: -0.75 }[quotation.attribution ?? 'context'];
-    if (quotation.verb && /^(?:re-?iterated|repeated|added|continued|went on)$/.test(quotation.verb)) score -= 0.5;
-    if (!quotation.closed) score -= 0.25;
-    score -= candidates.length * ORDER_PENALTY;
-    candidates.push({ quotation, text, speaker: quotation.speaker, score });
+    const signals: QuoteSignals = {
+      headlineTerm: Math.min(3, headlineShared),
+      ledeTerm: Math.min(3, ledeShared),
+      vocabulary: Math.min(2, vocabulary / Math.max(4, stems.size)),
+      speakerInHeadline: speakerInHeadline ? 1 : 0,
+      speakerInLede: !speakerInHeadline && speakerInLede ? 1 : 0,
+      completeStart: startsWell ? 1 : 0,
+      incompleteStart: startsWell ? 0 : 1,
+      completeEnd: endsWell ? 1 : 0,
+      incompleteEnd: endsWell ? 0 : 1,
+      goodLength: words >= 8 && words <= 35 ? 1 : 0,
+      longLength: words > 35 ? 1 : 0,
+      named: attribution === 'named' ? 1 : 0,
+      role: attribution === 'role' ? 1 : 0,
+      pronoun: attribution === 'pronoun' ? 1 : 0,
+      inherited: attribution === 'inherited' ? 1 : 0,
+      context: attribution === 'context' ? 1 : 0,
+      continuation: quotation.verb && /^(?:re-?iterated|repeated|added|continued|went on)$/.test(quotation.verb) ? 1 : 0,
+      unclosed: quotation.closed ? 0 : 1,
+      order: candidates.length,
+    };
+    candidates.push({ quotation, text, speaker: quotation.speaker, signals, score: scoreQuote(signals, weights) });
   });
   return candidates.sort((a, b) => b.score - a.score);
 }

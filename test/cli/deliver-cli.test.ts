@@ -252,7 +252,7 @@ describe('digest schedule', () => {
     const server = await smtpServer();
     const cwd = writeConfig('[a@example.com]', 'schedule: "* * * * *"\ntimezone: Europe/Berlin');
     const scheduler = startCli(['schedule'], { cwd, env: { SMTP_URL: server.url } });
-    const deadline = Date.now() + 30_000;
+    const deadline = Date.now() + 120_000;
     while (!/next digest at/.test(scheduler.stdout()) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
     scheduler.child.kill('SIGTERM');
     const result = await scheduler.result;

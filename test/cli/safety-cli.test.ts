@@ -352,13 +352,13 @@ describe('what the CLI prints', { timeout: 180_000 }, () => {
 
   it('an unknown feeds or runs subcommand is named, with the commands there are', async () => {
     tmp.write('digest.config.yaml', 'feeds: []\n');
-    const feeds = await runCli(['feeds', 'remove', 'https://news.example/feed.xml'], { cwd: tmp.dir() });
+    const feeds = await runCli(['feeds', 'purge', 'https://news.example/feed.xml'], { cwd: tmp.dir() });
     expect(feeds.code).toBe(1);
-    expect(feeds.stderr).toMatch(/^error: "remove" is not a command of digest feeds; its commands are: list, add, import/m);
+    expect(feeds.stderr).toMatch(/^error: "purge" is not a feeds command; the feeds commands are: list, add, import, remove, pause, unpause, rename, export/m);
     expect(feeds.stderr).not.toMatch(/too many arguments/);
     const runs = await runCli(['runs', 'show', '3'], { cwd: tmp.dir() });
     expect(runs.code).toBe(1);
-    expect(runs.stderr).toMatch(/^error: "show" is not a command of digest runs; its commands are: list, retry/m);
+    expect(runs.stderr).toMatch(/^error: "show" is not a runs command; the runs commands are: list, retry/m);
   });
 
   it('--quiet prints nothing when all went well and only what failed otherwise; --verbose says more', async () => {

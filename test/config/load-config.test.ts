@@ -103,9 +103,12 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ configPath: 'nope.yaml', cwd: tmp.dir(), env: {} })).toThrow(/nope.yaml: config file not found/);
   });
 
-  it('refuses smtp delivery without SMTP_URL, and never reads secrets from the file', () => {
+  it('loads smtp delivery without SMTP_URL (a run or a send refuses it, test/pipeline/safety.test.ts), and never reads secrets from the file', () => {
     const file = tmp.write('c.yaml', 'delivery:\n  transport: smtp\n');
-    expect(() => loadConfig({ configPath: file, env: {} })).toThrow(/SMTP_URL/);
+    // Previews and `digest check` need no SMTP_URL; what would send stops before fetching.
+    const withoutUrl = loadConfig({ configPath: file, env: {} });
+    expect(withoutUrl.transport).toBe('smtp');
+    expect(withoutUrl.smtpUrl).toBeUndefined();
     const config = loadConfig({ configPath: file, env: { SMTP_URL: 'smtp://u:p%40ss@mail.example.com:2525' } });
     expect(config.transport).toBe('smtp');
     expect(config.smtpUrl).toBe('smtp://u:p%40ss@mail.example.com:2525');

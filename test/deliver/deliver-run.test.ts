@@ -10,7 +10,7 @@ import { createOutboxTransport, createSmtpTransport, type MessageTransport } fro
 import { loadTemplates } from '../../src/render/load-templates.js';
 import { personalise, personaliseBytes, type RecipientValues } from '../../src/render/personalise.js';
 import { renderDigest, type RenderedDigest } from '../../src/render/render-digest.js';
-import { renderSettings } from '../../src/render/render-settings.js';
+import { renderSettings } from '../../src/pipeline/render-settings.js';
 import { sampleDigest } from '../../src/pipeline/sample-digest.js';
 import { StateStore } from '../../src/state/state-store.js';
 import { ConfigError } from '../../src/errors.js';

@@ -10,7 +10,7 @@ import { extractArticle } from '../../src/trim/extract-article.js';
 import { buildDigest } from '../../src/pipeline/build-digest.js';
 import { loadTemplates } from '../../src/render/load-templates.js';
 import { renderDigest } from '../../src/render/render-digest.js';
-import { renderSettings } from '../../src/render/render-settings.js';
+import { renderSettings } from '../../src/pipeline/render-settings.js';
 import type { Digest } from '../../src/types.js';
 import { feedsDir, hasFeedsCorpus, listFeedFiles, repoRoot } from '../support/corpora.js';
 import { startHttpServer, type TestHttpServer } from '../support/http.js';

@@ -212,7 +212,16 @@ describe('feeds add', () => {
       discoveredFrom: `${http.origin}/`,
       alternatives: [{ url: `${http.origin}/atom.xml` }],
       items: 2,
+      title: 'The Site',
     });
+  });
+
+  it('stores the site’s name, not the tagline a feed’s title carries', async () => {
+    http = await startHttpServer({});
+    http.routes.set('/feed.xml', serve(rss('Latest headlines, analysis and opinion | The Site', [story(1)]), 'application/rss+xml'));
+    const found = await findFeed(`${http.origin}/feed.xml`, { section: 'News' });
+    expect(found).toMatchObject({ feed: { url: `${http.origin}/feed.xml`, name: 'The Site', section: 'News' }, title: 'Latest headlines, analysis and opinion | The Site' });
+    expect((await findFeed(`${http.origin}/feed.xml`, { name: 'Mine' })).feed.name).toBe('Mine');
   });
 });
 

@@ -6,7 +6,7 @@ import { checkEmail, type EmailCheck } from '../../src/render/check-email.js';
 import { loadTemplates } from '../../src/render/load-templates.js';
 import { personalise } from '../../src/render/personalise.js';
 import { renderDigest } from '../../src/render/render-digest.js';
-import { renderSettings } from '../../src/render/render-settings.js';
+import { renderSettings } from '../../src/pipeline/render-settings.js';
 import { REPO_ROOT } from '../support/temp-dir.js';
 
 const byId = (checks: EmailCheck[]) => Object.fromEntries(checks.map((c) => [c.id, c]));

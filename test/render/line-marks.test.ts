@@ -7,7 +7,7 @@ import { TemplateError } from '../../src/errors.js';
 import { createLineMarker, locateLine, markLines, MARKED_COMPILE_OPTIONS, removeLineMarks, stripLineMarks } from '../../src/render/line-marks.js';
 import { loadTemplates } from '../../src/render/load-templates.js';
 import { formatRenderWarning, mapMjmlProblems, renderDigest, templateData } from '../../src/render/render-digest.js';
-import { renderSettings } from '../../src/render/render-settings.js';
+import { renderSettings } from '../../src/pipeline/render-settings.js';
 import { sampleDigest } from '../../src/pipeline/sample-digest.js';
 import { REPO_ROOT, useTempDir } from '../support/temp-dir.js';
 

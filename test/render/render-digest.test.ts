@@ -5,7 +5,7 @@ import { TemplateError } from '../../src/errors.js';
 import { loadTemplates } from '../../src/render/load-templates.js';
 import { personalise } from '../../src/render/personalise.js';
 import { compactHtml, renderDigest } from '../../src/render/render-digest.js';
-import { renderSettings } from '../../src/render/render-settings.js';
+import { renderSettings } from '../../src/pipeline/render-settings.js';
 import { sampleDigest } from '../../src/pipeline/sample-digest.js';
 import { assembleDigest } from '../../src/pipeline/assemble-digest.js';
 import type { DigestItem } from '../../src/types.js';

@@ -5,7 +5,7 @@ import { assembleDigest } from '../../src/pipeline/assemble-digest.js';
 import { loadTemplates } from '../../src/render/load-templates.js';
 import { personalise } from '../../src/render/personalise.js';
 import { renderDigest } from '../../src/render/render-digest.js';
-import { renderSettings } from '../../src/render/render-settings.js';
+import { renderSettings } from '../../src/pipeline/render-settings.js';
 import { describeOversizedItems, describeSizeReport, dropImages, dropOrder, fitToBudget, keepItems, shortenLedes } from '../../src/render/size-budget.js';
 import type { Digest, DigestItem } from '../../src/types.js';
 import { REPO_ROOT } from '../support/temp-dir.js';

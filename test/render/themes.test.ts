@@ -6,7 +6,7 @@ import { ConfigError } from '../../src/errors.js';
 import { loadTheme } from '../../src/render/load-theme.js';
 import { personalise } from '../../src/render/personalise.js';
 import { renderDigest } from '../../src/render/render-digest.js';
-import { renderSettings } from '../../src/render/render-settings.js';
+import { renderSettings } from '../../src/pipeline/render-settings.js';
 import { sampleDigest } from '../../src/pipeline/sample-digest.js';
 import { REPO_ROOT, useTempDir } from '../support/temp-dir.js';
 

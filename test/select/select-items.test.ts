@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { selectItems, type FeedItems } from '../../src/select/select-items.js';
+import { isFinalVerdict, selectItems, type FeedItems } from '../../src/select/select-items.js';
 import { itemId } from '../../src/select/item-id.js';
 import type { RawItem } from '../../src/types.js';
 
@@ -85,5 +85,22 @@ describe('selectItems', () => {
     const a = feed('A', [story(1)]);
     const seen = new Set([itemId(story(1), a.source.url)]);
     expect(selectItems([a], { ...options, seen, includeSeen: true }).chosen).toHaveLength(1);
+  });
+  it('holds back what a feed’s filters reject, names the filter, and lets it stand in for nothing', async () => {
+    const a = feed('A', [story(1, { title: 'Cup final: the sport of the year' }), story(2), story(3), story(4, { title: 'Weather warning for the coast' })], {
+      source: { url: 'https://a.example/feed', exclude: ['sport'], include: ['story', 'weather'] },
+      firstRun: true,
+    });
+    // B carries A's filtered story: it is B's to show, not a duplicate of a held-back one.
+    const b = feed('B', [story(9, { title: 'Cup final: the sport of the year', link: 'https://news.example/1' })]);
+    expect(() => selectItems([a, b], options)).toThrow(/has filters, but no filter module was given/);
+    const { chosen, decisions } = selectItems([a, b], { ...options, firstRun: 2, filters: await import('../../src/select/feed-filters.js') });
+    const verdict = (title: string, feedName = 'A') => decisions.find((d) => d.title === title && d.feed === feedName);
+    expect(verdict('Cup final: the sport of the year')).toMatchObject({ verdict: 'filtered', detail: 'exclude "sport"' });
+    expect(verdict('Cup final: the sport of the year', 'B')?.verdict).toBe('included');
+    // A filtered story does not use up a first-run place: the newest two that pass are taken.
+    expect(chosen.filter((c) => c.feed === a).map((c) => c.item.guid)).toEqual(['g2', 'g3']);
+    expect(verdict('Weather warning for the coast')?.verdict).toBe('first-run-backlog');
+    expect(isFinalVerdict('filtered')).toBe(true);
   });
 });

@@ -120,3 +120,50 @@ describe('durability of delivery records', () => {
     await StateStore.open(':memory:').sync();
   });
 });
+
+describe('forgetSeen (digest reset)', () => {
+  it('forgets the seen items of one feed and its validators; keeps runs, deliveries, slots, health and other feeds', () => {
+    const store = StateStore.open(':memory:');
+    const runId = recordRun(store, ['a', 'b'], ['x@example.com']);
+    store.updateDelivery(runId, 'x@example.com', 'sent', NOW);
+    store.finishRun(runId, NOW);
+    store.recordSlot(NOW, 'sent', runId, null, NOW);
+    store.recordItems([item('skipped-one', 'skipped')], null, NOW);
+    const OTHER = 'https://other.example/feed';
+    store.recordItems([{ ...item('o1', 'skipped'), feedUrl: OTHER }], null, NOW);
+    store.recordFeedOutcome({ url: OTHER, ok: true, status: 'ok', etag: '"o"' }, NOW);
+    store.recordFeedOutcome({ url: FEED, ok: false, status: 'FETCH_HTTP', error: 'HTTP 500' }, NOW);
+
+    expect(store.seenCounts(FEED)).toEqual({ seen: 3, inUnfinishedRun: 0 });
+    expect(store.forgetSeen(FEED)).toEqual({ forgotten: 3, kept: 0 });
+    expect(store.seenIds(['a', 'b', 'skipped-one', 'o1'])).toEqual(new Set(['o1']));
+    expect(store.isNewFeed(FEED)).toBe(true);
+    expect(store.getFeed(FEED)).toMatchObject({ etag: null, lastModified: null, consecutiveFailures: 1, lastError: 'HTTP 500' });
+    expect(store.getFeed(OTHER)?.etag).toBe('"o"');
+    // The ledger is history: the run, what it carried, who got it, the slot it served.
+    expect(store.getRun(runId)).toMatchObject({ status: 'done', itemCount: 2 });
+    expect(store.runItemIds(runId)).toEqual(['a', 'b']);
+    expect(store.deliveries(runId).map((d) => [d.recipient, d.status])).toEqual([['x@example.com', 'sent']]);
+    expect(store.slotRecord(NOW)).toMatchObject({ outcome: 'sent', runId });
+
+    expect(store.forgetSeen()).toEqual({ forgotten: 1, kept: 0 });
+    expect(store.seenIds(['o1'])).toEqual(new Set());
+  });
+
+  it('keeps the items of a digest still being delivered, so a resumed run finds them', () => {
+    const store = StateStore.open(':memory:');
+    const done = recordRun(store, ['old'], ['x@example.com']);
+    store.updateDelivery(done, 'x@example.com', 'sent', NOW);
+    store.finishRun(done, NOW);
+    const pending = recordRun(store, ['new1', 'new2'], ['x@example.com', 'y@example.com']);
+    store.updateDelivery(pending, 'x@example.com', 'sent', NOW);
+    expect(store.finishRun(pending, NOW)).toBe('sending');
+
+    expect(store.seenCounts()).toEqual({ seen: 3, inUnfinishedRun: 2 });
+    expect(store.forgetSeen()).toEqual({ forgotten: 1, kept: 2 });
+    expect(store.seenIds(['old', 'new1', 'new2'])).toEqual(new Set(['new1', 'new2']));
+    store.updateDelivery(pending, 'y@example.com', 'sent', NOW);
+    expect(store.finishRun(pending, NOW)).toBe('done');
+    expect(store.itemStatus('new1')).toEqual({ status: 'delivered', runId: pending });
+  });
+});

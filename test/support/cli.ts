@@ -11,7 +11,7 @@ export interface CliResult {
 export interface CliOptions {
   cwd: string;
   env?: NodeJS.ProcessEnv;
-  /** The child is killed after this long (a hang guard); default 60 s. */
+  /** The child is killed after this long (a hang guard, generous for a busy machine); default 150 s. */
   timeoutMs?: number;
 }
 
@@ -48,7 +48,7 @@ export function startCli(args: string[], options: CliOptions): RunningCli {
   });
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const result = new Promise<CliResult>((resolve, reject) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 150_000);
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
@@ -60,7 +60,7 @@ export function startCli(args: string[], options: CliOptions): RunningCli {
     result,
     stdout: () => stdout,
     stderr: () => stderr,
-    waitFor(pattern, timeoutMs = 30_000) {
+    waitFor(pattern, timeoutMs = 120_000) {
       return new Promise((resolve, reject) => {
         const check = () => {
           const match = pattern.exec(stdout);

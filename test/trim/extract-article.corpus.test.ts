@@ -1,38 +1,46 @@
 import { describe, expect, it } from 'vitest';
 
 import { hasCorpus } from '../support/corpora.js';
+import { corpusHalf } from '../support/corpus-split.js';
 import { evaluateBodyText, evaluateLedes, evaluateQuotes } from '../support/extraction-eval.js';
-import { reportQuotes } from '../support/quote-corpus.js';
+import { loadScrapinghubPages } from '../support/scrapinghub-metric.js';
+import { quoteFloors, reportQuotes } from '../support/quote-corpus.js';
 
 /**
- * extractArticle over the 121 pages of ../shared/corpora/scrapinghub (each page extracted once
- * for both figures), the same figures `npm run eval` prints. Floors sit at or a little under
- * what is measured; the issue's targets are in the comments.
+ * extractArticle over the pages of ../shared/corpora/scrapinghub (each page extracted once for
+ * every figure), the same figures `npm run eval` prints. Floors hold on the test half of the
+ * fixed split (test/support/corpus-split.ts), which nothing is tuned on, a little under what is
+ * measured there; the targets are in the comments.
  */
 describe.skipIf(!hasCorpus('scrapinghub'))('extractArticle over scrapinghub pages (skipped when ../shared/corpora is missing)', () => {
-  it('extracts article bodies with F1 at or above the floor', () => {
-    const result = evaluateBodyText();
-    console.log(`scrapinghub: ${result.pages} pages, precision ${result.precision.toFixed(4)}, recall ${result.recall.toFixed(4)}, F1 ${result.f1.toFixed(4)}`);
-    expect(result.pages).toBe(121);
-    // Target ≥ 0.96 (Readability.js 0.954 and trafilatura 0.957 on these pages). Measured 0.977.
+  it('splits the pages into a fixed development half and test half', () => {
+    const ids = loadScrapinghubPages().map((page) => page.id);
+    expect(ids).toHaveLength(121);
+    expect(ids.filter((id) => corpusHalf(id) === 'development')).toHaveLength(53);
+    expect(corpusHalf('042bb7b5fedab6eac7db576522b89b93904c237d344bcbe14a6a5ab7f7335856')).toBe('test');
+    expect(corpusHalf('04a6711caa7c687592777718866e781e976e0fe684faebe8b3cedcef8cd0ea34')).toBe('development');
+    expect(corpusHalf('06e5123e4ef7cfb4533250dc45d1e03d0838fc66223f45c583c4d12f48b4da85')).toBe('test');
+  });
+
+  it('extracts article bodies with F1 at or above the floor on the test half', () => {
+    const result = evaluateBodyText('test');
+    console.log(`scrapinghub, test half: ${result.pages} pages, precision ${result.precision.toFixed(4)}, recall ${result.recall.toFixed(4)}, F1 ${result.f1.toFixed(4)}`);
+    expect(result.pages).toBe(68);
+    // Target ≥ 0.96. Measured 0.976 (development half 0.979).
     expect(result.f1).toBeGreaterThanOrEqual(0.97);
-  }, 120_000);
+  });
 
   it('gives every page a lede, nearly always the story’s opening', () => {
-    const result = evaluateLedes();
-    console.log(`scrapinghub ledes: ${result.opening}/${result.pages} open the story, ${result.empty} empty`);
-    // Measured 107/121 and 0 (a proxy: the lede's first five words are among the gold body's first 40).
+    const result = evaluateLedes('test');
+    console.log(`scrapinghub ledes, test half: ${result.opening}/${result.pages} open the story, ${result.empty} empty`);
+    // Measured 61/68 and 0 (development half 47/53; a proxy: the lede's first five words are among the gold body's first 40).
     expect(result.empty).toBe(0);
-    expect(result.opening).toBeGreaterThanOrEqual(105);
+    expect(result.opening).toBeGreaterThanOrEqual(59);
   });
 
   it.skipIf(!hasCorpus('quotes/dev.jsonl'))('picks key quotes from the page HTML as well as from the gold text', () => {
-    const { scores, figures } = evaluateQuotes('page');
-    reportQuotes('page.html', scores, figures);
-    // Targets ≥ 0.95, ≥ 0.60, ≥ 0.85, ≥ 0.90. Measured 1.000, 0.678, 0.982, 1.000.
-    expect(figures.precision).toBeGreaterThanOrEqual(0.97);
-    expect(figures.keyAgreement).toBeGreaterThanOrEqual(0.65);
-    expect(figures.speaker).toBeGreaterThanOrEqual(0.95);
-    expect(figures.noneWhenNone).toBeGreaterThanOrEqual(0.97);
-  }, 120_000);
+    const { scores, figures } = evaluateQuotes('page', 'test');
+    reportQuotes('page.html, test half', scores, figures);
+    for (const [figure, floor] of Object.entries(quoteFloors)) expect(figures[figure as keyof typeof quoteFloors], figure).toBeGreaterThanOrEqual(floor);
+  });
 });

@@ -153,10 +153,11 @@ describe('selectQuote: choosing among quotations', () => {
     expect(quoteOf(paragraphs)?.text).toBe('We have waited ten years for this budget and it finally delivers');
   });
 
-  it('prefers a statement that shares terms with the headline', () => {
+  it('prefers a statement that shares terms with the headline, other things equal', () => {
+    // Not when it only "added" it: a continuation costs more than three shared words give.
     const paragraphs = [
       '“It was a long night for everyone in the chamber,” Jane Smith said after the vote.',
-      '“The harbour budget protects jobs and the council kept its promise,” Smith added.',
+      '“The harbour budget protects jobs and the council kept its promise,” Smith said.',
     ];
     expect(quoteOf(paragraphs, { headline: 'Council approves harbour budget', lede: '' })?.text).toBe('The harbour budget protects jobs and the council kept its promise');
   });

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { ResolvedConfig } from '../../config/resolve-config.js';
 import type { DryRunResult } from '../../pipeline/dry-run.js';
 import { common, loadConfigFor, logging, printJson, type CommonOptions, type LoggingOptions, type SetExit } from '../context.js';
-import { failureLine } from '../feed-report.js';
+import { failureLine, pausedLine } from '../feed-report.js';
 import { createOutput, EXIT, type Output } from '../output.js';
 import { printFeedDetails, printRunSummary, runExitCode, runJson, withStopSignal } from '../run-report.js';
 
@@ -54,6 +54,8 @@ function printDryRun(out: Output, config: ResolvedConfig, result: DryRunResult, 
   out.line(`Dry run: nothing is sent and the state is not changed.`);
   out.line(`${result.feeds.total} feeds read, ${result.feeds.failed.length} failed.`);
   for (const failure of result.feeds.failed) out.problem(failureLine(failure, config.fetch.attentionAfter));
+  const paused = pausedLine(config);
+  if (paused) out.line(paused);
   printFeedDetails(out, config, result);
   const count = result.digest.items.length;
   if (count === 0) out.line('Nothing new: the next run would send nothing.');

@@ -12,7 +12,7 @@ export function registerSchedule(program: Command, setExit: SetExit): void {
     )
     .action(async (options: CommonOptions & LoggingOptions) => {
       const config = await loadConfigFor(options);
-      const { runSchedule, describeScheduleEvent } = await import('../../schedule/run-schedule.js');
+      const { runSchedule, describeScheduleEvent } = await import('../../pipeline/run-schedule.js');
       const out = createOutput({ json: false, quiet: options.quiet, verbose: options.verbose });
       const log = (text: string, problem = false) => (problem ? out.problem : out.line)(`[${new Date().toISOString()}] ${text}`);
       for (const warning of config.warnings) out.warn(warning);

@@ -1,5 +1,5 @@
 import type { ResolvedConfig } from '../config/resolve-config.js';
-import type { RenderSettings } from './render-digest.js';
+import type { RenderSettings } from '../render/render-digest.js';
 
 /** The part of the config that shapes rendering. */
 export function renderSettings(config: ResolvedConfig): RenderSettings {

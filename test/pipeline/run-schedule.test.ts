@@ -4,7 +4,7 @@ import { loadConfig } from '../../src/config/load-config.js';
 import type { ResolvedConfig } from '../../src/config/resolve-config.js';
 import { StateError } from '../../src/errors.js';
 import type { RunResult } from '../../src/pipeline/run-digest.js';
-import { describeScheduleEvent, runSchedule, type ScheduleEvent } from '../../src/schedule/run-schedule.js';
+import { describeScheduleEvent, runSchedule, type ScheduleEvent } from '../../src/pipeline/run-schedule.js';
 import { formatSlot, latestSlot, nextSlot, scheduleProblem } from '../../src/schedule/schedule-slots.js';
 import { StateStore } from '../../src/state/state-store.js';
 import { startSmtpServer, type TestSmtpServer } from '../support/smtp.js';

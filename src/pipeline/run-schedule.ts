@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import type { ResolvedConfig } from '../config/resolve-config.js';
 import { isDigestError } from '../errors.js';
-import { runDigest, type PipelineOptions, type RunResult } from '../pipeline/run-digest.js';
+import { runDigest, type PipelineOptions, type RunResult } from './run-digest.js';
 import { StateStore, type SlotRecord } from '../state/state-store.js';
-import { formatDuration, formatSlot, latestSlot, nextSlot } from './schedule-slots.js';
+import { formatDuration, formatSlot, latestSlot, nextSlot } from '../schedule/schedule-slots.js';
 
 export type ScheduleEvent =
   | { type: 'started'; next: Date | undefined }

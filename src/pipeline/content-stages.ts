@@ -1,0 +1,4 @@
+/** Clean and trim, loaded together by buildDigest once there is an item to clean (see build-digest.ts). */
+export { cleanArticle } from '../clean/clean-article.js';
+export { countWords } from '../clean/normalize-text.js';
+export { extractCleaned } from '../trim/extract-article.js';
