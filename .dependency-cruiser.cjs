@@ -1,6 +1,7 @@
 /**
  * The seams of the pipeline (ARCHITECTURE.md): no import cycles between files, and none between the
- * stage folders of src/ either. `npm run check:deps` runs it; test/architecture.test.ts fails the
+ * stage folders of src/ either, and the stages take their settings from the orchestration rather than
+ * reading the config themselves. `npm run check:deps` runs it; test/architecture.test.ts fails the
  * suite when a cycle appears.
  */
 module.exports = {
@@ -19,6 +20,14 @@ module.exports = {
       scope: 'folder',
       from: { path: '^src/' },
       to: { circular: true },
+    },
+    {
+      name: 'stages-take-narrow-settings',
+      comment:
+        'A stage reads only the settings it is handed (ARCHITECTURE.md): it never imports the config, the orchestration, the preview server or the CLI. Pass the values it needs from src/pipeline/ instead.',
+      severity: 'error',
+      from: { path: '^src/(fetch|parse|select|clean|trim|render|deliver|state|schedule)/' },
+      to: { path: '^src/(config|pipeline|preview|cli)/' },
     },
   ],
   options: {

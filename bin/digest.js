@@ -1,10 +1,15 @@
 #!/usr/bin/env node
-// The `digest` command. The code lives in dist/ (built by `npm install` / `npm run build`).
+// The `digest` command. The code lives in dist/ (built by `npm install` / `npm run build`):
+// dist/bundle/ is the start-up bundle of the command (scripts/bundle-cli.mjs), dist/cli/ the plain
+// compiled modules it is made from.
 import { existsSync } from 'node:fs';
 
-const entry = new URL('../dist/cli/bin.js', import.meta.url);
+const bundle = new URL('../dist/bundle/bin.js', import.meta.url);
+const entry = existsSync(bundle) ? bundle : new URL('../dist/cli/bin.js', import.meta.url);
 if (!existsSync(entry)) {
   process.stderr.write('error: the digest tool is not built yet.\n  → Run `npm install` (or `npm run build`) in the project folder first.\n');
   process.exit(1);
 }
+// A bug's stack trace names the source files (src/…/*.ts), not the bundle's chunks.
+process.setSourceMapsEnabled(true);
 await import(entry.href);

@@ -1,4 +1,7 @@
 import path from 'node:path';
+import type { ErrorCode } from './error-codes.js';
+
+export type { ErrorCode } from './error-codes.js';
 
 /**
  * Errors carry a stable code, the place they concern (file, line, feed, recipient) and a hint
@@ -27,11 +30,12 @@ export interface DigestErrorOptions {
 }
 
 export class DigestError extends Error {
-  readonly code: string;
+  /** One of the codes in error-codes.ts (README "Error codes"). */
+  readonly code: ErrorCode;
   readonly hint: string | undefined;
   readonly context: ErrorContext;
 
-  constructor(code: string, message: string, options: DigestErrorOptions = {}) {
+  constructor(code: ErrorCode, message: string, options: DigestErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = code;
@@ -55,12 +59,15 @@ export class StateError extends DigestError {}
 /** The machine is in the way, not the input: a full disk, a read-only folder, no permission. */
 export class EnvironmentError extends DigestError {}
 
+/** The codes environmentProblem gives. */
+export type EnvironmentCode = 'DISK_FULL' | 'READ_ONLY' | 'NO_PERMISSION' | 'TOO_MANY_FILES' | 'DISK_ERROR';
+
 /**
  * What an operating-system or SQLite error means for whoever runs the job, when it is one the
  * machine causes (a full disk, no permission) rather than a bug: a phrase for the message and
  * what to do. Undefined for anything else.
  */
-export function environmentProblem(error: unknown): { code: string; what: string; hint: string } | undefined {
+export function environmentProblem(error: unknown): { code: EnvironmentCode; what: string; hint: string } | undefined {
   const code = String((error as { code?: unknown } | null)?.code ?? '');
   const rerun = 'then run again: nothing is lost, an unfinished run is finished by the next one.';
   if (code === 'ENOSPC' || code === 'SQLITE_FULL' || code === 'EDQUOT') {

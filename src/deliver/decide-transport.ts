@@ -12,11 +12,17 @@
  *   SMTP_URL stops too: it cannot know which was meant.
  * - A run is finished (resumed, retried) only over the transport it was created for.
  */
-import type { ResolvedConfig } from '../config/resolve-config.js';
 import { ConfigError } from '../errors.js';
 import type { RunRow, TransportKind } from '../state/state-store.js';
 
 export type { TransportKind };
+
+/** The settings the decision reads (the config's delivery.transport, SMTP_URL, the readers). */
+export interface TransportSettings {
+  delivery: { transport: 'auto' | 'smtp' | 'outbox' };
+  smtpUrl?: string | undefined;
+  recipients: readonly { email: string }[];
+}
 
 /** The key of the recorded `auto` decision in the state's settings. */
 export const TRANSPORT_SETTING = 'transport';
@@ -31,7 +37,7 @@ const SMTP_HINT = 'Set SMTP_URL (smtp://user:password@host:587) in the environme
 
 /** SMTP is what was decided, and SMTP_URL is not there: never a reason to write the outbox instead. */
 export function smtpUrlMissing(message: string, hint = `${SMTP_HINT}, or set delivery.transport: outbox to write .eml files instead.`): ConfigError {
-  return new ConfigError('TRANSPORT_SMTP_URL_MISSING', message, { hint });
+  return new ConfigError('CONFIG_SMTP_MISSING', message, { hint });
 }
 
 /**
@@ -50,7 +56,7 @@ const day = (iso: string) => iso.slice(0, 10);
  * and the environment do not say it unambiguously. `recorded` is the `auto` decision kept in the
  * state, if any.
  */
-export function decideTransport(config: Pick<ResolvedConfig, 'delivery' | 'smtpUrl' | 'recipients'>, recorded: { value: string; recordedAt: string } | undefined): TransportChoice {
+export function decideTransport(config: TransportSettings, recorded: { value: string; recordedAt: string } | undefined): TransportChoice {
   const configured = config.delivery.transport;
   const smtp = Boolean(config.smtpUrl);
   if (configured === 'outbox') return { kind: 'outbox' };
@@ -92,7 +98,7 @@ export function decideTransport(config: Pick<ResolvedConfig, 'delivery' | 'smtpU
  * without SMTP_URL stops (nothing else is done). A run recorded before transports were kept is
  * finished over SMTP when SMTP_URL is set, into the outbox only when the config says outbox.
  */
-export function transportForRun(config: Pick<ResolvedConfig, 'delivery' | 'smtpUrl'>, run: Pick<RunRow, 'id' | 'transport'>, left: number): TransportKind {
+export function transportForRun(config: Omit<TransportSettings, 'recipients'>, run: Pick<RunRow, 'id' | 'transport'>, left: number): TransportKind {
   const smtp = Boolean(config.smtpUrl);
   const still = `${left} recipient${left === 1 ? '' : 's'} still to send to`;
   if (run.transport === 'outbox') return 'outbox';

@@ -3,7 +3,7 @@ import { open as fsOpen, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
 import { openDatabase } from './open-database.js';
-import { environmentProblem, StateError } from '../errors.js';
+import { environmentProblem, StateError, type ErrorCode } from '../errors.js';
 
 /**
  * The job's memory, in one SQLite file: which items were seen (tombstones, never pruned, so an
@@ -109,7 +109,7 @@ const MIGRATIONS: string[] = [
 const APPLICATION_ID = 0x64677374;
 
 /** A StateError for a failure to open or write the state, saying what the machine's problem is when it is one. */
-function stateError(code: string, message: string, error: unknown, file: string): StateError {
+function stateError(code: ErrorCode, message: string, error: unknown, file: string): StateError {
   const problem = environmentProblem(error);
   return new StateError(problem?.code ?? code, `${message}: ${problem?.what ?? (error as Error).message}`, {
     cause: error,

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runCli, startCli } from '../support/cli.js';
+import { runCli, runCliProcess, startCli } from '../support/cli.js';
 import { startHttpServer, type TestHttpServer } from '../support/http.js';
 import { startSmtpServer, type TestSmtpServer } from '../support/smtp.js';
 import { writeSampleProject } from '../support/sample-project.js';
@@ -143,6 +143,17 @@ describe('digest preview, check, send and extract', () => {
     expect(result.stderr).toMatch(/missing.html/);
     expect(result.stdout).toContain('Headline: Title line');
     expectNoStack(result.stderr);
+  });
+
+  it('runs as a user runs it: the built bin/digest.js in its own process, with the exit code and a clear error', async () => {
+    const version = await runCliProcess(['--version'], { cwd: tmp.dir() });
+    expect(version.code).toBe(0);
+    expect(version.stdout.trim()).toBe((JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version);
+    tmp.write('digest.config.yaml', 'feeds:\n  - url: "htp:/x"\n');
+    const broken = await runCliProcess(['check'], { cwd: tmp.dir() });
+    expect(broken.code).toBe(1);
+    expect(broken.stderr).toContain('digest.config.yaml:2');
+    expectNoStack(broken.stderr);
   });
 
   it('every command has --help', async () => {

@@ -182,7 +182,7 @@ describe('the transport is a decision recorded with the run, never a silent fall
     feed(['a', 'b']);
     for (const env of [{}, { SMTP_URL: '' }, { SMTP_URL: '  ' }]) {
       await expect(runDigest(cfg(env), { now: at(1) })).rejects.toMatchObject({
-        code: 'TRANSPORT_SMTP_URL_MISSING',
+        code: 'CONFIG_SMTP_MISSING',
         message: expect.stringMatching(/^SMTP_URL is not set, but this project sends over SMTP \(delivery\.transport: auto, decided on its first run, 2026-11-27\): nothing was fetched or sent$/),
       });
     }
@@ -206,7 +206,7 @@ describe('the transport is a decision recorded with the run, never a silent fall
     expect(first.delivery).toMatchObject({ sent: 0, pending: 2 });
 
     await expect(runDigest(cfg({ SMTP_URL: '' }, { delivery: { transport: 'outbox' } }), { now: at(0) })).rejects.toMatchObject({
-      code: 'TRANSPORT_SMTP_URL_MISSING',
+      code: 'CONFIG_SMTP_MISSING',
       message: 'run 1 is unfinished (2 recipients still to send to) and was created to be sent over SMTP, but SMTP_URL is not set: it is only ever finished over SMTP; nothing was fetched or sent',
     });
     expect(existsSync(outbox())).toBe(false);
@@ -221,7 +221,7 @@ describe('the transport is a decision recorded with the run, never a silent fall
   it('transport: smtp without SMTP_URL refuses before fetching; so does auto on a first run with real readers', async () => {
     feed(['a']);
     await expect(runDigest(cfg({}, { delivery: { transport: 'smtp' } }), { now: at(0) })).rejects.toMatchObject({
-      code: 'TRANSPORT_SMTP_URL_MISSING',
+      code: 'CONFIG_SMTP_MISSING',
       message: 'delivery.transport is smtp, but SMTP_URL is not set: nothing was fetched or sent',
     });
     await expect(runDigest(cfg({}), { now: at(0) })).rejects.toMatchObject({

@@ -93,7 +93,61 @@ export function startCli(args: string[], options: CliOptions): RunningCli {
   };
 }
 
-/** Runs the `digest` command to completion. */
-export function runCli(args: string[], options: CliOptions): Promise<CliResult> {
+/** Runs the `digest` command to completion in a child process, as a user or cron would. */
+export function runCliProcess(args: string[], options: CliOptions): Promise<CliResult> {
   return startCli(args, options).result;
+}
+
+let inProcessQueue: Promise<unknown> = Promise.resolve();
+
+/**
+ * Runs the `digest` command to completion inside the test process: the same `main()` the binary
+ * calls, with the working directory, environment and stdout/stderr of a child process stood in for
+ * (and restored after). Calls are serialised, since the working directory and the streams are the
+ * process's own. For behaviour that needs a real process (signals, kill mid-run, the built
+ * bin/digest.js, an exit while another command holds a lock), use `runCliProcess` or `startCli`.
+ */
+export function runCli(args: string[], options: CliOptions): Promise<CliResult> {
+  const run = inProcessQueue.then(() => runInProcess(args, options));
+  inProcessQueue = run.catch(() => undefined);
+  return run;
+}
+
+async function runInProcess(args: string[], options: CliOptions): Promise<CliResult> {
+  const { main } = await import('../../src/cli/main.js');
+  const env: NodeJS.ProcessEnv = { NO_COLOR: '1', SMTP_URL: '', DIGEST_CONFIG: '', ...options.env };
+  const savedEnv = new Map(Object.keys(env).map((key) => [key, process.env[key]] as const));
+  const savedCwd = process.cwd();
+  const savedExitCode = process.exitCode;
+  const stdoutWrite = process.stdout.write;
+  const stderrWrite = process.stderr.write;
+  let stdout = '';
+  let stderr = '';
+  const capture = (append: (text: string) => void) =>
+    ((chunk: string | Uint8Array, encodingOrCallback?: unknown, callback?: unknown) => {
+      append(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString());
+      const done = typeof encodingOrCallback === 'function' ? encodingOrCallback : callback;
+      if (typeof done === 'function') queueMicrotask(() => (done as () => void)());
+      return true;
+    }) as typeof process.stdout.write;
+  try {
+    for (const [key, value] of Object.entries(env)) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+    process.chdir(options.cwd);
+    process.stdout.write = capture((text) => (stdout += text));
+    process.stderr.write = capture((text) => (stderr += text));
+    const code = await main(['node', 'digest', ...args]);
+    return { code, stdout, stderr };
+  } finally {
+    process.stdout.write = stdoutWrite;
+    process.stderr.write = stderrWrite;
+    process.chdir(savedCwd);
+    process.exitCode = savedExitCode;
+    for (const [key, value] of savedEnv) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+  }
 }

@@ -1,0 +1,45 @@
+/**
+ * Bundles the `digest` command for start-up speed: dist/cli/bin.js and everything it imports from
+ * src (and the small libraries every command loads: commander, zod, yaml, croner, csv-parse, sax)
+ * become a few files in dist/bundle/, one chunk per lazily loaded stage. Resolving and reading
+ * hundreds of small modules costs more than running them; a bundle reads a handful. The heavy
+ * libraries (MJML, linkedom, rss-parser, nodemailer, better-sqlite3, …) stay ordinary packages,
+ * loaded from node_modules when a stage first needs them.
+ * Run by `npm run build` after tsc; bin/digest.js prefers the bundle and falls back to dist/cli/.
+ */
+import { build } from 'esbuild';
+import { rmSync } from 'node:fs';
+import path from 'node:path';
+
+const root = path.resolve(import.meta.dirname, '..');
+const BUNDLED = new Set(['commander', 'zod', 'yaml', 'croner', 'csv-parse', 'sax']);
+const outdir = path.join(root, 'dist/bundle');
+
+rmSync(outdir, { recursive: true, force: true });
+await build({
+  entryPoints: [path.join(root, 'dist/cli/bin.js')],
+  outdir,
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  sourcemap: 'linked',
+  // The bundled CommonJS libraries (commander, yaml) call require(), which ES modules lack.
+  banner: { js: "import { createRequire as __digestCreateRequire } from 'node:module'; const require = __digestCreateRequire(import.meta.url);" },
+  logLevel: 'warning',
+  // dist/bundle/ sits two levels below the package root, like dist/config/package-dir.js, so
+  // PACKAGE_DIR (templates/, feeds/) resolves the same in the bundle.
+  plugins: [
+    {
+      name: 'external-packages',
+      setup(b) {
+        b.onResolve({ filter: /^[^./]/ }, (args) => {
+          if (args.path.startsWith('node:')) return { external: true };
+          const name = args.path.startsWith('@') ? args.path.split('/').slice(0, 2).join('/') : args.path.split('/')[0];
+          return BUNDLED.has(name) ? undefined : { external: true };
+        });
+      },
+    },
+  ],
+});

@@ -1,0 +1,106 @@
+/**
+ * Every error code the tool reports, in one place. A `DigestError` can only carry a code listed
+ * here (the type checker holds throw sites to it), `--json` prints it as `error.code` (and a failed
+ * feed's `code`), and README.md's "Error codes" table is generated from this list and checked
+ * against it by test/architecture/error-codes.test.ts (`npm run docs:error-codes` rewrites it).
+ * Codes are an interface: scripts and monitors match on them, so never rename one.
+ */
+export const ERROR_CODES = {
+  // The config file and the command line
+  CONFIG_MISSING: 'no digest.config.yaml in the folder the command looked in, and no --config or DIGEST_CONFIG: nothing runs (`digest init` writes one)',
+  CONFIG_NOT_FOUND: 'the config file named by --config or DIGEST_CONFIG does not exist',
+  CONFIG_EXISTS: '`digest init` found a config file already there and left it as it is (--force replaces it)',
+  CONFIG_UNREADABLE: 'the config file exists but cannot be read (permissions, a folder)',
+  CONFIG_SYNTAX: 'the config file is not valid YAML (the message gives line and column)',
+  CONFIG_ALIASES: 'refused: the YAML aliases in the file expand to too much data (an alias bomb)',
+  CONFIG_INVALID: 'a setting has a wrong value or type (the message names the line and key)',
+  CONFIG_FEED_LIST: 'a feed list file the config names is missing or malformed',
+  CONFIG_RECIPIENTS: 'the recipients file is missing or malformed',
+  CONFIG_TEMPLATE: 'the `template` setting names no template set',
+  CONFIG_PARTIALS: 'the `partials` setting names no folder',
+  CONFIG_SMTP_URL: 'SMTP_URL is not an smtp:// or smtps:// URL',
+  CONFIG_SMTP_MISSING: 'SMTP_URL is not set, but the project (delivery.transport: smtp, or auto decided smtp) or the unfinished run sends over SMTP: nothing was fetched or sent',
+  TRANSPORT_CHANGED: 'SMTP_URL is set, but the project decided on the outbox (delivery.transport: auto, first run): say which in the config; nothing was fetched or sent',
+  TRANSPORT_UNDECIDED: 'delivery.transport is auto, SMTP_URL is not set and the config has real readers: the tool will not guess; nothing was fetched or sent',
+  TRANSPORT_UNKNOWN: 'an unfinished run recorded by an older version (no transport kept) and no SMTP_URL: it may have been meant for SMTP; nothing was fetched or sent',
+  CONFIG_DKIM_KEY: 'the DKIM key file cannot be read or is not a PEM RSA private key',
+  CONFIG_WRITE: 'the config (or feed list) could not be written back',
+  CLI_BAD_ADDRESS: 'an address given on the command line is not an email address',
+  CLI_BAD_RUN: 'a run number given on the command line is not a number',
+  CLI_CONFIRM: 'a destructive command needs confirmation (on a terminal, or --yes)',
+  CLI_UNKNOWN_COMMAND: 'no such subcommand',
+  // Managing feeds
+  FEED_NOT_FOUND: 'no feed with that name or address in the config',
+  FEED_AMBIGUOUS: 'the name matches several feeds; give the address',
+  FEED_NAME_EMPTY: 'a feed cannot be renamed to nothing',
+  FEED_IN_OPML: 'the feed is listed in an OPML file, which the tool does not rewrite',
+  FEED_IN_TXT: 'the feed is listed in a plain address list, which has no room for a name or pause mark',
+  OPML_UNREADABLE: 'the OPML file cannot be read',
+  OPML_INVALID: 'the file is not OPML',
+  DISCOVER_BLOCKED: '`digest feeds add` was given a web page whose feed links are not http(s) on public addresses',
+  // Fetching feeds and pages
+  FETCH_BAD_URL: 'the feed address is not a valid URL',
+  FETCH_UNSUPPORTED_URL: 'only http(s) URLs and local files can be fetched',
+  FETCH_BLOCKED_ADDRESS: 'refused: a private, loopback or reserved address, or a local file named by a feed',
+  FETCH_NETWORK: 'the server could not be reached (DNS, refused, reset, TLS)',
+  FETCH_TIMEOUT: 'the server did not answer within fetch.timeoutSeconds',
+  FETCH_GONE: 'the feed is gone for good (HTTP 410)',
+  FETCH_TOO_LARGE: 'the response is larger than the size cap',
+  FETCH_TOO_MANY_REDIRECTS: 'the server redirects in a loop or too long a chain',
+  FETCH_BAD_REDIRECT: 'the server redirects to something that is not an http(s) URL',
+  FETCH_BAD_ENCODING: 'the body is compressed in an unknown or corrupt way',
+  FETCH_FILE_NOT_FOUND: 'a local feed file does not exist',
+  FETCH_FILE: 'a local feed file cannot be read',
+  FETCH_ABORTED: 'the run was stopped while fetching',
+  FETCH_INVALID_OPTION: 'a fetch setting is out of range (a bug if it comes from the tool itself)',
+  // Reading feeds and pages
+  PARSE_EMPTY: 'the feed is empty',
+  PARSE_MALFORMED: 'the feed is broken XML or JSON',
+  PARSE_NOT_A_FEED: 'the document is not RSS, Atom or JSON Feed (e.g. binary, OPML, plain JSON)',
+  PARSE_HTML_NOT_FEED: 'the address is a web page, not a feed; the message lists the feeds it links to',
+  PARSE_ENTITY_BOMB: 'refused: the feed declares entities that would expand without bound',
+  EXTRACT_EMPTY: '`digest extract` was given an empty page or file',
+  FEED_ERROR: 'a feed failed for a reason with no code of its own (a failed feed in --json)',
+  // Templates
+  TEMPLATE_MISSING: 'the template set lacks a required file',
+  TEMPLATE_UNREADABLE: 'a template file cannot be read',
+  TEMPLATE_SYNTAX: 'a Handlebars syntax error (file and line given)',
+  TEMPLATE_PARTIAL_MISSING: 'a template uses a partial that does not exist',
+  TEMPLATE_PARTIALS_MISSING: 'the partials folder does not exist',
+  TEMPLATE_HELPER_MISSING: 'a template uses a helper or value that does not exist',
+  TEMPLATE_RUNTIME: 'a template failed while rendering',
+  TEMPLATE_MJML: 'MJML rejected the rendered template (file and line given)',
+  // Delivery
+  DELIVERY_FAILED: 'a message could not be handed to the mail server',
+  // State
+  STATE_OPEN: 'the state file or its lock cannot be created or opened',
+  STATE_LOCKED: 'another digest process is working with the same state file',
+  STATE_TOO_NEW: 'the state file was written by a newer version of the tool',
+  STATE_SYNC: 'the state file could not be written to disk (full disk, read-only)',
+  STATE_NOT_OURS: 'the state path is another program’s SQLite file (or not SQLite at all); it was left untouched',
+  RUN_NOT_FOUND: 'no recorded run with that number',
+  // The preview server
+  SERVE_PORT_IN_USE: 'the preview server port is taken',
+  // The machine: reported with what to do, never as a bug
+  DISK_FULL: 'the disk (or the disk quota) is full: ENOSPC, EDQUOT, SQLITE_FULL',
+  READ_ONLY: 'the file system is read-only',
+  NO_PERMISSION: 'permission denied on a file or folder the tool writes',
+  TOO_MANY_FILES: 'too many open files (raise the limit: ulimit -n, LimitNOFILE=)',
+  DISK_ERROR: 'the disk reported an input/output error',
+  WRITE_FAILED: 'a file in the out folder could not be written for another reason (the message gives it)',
+  // Anything else
+  INTERNAL: 'a bug: please report it with the stack trace (DEBUG=1 prints it)',
+} as const;
+
+/** Codes that carry a number, written with a placeholder. */
+export const ERROR_CODE_FAMILIES = {
+  'FETCH_HTTP_<status>': 'the server answered with that HTTP error status (FETCH_HTTP_404, FETCH_HTTP_503, …)',
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES | `FETCH_HTTP_${number}`;
+
+/** The README's "Error codes" table, generated from ERROR_CODES. */
+export function errorCodeTable(): string {
+  const rows = Object.entries({ ...ERROR_CODES, ...ERROR_CODE_FAMILIES }).map(([code, meaning]) => `| \`${code}\` | ${meaning} |`);
+  return ['| code | what it means |', '|---|---|', ...rows].join('\n');
+}
