@@ -179,7 +179,9 @@ async function readLocal(filePath: string, options: FetchOptions): Promise<Fetch
         context: { feed: filePath, file: filePath },
       });
     }
-    const lastModified = info.mtime.toUTCString();
+    // A local file's version: its modification time to the sub-millisecond, and its size. (A
+    // whole-second date would miss a file rewritten within the second it was read in.)
+    const lastModified = `${info.mtimeMs} ${info.size}`;
     if (options.validators?.lastModified === lastModified) {
       return { status: 'not-modified', url: filePath, validators: { lastModified } };
     }

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -383,6 +383,20 @@ describe('fetchResource on local files', () => {
     }
     const again = await fetchResource(file, { validators: (await fetchResource(file)).validators });
     expect(again.status).toBe('not-modified');
+  });
+
+  it('reads a file again when it changed within the second it was last read in', async () => {
+    const file = path.join(tmp, 'quick.xml');
+    const second = new Date('2026-11-27T07:00:05.000Z');
+    await writeFile(file, '<rss version="2.0"><channel><title>One</title></channel></rss>');
+    await utimes(file, second, second);
+    const first = await fetchResource(file);
+    await writeFile(file, '<rss version="2.0"><channel><title>Two!</title></channel></rss>');
+    const later = new Date(second.getTime() + 400);
+    await utimes(file, later, later);
+    const again = await fetchResource(file, { validators: first.validators });
+    expect(again.status).toBe('ok');
+    expect(again.text).toContain('Two!');
   });
 
   it('reports missing and oversized files', async () => {
