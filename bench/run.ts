@@ -2,8 +2,9 @@
  * `npm run bench`: start-up and whole processes beside rss2email (bench/startup.ts), wall time and
  * memory of ingestion (bench/ingest.ts) and of the whole job on a
  * local digest, the cost of the render stages, extraction time per page on the ScrapingHub
- * corpus, (bench/send.ts) sending to 10,000 recipients through the SMTP pool, and (bench/filters.ts)
- * per-feed filters on the feed corpus. Prints figures;
+ * corpus, (bench/send.ts) sending to 10,000 recipients through the SMTP pool, (bench/filters.ts)
+ * per-feed filters on the feed corpus, and (bench/bounces.ts) `digest bounces` over 10,000
+ * delivery-status notices. Prints figures;
  * asserts nothing (these machines are shared and noisy).
  */
 import { spawn } from 'node:child_process';
@@ -181,6 +182,9 @@ async function main(): Promise<void> {
   // 4. Sending, in a process of its own so its memory figure is its own (bench/send.ts).
   console.log('');
   await child('send.ts');
+  // 5. digest web: one-click unsubscribes per second, the archive index (bench/web.ts).
+  console.log('');
+  await child('web.ts');
 }
 
 /**
@@ -240,6 +244,8 @@ await child('startup.ts');
 console.log('');
 await child('ingest.ts');
 await main();
+console.log('');
+await child('bounces.ts');
 // Last, so the corpus held in memory does not count in the job's RSS figures above.
 console.log('');
 benchExtraction();

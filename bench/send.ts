@@ -3,7 +3,9 @@
  * N recipients (default 10,000; BENCH_RECIPIENTS to change) through the pooled SMTP transport to a
  * local SMTP server that runs in a child process and discards what it receives.
  *
- *   - personalisation per recipient (tokens filled into the HTML compiled once);
+ *   - personalisation per recipient (tokens filled into the HTML compiled once, with signed
+ *     unsubscribe and preferences links as `web.baseUrl` makes them; BENCH_LINKS=plain for the
+ *     old unsubscribe template with the address in it, to see what signing costs);
  *   - throughput of `deliverRun` (personalise, compose, ledger writes with one fsync per message)
  *     on one run of N recipients, against raw nodemailer sending one prebuilt message through an
  *     identical pool, in alternating slices of the same process so load swings hit both alike;
@@ -17,7 +19,8 @@ import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { sampleConfig } from '../src/config/load-config.js';
 import { composeMessage, deterministicMessageId } from '../src/deliver/compose-message.js';
-import { deliverRun } from '../src/deliver/deliver-run.js';
+import { deliverRun, runLinks } from '../src/deliver/deliver-run.js';
+import { TokenSigner } from '../src/tokens/tokens.js';
 import { createSmtpTransport } from '../src/deliver/transports.js';
 import { buildDigest } from '../src/pipeline/build-digest.js';
 import { loadTemplates } from '../src/render/load-templates.js';
@@ -62,17 +65,24 @@ const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 
 async function main(): Promise<void> {
   const work = mkdtempSync(path.join(tmpdir(), 'digest-bench-send-'));
-  const config = sampleConfig({ cwd: work, env: {} });
+  const loaded = sampleConfig({ cwd: work, env: {} });
+  // As a real setup sends: signed unsubscribe and preferences links, one-click List-Unsubscribe.
+  const config = { ...loaded, web: { ...loaded.web, baseUrl: 'https://digest.example.com' } };
+  const signer = new TokenSigner('bench-secret-bench-secret-bench-secret-0');
   const built = await buildDigest(config, { now: new Date('2026-11-27T07:00:00Z'), mode: 'preview' });
   const rendered = await renderDigest(built.digest, loadTemplates(config.templateDir), renderSettings(config), { validation: 'strict' });
   const recipients = Array.from({ length: N }, (_, i) => ({ email: `reader${i}@example.com`, name: `Reader ${i}`, fields: { token: `t${i}` } }));
-  const settings = { from: config.from, title: config.title, unsubscribeUrl: config.unsubscribeUrl, unsubscribeMailto: 'unsubscribe@example.com' };
+  const settings = { from: config.from, title: config.title, baseUrl: config.web.baseUrl, unsubscribeMailto: 'unsubscribe@example.com' };
+  // BENCH_LINKS=plain: the old way, an unsubscribe URL template with the address in it (to see what signing costs).
+  const plain = process.env.BENCH_LINKS === 'plain';
+  if (plain) Object.assign(settings, { baseUrl: undefined, unsubscribeUrl: 'https://example.com/unsubscribe?email={{email}}' });
+  const links = runLinks(settings, 1, signer);
   console.log(`Sending: ${N} recipients, ${built.digest.items.length}-item digest (${(Buffer.byteLength(rendered.html) / 1024).toFixed(0)} KB of HTML), ${CONNECTIONS} pooled SMTP connections, no rate limit, to smtp-server in a child process\n`);
 
   // Personalisation alone: as strings (previews, test sends) and as UTF-8 bodies (what deliverRun sends).
   const perRecipient = (fill: typeof personalise | typeof personaliseBytes) => {
     const started = performance.now();
-    for (const r of recipients) fill(rendered, r, settings.unsubscribeUrl);
+    for (const r of recipients) fill(rendered, r, links);
     return ((performance.now() - started) / N) * 1000;
   };
   const asStrings = perRecipient(personalise);
@@ -82,7 +92,7 @@ async function main(): Promise<void> {
   const sink = await startSink();
   const transportOptions = { maxConnections: CONNECTIONS, rateLimit: 0 };
   // The same bytes deliverRun hands to nodemailer, built once.
-  const prebuilt = composeMessage(recipients[0]!, personaliseBytes(rendered, recipients[0]!, settings.unsubscribeUrl), { ...settings, date: new Date(), messageId: '<bench@example.com>' });
+  const prebuilt = composeMessage(recipients[0]!, personaliseBytes(rendered, recipients[0]!, links), { ...settings, date: new Date(), messageId: '<bench@example.com>' });
 
   /** Raw nodemailer: one prebuilt message, only the address changing, as many in flight as connections. */
   const raw = async (from: number, count: number): Promise<number> => {
@@ -125,7 +135,7 @@ async function main(): Promise<void> {
     const transport = createSmtpTransport(sink.url, transportOptions);
     const stop = new AbortController();
     const t = performance.now();
-    const report = await deliverRun({ store, runId, rendered, settings, transport, now: () => new Date(), signal: stop.signal, onProgress: (done) => done >= count && stop.abort() });
+    const report = await deliverRun({ store, runId, rendered, settings, signer, transport, now: () => new Date(), signal: stop.signal, onProgress: (done) => done >= count && stop.abort() });
     const ms = performance.now() - t;
     transport.close();
     return { ms, sent: report.sent };

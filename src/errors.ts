@@ -87,6 +87,8 @@ export function environmentProblem(error: unknown): { code: EnvironmentCode; wha
   }
   return undefined;
 }
+/** A bounce mailbox (IMAP, Maildir, .eml files) could not be read or changed. */
+export class MailboxError extends DigestError {}
 
 export function isDigestError(error: unknown): error is DigestError {
   return error instanceof DigestError;

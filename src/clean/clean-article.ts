@@ -8,7 +8,7 @@ import { extractMainContent, parsePage } from './extract-main-content.js';
 import { findLeadImage } from './find-lead-image.js';
 import { isBinaryText } from './is-binary-text.js';
 import { isCaptionText, isCreditLine, isFurnitureText } from './is-furniture-text.js';
-import { decodeEntities, decodeHtmlText, escapeHtml, normalizeText } from './normalize-text.js';
+import { decodeEntities, escapeHtml, normalizeText } from './normalize-text.js';
 import { isTextArticle, parseTextArticle, splitTextParagraphs } from './parse-text-article.js';
 import { readPageMetadata } from './read-page-metadata.js';
 import { resolveUrls } from './resolve-urls.js';
@@ -31,7 +31,7 @@ export type { ArticleInput } from '../types.js';
  */
 export function cleanArticle(input: ArticleInput): CleanArticle {
   const html = input.html?.trim() ?? '';
-  const empty: CleanArticle = { title: decodeHtmlText(input.title ?? ''), paragraphs: [], html: '', image: null };
+  const empty: CleanArticle = { title: normalizeText(input.title ?? ''), paragraphs: [], html: '', image: null };
   // Binary data is not an article: no text can honestly be read from it.
   if (isBinaryText(html) || (html === '' && isBinaryText(input.text ?? ''))) return empty;
   if (html !== '') {
@@ -89,7 +89,7 @@ function cleanText(fullText: string, input: ArticleInput): CleanArticle {
     title = parsed.title;
     body = parsed.text ?? '';
   }
-  const cleanTitle = decodeHtmlText(title ?? '');
+  const cleanTitle = normalizeText(title ?? '');
   const paragraphs = dropRepeatedTitle(splitTextParagraphs(body), cleanTitle);
   return {
     title: cleanTitle,
@@ -101,7 +101,7 @@ function cleanText(fullText: string, input: ArticleInput): CleanArticle {
 
 function cleanFragment(html: string, input: ArticleInput): CleanArticle {
   const { document } = parseHTML(`<!doctype html><html><head></head><body>${boundMarkup(html)}</body></html>`);
-  const title = decodeHtmlText(input.title ?? '');
+  const title = normalizeText(input.title ?? '');
   const body = cleanContent(document.body, title, input.url);
   return { title, ...body };
 }
@@ -127,7 +127,8 @@ function cleanPage(html: string, input: ArticleInput): CleanArticle {
     ...(siteName ? { siteName } : {}),
     headings: metadata.headings,
   });
-  const title = decodeHtmlText(input.title ?? pageTitle ?? '');
+  // Page titles come from the DOM and meta tags, already text: nothing is decoded twice.
+  const title = normalizeText(input.title ?? pageTitle ?? '');
   const body = cleanContent(main.content, title, base);
   const byline = main.byline ?? body.byline ?? metadata.byline;
   return {

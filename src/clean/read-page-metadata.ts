@@ -1,3 +1,5 @@
+import type { StoryImage } from '../types.js';
+import { isTooSmall, knownSize } from './image-size.js';
 import { isDecorativeImageUrl } from './is-tracking-image.js';
 import { normalizeText } from './normalize-text.js';
 import { absoluteUrl } from './resolve-urls.js';
@@ -9,7 +11,7 @@ export interface PageMetadata {
   documentTitle?: string;
   /** Texts of the first few <h1> elements: the headline a page shows is usually one of them. */
   headings: string[];
-  image?: string;
+  image?: StoryImage;
   byline?: string;
   siteName?: string;
 }
@@ -65,10 +67,13 @@ export function readPageMetadata(document: Document, baseUrl?: string): PageMeta
   for (const key of ['og:image:secure_url', 'og:image', 'og:image:url', 'twitter:image', 'twitter:image:src']) {
     const value = values.get(key);
     const image = value ? absoluteUrl(value, baseUrl) : undefined;
-    if (image && /^https?:/i.test(image) && !isDecorativeImageUrl(image)) {
-      result.image = image;
-      break;
-    }
+    if (!image || !/^https?:/i.test(image) || isDecorativeImageUrl(image)) continue;
+    // og:image:width/height describe the og:image; Twitter cards state no size.
+    const declared = key.startsWith('og:') ? { width: Number(meta('og:image:width')) || undefined, height: Number(meta('og:image:height')) || undefined } : {};
+    const size = knownSize(Object.fromEntries(Object.entries(declared).filter(([, v]) => v !== undefined)), image);
+    if (isTooSmall(size)) continue;
+    result.image = { url: image, width: size.width ?? null, height: size.height ?? null };
+    break;
   }
   const byline = meta('author', 'article:author', 'byl', 'sailthru.author', 'parsely-author');
   if (byline && !/^https?:/i.test(byline)) result.byline = byline.replace(/^by\s+/i, '');

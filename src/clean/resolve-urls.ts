@@ -1,3 +1,4 @@
+import { chooseFromSrcset, parseSrcset, type SrcsetCandidate } from './image-size.js';
 import { queryAll } from './query-all.js';
 /**
  * Makes every link and image in a content tree absolute and promotes lazy-loaded images, so the
@@ -25,17 +26,17 @@ export function absoluteUrl(url: string, base?: string): string | undefined {
   }
 }
 
-/** The widest candidate of a srcset ("a.jpg 300w, b.jpg 1024w"), or its first one. */
-export function pickFromSrcset(srcset: string): string | undefined {
-  let best: { url: string; size: number } | undefined;
-  for (const candidate of srcset.split(/,\s+(?=\S)/)) {
-    const [url, descriptor] = candidate.trim().split(/\s+/);
-    if (!url) continue;
-    const size = descriptor ? Number.parseFloat(descriptor) : 1;
-    if (!best || (Number.isFinite(size) && size > best.size)) best = { url, size: Number.isFinite(size) ? size : 1 };
-  }
-  return best?.url;
+/** The srcset candidate to use (see chooseFromSrcset), with its declared width when it has one. */
+export function pickFromSrcset(srcset: string): SrcsetCandidate | undefined {
+  const candidate = chooseFromSrcset(parseSrcset(srcset).filter((c) => !/^data:/i.test(c.url)));
+  return candidate;
 }
+
+/**
+ * Where the width of the file an img shows is kept once its srcset is gone (the sanitiser drops
+ * data attributes, so it never reaches the email).
+ */
+export const INTRINSIC_WIDTH = 'data-intrinsic-width';
 
 /** Gives an img its real src when a lazy-loading script kept it in a data attribute or srcset. */
 export function promoteLazyImage(img: Element): void {
@@ -48,24 +49,18 @@ export function promoteLazyImage(img: Element): void {
       return;
     }
   }
-  if (!needsSource) return;
-  for (const attribute of LAZY_SRCSET) {
-    const value = img.getAttribute(attribute);
-    const picked = value ? pickFromSrcset(value) : undefined;
-    if (picked && !/^data:/i.test(picked)) {
-      img.setAttribute('src', picked);
-      return;
-    }
-  }
-  // <picture><source srcset> with a placeholder <img>.
+  // A srcset that states widths is the best account of the picture's sizes: take the version
+  // the email needs, and remember its width. Without widths, only a missing src is filled.
+  const sets = [...LAZY_SRCSET.map((attribute) => img.getAttribute(attribute))];
+  // <picture><source srcset> around the img.
   const picture = img.parentElement?.localName === 'picture' ? img.parentElement : null;
-  for (const source of picture ? queryAll(picture, 'source') : []) {
-    const value = source.getAttribute('srcset') ?? source.getAttribute('data-srcset');
+  for (const source of picture ? queryAll(picture, 'source') : []) sets.push(source.getAttribute('srcset') ?? source.getAttribute('data-srcset'));
+  for (const value of sets) {
     const picked = value ? pickFromSrcset(value) : undefined;
-    if (picked && !/^data:/i.test(picked)) {
-      img.setAttribute('src', picked);
-      return;
-    }
+    if (!picked || (!needsSource && picked.width === undefined)) continue;
+    img.setAttribute('src', picked.url);
+    if (picked.width !== undefined) img.setAttribute(INTRINSIC_WIDTH, String(picked.width));
+    return;
   }
 }
 

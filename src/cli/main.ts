@@ -15,6 +15,10 @@ import { registerServe } from './commands/serve.js';
 import { registerExtract } from './commands/extract.js';
 import { registerFeeds } from './commands/feeds.js';
 import { registerInit } from './commands/init.js';
+import { registerBounces } from './commands/bounces.js';
+import { registerReaders } from './commands/readers.js';
+import { registerWeb } from './commands/web.js';
+import { registerArchive } from './commands/archive.js';
 import { registerReset } from './commands/reset.js';
 
 export function buildProgram(setExit: SetExit): Command {
@@ -36,6 +40,10 @@ export function buildProgram(setExit: SetExit): Command {
   registerServe(program, setExit);
   registerExtract(program, setExit);
   registerFeeds(program, setExit);
+  registerBounces(program, setExit);
+  registerReaders(program, setExit);
+  registerWeb(program, setExit);
+  registerArchive(program, setExit);
   registerReset(program, setExit);
   return program;
 }

@@ -5,6 +5,7 @@ import type { RunResult } from '../pipeline/run-digest.js';
 import { feedKey } from '../select/item-id.js';
 import type { Decision } from '../select/select-items.js';
 import type { FeedFailure } from '../types.js';
+import { describeLeftOut, leftOutJson, storiesJson } from '../pipeline/digest-json.js';
 import { rel } from './context.js';
 import { failureLine, pausedLine } from './feed-report.js';
 import { EXIT, type Output } from './output.js';
@@ -45,6 +46,24 @@ export function printDelivery(out: Output, d: DeliveryReport, runId: number | nu
     if (d.abortHint) out.problem(`  → ${d.abortHint}`);
   }
   if (d.interrupted) out.problem('  Stopped on request: the rest stay pending for the next run.');
+  if (d.suppressed) out.line(`  ${d.suppressed} not sent: unsubscribed, bounced or paused since the run started.`);
+}
+
+const EXCLUDED_TEXT: Record<string, string> = {
+  unsubscribed: 'unsubscribed',
+  'hard-bounce': 'bounced',
+  'soft-bounce': 'bouncing (soft)',
+  complaint: 'complained',
+  manual: 'blocked',
+  paused: 'paused',
+  'no-sections': 'none of their sections in this issue',
+};
+
+/** "Readers: 248 (2 copies with chosen sections); left out: 3 unsubscribed, 1 paused." */
+export function readersLine(readers: NonNullable<RunResult['readers']>): string {
+  const left = Object.entries(readers.excluded).map(([why, n]) => `${n} ${EXCLUDED_TEXT[why] ?? why}`);
+  const variants = readers.variants ? ` (${readers.variants} cop${readers.variants === 1 ? 'y' : 'ies'} with chosen sections, rendered once each)` : '';
+  return `Readers: ${readers.count}${variants}${left.length ? `; left out: ${left.join(', ')}` : ''}.`;
 }
 
 /** --verbose: a line per feed that was read, with how many items it had, how many were new and chosen. */
@@ -89,17 +108,26 @@ export function printRunSummary(out: Output, config: ResolvedConfig, result: Run
       return;
     }
     out.line(`${result.items} item${result.items === 1 ? '' : 's'} chosen for "${result.subject}".`);
+    for (const line of describeLeftOut(result.leftOut)) out.line(`  ${line}`);
+    if (result.readers) out.line(readersLine(result.readers));
   }
   if (result.delivery) printDelivery(out, result.delivery, result.runId);
   if (result.files.html) out.line(`Preview: ${rel(result.files.html)}, ${rel(result.files.text ?? '')}`);
   if (result.files.outbox) out.line(`Outbox: ${rel(result.files.outbox)}/`);
 }
 
+/**
+ * `digest run --json`: the run's outcome, with `stories` (the email's stories, in order) and
+ * `left_out` (the new stories not in it), both empty when the run built no new digest.
+ */
 export function runJson(result: RunResult, code: number): Record<string, unknown> {
   return {
     ...result,
     digest: undefined,
     decisions: undefined,
+    leftOut: undefined,
+    stories: result.digest ? storiesJson(result.digest) : [],
+    left_out: leftOutJson(result.leftOut),
     counts: result.delivery ? deliveryCounts(result.delivery) : null,
     exitCode: code,
   };

@@ -33,12 +33,13 @@ export function defaultRawConfig(): Record<string, unknown> {
       { email: 'reader@example.com', name: 'Sam Reader' },
       { email: 'editor@example.com', name: 'Alex Editor' },
     ],
+    // The bundled sample feeds are dated November 2026 and never change: no age limit for them,
+    // so the sample digest works whenever it is tried (real feeds get limits.maxAgeDays).
     feeds: [
-      { url: path.join(PACKAGE_DIR, 'feeds/world-news.rss.xml'), name: 'World Desk', section: 'World' },
-      { url: path.join(PACKAGE_DIR, 'feeds/science-notes.atom.xml'), name: 'Science Notes', section: 'Science' },
-      { url: path.join(PACKAGE_DIR, 'feeds/city-culture.json'), name: 'City & Culture', section: 'Culture' },
+      { url: path.join(PACKAGE_DIR, 'feeds/world-news.rss.xml'), name: 'World Desk', section: 'World', maxAgeDays: 0, priority: 1 },
+      { url: path.join(PACKAGE_DIR, 'feeds/science-notes.atom.xml'), name: 'Science Notes', section: 'Science', maxAgeDays: 0 },
+      { url: path.join(PACKAGE_DIR, 'feeds/city-culture.json'), name: 'City & Culture', section: 'Culture', maxAgeDays: 0 },
     ],
-    unsubscribeUrl: 'https://example.com/unsubscribe?email={{email}}',
   };
 }
 

@@ -1,5 +1,6 @@
 import sax from 'sax';
 import { publicHttpUrlProblem } from '../fetch/address-guard.js';
+import { decodeBasicEntities } from '../clean/basic-entities.js';
 import { shortFeedName } from '../parse/feed-name.js';
 import type { FeedSource } from '../types.js';
 
@@ -60,7 +61,11 @@ export function readOpml(xml: string, options: ReadOpmlOptions = {}): FeedSource
     };
     const parentSection = sections.at(-1);
     const xmlUrl = attribute('xmlurl')?.trim();
-    const label = (attribute('title') ?? attribute('text') ?? '').trim();
+    // Names are plain text: sax decoded the XML once; an exporter that escaped twice
+    // ("Q&amp;amp;A") is decoded once more, so no "BLOGS &AMP; MEDIA" reaches a heading.
+    const label = decodeBasicEntities(attribute('title') ?? attribute('text') ?? '')
+      .replace(/\s+/g, ' ')
+      .trim();
     const paused = (commented.at(-1) ?? false) || attribute('iscomment')?.trim().toLowerCase() === 'true';
     if (inBody && xmlUrl) {
       const feed: FeedSource = { url: xmlUrl };

@@ -1,7 +1,8 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readCsvRows } from './read-csv.js';
 import path from 'node:path';
-import { parse as parseCsv } from 'csv-parse/sync';
 import { ConfigError, displayPath } from '../errors.js';
+import { TokenSigner } from '../tokens/tokens.js';
 import type { FeedSource } from '../types.js';
 import { addressProblem, feedSchema, feedUrlProblem, type ParsedConfig } from './schema.js';
 import { PACKAGE_DIR } from './package-dir.js';
@@ -44,6 +45,13 @@ export interface ResolvedConfig extends Omit<ParsedConfig, 'feeds' | 'recipients
    * A run does not use this: it decides once and records it (deliver/decide-transport.ts).
    */
   transport: 'outbox' | 'smtp';
+  /**
+   * Signs and checks reader links, from DIGEST_SECRET (and DIGEST_SECRET_PREVIOUS); undefined
+   * when it is not set. Holds the secret in private fields: nothing prints or serialises it.
+   */
+  readerTokens: TokenSigner | undefined;
+  /** The shared secret of `POST /webhooks/bounce` (DIGEST_WEBHOOK_SECRET); the endpoint is off without it. */
+  webhookSecret: string | undefined;
   /** Problems that do not stop a run (a bad recipient address), for the summary. */
   warnings: string[];
   /** Of the warnings, the recipients skipped because their address is unusable (`digest check` fails on them). */
@@ -81,8 +89,29 @@ export function resolveConfig(parsed: ParsedConfig, options: ResolveOptions): Re
   if (smtpUrl) validateSmtpUrl(smtpUrl);
   const transport = parsed.delivery.transport === 'auto' ? (smtpUrl ? 'smtp' : 'outbox') : parsed.delivery.transport;
 
+  const web = { ...parsed.web, ...(parsed.web.baseUrl ? { baseUrl: parsed.web.baseUrl.replace(/\/+$/, '') } : {}) };
+  if (web.baseUrl && parsed.unsubscribeUrl) {
+    throw new ConfigError('CONFIG_UNSUBSCRIBE_TWICE', `${file}: both unsubscribeUrl and web.baseUrl are set, so it is unclear who handles unsubscribes`, {
+      context: { file },
+      hint: `With web.baseUrl, \`digest web\` handles them at ${web.baseUrl}/unsubscribe with signed links: remove unsubscribeUrl. Keep unsubscribeUrl (and remove web.baseUrl) only if a program of your own handles them.`,
+    });
+  }
+  if (web.baseUrl?.startsWith('http://') && !/^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:|$|\/)/.test(web.baseUrl)) {
+    warnings.push(`web.baseUrl is ${web.baseUrl}: mailbox providers only offer one-click unsubscribe for https addresses, and links would travel unencrypted; put digest web behind a reverse proxy with TLS and use https://`);
+  }
+  const readerTokens = TokenSigner.fromEnv(env);
+  const webhookSecret = env.DIGEST_WEBHOOK_SECRET?.trim() || undefined;
+  if (webhookSecret && webhookSecret.length < 24) {
+    throw new ConfigError('CONFIG_SECRET', `DIGEST_WEBHOOK_SECRET is too short (${webhookSecret.length} characters; at least 24 are needed)`, {
+      hint: 'Use a long random value, e.g. the output of `openssl rand -base64 32`, and give the same value to the program that calls /webhooks/bounce.',
+    });
+  }
+
   return {
     ...parsed,
+    web,
+    readerTokens,
+    webhookSecret,
     source: options.source,
     baseDir,
     feeds: configured.filter((feed) => !feed.paused),
@@ -222,7 +251,7 @@ export function readFeedList(listPath: string, where: string, show: Show = displ
       const issue = formatIssues(result.error.issues, entry, () => Object.keys(feedSchema.shape))[0]!;
       throw new ConfigError('CONFIG_FEED_LIST', `${shown}: [${index}]${formatPath(issue.path) ? '.' + formatPath(issue.path) : ''}: ${issue.message}`, {
         context: { file: shown },
-        hint: 'Each feed needs a url (http(s) URL or a path); name, section, limit and fullText are optional.',
+        hint: 'Each feed needs a url (http(s) URL or a path); name, section, limit, fullText and maxAgeDays are optional.',
       });
     }
     return compact(resolveFeedSource(result.data, listDir, keyBase));
@@ -282,32 +311,12 @@ function resolveRecipients(
 /** A CSV with a header row; the address column is `email` (or `address`/`e-mail`), `name` optional. */
 function readRecipientsCsv(csvPath: string, show: Show): { where: string; email: string; name?: string; fields: Record<string, string> }[] {
   const shown = show(csvPath);
-  let text: string;
-  try {
-    text = readFileSync(csvPath, 'utf8');
-  } catch (error) {
-    throw new ConfigError('CONFIG_RECIPIENTS', `recipients: cannot read ${shown} (${(error as NodeJS.ErrnoException).code ?? 'error'})`, {
-      cause: error,
-      context: { file: shown },
-      hint: 'Check the path; relative paths are resolved against the config file’s folder.',
-    });
-  }
-  let rows: Record<string, string>[];
-  try {
-    rows = parseCsv(text.replace(/^\uFEFF/, ''), {
-      columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()),
-      skip_empty_lines: true,
-      trim: true,
-      relax_column_count: true,
-    }) as Record<string, string>[];
-  } catch (error) {
-    const line = (error as { lines?: number }).lines;
-    throw new ConfigError('CONFIG_RECIPIENTS', `${shown}${line ? `:${line}` : ''}: ${(error as Error).message}`, {
-      cause: error,
-      context: { file: shown, ...(line ? { line } : {}) },
-      hint: 'The recipients file must be CSV with a header row, e.g.\n  email,name\n  ada@example.com,Ada Lovelace',
-    });
-  }
+  const rows = readCsvRows(csvPath, shown, {
+    code: 'CONFIG_RECIPIENTS',
+    unreadable: 'recipients: cannot read',
+    readHint: 'Check the path; relative paths are resolved against the config file’s folder.',
+    hint: 'The recipients file must be CSV with a header row, e.g.\n  email,name\n  ada@example.com,Ada Lovelace',
+  });
   const first = rows[0];
   const emailColumn = first ? ['email', 'e-mail', 'address', 'email address'].find((c) => c in first) : 'email';
   if (first && !emailColumn) {

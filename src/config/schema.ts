@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { scheduleProblem } from '../schedule/schedule-slots.js';
+import { DEFAULT_LEAD_RULE, LEAD_CRITERIA } from './lead-rule.js';
 import { filterTermProblem } from '../select/filter-terms.js';
 
 /**
@@ -102,6 +103,26 @@ const locale = z.string().trim().check((ctx) => {
     ctx.issues.push({ code: 'custom', input: value, message: `${JSON.stringify(value)} is not a language this system can format dates in; write a BCP 47 tag such as "en-GB", "de-DE" or "fr"` });
   }
 });
+/** Default of `limits.maxAgeDays`: a week, the span of a daily or weekly digest. */
+export const DEFAULT_MAX_AGE_DAYS = 7;
+
+/** The public address of `digest web`: an http(s) URL with no query or fragment. */
+const baseUrl = z.string().trim().check((ctx) => {
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(ctx.value);
+  } catch {
+    parsed = undefined;
+  }
+  if (!parsed || !['http:', 'https:'].includes(parsed.protocol) || parsed.search || parsed.hash || parsed.username || parsed.password) {
+    ctx.issues.push({
+      code: 'custom',
+      input: ctx.value,
+      message: `expected the public https address readers reach \`digest web\` at, such as "https://digest.example.com" (no query or #fragment), got ${JSON.stringify(ctx.value)}`,
+    });
+  }
+});
+
 /** A filter term: words, or a pattern written /pattern/flags (checked here, so `digest check` names it). */
 const filterTerm = z.string().trim().min(1, 'expected words or a /pattern/, got an empty string').check((ctx) => {
   const problem = filterTermProblem(ctx.value);
@@ -117,6 +138,10 @@ export const feedSchema = z.strictObject({
   section: z.string().trim().min(1).optional(),
   limit: z.int().positive().optional(),
   fullText: z.enum(['auto', 'always', 'never']).optional(),
+  /** This feed's own age limit in days (0 = none), instead of `limits.maxAgeDays`. */
+  maxAgeDays: z.number().nonnegative().optional(),
+  /** Weight of this feed's stories when the lead story is chosen (`lead.by: priority`); default 0. */
+  priority: z.number().optional(),
   /** Not fetched while true (`digest feeds pause` / `unpause`). */
   paused: z.boolean().optional(),
   /** Only stories matching one of these are taken. */
@@ -201,8 +226,9 @@ export const configSchema = z.strictObject({
   /** Locale for dates in templates (BCP 47), e.g. "en-GB". */
   locale: locale.default('en-GB'),
   /**
-   * Unsubscribe link, with {{email}} / {{name}} filled in per recipient, e.g.
-   * "https://example.com/unsubscribe?e={{email}}". Without it no List-Unsubscribe header is sent.
+   * An unsubscribe link handled by a program of your own, with {{email}}, {{name}} and any
+   * recipient field filled in per recipient. Leave it out with `web.baseUrl`: `digest web`
+   * then handles unsubscribes, with signed links.
    */
   unsubscribeUrl: z.string().trim().optional(),
   /** mailto: unsubscribe address for the List-Unsubscribe header. */
@@ -229,8 +255,25 @@ export const configSchema = z.strictObject({
       /** The logo's width in pixels. */
       logoWidth: z.int().positive().max(600).default(160),
       readMoreLabel: z.string().default('Read the full story'),
+      /** Which stories get a read-more link under their text (every headline is a link already). */
+      readMore: z.enum(['lead', 'all', 'none']).default('lead'),
+      /** Heading of the section that gathers one-story sections named after their feed. */
+      inBriefLabel: z.string().default('In brief'),
+      /** Heading of the lead story. */
+      leadLabel: z.string().default('Top story'),
+      /** The "In this issue" contents block is shown from this many stories on (0: never). */
+      contentsMinStories: z.int().nonnegative().default(8),
+      /** Dark mode (mail programs that follow the reader's dark setting): the same roles as above. */
+      darkBackgroundColor: z.string().default('#111315'),
+      darkContentBackgroundColor: z.string().default('#1b1e22'),
+      darkTextColor: z.string().default('#e8e6e3'),
+      darkMutedColor: z.string().default('#a3a9b2'),
+      darkAccentColor: z.string().default('#fb923c'),
+      darkDividerColor: z.string().default('#33383f'),
       webVersionLabel: z.string().default('View this email in your browser'),
       unsubscribeLabel: z.string().default('Unsubscribe'),
+      /** The link to the reader's preferences page (with `web.baseUrl`). */
+      preferencesLabel: z.string().default('Change what you get'),
       /** The link to the web version when stories were left out to keep the email small. */
       moreLabel: z.string().default('Read them all in the web version'),
       showFailedFeeds: z.boolean().default(true),
@@ -243,6 +286,13 @@ export const configSchema = z.strictObject({
   maxHtmlKilobytes: z.number().nonnegative().default(100),
   /** A folder of extra partials; a file named like a theme's partial replaces it. */
   partials: z.string().trim().min(1).optional(),
+  /** How the lead story is chosen (src/pipeline/choose-lead.ts). */
+  lead: z
+    .strictObject({
+      /** Criteria in order, each breaking the ties of the one before; [] for no lead story. */
+      by: z.array(z.enum(LEAD_CRITERIA)).default([...DEFAULT_LEAD_RULE]),
+    })
+    .prefault({}),
   limits: z
     .strictObject({
       /** Most items per feed (a feed's own `limit` wins). */
@@ -251,8 +301,11 @@ export const configSchema = z.strictObject({
       total: z.int().positive().default(30),
       /** On a feed's first run only its newest N items are eligible. */
       firstRun: z.int().nonnegative().default(5),
-      /** Items older than this many days are held back (0 = no limit). */
-      maxAgeDays: z.number().nonnegative().default(0),
+      /**
+       * Items older than this many days are held back, on a feed's first run too, so a feed that
+       * stopped years ago does not fill a digest (0 = no limit; a feed's own `maxAgeDays` wins).
+       */
+      maxAgeDays: z.number().nonnegative().default(DEFAULT_MAX_AGE_DAYS),
       ledeWords: z.int().positive().default(50),
       headlineLength: z.int().positive().default(120),
     })
@@ -275,6 +328,16 @@ export const configSchema = z.strictObject({
       attempts: z.int().positive().default(3),
       /** Wait before the first retry; it doubles for each further one. */
       retryDelaySeconds: z.number().nonnegative().default(2),
+      /**
+       * Where bounces go: each reader's copy is sent with the envelope sender (MAIL FROM)
+       * `local+TOKEN@domain`, TOKEN naming run and reader, signed with DIGEST_SECRET. Point this
+       * address's mailbox at `digest bounces`. Unset: the envelope sender is `from`.
+       */
+      bounceAddress: z
+        .string()
+        .trim()
+        .refine(isEmailAddress, { message: 'expected an address such as bounces@example.com' })
+        .optional(),
       /** DKIM signing. The key stays in its own file; only its path goes here. */
       dkim: z
         .strictObject({
@@ -288,11 +351,53 @@ export const configSchema = z.strictObject({
         .optional(),
     })
     .prefault({}),
+  /** Bounces and complaints: `digest bounces` and the bounce webhook of `digest web`. */
+  bounces: z
+    .strictObject({
+      /** Where `digest bounces` reads when given nothing on the command line: an IMAP URL or a Maildir/folder path. */
+      mailbox: z.string().trim().min(1).optional(),
+      /**
+       * Soft bounces (mailbox full, server trouble) an address may have before it is suppressed:
+       * from this many different runs (`digest bounces`; each webhook event counts as one) …
+       */
+      softLimit: z.int().positive().default(3),
+      /** … within this many days. */
+      softWindowDays: z.number().positive().default(30),
+      /** Where processed mail is moved: an IMAP mailbox, a Maildir++ folder (.Processed), or a subfolder of a plain folder. */
+      processedFolder: z.string().trim().min(1).default('Processed'),
+    })
+    .prefault({}),
   /** `digest serve`, the live preview for template editors. */
   serve: z
     .strictObject({
       /** Port on 127.0.0.1 (0 = any free port). */
       port: z.int().min(0).max(65535).default(4580),
+    })
+    .prefault({}),
+  /** `digest web`: unsubscribe, subscribe, preferences and the archive, for readers. */
+  web: z
+    .strictObject({
+      /**
+       * The public address of `digest web` (behind a reverse proxy, with https). Set, every email
+       * carries signed unsubscribe and preferences links there, a one-click List-Unsubscribe
+       * header, and a link to its page in the archive.
+       */
+      baseUrl: baseUrl.optional(),
+      /** Address `digest web` listens on; 127.0.0.1 keeps it behind the reverse proxy. */
+      host: z.string().trim().min(1).default('127.0.0.1'),
+      port: z.int().min(0).max(65535).default(4590),
+      /** Behind a reverse proxy: take the client's address from X-Forwarded-For (for rate limits). */
+      trustProxy: z.boolean().default(false),
+      /** Whether anyone may ask to join at /subscribe (double opt-in). */
+      subscribe: z.boolean().default(true),
+      /** How long a confirmation link works, in hours. */
+      confirmHours: z.number().positive().max(24 * 30).default(48),
+      /** Most confirmation emails one address gets per day, whoever asks. */
+      confirmationsPerAddress: z.int().positive().default(3),
+      /** Most /subscribe requests one client (IP address) may make per hour. */
+      requestsPerClient: z.int().positive().default(20),
+      /** Whether the archive of past digests (/archive/) is public. */
+      archive: z.boolean().default(true),
     })
     .prefault({}),
   fetch: z
@@ -307,6 +412,11 @@ export const configSchema = z.strictObject({
        * fetch pages from its own network (SSRF). Feeds you list yourself may always be local.
        */
       allowPrivateArticles: z.boolean().default(false),
+      /**
+       * Read the first bytes of each chosen story's image whose size neither the feed nor the page
+       * states, so the email shows it no wider than it is (and drops one under 150 px).
+       */
+      measureImages: z.boolean().default(true),
       /** A feed failing this many runs in a row is flagged as needing attention. */
       attentionAfter: z.int().positive().default(3),
     })

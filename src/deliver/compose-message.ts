@@ -19,6 +19,8 @@ export interface OutgoingMessage {
   date: Date;
   headers: Record<string, string>;
   list?: { id?: { url: string; comment?: string }; unsubscribe?: string[][] };
+  /** SMTP MAIL FROM / RCPT TO, when the envelope sender is not the From address (VERP bounces). */
+  envelope?: { from: string; to: string[] };
   textEncoding: 'quoted-printable';
 }
 
@@ -29,6 +31,8 @@ export interface ComposeOptions {
   date: Date;
   messageId: string;
   unsubscribeMailto?: string | undefined;
+  /** The envelope sender, where bounces go (see bounces/verp.ts); default: the From address. */
+  envelopeFrom?: string | undefined;
 }
 
 /** The domain part of the sender address, for Message-IDs and List-ID. */
@@ -90,6 +94,7 @@ export function composeMessage(recipient: { email: string; name?: string | undef
     headers,
     // A nested list makes nodemailer write one List-Unsubscribe header holding both links.
     list: { id: listId(options.title, options.from), ...(unsubscribe.length ? { unsubscribe: [unsubscribe] } : {}) },
+    ...(options.envelopeFrom ? { envelope: { from: options.envelopeFrom, to: [recipient.email] } } : {}),
     textEncoding: 'quoted-printable',
   };
 }

@@ -1,8 +1,12 @@
+import { envelopeSender } from '../bounces/verp.js';
 import type { RenderedDigest } from '../render/render-digest.js';
 import { personaliseBytes } from '../render/personalise.js';
+import { issueUrl, type ReaderLinks } from '../audience/reader-links.js';
+import { blockFor } from '../audience/readers.js';
+import type { TokenSigner } from '../tokens/tokens.js';
 import type { DeliveryRow, StateStore } from '../state/state-store.js';
 import { environmentProblem } from '../errors.js';
-import { composeMessage } from './compose-message.js';
+import { composeMessage, type OutgoingMessage } from './compose-message.js';
 import type { MessageTransport } from './transports.js';
 
 export interface DeliverySettings {
@@ -11,6 +15,20 @@ export interface DeliverySettings {
   title: string;
   unsubscribeUrl?: string | undefined;
   unsubscribeMailto?: string | undefined;
+  /** Where bounces go: each reader's copy gets `bounces+TOKEN@…` as its envelope sender. */
+  bounceAddress?: string | undefined;
+  /** `web.baseUrl` when the run was recorded: signed reader links and the issue's archive page. */
+  baseUrl?: string | undefined;
+}
+
+/** A run's reader links, as its stored settings say, signed by `signer`. */
+export function runLinks(settings: DeliverySettings, runId: number, signer: TokenSigner | undefined): ReaderLinks {
+  return {
+    unsubscribeTemplate: settings.unsubscribeUrl,
+    baseUrl: settings.baseUrl,
+    signer,
+    issueUrl: settings.baseUrl ? issueUrl(settings.baseUrl, runId) : undefined,
+  };
 }
 
 export interface DeliveryProblem {
@@ -32,6 +50,8 @@ export interface DeliveryReport {
   failedPermanent: number;
   /** Not attempted, or put back because the server could not be reached: the next run sends them. */
   pending: number;
+  /** Not sent because the address was suppressed, or the reader paused, by the time of sending. */
+  suppressed: number;
   problems: DeliveryProblem[];
   /** Set when sending stopped early because the server could not be reached. */
   aborted?: string;
@@ -46,6 +66,8 @@ export interface DeliverOptions {
   runId: number;
   rendered: Pick<RenderedDigest, 'subject' | 'html' | 'text' | 'marker'>;
   settings: DeliverySettings;
+  /** Signs the reader links (with `settings.baseUrl`) and each reader's envelope sender (VERP, with `settings.bounceAddress`). */
+  signer?: TokenSigner | undefined;
   transport: MessageTransport;
   now: () => Date;
   /** Attempts per recipient for temporary failures (4xx, dropped connection), in this run. */
@@ -102,6 +124,30 @@ export function unreachableHint(error: unknown): string {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
+ * One recipient's message of run `runId`: the rendering personalised for them, composed with the
+ * run's settings, and sent from an envelope sender that names run and reader (VERP), so a bounce
+ * can be traced back. Every way a run's messages are sent goes through here.
+ */
+export function composeForRecipient(
+  rendered: Pick<RenderedDigest, 'subject' | 'html' | 'text' | 'marker'>,
+  row: Pick<DeliveryRow, 'runId' | 'recipient' | 'name' | 'fields' | 'messageId'>,
+  settings: DeliverySettings,
+  options: { date: Date; signer?: TokenSigner | undefined; links?: ReaderLinks },
+): OutgoingMessage {
+  const recipient = { email: row.recipient, name: row.name ?? undefined, fields: row.fields };
+  const content = personaliseBytes(rendered, recipient, options.links ?? runLinks(settings, row.runId, options.signer));
+  return composeMessage(recipient, content, {
+    from: settings.from,
+    replyTo: settings.replyTo,
+    title: settings.title,
+    date: options.date,
+    messageId: row.messageId,
+    unsubscribeMailto: settings.unsubscribeMailto,
+    envelopeFrom: envelopeSender(settings.bounceAddress, options.signer, row.runId, row.recipient),
+  });
+}
+
+/**
  * Sends a run's digest to every recipient still pending, recording each outcome in the ledger as
  * it happens: a recipient is marked `sending` before the message goes and `sent` once the server
  * accepts it, and that record is on disk before the connection takes its next recipient. So after
@@ -115,23 +161,35 @@ export async function deliverRun(options: DeliverOptions): Promise<DeliveryRepor
   const baseDelay = options.retryDelayMs ?? 1000;
   // `sending` rows were in flight when a previous process died: they are sent again.
   const queue = store.deliveries(runId, ['pending', 'sending']);
-  const report: DeliveryReport = { transport: transport.description, kind: transport.kind, sent: 0, written: 0, failedTemporary: 0, failedPermanent: 0, pending: 0, problems: [] };
+  const report: DeliveryReport = { transport: transport.description, kind: transport.kind, sent: 0, written: 0, failedTemporary: 0, failedPermanent: 0, pending: 0, suppressed: 0, problems: [] };
   const delivered = transport.kind === 'outbox' ? 'written' : 'sent';
   let done = 0;
   let aborted: string | undefined;
   let abortHint: string | undefined;
+  const links = runLinks(options.settings, runId, options.signer);
+  // Readers who chose some sections get the run's rendering of those (one per distinct choice).
+  const variants = new Map<string, DeliverOptions['rendered']>();
+  const renderingFor = (row: DeliveryRow): DeliverOptions['rendered'] => {
+    if (!row.variant) return options.rendered;
+    let rendering = variants.get(row.variant);
+    if (!rendering) {
+      // A run recorded without it cannot happen; the full digest is the safe fallback.
+      rendering = store.runVariant(runId, row.variant) ?? options.rendered;
+      variants.set(row.variant, rendering);
+    }
+    return rendering;
+  };
 
   const sendOne = async (row: DeliveryRow): Promise<void> => {
-    const recipient = { email: row.recipient, name: row.name ?? undefined, fields: row.fields };
-    const content = personaliseBytes(options.rendered, recipient, options.settings.unsubscribeUrl);
-    const message = composeMessage(recipient, content, {
-      from: options.settings.from,
-      replyTo: options.settings.replyTo,
-      title: options.settings.title,
-      date: options.now(),
-      messageId: row.messageId,
-      unsubscribeMailto: options.settings.unsubscribeMailto,
-    });
+    // An unsubscribe, bounce or complaint recorded since the run started (or since a retry was
+    // asked for) is honoured: that reader is not sent to.
+    const block = blockFor(store, row.recipient, options.now());
+    if (block) {
+      store.updateDelivery(runId, row.recipient, 'suppressed', stamp(), block.why === 'paused' ? `paused until ${block.until}` : block.why);
+      report.suppressed++;
+      return;
+    }
+    const message = composeForRecipient(renderingFor(row), row, options.settings, { date: options.now(), signer: options.signer, links });
     for (let attempt = 1; ; attempt++) {
       if (aborted) {
         store.updateDelivery(runId, row.recipient, 'pending', stamp(), aborted);

@@ -32,8 +32,9 @@ function emlName(prefix: string, address: string): string {
 }
 
 /**
- * Writes each message as an RFC 5322 .eml file, composed by nodemailer exactly as it would be sent.
- * A file appears whole or not at all (written to a temporary name, then renamed).
+ * Writes each message as an RFC 5322 .eml file, composed by nodemailer exactly as it would be sent,
+ * headed by the Return-Path a receiving server would add (the envelope sender: where a bounce of
+ * it would go). A file appears whole or not at all (written to a temporary name, then renamed).
  */
 export function createOutboxTransport(dir: string, fileStem: string, options: { dkim?: DkimKey | undefined } = {}): MessageTransport {
   const composer = nodemailer().createTransport({ streamTransport: true, buffer: true, newline: 'windows', ...(options.dkim ? { dkim: options.dkim } : {}) });
@@ -46,8 +47,11 @@ export function createOutboxTransport(dir: string, fileStem: string, options: { 
       mkdirSync(dir, { recursive: true });
       const file = path.join(dir, emlName(fileStem, message.to.address));
       const temporary = `${file}.${process.pid}.tmp`;
+      // The envelope sender, recorded as a receiving server would (RFC 5321 §4.4), so the file
+      // shows where a bounce of this copy would go.
+      const returnPath = Buffer.from(`Return-Path: <${info.envelope.from || ''}>\r\n`);
       try {
-        writeFileSync(temporary, info.message as Buffer);
+        writeFileSync(temporary, Buffer.concat([returnPath, info.message as Buffer]));
         renameSync(temporary, file);
       } catch (error) {
         // A full disk (or any failed write) leaves no half-written temporary file behind.

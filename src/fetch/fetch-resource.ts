@@ -39,6 +39,12 @@ export interface FetchOptions {
   connectTimeoutMs?: number;
   /** Most bytes accepted after decompression, enforced while streaming; default 10 MiB. */
   maxBytes?: number;
+  /**
+   * Read only the first this many bytes (after decompression) and stop, without an error: for
+   * what a file's header says (an image's size). The result carries them as `bytes`, not `text`,
+   * and the request asks for that range.
+   */
+  firstBytes?: number;
   /** Default `newsletter-digest/<version>` (+ the project URL once package.json has one). */
   userAgent?: string;
   /** Sent as If-None-Match / If-Modified-Since (conditional GET). */
@@ -77,6 +83,8 @@ export interface FetchResult {
   movedTo?: string;
   /** Decoded body (status ok). */
   text?: string;
+  /** With `firstBytes`: the start of the body, undecoded. */
+  bytes?: Buffer;
   contentType?: string;
   /** From the response, to store for next time. */
   validators: Validators;
@@ -376,7 +384,8 @@ async function followRedirects(startUrl: URL, options: FetchOptions, signal: Abo
       res.destroy();
       throw httpError(url.href, status, res);
     }
-    const bytes = await readBody(res, url.href, options.maxBytes ?? DEFAULTS.maxBytes, signal);
+    const bytes = await readBody(res, url.href, options.maxBytes ?? DEFAULTS.maxBytes, signal, options.firstBytes);
+    if (options.firstBytes !== undefined) return { status: 'ok', ...common, bytes, validators };
     return { status: 'ok', ...common, text: decodeBody(bytes, contentType), validators };
   }
 }
@@ -395,6 +404,7 @@ function request(url: URL, options: FetchOptions, signal: AbortSignal): Promise<
   };
   if (options.validators?.etag) headers['if-none-match'] = options.validators.etag;
   if (options.validators?.lastModified) headers['if-modified-since'] = options.validators.lastModified;
+  if (options.firstBytes !== undefined) headers.range = `bytes=0-${options.firstBytes - 1}`;
 
   const pool = guarded ? agents.guarded : agents.open;
   const requestOptions: http.RequestOptions = {
@@ -427,14 +437,20 @@ function request(url: URL, options: FetchOptions, signal: AbortSignal): Promise<
   });
 }
 
-/** Streams the body through the decoders the Content-Encoding names, stopping at maxBytes. */
-async function readBody(res: http.IncomingMessage, url: string, maxBytes: number, signal: AbortSignal): Promise<Buffer> {
+/** Ends a read that has the first bytes it asked for (readBody's firstBytes). */
+const ENOUGH = new Error('enough bytes read');
+
+/**
+ * Streams the body through the decoders the Content-Encoding names, stopping at maxBytes (an
+ * error) or, with `firstBytes`, once that many have arrived (the body's start, no error).
+ */
+async function readBody(res: http.IncomingMessage, url: string, maxBytes: number, signal: AbortSignal, firstBytes?: number): Promise<Buffer> {
   const encodings = (res.headers['content-encoding'] ?? '')
     .split(',')
     .map((value) => value.trim().toLowerCase())
     .filter((value) => value !== '' && value !== 'identity');
   const declaredLength = Number(res.headers['content-length']);
-  if (encodings.length === 0 && Number.isFinite(declaredLength) && declaredLength > maxBytes) {
+  if (firstBytes === undefined && encodings.length === 0 && Number.isFinite(declaredLength) && declaredLength > maxBytes) {
     res.destroy();
     throw tooLarge(url, maxBytes);
   }
@@ -458,6 +474,12 @@ async function readBody(res: http.IncomingMessage, url: string, maxBytes: number
   let total = 0;
   const sink = new Writable({
     write(chunk: Buffer, _encoding, callback) {
+      if (firstBytes !== undefined && total + chunk.length >= firstBytes) {
+        chunks.push(chunk.subarray(0, firstBytes - total));
+        total = firstBytes;
+        callback(ENOUGH);
+        return;
+      }
       total += chunk.length;
       if (total > maxBytes) {
         callback(tooLarge(url, maxBytes));
@@ -470,6 +492,7 @@ async function readBody(res: http.IncomingMessage, url: string, maxBytes: number
   try {
     await pipeline([res as Readable, ...decoders, sink], { signal });
   } catch (error) {
+    if (error === ENOUGH) return Buffer.concat(chunks, total);
     if (error instanceof FetchError) throw error;
     if (signal.aborted) throw error; // fetchOnce turns this into a timeout or abort error
     if (decoders.length > 0 && isDecompressionError(error)) {

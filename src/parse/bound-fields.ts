@@ -1,3 +1,4 @@
+import { capAtWord } from '../clean/whitespace.js';
 import type { ParsedFeed, RawItem } from '../types.js';
 
 /**
@@ -12,7 +13,7 @@ import type { ParsedFeed, RawItem } from '../types.js';
 
 /** Longest link an item may have. Browsers and mail clients take about 2,000 characters reliably; real article links are far shorter. */
 export const MAX_LINK_LENGTH = 4000;
-/** Longest image address kept. */
+/** Longest image (or enclosure) address kept. */
 export const MAX_IMAGE_URL_LENGTH = 4000;
 const MAX_ITEM_TITLE = 1000;
 const MAX_FEED_TITLE = 300;
@@ -20,16 +21,7 @@ const MAX_FEED_DESCRIPTION = 2000;
 const MAX_AUTHOR = 200;
 const MAX_CATEGORY = 100;
 const MAX_CATEGORIES = 50;
-
-/** Cuts to `maxLength` characters at a word boundary and marks the cut with "…". */
-export function capAtWord(text: string, maxLength: number): string {
-  if (text.length <= maxLength) return text;
-  const room = Math.max(1, maxLength - 1);
-  let cut = text.slice(0, room + 1).lastIndexOf(' ');
-  if (cut <= 0) cut = room;
-  const kept = text.slice(0, cut).replace(/[\s,;:–—-]+$/u, '');
-  return `${kept}…`;
-}
+const MAX_IMAGE_ALT = 500;
 
 function cap(text: string | undefined, max: number): string | undefined {
   return text === undefined ? undefined : capAtWord(text, max);
@@ -40,7 +32,12 @@ function boundItem(item: RawItem): RawItem {
   if (item.title !== undefined) bounded.title = cap(item.title, MAX_ITEM_TITLE)!;
   if (item.author !== undefined) bounded.author = cap(item.author, MAX_AUTHOR)!;
   if (item.categories) bounded.categories = item.categories.slice(0, MAX_CATEGORIES).map((c) => cap(c, MAX_CATEGORY)!);
-  if (item.image !== undefined && item.image.length > MAX_IMAGE_URL_LENGTH) delete bounded.image;
+  if (item.images) {
+    bounded.images = item.images
+      .filter((image) => image.url.length <= MAX_IMAGE_URL_LENGTH)
+      .map((image) => (image.alt === undefined ? image : { ...image, alt: cap(image.alt, MAX_IMAGE_ALT)! }));
+  }
+  if (item.enclosure !== undefined && item.enclosure.url.length > MAX_LINK_LENGTH) delete bounded.enclosure;
   return bounded;
 }
 

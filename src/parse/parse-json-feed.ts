@@ -3,10 +3,11 @@
  * 1.1 renamed `author` to `authors` (an array); both are read, item first, then the feed's.
  */
 import { ParseError } from '../errors.js';
-import type { ParsedFeed, RawItem } from '../types.js';
+import type { Enclosure, ItemWarning, ParsedFeed, RawItem, StoryImage } from '../types.js';
+import { plainTextToHtml, plainTitle } from './feed-text.js';
 import { parseDate } from './parse-date.js';
-import { resolveBase, resolveLink } from './resolve-url.js';
-import { escapeXml } from './xml-nodes.js';
+import { itemLabel } from './item-label.js';
+import { resolveBase, resolveItemLink, resolveLink } from './resolve-url.js';
 
 type Json = Record<string, unknown>;
 
@@ -41,7 +42,7 @@ export function parseJsonFeed(data: unknown, url: string): ParsedFeed {
   }
   const base = resolveBase(undefined, url);
   const feed: ParsedFeed = { format: 'json', items: [] };
-  const title = str(data.title);
+  const title = plainTitle(str(data.title), 'text');
   if (title) feed.title = title;
   const link = resolveLink(str(data.home_page_url), base);
   if (link) feed.link = link;
@@ -51,36 +52,42 @@ export function parseJsonFeed(data: unknown, url: string): ParsedFeed {
   if (feedUrl) feed.feedUrl = feedUrl;
 
   const feedAuthor = authorsOf(data);
-  for (const entry of Array.isArray(data.items) ? data.items : []) {
-    if (!isObject(entry)) continue;
-    const item = jsonItem(entry, base, feedAuthor);
+  const warnings: ItemWarning[] = [];
+  (Array.isArray(data.items) ? data.items : []).forEach((entry: unknown, index: number) => {
+    if (!isObject(entry)) return;
+    const problems: string[] = [];
+    const item = jsonItem(entry, base, feedAuthor, (message) => problems.push(message));
     if (item) feed.items.push(item);
-  }
+    for (const message of problems) warnings.push({ item: itemLabel(item, index), message });
+  });
+  if (warnings.length > 0) feed.warnings = warnings;
   return feed;
 }
 
-function jsonItem(entry: Json, base: string | undefined, feedAuthor: string | undefined): RawItem | undefined {
+function jsonItem(entry: Json, base: string | undefined, feedAuthor: string | undefined, warn: (message: string) => void): RawItem | undefined {
   const item: RawItem = {};
   const id = str(entry.id);
   if (id) item.guid = id;
-  const link = resolveLink(str(entry.url), base) ?? resolveLink(str(entry.external_url), base);
+  const link = resolveItemLink(str(entry.url), base) ?? resolveItemLink(str(entry.external_url), base);
   if (link) item.link = link;
-  const title = str(entry.title);
+  const title = plainTitle(str(entry.title), 'text');
   if (title) item.title = title;
   const html = str(entry.content_html);
   const text = str(entry.content_text);
   if (html) item.contentHtml = html;
   if (text) item.contentText = text;
   const summary = str(entry.summary);
-  if (summary) item.summary = escapeXml(summary);
+  if (summary) item.summary = plainTextToHtml(summary);
   const published = parseDate(entry.date_published);
   const updated = parseDate(entry.date_modified);
   if (published ?? updated) item.published = (published ?? updated)!;
   if (updated) item.updated = updated;
   const author = authorsOf(entry) ?? feedAuthor;
   if (author) item.author = author;
-  const image = resolveLink(str(entry.image), base) ?? resolveLink(str(entry.banner_image), base) ?? imageAttachment(entry.attachments, base);
-  if (image) item.image = image;
+  const images = jsonImages(entry, base, warn);
+  if (images.length > 0) item.images = images;
+  const enclosure = mediaAttachment(entry.attachments, base);
+  if (enclosure) item.enclosure = enclosure;
   if (Array.isArray(entry.tags)) {
     const tags = [...new Set(entry.tags.map(str).filter((tag): tag is string => tag !== undefined))];
     if (tags.length > 0) item.categories = tags;
@@ -100,13 +107,32 @@ function authorsOf(source: Json): string | undefined {
   return names.length > 0 ? [...new Set(names)].join(', ') : undefined;
 }
 
-function imageAttachment(value: unknown, base: string | undefined): string | undefined {
+/** image, banner_image and image attachments; JSON Feed declares no sizes. */
+function jsonImages(entry: Json, base: string | undefined, warn: (message: string) => void): StoryImage[] {
+  const addresses = [entry.image, entry.banner_image];
+  if (Array.isArray(entry.attachments)) {
+    for (const attachment of entry.attachments) {
+      if (isObject(attachment) && typeof attachment.mime_type === 'string' && attachment.mime_type.startsWith('image/')) addresses.push(attachment.url);
+    }
+  }
+  const images: StoryImage[] = [];
+  for (const address of addresses) {
+    const text = str(address);
+    if (!text) continue;
+    const url = resolveLink(text, base);
+    if (!url) warn(`its image address "${text.length > 80 ? `${text.slice(0, 77)}…` : text}" is not a usable http(s) URL; the story goes out without that image`);
+    else if (!images.some((image) => image.url === url)) images.push({ url, width: null, height: null });
+  }
+  return images;
+}
+
+/** The first audio or video attachment (a podcast episode). */
+function mediaAttachment(value: unknown, base: string | undefined): Enclosure | undefined {
   if (!Array.isArray(value)) return undefined;
   for (const attachment of value) {
-    if (isObject(attachment) && typeof attachment.mime_type === 'string' && attachment.mime_type.startsWith('image/')) {
-      const url = resolveLink(str(attachment.url), base);
-      if (url) return url;
-    }
+    if (!isObject(attachment) || typeof attachment.mime_type !== 'string' || !/^(?:audio|video)\//i.test(attachment.mime_type)) continue;
+    const url = resolveLink(str(attachment.url), base);
+    if (url) return { url, type: attachment.mime_type.trim().toLowerCase() };
   }
   return undefined;
 }

@@ -20,11 +20,14 @@
 import Parser from 'rss-parser';
 
 import { ParseError } from '../errors.js';
-import type { FeedFormat, ParsedFeed, RawItem } from '../types.js';
+import type { FeedFormat, ItemWarning, ParsedFeed, RawItem } from '../types.js';
+import { itemEnclosure, itemImages, type WarnFn } from './feed-media.js';
+import { itemLabel } from './item-label.js';
+import { plainTextToHtml, plainTitle } from './feed-text.js';
 import { parseDate } from './parse-date.js';
 import { prepareXml, replaceOutsideCdata } from './prepare-xml.js';
 import type { PreparedXml } from './prepare-xml.js';
-import { resolveBase, resolveLink } from './resolve-url.js';
+import { resolveBase, resolveItemLink, resolveLink } from './resolve-url.js';
 import { attr, escapeXml, firstNode, firstText, hasChildren, innerXml, isElement, nodes, textOf } from './xml-nodes.js';
 import type { XmlElement } from './xml-nodes.js';
 
@@ -33,6 +36,9 @@ const ITEM_FIELDS = [
   'pubDate', 'dc:date', 'published', 'updated', 'issued', 'modified', 'created', 'dcterms:modified',
   'author', 'dc:creator', 'itunes:author', 'category', 'dc:subject', 'enclosure',
   'media:content', 'media:thumbnail', 'media:group', 'itunes:image', 'source',
+  'dc:title', 'itunes:title', 'media:title', 'dc:description', 'itunes:summary', 'itunes:subtitle', 'media:description',
+  // Newspapers' own picture elements (livemint: <thumbnail>, <image>, <bigimage> holding a URL).
+  'image', 'thumbnail', 'bigimage', 'largeimage', 'smallimage',
 ];
 const FEED_FIELDS = [
   '$', 'title', 'link', 'description', 'subtitle', 'tagline', 'updated', 'modified', 'lastBuildDate', 'pubDate',
@@ -307,7 +313,8 @@ function buildFeed(output: Raw, format: FeedFormat, url: string, rootTag: string
   const feedBase = resolveBase(attr({ $: output['x:$'] }, 'xml:base'), rootBase);
 
   const feed: ParsedFeed = { format, items: [] };
-  const title = firstText(output['x:title']) ?? (typeof output.title === 'string' ? output.title.trim() : undefined);
+  const titleNode = firstNode(output['x:title']);
+  const title = format === 'atom' ? atomTitle(titleNode) : plainTitle(firstText(titleNode) ?? stringField(output.title), 'rss');
   if (title) feed.title = title;
   const link =
     format === 'atom'
@@ -323,11 +330,16 @@ function buildFeed(output: Raw, format: FeedFormat, url: string, rootTag: string
 
   const feedAuthor = format === 'atom' ? atomAuthors(output['x:author']) : undefined;
   const items = Array.isArray(output.items) ? output.items : [];
-  for (const item of items) {
-    if (!isElement(item)) continue;
-    const raw = format === 'atom' ? atomItem(item, feedBase, feedAuthor) : rssItem(item, feedBase);
+  const warnings: ItemWarning[] = [];
+  items.forEach((item, index) => {
+    if (!isElement(item)) return;
+    const problems: string[] = [];
+    const warn: WarnFn = (message) => problems.push(message);
+    const raw = format === 'atom' ? atomItem(item, feedBase, feedAuthor, warn) : rssItem(item, feedBase, warn);
     if (raw) feed.items.push(raw);
-  }
+    for (const message of problems) warnings.push({ item: itemLabel(raw, index), message });
+  });
+  if (warnings.length > 0) feed.warnings = warnings;
   return feed;
 }
 
@@ -335,24 +347,24 @@ function stringField(value: unknown): string | undefined {
   return typeof value === 'string' && value.trim() ? value.trim() : undefined;
 }
 
-function rssItem(item: XmlElement, feedBase: string | undefined): RawItem | undefined {
+function rssItem(item: XmlElement, feedBase: string | undefined, warn: WarnFn): RawItem | undefined {
   const itemBase = resolveBase(attr({ $: item['x:$'] }, 'xml:base'), feedBase);
   const raw: RawItem = {};
 
   const guidNode = firstNode(item['x:guid']);
   const guid = firstText(guidNode) ?? attr({ $: item['x:$'] }, 'rdf:about')?.trim();
   if (guid) raw.guid = guid;
-  const title = firstText(item['x:title']);
+  const title = plainTitle(firstText(item['x:title'], item['x:dc:title'], item['x:itunes:title']), 'rss') ?? mediaTitle(item);
   if (title) raw.title = title;
 
-  let link = resolveLink(firstText(item['x:link']), itemBase);
+  let link = resolveItemLink(firstText(item['x:link']), itemBase);
   if (!link && guid && attr(guidNode, 'isPermaLink')?.toLowerCase() !== 'false' && /^https?:\/\//i.test(guid)) link = resolveLink(guid, itemBase);
   if (link) raw.link = link;
 
   const encoded = firstNode(item['x:content:encoded']) ?? firstNode(item['x:xhtml:body']);
   const contentHtml = htmlOf(encoded);
   if (contentHtml) raw.contentHtml = contentHtml;
-  const summary = htmlOf(firstNode(item['x:description']));
+  const summary = htmlOf(firstNode(item['x:description'])) ?? otherDescription(item);
   if (summary) raw.summary = summary;
 
   const published = parseDate(firstText(item['x:pubDate'], item['x:dc:date'], item['x:published'], item['x:issued']));
@@ -362,22 +374,23 @@ function rssItem(item: XmlElement, feedBase: string | undefined): RawItem | unde
 
   const author = firstText(item['x:dc:creator'], item['x:itunes:author']) ?? rssAuthor(firstText(item['x:author']));
   if (author) raw.author = author;
-  const image = pickImage(item, itemBase);
-  if (image) raw.image = image;
+  const images = itemImages(item, itemBase, warn);
+  if (images.length > 0) raw.images = images;
+  const enclosure = itemEnclosure(item, itemBase);
+  if (enclosure) raw.enclosure = enclosure;
   const categories = uniq([...nodes(item['x:category']).map(textOf), ...nodes(item['x:dc:subject']).map(textOf)]);
   if (categories.length > 0) raw.categories = categories;
   if (itemBase) raw.baseUrl = itemBase;
   return isEmptyItem(raw) ? undefined : raw;
 }
 
-function atomItem(item: XmlElement, feedBase: string | undefined, feedAuthor: string | undefined): RawItem | undefined {
+function atomItem(item: XmlElement, feedBase: string | undefined, feedAuthor: string | undefined, warn: WarnFn): RawItem | undefined {
   const entryBase = resolveBase(attr({ $: item['x:$'] }, 'xml:base'), feedBase);
   const raw: RawItem = {};
 
   const id = firstText(item['x:id']);
   if (id) raw.guid = id;
-  const titleText = atomText(firstNode(item['x:title']));
-  const title = titleText.html ?? titleText.text;
+  const title = atomTitle(firstNode(item['x:title'])) ?? plainTitle(firstText(item['x:dc:title']), 'rss') ?? mediaTitle(item);
   if (title) raw.title = title;
   const link = pickAtomLink(item['x:link'], entryBase) ?? (id && /^https?:\/\//i.test(id) ? resolveLink(id, entryBase) : undefined);
   if (link) raw.link = link;
@@ -387,7 +400,7 @@ function atomItem(item: XmlElement, feedBase: string | undefined, feedAuthor: st
   if (content.html) raw.contentHtml = content.html;
   else if (content.text) raw.contentText = content.text;
   const summary = atomText(firstNode(item['x:summary']));
-  const summaryHtml = summary.html ?? (summary.text ? escapeXml(summary.text) : undefined);
+  const summaryHtml = summary.html ?? (summary.text ? plainTextToHtml(summary.text) : undefined) ?? otherDescription(item);
   if (summaryHtml) raw.summary = summaryHtml;
 
   const published = parseDate(firstText(item['x:published'], item['x:issued'], item['x:created'], item['x:dc:date']));
@@ -397,8 +410,10 @@ function atomItem(item: XmlElement, feedBase: string | undefined, feedAuthor: st
 
   const author = atomAuthors(item['x:author']) ?? firstText(item['x:dc:creator']) ?? atomAuthors(isElement(firstNode(item['x:source'])) ? (firstNode(item['x:source']) as XmlElement).author : undefined) ?? feedAuthor;
   if (author) raw.author = author;
-  const image = pickImage(item, entryBase) ?? atomEnclosureImage(item['x:link'], entryBase);
-  if (image) raw.image = image;
+  const images = itemImages(item, entryBase, warn);
+  if (images.length > 0) raw.images = images;
+  const enclosure = itemEnclosure(item, entryBase);
+  if (enclosure) raw.enclosure = enclosure;
   const categories = uniq(nodes(item['x:category']).map((node) => attr(node, 'label') ?? attr(node, 'term') ?? textOf(node)));
   if (categories.length > 0) raw.categories = categories;
   const contentBase = resolveBase(attr(contentNode, 'xml:base'), entryBase);
@@ -418,6 +433,56 @@ function htmlOf(node: unknown): string | undefined {
   const trimmed = value?.trim();
   return trimmed ? trimmed : undefined;
 }
+
+/** An Atom title as plain text, read by its type (text by default). */
+function atomTitle(node: unknown): string | undefined {
+  const title = atomText(node);
+  return title.html !== undefined ? plainTitle(title.html, 'html') : plainTitle(title.text, 'text');
+}
+
+/** media:title, on the item or in its media:group (plain text unless it says otherwise). */
+function mediaTitle(item: XmlElement): string | undefined {
+  const groups = nodes(item['x:media:group']).flatMap((group) => (isElement(group) ? nodes(group['media:title']) : []));
+  for (const node of [...nodes(item['x:media:title']), ...groups]) {
+    const text = textOf(node)?.trim();
+    if (text) return plainTitle(text, attr(node, 'type')?.trim().toLowerCase() === 'html' ? 'html' : 'text');
+  }
+  return undefined;
+}
+
+/**
+ * A description the item gives outside RSS's <description> and Atom's <summary>, as HTML:
+ * dc:description (RSS 1.0), itunes:summary, media:description (on the item, in its media:group
+ * as YouTube writes it, or on its media:content), itunes:subtitle, in that order. Plain text
+ * keeps its line breaks.
+ */
+function otherDescription(item: XmlElement): string | undefined {
+  const media = (value: unknown): unknown[] => nodes(value).flatMap((node) => (isElement(node) ? nodes(node['media:description']) : []));
+  const candidates: unknown[] = [
+    ...nodes(item['x:dc:description']),
+    ...nodes(item['x:itunes:summary']),
+    ...nodes(item['x:media:description']),
+    ...media(item['x:media:group']),
+    ...media(item['x:media:content']),
+    ...nodes(item['x:media:group']).flatMap((group) => (isElement(group) ? media(group['media:content']) : [])),
+    ...nodes(item['x:itunes:subtitle']),
+  ];
+  for (const node of candidates) {
+    if (isElement(node) && hasChildren(node)) {
+      const markup = innerXml(node).trim();
+      if (markup) return markup;
+      continue;
+    }
+    const text = textOf(node)?.trim();
+    if (!text) continue;
+    const declared = attr(node, 'type')?.trim().toLowerCase();
+    return declared === 'html' || (declared === undefined && HTML_MARKUP.test(text)) ? text : plainTextToHtml(text);
+  }
+  return undefined;
+}
+
+/** Markup that shows a description is HTML rather than text with a stray "<". */
+const HTML_MARKUP = /<(?:p|br|a|div|span|em|strong|b|i|ul|ol|li|img|h[1-6]|blockquote|figure)\b[^>]*>/i;
 
 /** An Atom text construct (title/summary/content) by its type and (0.3) mode. */
 function atomText(node: unknown): { html?: string; text?: string } {
@@ -472,58 +537,6 @@ function pickAtomLink(value: unknown, base: string | undefined): string | undefi
     links.find((link) => link.rel === 'alternate') ??
     links.find((link) => !['self', 'edit', 'enclosure', 'replies', 'license', 'hub', 'via', 'service.edit', 'service.post', 'edit-media'].includes(link.rel));
   return choice ? resolveLink(choice.href, choice.base) : undefined;
-}
-
-function atomEnclosureImage(value: unknown, base: string | undefined): string | undefined {
-  for (const node of nodes(value)) {
-    if (attr(node, 'rel')?.toLowerCase() !== 'enclosure') continue;
-    const href = attr(node, 'href');
-    if (href && looksLikeImage(href, attr(node, 'type'))) return resolveLink(href, base);
-  }
-  return undefined;
-}
-
-const IMAGE_EXTENSION = /\.(jpe?g|png|gif|webp|avif|svg)(\?|#|$)/i;
-
-function looksLikeImage(url: string, type?: string, medium?: string): boolean {
-  if (medium) return medium.toLowerCase() === 'image';
-  if (type) return type.toLowerCase().startsWith('image/');
-  return IMAGE_EXTENSION.test(url);
-}
-
-/** media:content / media:group / media:thumbnail / enclosure / itunes:image, in that order. */
-function pickImage(item: XmlElement, base: string | undefined): string | undefined {
-  const fromMediaContent = (value: unknown): string | undefined => {
-    for (const node of nodes(value)) {
-      const url = attr(node, 'url');
-      if (url && looksLikeImage(url, attr(node, 'type'), attr(node, 'medium'))) return url;
-    }
-    return undefined;
-  };
-  const fromThumbnail = (value: unknown): string | undefined => {
-    for (const node of nodes(value)) {
-      const url = attr(node, 'url');
-      if (url) return url;
-    }
-    return undefined;
-  };
-  let url = fromMediaContent(item['x:media:content']);
-  for (const group of nodes(item['x:media:group'])) {
-    if (url || !isElement(group)) break;
-    url = fromMediaContent(group['media:content']) ?? fromThumbnail(group['media:thumbnail']);
-  }
-  url ??= fromThumbnail(item['x:media:thumbnail']);
-  if (!url) {
-    for (const node of nodes(item['x:enclosure'])) {
-      const href = attr(node, 'url');
-      if (href && looksLikeImage(href, attr(node, 'type'))) {
-        url = href;
-        break;
-      }
-    }
-  }
-  url ??= attr(firstNode(item['x:itunes:image']), 'href');
-  return resolveLink(url, base);
 }
 
 function uniq(values: Array<string | undefined>): string[] {

@@ -81,7 +81,7 @@ export function repairText(text: string | undefined): string | undefined {
   return text === undefined ? undefined : stripControls(repairC1(repairMojibake(text)));
 }
 
-const TEXT_FIELDS = ['guid', 'link', 'title', 'contentHtml', 'contentText', 'summary', 'author', 'image', 'baseUrl'] as const;
+const TEXT_FIELDS = ['guid', 'link', 'title', 'contentHtml', 'contentText', 'summary', 'author', 'baseUrl'] as const;
 const FEED_FIELDS = ['title', 'link', 'description', 'feedUrl'] as const;
 
 /** Every text field of a parsed feed, and of each of its items, repaired (see repairText). */
@@ -90,6 +90,8 @@ export function repairFeedText(feed: ParsedFeed): ParsedFeed {
     const repaired: RawItem = { ...item };
     for (const field of TEXT_FIELDS) if (typeof repaired[field] === 'string') repaired[field] = repairText(repaired[field]);
     if (repaired.categories) repaired.categories = repaired.categories.map((c) => repairText(c));
+    if (repaired.images) repaired.images = repaired.images.map((image) => ({ ...image, url: repairText(image.url), ...(image.alt === undefined ? {} : { alt: repairText(image.alt) }) }));
+    if (repaired.enclosure) repaired.enclosure = { ...repaired.enclosure, url: repairText(repaired.enclosure.url) };
     return repaired;
   });
   const repaired: ParsedFeed = { ...feed, items };

@@ -51,3 +51,25 @@ export function resolveLink(href: string | undefined, base: string | undefined):
     return undefined;
   }
 }
+
+/**
+ * An item's <link> as publishers really write it: surrounded by whitespace or line breaks,
+ * wrapped in an <a href> or angle brackets, two addresses in one element, or without a scheme
+ * ("www.example.com/post", "example.com/2024/05/post"). The first thing in it that can be made an
+ * absolute http(s) URL wins; a bare path still resolves against the base.
+ */
+export function resolveItemLink(text: string | undefined, base: string | undefined): string | undefined {
+  const trimmed = text?.trim();
+  if (!trimmed) return undefined;
+  const href = /<a\b[^>]*\bhref\s*=\s*["']([^"']+)["']/i.exec(trimmed)?.[1];
+  if (href) return resolveItemLink(href, base);
+  const tokens = trimmed.replace(/^<|>$/g, '').split(/\s+/).filter(Boolean);
+  // A link with spaces inside its path is one address, not several.
+  const candidates = tokens.length > 1 && tokens.filter((token) => /^(?:https?:)?\/\/|^www\./i.test(token)).length > 1 ? tokens : [tokens.join('%20')];
+  for (const candidate of candidates) {
+    const withScheme = /^www\.|^(?:[a-z0-9-]+\.)+[a-z]{2,}\/\S*$/i.test(candidate) && !/^[a-z][a-z0-9+.-]*:/i.test(candidate) ? `https://${candidate}` : candidate;
+    const url = resolveLink(withScheme, base);
+    if (url) return url;
+  }
+  return undefined;
+}

@@ -1,11 +1,21 @@
 import type { ResolvedConfig } from '../config/resolve-config.js';
-import type { Digest, DigestItem, DigestSection, FeedFailure } from '../types.js';
+import type { Digest, DigestItem, DigestSection, FeedFailure, LeftOutStory } from '../types.js';
+import { chooseLead, DEFAULT_LEAD_RULE } from './choose-lead.js';
 
-/** Groups items into sections (in the order the config first names them), newest first within each. */
-export function assembleDigest(config: Pick<ResolvedConfig, 'title' | 'timezone'>, items: DigestItem[], failures: FeedFailure[], now: Date): Digest {
+export type AssembleConfig = Pick<ResolvedConfig, 'title' | 'timezone'> & Partial<Pick<ResolvedConfig, 'lead' | 'feeds'>>;
+
+/**
+ * Picks the lead story (choose-lead.ts, by the config's `lead.by`), then groups the other stories
+ * into sections (in the order the config first names them), newest first within each. `items`
+ * come in config feed order.
+ */
+export function assembleDigest(config: AssembleConfig, items: DigestItem[], failures: FeedFailure[], now: Date, leftOut: LeftOutStory[] = []): Digest {
+  const priorities = new Map((config.feeds ?? []).map((feed) => [feed.url, feed.priority ?? 0]));
+  const lead = chooseLead(items, { by: config.lead?.by ?? DEFAULT_LEAD_RULE, priority: (url) => priorities.get(url) ?? 0 });
   const sections: DigestSection[] = [];
   const bySection = new Map<string, DigestSection>();
   for (const item of items) {
+    if (item === lead) continue;
     let section = bySection.get(item.section);
     if (!section) {
       section = { name: item.section, items: [] };
@@ -22,8 +32,10 @@ export function assembleDigest(config: Pick<ResolvedConfig, 'title' | 'timezone'
     title: config.title,
     date: now,
     timezone: config.timezone,
+    lead,
     sections,
-    items: sections.flatMap((s) => s.items),
+    items: [...(lead ? [lead] : []), ...sections.flatMap((s) => s.items)],
+    leftOut,
     failures,
   };
 }

@@ -2,17 +2,18 @@ import type { ResolvedConfig } from '../config/resolve-config.js';
 import { describeError, isDigestError } from '../errors.js';
 import { fetchResource, type FetchOptions } from '../fetch/fetch-resource.js';
 import { createLimiter, type Limiter } from '../fetch/limit.js';
-import { capAtWord, STORY_CAPS } from '../parse/bound-fields.js';
+import { capAtWord } from '../clean/whitespace.js';
+import { STORY_CAPS } from '../parse/bound-fields.js';
 import { stripControls } from '../parse/repair-text.js';
 import { describeLeftOutStory } from '../render/size-budget.js';
 import { selectItems, type Candidate, type Decision, type FeedItems } from '../select/select-items.js';
 import { feedKey, itemId } from '../select/item-id.js';
+import { leftOutStories } from '../select/left-out.js';
 import { hasFilters } from '../select/filter-terms.js';
 import type { FeedOutcome, StateStore } from '../state/state-store.js';
-import type { ArticleInput } from '../clean/clean-article.js';
-import type { CleanArticle, Digest, DigestItem, FeedFailure, FeedSource, Quote, RawItem } from '../types.js';
+import type { ArticleInput, CleanArticle, Digest, DigestItem, FeedFailure, FeedSource, Quote, RawItem } from '../types.js';
 import { assembleDigest } from './assemble-digest.js';
-import { shortFeedName } from '../parse/feed-name.js';
+import { displayName } from '../config/display-name.js';
 
 export type ProgressEvent =
   | { stage: 'fetch'; done: number; total: number; feed: string }
@@ -57,6 +58,8 @@ interface FeedFetch {
   failure?: FeedFailure;
   /** Keys an older state file knows this feed by (see StateStore.legacyFeedKeys). */
   legacyKeys: string[];
+  /** Problems with single items of a feed that was read (the rest of it goes out). */
+  warnings?: string[];
 }
 
 /**
@@ -64,7 +67,7 @@ interface FeedFetch {
  * time a feed has a body to parse or an item is chosen: a run where every feed answers 304 never
  * loads them (ARCHITECTURE.md, "Start-up").
  */
-const parseStage = () => import('../parse/parse-feed.js');
+const parseStage = () => Promise.all([import('../parse/parse-feed.js'), import('./check-items.js')]).then(([parse, check]) => ({ ...parse, ...check }));
 const contentStages = () => import('./content-stages.js');
 
 /** How long a feed that answered 410 Gone is left alone before it is tried again. */
@@ -72,18 +75,6 @@ const GONE_RECHECK_MS = 7 * 86_400_000;
 
 /** Below this many words a feed item is a teaser, and fullText: auto fetches the article page. */
 const TEASER_WORDS = 120;
-
-/** The configured name, else the feed's title shortened to the site's name, else the host. */
-function displayName(source: FeedSource, title: string | undefined, siteUrl?: string): string {
-  if (source.name) return source.name;
-  const short = shortFeedName(title, [siteUrl, source.url]);
-  if (short) return short;
-  try {
-    return new URL(source.url).hostname.replace(/^www\./, '');
-  } catch {
-    return source.url.split(/[\\/]/).pop() ?? source.url;
-  }
-}
 
 async function fetchOne(source: FeedSource, config: ResolvedConfig, options: BuildOptions): Promise<FeedFetch> {
   const key = feedKey(source);
@@ -127,10 +118,13 @@ async function fetchOne(source: FeedSource, config: ResolvedConfig, options: Bui
         feed: { source, name, section: source.section ?? name, items: [], firstRun: false },
       };
     }
-    const { parseFeed } = await parseStage();
+    const { parseFeed, checkItems } = await parseStage();
     const parsed = await parseFeed(result.text ?? '', { url: result.url });
     const feedName = displayName(source, parsed.title, parsed.link);
+    const warnings = (parsed.warnings ?? []).map((warning) => `${feedName}: ${warning.item}: ${warning.message}`);
+    const items = checkItems(feedName, key, parsed.items, options.now, warnings);
     return {
+      warnings,
       source,
       legacyKeys,
       outcome: {
@@ -146,7 +140,8 @@ async function fetchOne(source: FeedSource, config: ResolvedConfig, options: Bui
         source,
         name: feedName,
         section: source.section ?? feedName,
-        items: parsed.items,
+        items,
+        ...(parsed.link && /^https?:\/\//i.test(parsed.link) ? { siteUrl: parsed.link } : {}),
         firstRun: store ? [key, ...legacyKeys].every((k) => store.isNewFeed(k)) : false,
       },
     };
@@ -154,6 +149,25 @@ async function fetchOne(source: FeedSource, config: ResolvedConfig, options: Bui
     const code = isDigestError(error) ? error.code : 'FEED_ERROR';
     return failed(code, describeError(error), code === 'FETCH_GONE' ? { gone: true } : {});
   }
+}
+
+/**
+ * The story as the email may show it: feed text was cleaned of control characters when parsed, a
+ * linked page's was not, so every field is cleaned (and capped) here; known by the feed's key.
+ */
+function safeStory(story: DigestItem, source: FeedSource, ledeWords: number): DigestItem {
+  return {
+    ...story,
+    feedName: capAtWord(stripControls(story.feedName), STORY_CAPS.feedName),
+    feedUrl: feedKey(source),
+    section: stripControls(story.section),
+    headline: stripControls(story.headline),
+    lede: capAtWord(stripControls(story.lede), ledeWords * STORY_CAPS.ledeCharsPerWord),
+    quote: boundedQuote(story.quote),
+    image: story.image?.alt === undefined ? story.image : { ...story.image, alt: stripControls(story.image.alt) },
+    text: stripControls(story.text),
+    alsoIn: story.alsoIn.map((name) => stripControls(name)),
+  };
 }
 
 /** The quote without control characters, or none when it is too long to be a quote (a page's whole text in quotation marks). */
@@ -176,11 +190,9 @@ async function articleFor(
   limit: Limiter,
   warnings: string[],
 ): Promise<{ input: ArticleInput; cleaned?: CleanArticle }> {
-  const { cleanArticle, countWords } = await contentStages();
-  const wordCount = (text: string | undefined): number => (text ? countWords(text.replace(/<[^>]*>/g, ' ')) : 0);
-  const html = item.contentHtml ?? (item.contentText ? undefined : item.summary);
-  const text = item.contentHtml ? undefined : item.contentText;
-  const feedInput = { ...(item.title ? { title: item.title } : {}), ...(html ? { html } : {}), ...(text ? { text } : {}), ...(item.baseUrl ?? item.link ? { url: item.baseUrl ?? item.link } : {}) };
+  const { cleanArticle, countWords, feedArticle, wordCount } = await contentStages();
+  const feedInput = feedArticle(item);
+  const { html, text } = feedInput;
   const mode = source.fullText ?? 'auto';
   const short = wordCount(html ?? text) < TEASER_WORDS;
   if (!item.link || !/^https?:/i.test(item.link) || mode === 'never' || (mode === 'auto' && !short)) return { input: feedInput };
@@ -222,6 +234,7 @@ export async function buildDigest(config: ResolvedConfig, options: BuildOptions)
     ),
   );
 
+  for (const result of fetched) warnings.push(...(result.warnings ?? []));
   const feeds = fetched.flatMap((f) => (f.feed ? [f.feed] : []));
   const failures = fetched.flatMap((f) => (f.failure ? [f.failure] : []));
   const { seen, legacyItems } = seenItems(fetched, options.store);
@@ -249,41 +262,26 @@ export async function buildDigest(config: ResolvedConfig, options: BuildOptions)
     if (decision.verdict === 'oversized') warnings.push(describeLeftOutStory({ feedName: decision.feed, headline: decision.title, url: decision.link }, decision.detail ?? 'it is too big to send'));
   }
 
-  const items: DigestItem[] = await Promise.all(selection.chosen.map(async (candidate) => {
-    const { item, feed } = candidate;
-    const { cleanArticle, extractCleaned } = await contentStages();
-    const article = await articleFor(item, feed.source, config, options, limit, warnings);
-    let blocks;
-    try {
-      blocks = extractCleaned(article.cleaned ?? cleanArticle(article.input), {
-        ledeMaxWords: config.limits.ledeWords,
-        headlineMaxLength: config.limits.headlineLength,
-        siteName: feed.name,
-        ...(item.image ? { feedImage: item.image } : {}),
-      });
-    } catch (error) {
-      warnings.push(`${feed.name}: "${item.title ?? item.link ?? candidate.id}" could not be cleaned (${describeError(error)}); shown with its title only`);
-      blocks = { headline: item.title ?? '(untitled)', lede: '', quote: null, image: item.image ?? null, text: '' };
-    }
-    // Feed text was cleaned of control characters when parsed; a linked page's was not.
-    return {
-      id: candidate.id,
-      url: item.link ?? null,
-      feedName: capAtWord(stripControls(feed.name), STORY_CAPS.feedName),
-      feedUrl: feedKey(feed.source),
-      section: stripControls(feed.section),
-      published: item.published ?? null,
-      headline: stripControls(blocks.headline || item.title || '(untitled)'),
-      lede: capAtWord(stripControls(blocks.lede), config.limits.ledeWords * STORY_CAPS.ledeCharsPerWord),
-      quote: boundedQuote(blocks.quote),
-      image: blocks.image,
-      text: stripControls(blocks.text),
-      alsoIn: candidate.alsoIn.map((name) => stripControls(name)),
-    };
+  let items: DigestItem[] = await Promise.all(selection.chosen.map(async (candidate) => {
+    const { cleanArticle, buildStory } = await contentStages();
+    const article = await articleFor(candidate.item, candidate.feed.source, config, options, limit, warnings);
+    return safeStory(buildStory(candidate, () => article.cleaned ?? cleanArticle(article.input), config, warnings), candidate.feed.source, config.limits.ledeWords);
   }));
+  if (config.fetch.measureImages && items.some((item) => item.image && item.image.width === null)) {
+    const { measureImages } = await contentStages();
+    items = await measureImages(items, {
+      limit,
+      // Image addresses come from feeds, like article links: the same guard against this machine's network.
+      fetch: { timeoutMs: config.fetch.timeoutSeconds * 1000, allowPrivateNetwork: config.fetch.allowPrivateArticles, ...options.fetch },
+    });
+  }
 
+  // Keyed as the decisions are: by the feed's key (a local feed's path relative to the config).
+  const sites = new Map(feeds.flatMap((feed) => (feed.siteUrl ? [[feedKey(feed.source), feed.siteUrl] as const] : [])));
+  const itemsById = new Map(feeds.flatMap((feed) => feed.items.map((item) => [itemId(item, feedKey(feed.source)), item] as const)));
+  const leftOut = leftOutStories(selection.decisions, { feedSite: (url) => sites.get(url), itemOf: (id) => itemsById.get(id), headlineLength: config.limits.headlineLength });
   return {
-    digest: assembleDigest(config, items, failures, options.now),
+    digest: assembleDigest(config, items, failures, options.now, leftOut),
     feedOutcomes: fetched.map((f) => f.outcome),
     decisions: selection.decisions,
     chosen: selection.chosen,

@@ -4,9 +4,12 @@ import type { ResolvedConfig } from '../config/resolve-config.js';
 import { PACKAGE_DIR } from '../config/package-dir.js';
 import { describeError, isDigestError } from '../errors.js';
 import { loadDkimKey } from '../deliver/load-dkim-key.js';
+import { envelopeSender, loadBounceSigner } from '../bounces/verp.js';
+import { redactMailbox } from '../bounces/mail-sources.js';
 import { loadTemplates } from '../render/load-templates.js';
 import { checkEmail } from '../render/check-email.js';
 import { personalise } from '../render/personalise.js';
+import { previewLinks } from '../audience/reader-links.js';
 import { formatSlot, nextSlot } from '../schedule/schedule-slots.js';
 import { renderDigest } from '../render/render-digest.js';
 import { renderSettings } from './render-settings.js';
@@ -85,6 +88,17 @@ export async function checkSetup(config: ResolvedConfig, now: Date = new Date(),
       items.push({ what: 'DKIM', ok: false, detail: describeError(error) });
     }
   }
+  if (config.delivery.bounceAddress) {
+    try {
+      const signer = loadBounceSigner(config);
+      const example = envelopeSender(config.delivery.bounceAddress, signer, 1, 'subscriber@example.com');
+      const mailbox = config.bounces.mailbox ? `; \`digest bounces\` reads ${redactMailbox(config.bounces.mailbox)}` : '; set bounces.mailbox, or give `digest bounces` the mailbox to read';
+      items.push({ what: 'bounces', ok: true, detail: `envelope sender per reader, e.g. ${example}${mailbox}` });
+    } catch (error) {
+      items.push({ what: 'bounces', ok: false, detail: describeError(error) });
+    }
+  }
+  items.push(...readerLinkChecks(config));
   const next = nextSlot(config.schedule, config.timezone, now);
   items.push({ what: 'schedule', ok: true, detail: `"${config.schedule}" in ${config.timezone}: next ${next ? formatSlot(next, config.timezone) : 'never'} (for \`digest schedule\`)` });
 
@@ -106,7 +120,7 @@ export async function checkSetup(config: ResolvedConfig, now: Date = new Date(),
       const templates = loadTemplates(dir, { extraPartialsDir: config.partialsDir });
       const rendered = await renderDigest(sample, templates, settings, { validation: 'strict' });
       found.push({ what: label, ok: true, detail: `renders (${Math.round(Buffer.byteLength(rendered.html) / 1000)} KB of HTML for a 2-item sample)` });
-      const preview = personalise(rendered, { email: 'subscriber@example.com', name: 'Subscriber' }, config.unsubscribeUrl);
+      const preview = personalise(rendered, { email: 'subscriber@example.com', name: 'Subscriber' }, previewLinks(config, config.readerTokens));
       for (const check of checkEmail(preview.html, { unsubscribeUrl: preview.unsubscribeUrl, preheader: rendered.preheader, maxBytes: settings.maxHtmlBytes ?? null })) {
         if (!check.ok) found.push({ what: `${label}: ${check.label.toLowerCase()}`, ok: true, warning: true, detail: check.detail });
       }
@@ -149,6 +163,41 @@ function deliveryCheck(config: ResolvedConfig): CheckItem {
   } catch (error) {
     return { what: 'delivery', ok: false, detail: isDigestError(error) && error.hint ? `${error.message.replace(/: nothing was fetched or sent$/, '')}. ${error.hint}` : describeError(error) };
   }
+}
+
+/** How readers' links are made, and whether a send could make them. */
+function readerLinkChecks(config: ResolvedConfig): CheckItem[] {
+  const items: CheckItem[] = [];
+  const base = config.web.baseUrl;
+  if (base) {
+    items.push({ what: 'reader links', ok: true, detail: `signed unsubscribe and preferences links to ${base} (served by \`digest web\`), one-click List-Unsubscribe${base.startsWith('https://') ? '' : ' (not offered by mailbox providers: the address is not https)'}` });
+    if (!config.readerTokens) {
+      items.push({
+        what: 'DIGEST_SECRET',
+        ok: config.transport !== 'smtp',
+        ...(config.transport === 'smtp' ? {} : { warning: true }),
+        detail:
+          config.transport === 'smtp'
+            ? 'not set: `digest run` will refuse to send, because every email needs signed links. Set it (e.g. `openssl rand -base64 32`) for digest run and digest web alike'
+            : 'not set: the outbox messages get links signed with a throwaway key, which do not work. Set it before sending for real',
+      });
+    } else {
+      items.push({ what: 'DIGEST_SECRET', ok: true, detail: 'set: links are signed' });
+    }
+  } else if (config.unsubscribeUrl) {
+    const carriesAddress = /\{\{\s*email\s*\}\}/.test(config.unsubscribeUrl);
+    items.push({
+      what: 'reader links',
+      ok: true,
+      warning: carriesAddress,
+      detail: carriesAddress
+        ? `unsubscribeUrl carries the reader's address (${config.unsubscribeUrl}): anyone who can guess an address can unsubscribe it. Set web.baseUrl and run \`digest web\` for signed links instead`
+        : `unsubscribe links go to ${config.unsubscribeUrl} (a program of your own)`,
+    });
+  } else {
+    items.push({ what: 'reader links', ok: true, warning: true, detail: 'no unsubscribe link: set web.baseUrl and run `digest web` (mailbox providers expect one-click unsubscribe from bulk senders)' });
+  }
+  return items;
 }
 
 /** The other template sets shipped with the package, so a broken theme is caught before anyone selects it. */

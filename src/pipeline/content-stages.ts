@@ -2,3 +2,5 @@
 export { cleanArticle } from '../clean/clean-article.js';
 export { countWords } from '../clean/normalize-text.js';
 export { extractCleaned } from '../trim/extract-article.js';
+export { buildStory, feedArticle, wordCount } from './build-story.js';
+export { measureImages } from './measure-images.js';

@@ -4,7 +4,7 @@ import { ParseError } from '../errors.js';
 import { fetchResource, type FetchOptions } from '../fetch/fetch-resource.js';
 import { parseTextArticle, type ArticleInput } from '../clean/clean-article.js';
 import { extractArticle } from '../trim/extract-article.js';
-import type { Quote } from '../types.js';
+import type { Quote, StoryImage } from '../types.js';
 
 export interface ExtractResult {
   input: string;
@@ -12,7 +12,7 @@ export interface ExtractResult {
   lede: string;
   quote: Quote | null;
   text: string;
-  image: string | null;
+  image: StoryImage | null;
 }
 
 export interface ExtractOptions {

@@ -1,9 +1,11 @@
 import type { ResolvedConfig } from '../config/resolve-config.js';
 import type { DeliveryReport } from '../deliver/deliver-run.js';
+import { loadBounceSigner } from '../bounces/verp.js';
 import { StateError } from '../errors.js';
 import { acquireRunLock } from '../state/run-lock.js';
 import { StateStore, type RunRow } from '../state/state-store.js';
 import { transportForRun } from '../deliver/decide-transport.js';
+import { linkSigner } from '../audience/reader-links.js';
 import { loadDeliveryKey, sendRun, storedSettings, type PipelineOptions } from './run-digest.js';
 
 export interface RetryResult {
@@ -16,17 +18,20 @@ export interface RetryResult {
   /** The run's status afterwards. */
   status: RunRow['status'];
   files: { outbox?: string };
+  warnings: string[];
 }
 
 /**
  * `digest runs retry RUN`: sends a run's digest, exactly as recorded, to its temporarily failed
  * recipients (and any still pending), under the run lock. Recipients already sent to, or refused
- * for good, are left alone.
+ * for good, are left alone, and so is anyone suppressed or paused since (marked `suppressed`).
  */
 export async function retryRun(config: ResolvedConfig, runId: number, options: PipelineOptions = {}): Promise<RetryResult> {
   const now = options.now ?? (() => new Date());
   const dkim = loadDeliveryKey(config);
   StateStore.inspect(config.statePath);
+  // A bounce address needs the real secret: each envelope sender is signed with it.
+  loadBounceSigner(config);
   const lock = acquireRunLock(config.statePath, options.command ?? `digest runs retry ${runId}`, now());
   let store: StateStore | undefined;
   try {
@@ -41,13 +46,17 @@ export async function retryRun(config: ResolvedConfig, runId: number, options: P
     const left = store.deliveries(runId, ['pending', 'sending', 'failed-temporary']).length;
     // Over the transport the run was created for, or not at all (before anything is requeued).
     const kind = left > 0 ? (options.transport?.kind ?? transportForRun(config, run, left)) : 'outbox';
+    const settings = storedSettings(run, config);
+    // A run recorded with signed links cannot be sent without DIGEST_SECRET: refused before
+    // anything is requeued.
+    linkSigner(config, kind, settings.baseUrl);
     const requeued = store.requeueTemporaryFailures(runId, now().toISOString());
     if (store.deliveries(runId, ['pending', 'sending']).length === 0) {
-      return { runId, subject: run.subject, requeued, delivery: null, status: run.status, files: {} };
+      return { runId, subject: run.subject, requeued, delivery: null, status: run.status, files: {}, warnings: [] };
     }
-    const { delivery, files } = await sendRun(config, store, runId, run, storedSettings(run, config), options, dkim, kind);
+    const { delivery, files, warnings } = await sendRun(config, store, runId, run, settings, options, dkim, kind);
     const status = store.finishRun(runId, now().toISOString());
-    return { runId, subject: run.subject, requeued, delivery, status, files };
+    return { runId, subject: run.subject, requeued, delivery, status, files, warnings };
   } finally {
     store?.close();
     lock.release();

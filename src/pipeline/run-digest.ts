@@ -6,20 +6,24 @@ import { DeliveryError } from '../errors.js';
 import type { FetchOptions } from '../fetch/fetch-resource.js';
 import { composeMessage, deterministicMessageId, senderDomain } from '../deliver/compose-message.js';
 import { deliverRun, type DeliveryReport, type DeliverySettings } from '../deliver/deliver-run.js';
+import { linkSigner, previewLinks } from '../audience/reader-links.js';
+import { WEB_VARIANT, blockFor, countExcluded, filterSections, resolveReaders, variantFor, variantSections, type ExcludedReader, type Reader } from '../audience/readers.js';
 import { loadDkimKey, type DkimKey } from '../deliver/load-dkim-key.js';
+import { loadBounceSigner } from '../bounces/verp.js';
 import { createOutboxTransport, createSmtpTransport, type MessageTransport } from '../deliver/transports.js';
 import { decideTransport, smtpUrlMissing, TRANSPORT_SETTING, transportForRun, type TransportKind } from '../deliver/decide-transport.js';
 import { loadTheme } from '../render/load-theme.js';
 import { personalise } from '../render/personalise.js';
-import { formatRenderWarning, renderDigest, type RenderedDigest } from '../render/render-digest.js';
+import { formatRenderWarning, renderDigest, type RenderedDigest, type RenderSettings } from '../render/render-digest.js';
+import type { TemplateSet } from '../render/load-templates.js';
 import { describeOversizedItems, describeSizeReport } from '../render/size-budget.js';
 import { renderSettings } from './render-settings.js';
 import { writePreviewFiles, type PreviewFiles } from './write-preview.js';
 import { isFinalVerdict, type Decision } from '../select/select-items.js';
 import { latestSlot } from '../schedule/schedule-slots.js';
 import { acquireRunLock } from '../state/run-lock.js';
-import { StateStore, type RunRow, type SeenItem } from '../state/state-store.js';
-import type { Digest, FeedFailure } from '../types.js';
+import { StateStore, storedRendering, type FeedOutcome, type RunRow, type RunVariant, type SeenItem } from '../state/state-store.js';
+import type { Digest, FeedFailure, LeftOutStory } from '../types.js';
 import { buildDigest, type BuiltDigest, type ProgressEvent } from './build-digest.js';
 
 export interface PipelineOptions {
@@ -60,9 +64,22 @@ export interface RunResult {
   delivery: DeliveryReport | null;
   /** With status sent or nothing-new: an unfinished earlier run that was finished first. */
   resumed: ResumedRun | null;
+  /** With status sent: who got this digest and who did not (suppressed, paused, none of their sections). */
+  readers: ReaderSummary | null;
   files: Partial<PreviewFiles> & { outbox?: string };
   warnings: string[];
   decisions: Decision[];
+  /** New stories not in the email: listed under "More from …", carried over, or held back. */
+  leftOut: LeftOutStory[];
+}
+
+export interface ReaderSummary {
+  /** Readers the digest was addressed to. */
+  count: number;
+  /** Distinct renderings for readers' choices of sections, besides the full one. */
+  variants: number;
+  /** Readers left out, by reason: unsubscribed, hard-bounce, complaint, soft-bounce, manual, paused, no-sections. */
+  excluded: Partial<Record<string, number>>;
 }
 
 export interface ResumedRun {
@@ -121,7 +138,14 @@ function deliverySettings(config: ResolvedConfig): DeliverySettings {
     title: config.title,
     ...(config.unsubscribeUrl ? { unsubscribeUrl: config.unsubscribeUrl } : {}),
     ...(config.unsubscribeMailto ? { unsubscribeMailto: config.unsubscribeMailto } : {}),
+    ...(config.delivery.bounceAddress ? { bounceAddress: config.delivery.bounceAddress } : {}),
+    ...(config.web.baseUrl ? { baseUrl: config.web.baseUrl } : {}),
   };
+}
+
+/** The transport a send will use: the one passed in, or the configured one. */
+function transportKind(config: ResolvedConfig, options: PipelineOptions): 'smtp' | 'outbox' {
+  return options.transport?.kind ?? config.transport;
 }
 
 /** The settings a run was recorded with, so a resumed run sends the very message it started with. */
@@ -144,8 +168,10 @@ export async function sendRun(
   options: PipelineOptions,
   dkim: DkimKey | undefined,
   kind: TransportKind,
-): Promise<{ delivery: DeliveryReport; files: { outbox?: string } }> {
+): Promise<{ delivery: DeliveryReport; files: { outbox?: string }; warnings: string[] }> {
   const now = options.now ?? (() => new Date());
+  // Signed links need DIGEST_SECRET: refused here, before a transport is opened.
+  const { signer, warning } = linkSigner(config, kind, settings.baseUrl);
   const transport = options.transport ?? createTransport(config, `run-${runId}`, dkim, kind);
   try {
     const delivery = await deliverRun({
@@ -153,13 +179,14 @@ export async function sendRun(
       runId,
       rendered,
       settings,
+      signer,
       transport,
       now,
       ...retrySettings(config, options),
       signal: options.signal,
       onProgress: (done, total, recipient) => options.onProgress?.({ stage: 'send', done, total, recipient }),
     });
-    return { delivery, files: transport.kind === 'outbox' ? { outbox: path.join(config.outDir, 'outbox') } : {} };
+    return { delivery, files: transport.kind === 'outbox' ? { outbox: path.join(config.outDir, 'outbox') } : {}, warnings: warning ? [warning] : [] };
   } finally {
     if (!options.transport) transport.close();
   }
@@ -184,6 +211,9 @@ export async function runDigest(config: ResolvedConfig, options: PipelineOptions
   const dkim = loadDeliveryKey(config);
   // Another program's file named as the state gets nothing written beside it, not even the lock.
   StateStore.inspect(config.statePath);
+  const { signer, warning: signerWarning } = linkSigner(config, transportKind(config, options));
+  // A bounce address needs the real secret: each envelope sender is signed with it.
+  loadBounceSigner(config);
   const lock = acquireRunLock(config.statePath, options.command ?? 'digest run', now());
   let store: StateStore;
   try {
@@ -214,13 +244,15 @@ export async function runDigest(config: ResolvedConfig, options: PipelineOptions
       items: 0,
       delivery: null,
       resumed: null,
+      readers: null,
       files: {},
       warnings: [...baseWarnings],
       decisions: [],
+      leftOut: [],
     });
     let resumed: ResumedRun | null = null;
     if (unfinished) {
-      const { delivery, files: resumedFiles } = await sendRun(config, store, unfinished.id, unfinished, storedSettings(unfinished, config), options, dkim, resumeKind!);
+      const { delivery, files: resumedFiles, warnings: resumeWarnings } = await sendRun(config, store, unfinished.id, unfinished, storedSettings(unfinished, config), options, dkim, resumeKind!);
       store.finishRun(unfinished.id, now().toISOString());
       resumed = { runId: unfinished.id, slot: unfinished.slot, subject: unfinished.subject, items: unfinished.itemCount, delivery };
       // The same slot (a rerun after a crash) is served by the finished run; an unfinished run
@@ -234,6 +266,7 @@ export async function runDigest(config: ResolvedConfig, options: PipelineOptions
           items: unfinished.itemCount,
           delivery,
           files: resumedFiles,
+          warnings: [...config.warnings, ...resumeWarnings],
         };
       }
     }
@@ -246,42 +279,53 @@ export async function runDigest(config: ResolvedConfig, options: PipelineOptions
     const startedAt = now().toISOString();
     const skippedItems = (decisions: readonly Decision[]): SeenItem[] =>
       decisions.filter((d) => d.verdict !== 'included' && isFinalVerdict(d.verdict)).map((d) => seenItem(d, 'skipped'));
-    /** No email today: what was seen is remembered (skipped items are not offered again), and the slot is served. */
     /** Items and feeds an older state file knew by an absolute path, recorded under their current keys. */
     const adoptLegacy = () => {
       for (const feed of built.legacy.feeds) store.adoptLegacyFeed(feed.key, feed.legacyKey);
       for (const item of built.legacy.items) store.adoptLegacyItems(item.feedKey, [item]);
     };
-    const nothingNew = (decisions: Decision[]): RunResult => {
+    /** No email today: what was seen is remembered (skipped items are not offered again), and the slot is served. */
+    const nothingNew = (decisions: Decision[], leftOut: readonly LeftOutStory[]): RunResult => {
       store.transaction(() => {
         adoptLegacy();
         store.recordItems(skippedItems(decisions), null, startedAt);
-        for (const outcome of built.feedOutcomes) store.recordFeedOutcome(outcome, startedAt);
+        for (const outcome of rereadNext(built.feedOutcomes, leftOut)) store.recordFeedOutcome(outcome, startedAt);
         if (slot) store.recordSlot(slot, 'nothing-new', null, null, startedAt);
       });
-      return { ...idle('nothing-new'), digest: built.digest, feeds: feedSummary(built), resumed, warnings, decisions };
+      return { ...idle('nothing-new'), digest: built.digest, feeds: feedSummary(built), resumed, warnings, decisions, leftOut: [...leftOut] };
     };
 
-    if (built.digest.items.length === 0 && config.delivery.whenNothingNew === 'skip') return nothingNew(built.decisions);
+    if (built.digest.items.length === 0 && config.delivery.whenNothingNew === 'skip') return nothingNew(built.decisions, built.digest.leftOut);
 
     const templates = loadTheme(config);
-    const rendered = await renderDigest(built.digest, templates, renderSettings(config), { validation: 'strict' });
+    const settings = renderSettings(config);
+    const rendered = await renderDigest(built.digest, templates, settings, { validation: 'strict' });
     const sizeNote = describeSizeReport(rendered.size);
     if (sizeNote) warnings.push(sizeNote);
     warnings.push(...describeOversizedItems(rendered.size));
+    if (signerWarning) warnings.push(signerWarning);
 
-    // Stories the size budget left out are not part of this run: they stay new for the next one.
-    // A story too big for any email is left out for good: recorded as skipped, never retried.
-    const leftOut = new Set(rendered.size.droppedItems.map((item) => item.id));
+    // The run records the stories in the email and those it lists under "More from …" (both
+    // delivered once the run reaches someone, released if it reaches nobody); stories carried
+    // over (left out by the size budget, dated in the future) are not recorded, so the next
+    // digest offers them again. See src/select/left-out.ts. A story too big for any email is
+    // left out for good: recorded as skipped ('oversized'), never retried.
+    const shown = rendered.digest;
     const oversized = new Map(rendered.size.oversizedItems.map((item) => [item.id, item]));
-    const carried = built.digest.items.filter((item) => !leftOut.has(item.id) && !oversized.has(item.id));
     const decisions = built.decisions.map((d): Decision =>
       oversized.has(d.id) ? { ...d, verdict: 'oversized', detail: `an email with only this story is ${oversized.get(d.id)!.bytes.toLocaleString('en')} bytes, over the size budget` } : d,
     );
-    const skipped = skippedItems(decisions);
     // An email without stories goes out only when the config asks for one (whenNothingNew: send).
-    if (carried.length === 0 && config.delivery.whenNothingNew === 'skip') return nothingNew(decisions);
-    if (config.recipients.length === 0) warnings.push('no recipients are configured: the digest was rendered but sent to nobody (set `recipients:` in the config)');
+    if (shown.items.length === 0 && config.delivery.whenNothingNew === 'skip') return nothingNew(decisions, shown.leftOut);
+    const inEmail = new Set(shown.items.map((item) => item.id));
+    const listed = new Set(shown.leftOut.filter((story) => story.listed).map((story) => story.id));
+    const carriedOver = new Set(shown.leftOut.filter((story) => story.carriedOver).map((story) => story.id));
+    const recordedSkipped = skippedItems(decisions).filter((item) => !listed.has(item.id) && !carriedOver.has(item.id));
+    const audience = resolveReaders(config, store, now());
+    const plan = await renderVariants(shown, built.digest, rendered.size.droppedItems.length, audience.readers, templates, settings, Boolean(config.web.baseUrl) && config.web.archive);
+    warnings.push(...plan.warnings);
+    const excluded = [...audience.excluded, ...plan.noSections];
+    if (plan.recipients.length === 0) warnings.push(noReadersWarning(config, excluded));
     // Deterministic per (run, recipient): stored with the run, reused when a resumed run re-sends.
     const runKey = `${startedAt.replace(/[^0-9]/g, '').slice(0, 14)}.${rendered.hash.slice(0, 8)}`;
     const runId = store.transaction(() => {
@@ -290,52 +334,124 @@ export async function runDigest(config: ResolvedConfig, options: PipelineOptions
         kind: 'run',
         slot,
         startedAt,
-        digestHash: rendered.hash,
-        subject: rendered.subject,
-        preheader: rendered.preheader,
-        html: rendered.html,
-        text: rendered.text,
-        marker: rendered.marker,
-        itemIds: carried.map((item) => item.id),
+        ...storedRendering(rendered),
+        itemIds: shown.items.map((item) => item.id),
         settings: { ...deliverySettings(config) },
         transport: kind,
-        recipients: config.recipients.map((r) => ({
+        recipients: plan.recipients.map(({ reader: r, variant }) => ({
           email: r.email,
           ...(r.name ? { name: r.name } : {}),
           fields: r.fields,
           messageId: deterministicMessageId(runKey, r.email, config.from),
+          variant,
         })),
+        variants: plan.variants,
       });
       // Queued, not delivered: they count as delivered once the run has reached someone.
-      const included = decisions.filter((d) => d.verdict === 'included' && !leftOut.has(d.id)).map((d) => seenItem(d, 'queued'));
-      store.recordItems(included, id, startedAt);
-      store.recordItems(skipped, null, startedAt);
-      for (const outcome of built.feedOutcomes) store.recordFeedOutcome(outcome, startedAt);
+      const queued = decisions.filter((d) => inEmail.has(d.id) || listed.has(d.id)).map((d) => seenItem(d, 'queued'));
+      store.recordItems(queued, id, startedAt);
+      store.recordItems(recordedSkipped, null, startedAt);
+      for (const outcome of rereadNext(built.feedOutcomes, shown.leftOut)) store.recordFeedOutcome(outcome, startedAt);
       if (slot) store.recordSlot(slot, 'sent', id, null, startedAt);
       return id;
     });
 
-    const files = writePreviewFiles(config.outDir, personalise(rendered, PREVIEW_RECIPIENT, config.unsubscribeUrl));
+    const files = writePreviewFiles(config.outDir, personalise(rendered, PREVIEW_RECIPIENT, previewLinks(config, signer)));
+    // (The signed-links warning, if any, is among the warnings already.)
     const { delivery, files: sentFiles } = await sendRun(config, store, runId, rendered, deliverySettings(config), options, dkim, kind);
     store.finishRun(runId, now().toISOString());
     return {
       status: 'sent',
       runId,
       slot,
-      digest: built.digest,
+      digest: shown,
       subject: rendered.subject,
       feeds: feedSummary(built),
-      items: carried.length,
+      items: shown.items.length,
       delivery,
       resumed,
+      readers: { count: plan.recipients.length, variants: plan.variants.filter((v) => v.variant !== WEB_VARIANT).length, excluded: countExcluded(excluded) },
       files: { ...files, ...sentFiles },
       warnings,
       decisions,
+      leftOut: shown.leftOut,
     };
   } finally {
     store.close();
     lock.release();
   }
+}
+
+/**
+ * The feeds' outcomes to record, without the HTTP validators (ETag, Last-Modified) of a feed that
+ * has stories carried over: the next run must read that feed in full, or a "304 Not Modified"
+ * would hide the very stories it is to offer again.
+ */
+function rereadNext(outcomes: readonly FeedOutcome[], leftOut: readonly LeftOutStory[]): FeedOutcome[] {
+  const carrying = new Set(leftOut.filter((story) => story.carriedOver).map((story) => story.feedUrl));
+  return outcomes.map((outcome) => {
+    if (!carrying.has(outcome.url)) return outcome;
+    const { etag: _etag, lastModified: _lastModified, ...rest } = outcome;
+    return rest;
+  });
+}
+
+interface VariantPlan {
+  recipients: { reader: Reader; variant: string | null }[];
+  variants: RunVariant[];
+  /** Readers none of whose sections is in this digest. */
+  noSections: ExcludedReader[];
+  warnings: string[];
+}
+
+/**
+ * The renderings a run needs besides the full one: one per distinct choice of sections among the
+ * readers (never one per reader), and, when the size budget left stories out of the email and the
+ * archive is on, a web version with all of them. A choice's digest is the stories of the email
+ * (the ones the budget left out go in the next digest, for everyone) in the chosen sections.
+ */
+async function renderVariants(
+  sent: Digest,
+  full: Digest,
+  budgetLeftOut: number,
+  readers: readonly Reader[],
+  templates: TemplateSet,
+  settings: RenderSettings,
+  withWebVersion: boolean,
+): Promise<VariantPlan> {
+  const names = sent.sections.map((section) => section.name);
+  const plan: VariantPlan = { recipients: [], variants: [], noSections: [], warnings: [] };
+  const keys = new Set<string>();
+  for (const reader of readers) {
+    const variant = variantFor(reader, names);
+    if (variant === 'none') {
+      plan.noSections.push({ email: reader.email, source: reader.source, why: 'no-sections' });
+      continue;
+    }
+    if (variant) keys.add(variant);
+    plan.recipients.push({ reader, variant });
+  }
+  const stored = (variant: string, rendered: RenderedDigest, items: number): RunVariant => ({ variant, ...storedRendering(rendered), itemCount: items });
+  for (const key of keys) {
+    const chosen = filterSections(sent, variantSections(key));
+    const rendered = await renderDigest(chosen, templates, settings, { validation: 'strict' });
+    const dropped = rendered.size.droppedItems.length;
+    if (dropped) plan.warnings.push(`the copy for readers of ${variantSections(key).join(', ')} left out ${dropped} more stor${dropped === 1 ? 'y' : 'ies'} to stay under the size budget`);
+    plan.variants.push(stored(key, rendered, chosen.items.length - dropped));
+  }
+  if (withWebVersion && budgetLeftOut > 0) {
+    const web = await renderDigest(full, templates, { ...settings, maxHtmlBytes: null }, { validation: 'strict' });
+    plan.variants.push(stored(WEB_VARIANT, web, full.items.length));
+  }
+  return plan;
+}
+
+function noReadersWarning(config: ResolvedConfig, excluded: readonly ExcludedReader[]): string {
+  if (excluded.length === 0 && config.recipients.length === 0) {
+    return 'no recipients are configured: the digest was rendered but sent to nobody (set `recipients:` in the config, or let readers join with `digest web`)';
+  }
+  const counts = Object.entries(countExcluded(excluded)).map(([why, n]) => `${n} ${why}`);
+  return `no reader can get this digest (${counts.join(', ')}): it was rendered but sent to nobody (\`digest readers list --all\` shows who and why)`;
 }
 
 function seenItem(decision: Decision, status: SeenItem['status']): SeenItem {
@@ -346,11 +462,12 @@ function seenItem(decision: Decision, status: SeenItem['status']): SeenItem {
     title: decision.title,
     publishedAt: decision.published?.toISOString() ?? null,
     status,
-    ...(status === 'skipped' ? { reason: decision.detail && decision.verdict === 'filtered' ? `filtered: ${decision.detail}` : decision.verdict } : {}),
+    ...(decision.verdict !== 'included' ? { reason: decision.detail && decision.verdict === 'filtered' ? `filtered: ${decision.detail}` : decision.verdict } : {}),
   };
 }
 
 export interface PreviewResult {
+  /** The digest as the email shows it (see RenderedDigest.digest): `items` and `leftOut`. */
   digest: Digest;
   rendered: RenderedDigest;
   files: PreviewFiles;
@@ -361,7 +478,7 @@ export interface PreviewResult {
 }
 
 /** Opens the state read-only in spirit: preview never creates or changes it. */
-function openStateIfPresent(config: ResolvedConfig): StateStore | undefined {
+export function openStateIfPresent(config: ResolvedConfig): StateStore | undefined {
   return config.statePath !== ':memory:' && existsSync(config.statePath) ? StateStore.open(config.statePath) : undefined;
 }
 
@@ -391,13 +508,13 @@ export async function renderCurrentDigest(
 /** Renders what the next run would send (or the latest items, when nothing is new) into files. */
 export async function previewDigest(config: ResolvedConfig, options: PipelineOptions & { outDir?: string } = {}): Promise<PreviewResult> {
   const { built, rendered } = await renderCurrentDigest(config, options, 'preview', 'soft');
-  const files = writePreviewFiles(options.outDir ?? config.outDir, personalise(rendered, PREVIEW_RECIPIENT, config.unsubscribeUrl));
+  const files = writePreviewFiles(options.outDir ?? config.outDir, personalise(rendered, PREVIEW_RECIPIENT, previewLinks(config, config.readerTokens)));
   const warnings = [...config.warnings, ...built.warnings, ...rendered.warnings.map((w) => `MJML: ${formatRenderWarning(w)}`)];
   if (built.fellBackToLatest) warnings.push('nothing is new since the last run: the preview shows the latest items instead');
   const sizeNote = describeSizeReport(rendered.size);
   if (sizeNote) warnings.push(sizeNote);
   warnings.push(...describeOversizedItems(rendered.size));
-  return { digest: built.digest, rendered, files, feeds: feedSummary(built), fellBackToLatest: built.fellBackToLatest, warnings, decisions: built.decisions };
+  return { digest: rendered.digest, rendered, files, feeds: feedSummary(built), fellBackToLatest: built.fellBackToLatest, warnings, decisions: built.decisions };
 }
 
 export interface TestSendResult {
@@ -412,13 +529,35 @@ export interface TestSendResult {
   warnings: string[];
 }
 
-/** Sends the current digest to one address, outside the ledger: nothing is marked as delivered. */
+/**
+ * Sends the current digest to one address, outside the ledger: nothing is marked as delivered.
+ * The address's suppression and pause are honoured (a test is still a message to that person),
+ * and a reader who chose sections gets the copy with those sections.
+ */
 export async function sendTestDigest(config: ResolvedConfig, to: string, options: PipelineOptions = {}): Promise<TestSendResult> {
   const now = options.now ?? (() => new Date());
   const dkim = loadDeliveryKey(config);
-  const { built, rendered } = await renderCurrentDigest(config, options, 'preview', 'strict');
-  const recipient = config.recipients.find((r) => r.email.toLowerCase() === to.toLowerCase()) ?? { email: to, fields: {} };
-  const content = personalise(rendered, recipient, config.unsubscribeUrl);
+  const { signer, warning } = linkSigner(config, transportKind(config, options));
+  const store = openStateIfPresent(config);
+  let reader: Reader | undefined;
+  try {
+    const block = store ? blockFor(store, to, now()) : undefined;
+    if (block) {
+      const what = block.why === 'paused' ? `paused the digest until ${block.until}` : `is suppressed (${block.why})`;
+      throw new DeliveryError('RECIPIENT_SUPPRESSED', `${to} ${what}: no test digest was sent`, {
+        context: { recipient: to },
+        hint: '`digest readers list --all` shows every reader and why they get nothing; send the test to another address, or lift the suppression with `digest readers add --unsuppress` if they asked to be back.',
+      });
+    }
+    reader = resolveReaders(config, store, now()).readers.find((r) => r.email.toLowerCase() === to.toLowerCase());
+  } finally {
+    store?.close();
+  }
+  const { built, rendered: full } = await renderCurrentDigest(config, options, 'preview', 'strict');
+  const recipient = reader ?? { email: to, fields: {} };
+  const variant = reader ? variantFor(reader, built.digest.sections.map((s) => s.name)) : null;
+  const rendered = variant && variant !== 'none' ? await renderDigest(filterSections(built.digest, variantSections(variant)), loadTheme(config), renderSettings(config), { validation: 'strict' }) : full;
+  const content = personalise(rendered, recipient, previewLinks(config, signer));
   const message = composeMessage(recipient, content, {
     from: config.from,
     replyTo: config.replyTo,
@@ -426,6 +565,8 @@ export async function sendTestDigest(config: ResolvedConfig, to: string, options
     date: now(),
     messageId: `<test.${randomUUID()}@${senderDomain(config.from)}>`,
     unsubscribeMailto: config.unsubscribeMailto,
+    // A test copy is in no run: its bounce comes back to the bare address, for a person to read.
+    envelopeFrom: config.delivery.bounceAddress,
   });
   const transport = options.transport ?? createTransport(config, 'test', dkim);
   try {
@@ -438,7 +579,12 @@ export async function sendTestDigest(config: ResolvedConfig, to: string, options
       transport: transport.description,
       kind: transport.kind,
       items: built.digest.items.length,
-      warnings: [...config.warnings, ...built.warnings],
+      warnings: [
+        ...config.warnings,
+        ...built.warnings,
+        ...(warning ? [warning] : []),
+        ...(variant === 'none' ? [`${to} chose sections that are not in this digest (a run would send them nothing); the test has every section`] : []),
+      ],
     };
   } catch (error) {
     throw new DeliveryError('DELIVERY_FAILED', `could not send the test digest to ${to} through ${transport.description}: ${(error as Error).message}`, {

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ResolvedConfig } from '../config/resolve-config.js';
-import type { DigestItem, FeedFailure } from '../types.js';
+import type { DigestItem, FeedFailure, LeftOutStory } from '../types.js';
 import { writeFileAtomic } from '../pipeline/write-preview.js';
 
 /**
@@ -12,11 +12,14 @@ import { writeFileAtomic } from '../pipeline/write-preview.js';
  * or how stories are chosen and trimmed (`feedSignature`).
  */
 export interface PreviewCache {
-  version: 1;
+  /** 3 since left-out stories are kept (2: images carry their size); older caches are fetched again. */
+  version: 3;
   /** feedSignature() of the config the stories were fetched with. */
   signature: string;
   fetchedAt: string;
   items: DigestItem[];
+  /** New stories not among `items` (listed under "More from …", carried over, held back). */
+  leftOut: LeftOutStory[];
   failures: FeedFailure[];
   feeds: { total: number; ok: number };
   /** Problems met while fetching (an article page that could not be read). */
@@ -40,9 +43,9 @@ export function readPreviewCache(file: string | undefined): PreviewCache | undef
   if (!file || !existsSync(file)) return undefined;
   try {
     const data = JSON.parse(readFileSync(file, 'utf8')) as PreviewCache;
-    if (data.version !== 1 || !Array.isArray(data.items)) return undefined;
+    if (data.version !== 3 || !Array.isArray(data.items) || !Array.isArray(data.leftOut)) return undefined;
     // JSON has no dates: bring back the ones templates format.
-    for (const item of data.items) item.published = item.published ? new Date(item.published) : null;
+    for (const item of [...data.items, ...data.leftOut]) item.published = item.published ? new Date(item.published) : null;
     return data;
   } catch {
     return undefined;

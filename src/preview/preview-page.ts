@@ -32,6 +32,7 @@ const PAGE = /* html */ `<!doctype html>
   nav { display:flex; gap:4px; margin:12px 16px 0; flex-wrap:wrap; }
   nav button { border-radius:6px 6px 0 0; border-bottom:none; }
   nav button[aria-selected=true] { background:var(--ink); color:#fff; border-color:var(--ink); }
+  nav label.view { display:flex; align-items:center; gap:4px; padding:4px 8px; font-size:13px; cursor:pointer; }
   .layout { display:flex; gap:16px; align-items:flex-start; padding:0 16px 24px; }
   main { position:relative; flex:1; min-width:0; background:#fff; border:1px solid var(--line); border-radius:0 8px 8px 8px; padding:16px; }
   aside { width:300px; flex:none; display:flex; flex-direction:column; gap:12px; }
@@ -109,6 +110,9 @@ const PAGE = /* html */ `<!doctype html>
   <button role="tab" data-tab="text">Plain text</button>
   <button role="tab" data-tab="html">HTML source</button>
   <button role="tab" data-tab="mjml">MJML source</button>
+  <span class="spacer"></span>
+  <label class="view" title="As Apple Mail, iOS Mail and Outlook.com show it when the reader's device is in dark mode (Gmail's apps invert colours their own way)"><input type="checkbox" id="view-dark"> Dark</label>
+  <label class="view" title="As a reader who blocks remote images sees it (most mail programs do, for senders they do not know)"><input type="checkbox" id="view-images-off"> Images off</label>
 </nav>
 
 <div class="layout">
@@ -269,8 +273,22 @@ const PAGE = /* html */ `<!doctype html>
     failed.replaceChildren(...f.failed.map((x) => el('li', null, '✗ ' + x.feed + ': ' + x.message)), ...f.warnings.map((w) => el('li', null, w)));
   }
 
+  const views = { dark: $('view-dark'), imagesOff: $('view-images-off') };
+  function viewQuery() {
+    return (views.dark.checked ? '&dark=1' : '') + (views.imagesOff.checked ? '&images=off' : '');
+  }
   function loadFrames(render) {
-    for (const id of ['frame-desktop', 'frame-mobile']) $(id).src = '/email.html?frame=1&v=' + render.id;
+    for (const id of ['frame-desktop', 'frame-mobile']) $(id).src = '/email.html?frame=1&v=' + render.id + viewQuery();
+    const note = (views.dark.checked ? ', dark' : '') + (views.imagesOff.checked ? ', images off' : '');
+    $('device-desktop').querySelector('.label').textContent = 'Desktop, 600 px' + note;
+    $('device-mobile').querySelector('.label').textContent = 'Mobile, 375 px' + note;
+  }
+  for (const [key, box] of Object.entries(views)) {
+    try { box.checked = localStorage.getItem('digest-preview-' + key) === '1'; } catch {}
+    box.addEventListener('change', () => {
+      try { localStorage.setItem('digest-preview-' + key, box.checked ? '1' : '0'); } catch {}
+      if (shownRender !== null) { mobileCheck = null; loadFrames({ id: shownRender }); }
+    });
   }
 
   function fitFrame(frame) {

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { DigestError, isDigestError } from '../errors.js';
 import { isEmailAddress } from '../config/schema.js';
+import { applyEmailView, emailViewOf } from './email-views.js';
 import { previewPage } from './preview-page.js';
 import { createPreviewSession, type PreviewSession, type PreviewSessionOptions } from './preview-session.js';
 
@@ -13,7 +14,8 @@ import { createPreviewSession, type PreviewSession, type PreviewSessionOptions }
  *   GET  /             the preview page
  *   GET  /events       server-sent events: "update" after every rebuild
  *   GET  /api/state    subject, preheader, text, size, checks, MJML problems, errors, feeds
- *   GET  /email.html   the email's HTML (?frame=1 adds <base target="_blank"> for the page's frames)
+ *   GET  /email.html   the email's HTML (?frame=1 adds <base target="_blank"> for the page's frames;
+ *                      ?dark=1 and ?images=off show it in dark mode or with images blocked: email-views.ts)
  *   GET  /email.txt    the plain-text part;  GET /email.mjml  the MJML Handlebars produced
  *   POST /api/refresh  fetch the feeds again
  *   POST /api/send     {"to": "…"}: send a test copy (when SMTP is configured)
@@ -79,7 +81,7 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
         sendJson(response, 200, session.state());
         return;
       case 'GET /email.html': {
-        const html = session.emailHtml();
+        const html = applyEmailView(session.emailHtml(), emailViewOf(url.searchParams));
         // Frames open links in a new tab instead of navigating inside the preview.
         send(response, 200, 'text/html; charset=utf-8', url.searchParams.has('frame') ? html.replace(/<head>/i, '<head><base target="_blank">') : html);
         return;

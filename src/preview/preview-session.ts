@@ -11,6 +11,7 @@ import { sendTestDigest, type TestSendResult } from '../pipeline/run-digest.js';
 import { checkEmail, type EmailCheck } from '../render/check-email.js';
 import { loadTheme } from '../render/load-theme.js';
 import { personalise } from '../render/personalise.js';
+import { previewLinks } from '../audience/reader-links.js';
 import { renderDigest, type RenderWarning } from '../render/render-digest.js';
 import { renderSettings } from '../pipeline/render-settings.js';
 import type { SizeReport } from '../render/size-budget.js';
@@ -178,7 +179,7 @@ export class PreviewSession {
     if (!this.config || !this.cache || this.error) return;
     try {
       for (let i = 0; i < 2; i++) {
-        await renderDigest(assembleDigest(this.config, this.cache.items, this.cache.failures, this.now()), loadTheme(this.config), renderSettings(this.config), { validation: 'soft' });
+        await renderDigest(assembleDigest(this.config, this.cache.items, this.cache.failures, this.now(), this.cache.leftOut), loadTheme(this.config), renderSettings(this.config), { validation: 'soft' });
       }
     } catch {
       // The real render already reported any problem.
@@ -342,9 +343,9 @@ export class PreviewSession {
     try {
       const templates = loadTheme(config);
       const settings = renderSettings(config);
-      const digest = assembleDigest(config, this.cache.items, this.cache.failures, this.now());
+      const digest = assembleDigest(config, this.cache.items, this.cache.failures, this.now(), this.cache.leftOut);
       const rendered = await renderDigest(digest, templates, settings, { validation: 'soft' });
-      const personal = personalise(rendered, PREVIEW_RECIPIENT, config.unsubscribeUrl);
+      const personal = personalise(rendered, PREVIEW_RECIPIENT, previewLinks(config, config.readerTokens));
       this.html = personal.html;
       this.mjml = rendered.mjml;
       this.rendered = {
@@ -377,10 +378,11 @@ export class PreviewSession {
       store?.close();
     }
     const cache: PreviewCache = {
-      version: 1,
+      version: 3,
       signature,
       fetchedAt: this.now().toISOString(),
       items: built.digest.items,
+      leftOut: built.digest.leftOut,
       failures: built.digest.failures,
       feeds: { total: built.feedOutcomes.length, ok: built.feedOutcomes.filter((o) => o.ok).length },
       warnings: [...built.warnings],

@@ -86,13 +86,23 @@ export function checkEmail(html: string, options: CheckEmailOptions = {}): Email
     detail: preheader ? `“${preheader.length > 90 ? `${preheader.slice(0, 87)}…` : preheader}”` : 'empty: inboxes show the first words of the email instead. Fill in preheader.hbs.',
   });
 
+  // alt="" is right for a picture beside the headline it illustrates (decoration: a reader who
+  // blocks images or listens to the email is not told the headline twice); a missing alt makes
+  // mail programs and screen readers show or read out the file name instead.
   const images = tags.filter((tag) => tag.name === 'img');
-  const noAlt = images.filter((img) => !(img.attributes.get('alt') ?? '').trim());
+  const noAlt = images.filter((img) => {
+    const alt = img.attributes.get('alt');
+    return alt === undefined || (alt !== '' && alt.trim() === '');
+  });
+  const described = images.filter((img) => (img.attributes.get('alt') ?? '').trim()).length;
   checks.push({
     id: 'image-alt',
     ok: noAlt.length === 0,
     label: 'Images have alt text',
-    detail: noAlt.length === 0 ? `${images.length} image${images.length === 1 ? '' : 's'}, all with alt text` : `${noAlt.length} of ${images.length} images have no alt text: readers who block images, and screen readers, see nothing. Add alt="…" to the <mj-image>.`,
+    detail:
+      noAlt.length === 0
+        ? `${images.length} image${images.length === 1 ? '' : 's'}, all with an alt attribute (${described} described, ${images.length - described} decorative: alt="")`
+        : `${noAlt.length} of ${images.length} images have no alt text (or only spaces): readers who block images, and screen readers, get the file name or nothing useful. Add alt="…" (a description), or alt="" for a picture that only decorates a headline next to it.`,
     ...(noAlt.length ? { examples: noAlt.slice(0, MAX_EXAMPLES).map(describe) } : {}),
   });
 

@@ -1,4 +1,5 @@
 import type { HelperOptions } from 'handlebars';
+import { splitSentences } from '../trim/split-sentences.js';
 
 /**
  * Template helpers. Each one is documented for editors in templates/README.md; keep the two in
@@ -9,6 +10,8 @@ import type { HelperOptions } from 'handlebars';
 interface RootData {
   locale?: string;
   timezone?: string;
+  /** When the digest was made: dates are written relative to it (a year shown when it differs). */
+  date?: unknown;
 }
 
 function rootOf(options: HelperOptions | undefined): RootData {
@@ -32,13 +35,41 @@ const DATE_STYLES: Record<string, Intl.DateTimeFormatOptions> = {
   weekday: { weekday: 'long' },
 };
 
-export function formatDate(value: unknown, style: unknown, options?: HelperOptions): string {
+function toDate(value: unknown): Date | null {
   const date = value instanceof Date ? value : typeof value === 'string' || typeof value === 'number' ? new Date(value) : null;
-  if (!date || Number.isNaN(date.getTime())) return '';
-  const root = rootOf(options);
-  const format = DATE_STYLES[typeof style === 'string' ? style : 'long'] ?? DATE_STYLES.long!;
+  return date && !Number.isNaN(date.getTime()) ? date : null;
+}
+
+/** The calendar date (YYYY-MM-DD) of an instant in a time zone. */
+function dayIn(date: Date, timeZone: string): string {
   try {
-    return new Intl.DateTimeFormat(root.locale ?? 'en-GB', { ...format, timeZone: root.timezone ?? 'UTC' }).format(date);
+    return new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit', timeZone }).format(date);
+  } catch {
+    return date.toISOString().slice(0, 10);
+  }
+}
+
+/**
+ * `{{formatDate published "medium"}}`. Dates are never ambiguous: next to the digest's own date
+ * (the root `date`), a date in another year shows its year whatever the style, "time" shows the
+ * day too unless it is the digest's day, and "weekday" becomes a date beyond the past week.
+ */
+export function formatDate(value: unknown, style: unknown, options?: HelperOptions): string {
+  const date = toDate(value);
+  if (!date) return '';
+  const root = rootOf(options);
+  const timeZone = root.timezone ?? 'UTC';
+  const name = typeof style === 'string' && style in DATE_STYLES ? style : 'long';
+  let format = DATE_STYLES[name]!;
+  const reference = toDate(root.date);
+  if (reference) {
+    const [day, referenceDay] = [dayIn(date, timeZone), dayIn(reference, timeZone)];
+    if (name === 'time' && day !== referenceDay) format = DATE_STYLES.medium!;
+    if (name === 'weekday' && Math.abs(reference.getTime() - date.getTime()) >= 6 * 86_400_000) format = DATE_STYLES.date!;
+    if (day.slice(0, 4) !== referenceDay.slice(0, 4) && !format.year) format = { ...format, year: 'numeric' };
+  }
+  try {
+    return new Intl.DateTimeFormat(root.locale ?? 'en-GB', { ...format, timeZone }).format(date);
   } catch {
     return new Intl.DateTimeFormat('en-GB', { ...format, timeZone: 'UTC' }).format(date);
   }
@@ -71,6 +102,37 @@ export function words(text: unknown, count: unknown): string {
   return `${list.slice(0, max).join(' ').replace(/[\s,;:.–—-]+$/u, '')}…`;
 }
 
+/**
+ * `{{brief lede 24}}`: the opening sentences of a text that fit in 24 words, so a short version
+ * of a lede ends at a full stop. A first sentence a little longer (up to a third more words) is
+ * kept whole rather than cut; a longer one is cut at a word with "…" (like `words`).
+ */
+export function brief(text: unknown, count: unknown): string {
+  const value = String(text ?? '').trim();
+  const max = Math.max(1, Number(count) || 30);
+  const wordCount = (part: string) => part.split(/\s+/).filter(Boolean).length;
+  if (wordCount(value) <= max) return value;
+  let kept = '';
+  let used = 0;
+  for (const sentence of splitSentences(value)) {
+    const n = wordCount(sentence);
+    if (used + n > max && !(used === 0 && n <= Math.ceil(max * 4 / 3))) break;
+    kept = kept ? `${kept} ${sentence}` : sentence;
+    used += n;
+    if (used >= max) break;
+  }
+  return kept || words(value, max);
+}
+
+/** `{{hostname site}}`: "theguardian.com" from "https://www.theguardian.com/uk"; empty for a non-URL. */
+export function hostname(url: unknown): string {
+  try {
+    return new URL(String(url ?? '')).hostname.replace(/^www\./, '');
+  } catch {
+    return '';
+  }
+}
+
 /** Wraps plain text at `width` columns (for the text part), keeping words whole. */
 export function wrap(text: unknown, width: unknown): string {
   const max = Number(width) || 72;
@@ -97,7 +159,35 @@ export function pluck(list: unknown, key: unknown): unknown[] {
   return list.map((entry) => (entry !== null && typeof entry === 'object' ? (entry as Record<string, unknown>)[key] : undefined)).filter((v) => v !== undefined && v !== null && v !== '');
 }
 
+/**
+ * `{{#with (imageSize image 552)}}<img src="{{url}}" width="{{width}}" height="{{height}}">{{/with}}`:
+ * the size to show an image at, at most `maxWidth` pixels wide and never wider than the image
+ * itself (a small picture is not blown up). `height` keeps the image's proportions; it is empty
+ * when the image's size is unknown (then `width` is `maxWidth`; give the <img> `height:auto`).
+ * `alt` is the image's own description when it says more than the headline, else empty.
+ */
+export function imageSize(image: unknown, maxWidth: unknown): { url: string; width: number; height: number | null; alt: string } | null {
+  if (image === null || image === undefined || image === '') return null;
+  const value = typeof image === 'string' ? { url: image } : (image as { url?: unknown; width?: unknown; height?: unknown; alt?: unknown });
+  if (typeof value.url !== 'string' || !value.url) return null;
+  const max = Math.max(1, Math.round(Number(maxWidth) || 600));
+  const known = (n: unknown) => (typeof n === 'number' && Number.isFinite(n) && n > 0 ? n : null);
+  const width = known(value.width);
+  const height = known(value.height);
+  const shown = width ? Math.min(max, Math.round(width)) : max;
+  return { url: value.url, width: shown, height: width && height ? Math.max(1, Math.round((shown * height) / width)) : null, alt: typeof value.alt === 'string' ? value.alt : '' };
+}
+
+/** `{{concat title ": " lead.headline}}`: the values joined into one string (for `truncate`). */
+export function concat(...list: unknown[]): string {
+  return args(list).values.map((value) => (value === undefined || value === null ? '' : String(value))).join('');
+}
+
 export const helpers = {
+  imageSize,
+  concat,
+  brief,
+  hostname,
   pluck,
   formatDate,
   plural,

@@ -1,10 +1,7 @@
 import type { RenderedDigest } from './render-digest.js';
+import { readerUrls, type ReaderLinks, type RecipientValues } from '../audience/reader-links.js';
 
-export interface RecipientValues {
-  email: string;
-  name?: string | undefined;
-  fields?: Record<string, string>;
-}
+export { unsubscribeUrlFor, type RecipientValues, type ReaderLinks } from '../audience/reader-links.js';
 
 export interface PersonalisedDigest {
   subject: string;
@@ -14,21 +11,18 @@ export interface PersonalisedDigest {
   unsubscribeUrl: string | undefined;
 }
 
+/**
+ * Where a reader's links come from: the config's `unsubscribeUrl` template (a string, the old
+ * form), or the reader links of `web.baseUrl` with their signer and the issue's web address.
+ */
+export type LinkSource = ReaderLinks | string | undefined;
+
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
 function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);
 }
 
-/**
- * Fills `{{email}}`, `{{name}}` and any recipient field into the configured unsubscribe URL
- * template, URL-encoded.
- */
-export function unsubscribeUrlFor(template: string | undefined, recipient: RecipientValues): string | undefined {
-  if (!template) return undefined;
-  const values: Record<string, string> = { ...recipient.fields, email: recipient.email, name: recipient.name ?? '' };
-  return template.replace(/\{\{\s*([\w.-]+)\s*\}\}/g, (_, key: string) => encodeURIComponent(values[key] ?? ''));
-}
 
 type Rendered = Pick<RenderedDigest, 'subject' | 'html' | 'text' | 'marker'>;
 
@@ -81,29 +75,42 @@ function compile(rendered: Rendered): Compiled {
 
 const asIs = (s: string) => s;
 
-function recipientValues(recipient: RecipientValues, unsubscribeUrl: string | undefined): Map<string, string> {
+function recipientValues(recipient: RecipientValues, urls: ReturnType<typeof readerUrls>): Map<string, string> {
   const values = new Map<string, string>([
     ['email', recipient.email],
     ['name', recipient.name ?? ''],
-    ['unsubscribeUrl', unsubscribeUrl ?? ''],
+    ['unsubscribeUrl', urls.unsubscribeUrl ?? ''],
+    ['preferencesUrl', urls.preferencesUrl ?? ''],
+    ['webVersionUrl', urls.webVersionUrl ?? ''],
   ]);
   for (const [key, value] of Object.entries(recipient.fields ?? {})) values.set(`field.${key}`, value);
   return values;
 }
 
 /**
- * Fills one recipient's values into a digest rendered once: a string join over tokens,
- * microseconds per recipient, where re-running MJML would take tens of milliseconds.
+ * The rendering with the given values in place of its tokens (a token without a value becomes
+ * empty): the archive fills in no reader at all.
  */
-export function personalise(rendered: Rendered, recipient: RecipientValues, unsubscribeTemplate: string | undefined): PersonalisedDigest {
-  const unsubscribeUrl = unsubscribeUrlFor(unsubscribeTemplate, recipient);
-  const values = recipientValues(recipient, unsubscribeUrl);
+export function fillTokens(rendered: Rendered, values: ReadonlyMap<string, string>): { subject: string; html: string; text: string } {
+  const pieces = compile(rendered);
+  const map = values as Map<string, string>;
+  return { subject: join(pieces.subject, map, asIs), html: join(pieces.html, map, escapeHtml), text: join(pieces.text, map, asIs) };
+}
+
+/**
+ * Fills one reader's values (address, name, fields, and their links: see reader-links.ts) into a
+ * digest rendered once: a string join over tokens, microseconds per recipient, where re-running
+ * MJML would take tens of milliseconds.
+ */
+export function personalise(rendered: Rendered, recipient: RecipientValues, links: LinkSource): PersonalisedDigest {
+  const urls = readerUrls(links, recipient);
+  const values = recipientValues(recipient, urls);
   const pieces = compile(rendered);
   return {
     subject: join(pieces.subject, values, asIs),
     html: join(pieces.html, values, escapeHtml),
     text: join(pieces.text, values, asIs),
-    unsubscribeUrl,
+    unsubscribeUrl: urls.unsubscribeUrl,
   };
 }
 
@@ -128,9 +135,9 @@ function joinBytes(pieces: Pieces, bytes: Buffer[], values: Map<string, string>,
  * any non-Latin-1 character in it, 60 KB of HTML is a 120 KB string, which V8 keeps in its
  * large-object space until a full collection, so thousands of them swell the process.
  */
-export function personaliseBytes(rendered: Rendered, recipient: RecipientValues, unsubscribeTemplate: string | undefined): PersonalisedBytes {
-  const unsubscribeUrl = unsubscribeUrlFor(unsubscribeTemplate, recipient);
-  const values = recipientValues(recipient, unsubscribeUrl);
+export function personaliseBytes(rendered: Rendered, recipient: RecipientValues, links: LinkSource): PersonalisedBytes {
+  const urls = readerUrls(links, recipient);
+  const values = recipientValues(recipient, urls);
   const pieces = compile(rendered);
   const encode = (list: Pieces) => list.map((piece, i) => (i % 2 === 0 ? Buffer.from(piece) : Buffer.alloc(0)));
   pieces.bytes ??= { html: encode(pieces.html), text: encode(pieces.text) };
@@ -138,6 +145,6 @@ export function personaliseBytes(rendered: Rendered, recipient: RecipientValues,
     subject: join(pieces.subject, values, asIs),
     html: joinBytes(pieces.html, pieces.bytes.html, values, escapeHtml),
     text: joinBytes(pieces.text, pieces.bytes.text, values, asIs),
-    unsubscribeUrl,
+    unsubscribeUrl: urls.unsubscribeUrl,
   };
 }

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { displayPath, TemplateError, type ErrorContext } from '../errors.js';
-import type { Digest, DigestItem } from '../types.js';
+import type { Digest, DigestItem, DigestSection } from '../types.js';
 import { TEMPLATE_FILES, type TemplateName, type TemplateSet } from './load-templates.js';
 import { locateLine, stripLineMarks, type LineMap, type TemplateLocation } from './line-marks.js';
 import { fitToBudget, type SizeReport } from './size-budget.js';
@@ -9,10 +9,17 @@ import { fitToBudget, type SizeReport } from './size-budget.js';
 export interface RenderSettings {
   tagline?: string | undefined;
   locale: string;
-  theme: Record<string, unknown> & { showFailedFeeds?: boolean };
+  theme: Record<string, unknown> & { showFailedFeeds?: boolean; readMore?: 'lead' | 'all' | 'none'; contentsMinStories?: number };
   webVersionUrl?: string | undefined;
   /** Whether an unsubscribe link exists (its per-recipient value is filled in later). */
   hasUnsubscribe: boolean;
+  /** Whether a preferences link exists (`web.baseUrl`; filled in per recipient). */
+  hasPreferences?: boolean;
+  /**
+   * The web version is the issue's archive page (`web.baseUrl` without a fixed `webVersionUrl`),
+   * known only once the run is recorded: a token filled in when sending.
+   */
+  webVersionPerIssue?: boolean;
   /** Extra recipient fields (CSV columns) templates may use as `recipient.<field>`. */
   recipientFields?: readonly string[];
   /** Size budget of the HTML in bytes (config `maxHtmlKilobytes`); none when absent or 0. */
@@ -92,23 +99,68 @@ export interface RenderedDigest {
   marker: string;
   /** The HTML's size, and what was left out to keep it within the size budget. */
   size: SizeReport;
+  /**
+   * The digest as the email shows it: its `items` are the email's stories, in order (shortened
+   * ledes and dropped images as rendered); `leftOut` adds the stories the size budget left out.
+   */
+  digest: Digest;
 }
 
 /** Per-recipient values a template can use; each becomes a token until personalisation. */
-export const RECIPIENT_TOKENS = ['email', 'name', 'unsubscribeUrl'] as const;
+export const RECIPIENT_TOKENS = ['email', 'name', 'unsubscribeUrl', 'preferencesUrl', 'webVersionUrl'] as const;
 
 export function token(marker: string, name: string): string {
   return `%%${marker}:${name}%%`;
 }
 
+/** Headlines of one feed linked by name under "More from …". */
+const MORE_LINKS_PER_FEED = 3;
+/**
+ * With more feeds than this over their limits (a first run of a long feed list), "More from …"
+ * becomes one paragraph of feed names and counts, linked to the feeds' sites, without headlines.
+ */
+const MORE_DETAILED_FEEDS = 6;
+
 /** The data every template sees. Documented for editors in templates/README.md. */
 export function templateData(digest: Digest, settings: RenderSettings, marker: string, omitted = 0) {
+  const readMore = settings.theme.readMore ?? 'lead';
+  const position = new Map(digest.items.map((item, index) => [item, index + 1]));
+  const itemData = (item: DigestItem) => {
+    const number = position.get(item) ?? 0;
+    const isLead = item === digest.lead;
+    return {
+      headline: item.headline,
+      url: item.url,
+      feedName: item.feedName,
+      section: item.section,
+      published: item.published,
+      lede: item.lede,
+      quote: item.quote,
+      image: imageData(item.image, item.headline),
+      alsoIn: item.alsoIn,
+      /** Its place in the email, from 1; `anchor` ("story-3") is the id the contents link to. */
+      number,
+      anchor: `story-${number}`,
+      isLead,
+      /** Whether to show the read-more link (config `theme.readMore`: lead, all or none). */
+      readMore: Boolean(item.url) && (readMore === 'all' || (readMore === 'lead' && isLead)),
+    };
+  };
   const items = digest.items.map(itemData);
+  const byItem = new Map(digest.items.map((item, index) => [item, items[index]!]));
   const recipient: Record<string, string> = {
     email: token(marker, 'email'),
     name: token(marker, 'name'),
   };
   for (const field of settings.recipientFields ?? []) recipient[field] = token(marker, `field.${field}`);
+  const sections = gatherSingles(digest.sections, String(settings.theme.inBriefLabel ?? 'In brief')).map((section, index) => ({
+    name: section.name,
+    /** The id of the section's heading ("section-2"), for links from the contents. */
+    anchor: `section-${index + 1}`,
+    items: section.items.map((item) => byItem.get(item)!),
+  }));
+  const lead = digest.lead ? byItem.get(digest.lead) : undefined;
+  const moreFrom = moreFromGroups(digest);
   return {
     title: digest.title,
     tagline: settings.tagline,
@@ -117,33 +169,92 @@ export function templateData(digest: Digest, settings: RenderSettings, marker: s
     locale: settings.locale,
     lang: settings.locale.split('-')[0] ?? 'en',
     theme: settings.theme,
-    sections: digest.sections.map((section) => ({ name: section.name, items: section.items.map(itemData) })),
+    lead,
+    sections,
     items,
     firstItem: items[0],
     itemCount: items.length,
     feedCount: new Set(digest.items.map((item) => item.feedUrl)).size,
+    /** Minutes the email takes to read (headlines, ledes and quotes at 230 words a minute). */
+    readingMinutes: Math.max(1, Math.round(digest.items.map((item) => `${item.headline} ${item.lede} ${item.quote?.text ?? ''}`).join(' ').split(/\s+/).filter(Boolean).length / 230)),
+    /** "In this issue": shown from `theme.contentsMinStories` stories on. */
+    showContents: (settings.theme.contentsMinStories ?? 8) > 0 && items.length >= (settings.theme.contentsMinStories ?? 8),
+    moreFrom,
+    /** True when `moreFrom` is too long to list headlines: show one line of feeds and counts. */
+    moreFromInline: moreFrom.length > MORE_DETAILED_FEEDS,
     failures: digest.failures,
     showFailures: digest.failures.length > 0 && settings.theme.showFailedFeeds !== false,
-    webVersionUrl: settings.webVersionUrl,
+    webVersionUrl: settings.webVersionPerIssue ? token(marker, 'webVersionUrl') : settings.webVersionUrl,
     /** Stories left out to keep the email within its size budget. */
     moreCount: omitted,
     unsubscribeUrl: settings.hasUnsubscribe ? token(marker, 'unsubscribeUrl') : undefined,
+    preferencesUrl: settings.hasPreferences ? token(marker, 'preferencesUrl') : undefined,
     recipient,
   };
 }
 
-function itemData(item: DigestItem) {
-  return {
-    headline: item.headline,
-    url: item.url,
-    feedName: item.feedName,
-    section: item.section,
-    published: item.published,
-    lede: item.lede,
-    quote: item.quote,
-    image: item.image,
-    alsoIn: item.alsoIn,
-  };
+/**
+ * Sections named after their feed that hold one story each (a long feed list with `section` left
+ * at its default) are gathered, when there are two or more, into one section at the end (config
+ * `theme.inBriefLabel`): thirty one-story sections would be thirty headings saying what each
+ * story's source line says again.
+ */
+export function gatherSingles(sections: readonly DigestSection[], label: string): DigestSection[] {
+  const single = (section: DigestSection) => section.items.length === 1 && section.items[0]!.feedName === section.name;
+  const singles = sections.filter(single);
+  if (singles.length < 2) return [...sections];
+  return [...sections.filter((section) => !single(section)), { name: label, items: singles.flatMap((section) => section.items) }];
+}
+
+/**
+ * "More from <feed>": per feed, the stories over a limit (left-out.ts), counted, the newest few
+ * with a headline and a link (none when more than MORE_DETAILED_FEEDS feeds have some), and the
+ * feed's website when it names one.
+ */
+function moreFromGroups(digest: Digest) {
+  const groups: { feed: string; site: string | null; count: number; stories: { headline: string; url: string }[]; rest: number }[] = [];
+  const byFeed = new Map<string, (typeof groups)[number]>();
+  for (const story of digest.leftOut) {
+    if (!story.listed) continue;
+    let group = byFeed.get(story.feedUrl);
+    if (!group) {
+      group = { feed: story.feed, site: story.feedSite, count: 0, stories: [], rest: 0 };
+      byFeed.set(story.feedUrl, group);
+      groups.push(group);
+    }
+    group.count++;
+    if (story.url && story.headline && group.stories.length < MORE_LINKS_PER_FEED) group.stories.push({ headline: story.headline, url: story.url });
+  }
+  for (const group of groups) {
+    if (groups.length > MORE_DETAILED_FEEDS) group.stories = [];
+    group.rest = group.count - group.stories.length;
+  }
+  return groups;
+}
+
+/**
+ * The image as templates see it: `image.url`, `image.width`, `image.height`. `{{image}}` alone
+ * still prints the URL (a non-enumerable toString), so themes written when the image was a plain
+ * URL keep working.
+ */
+function imageData(image: DigestItem['image'], headline: string) {
+  if (!image) return null;
+  const data = { ...image, alt: altText(image.alt, headline) };
+  Object.defineProperty(data, 'toString', { value: () => image.url, enumerable: false });
+  return data;
+}
+
+/**
+ * The picture's own description, when the source gives one that says more than the headline
+ * next to it; otherwise empty (alt=""): the picture is then decoration, and a reader who blocks
+ * images, or hears the email read out, is not told the headline twice.
+ */
+function altText(alt: string | undefined, headline: string): string {
+  const words = (text: string) => text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+  const said = words(alt ?? '');
+  if (!said) return '';
+  const title = words(headline);
+  return title.includes(said) || said.includes(title) ? '' : (alt ?? '').trim();
 }
 
 /**
@@ -159,8 +270,8 @@ export async function renderDigest(
   options: RenderOptions,
 ): Promise<RenderedDigest> {
   const budget = { limit: settings.maxHtmlBytes ?? null, shortLedeWords: settings.shortLedeWords ?? 25 };
-  const { rendered, report } = await fitToBudget(digest, budget, (version, omitted) => renderOnce(version, templates, settings, options, omitted));
-  return { ...rendered, size: report };
+  const fitted = await fitToBudget(digest, budget, (version, omitted) => renderOnce(version, templates, settings, options, omitted));
+  return { ...fitted.rendered, size: fitted.report, digest: fitted.digest };
 }
 
 async function renderOnce(
@@ -169,7 +280,7 @@ async function renderOnce(
   settings: RenderSettings,
   options: RenderOptions,
   omitted: number,
-): Promise<Omit<RenderedDigest, 'size'>> {
+): Promise<Omit<RenderedDigest, 'size' | 'digest'>> {
   const marker = `r${randomBytes(6).toString('hex')}`;
   const data = templateData(digest, settings, marker, omitted);
   const run = (name: TemplateName, extra: object = {}): string => {

@@ -1,4 +1,4 @@
-import type { Digest, DigestItem } from '../types.js';
+import type { Digest, DigestItem, LeftOutStory } from '../types.js';
 import { words } from './helpers.js';
 
 /**
@@ -70,7 +70,8 @@ export function dropImages(digest: Digest): Digest {
 
 /**
  * The order stories are left out in: always the last story of the section with the most stories
- * left (the later section on a tie), so every section keeps its top stories the longest.
+ * left (the later section on a tie), so every section keeps its top stories the longest. The lead
+ * story is never left out.
  */
 export function dropOrder(digest: Digest): DigestItem[] {
   const remaining = digest.sections.map((section) => [...section.items]);
@@ -85,22 +86,59 @@ export function dropOrder(digest: Digest): DigestItem[] {
   }
 }
 
-/** Step 3: keeps `count` stories, leaving out the others in `dropOrder`. */
+/**
+ * Step 3: keeps `count` stories, leaving out the others in `dropOrder`. They join the digest's
+ * `leftOut` as carried over: the run does not record them, so the next digest offers them again.
+ */
 export function keepItems(digest: Digest, count: number): { digest: Digest; dropped: DigestItem[] } {
   const dropped = dropOrder(digest).slice(0, Math.max(0, digest.items.length - count));
   return { digest: withoutItems(digest, new Set(dropped)), dropped };
 }
 
-/** The digest without the stories in `out` (and without sections left empty). */
-function withoutItems(digest: Digest, out: ReadonlySet<DigestItem>): Digest {
+/** The digest with `item` as its only story (in its section, or as the lead), to measure it alone. */
+function onlyItem(digest: Digest, item: DigestItem): Digest {
+  if (digest.lead === item) return { ...digest, sections: [], items: [item], leftOut: [] };
+  const sections = digest.sections.filter((section) => section.items.includes(item)).map((section) => ({ ...section, items: [item] }));
+  return { ...digest, lead: null, sections, items: [item], leftOut: [] };
+}
+
+/** The digest without its lead story, left out for good (an email holding only it is over the budget). */
+function withoutLead(digest: Digest): Digest {
+  const lead = digest.lead!;
+  const left: LeftOutStory = { id: lead.id, feed: lead.feedName, feedUrl: lead.feedUrl, feedSite: null, url: lead.url, headline: lead.headline, published: lead.published, reason: 'size-budget', carriedOver: false, listed: false };
+  return { ...digest, lead: null, items: digest.items.filter((item) => item !== lead), leftOut: [...digest.leftOut, left] };
+}
+
+/**
+ * The digest without the stories in `out` (and without sections left empty; the lead stays). They
+ * join `leftOut` for the size budget: carried over to the next digest, or (an oversized story,
+ * `carriedOver` false) left out for good.
+ */
+function withoutItems(digest: Digest, out: ReadonlySet<DigestItem>, carriedOver = true): Digest {
   const sections = digest.sections.map((section) => ({ ...section, items: section.items.filter((item) => !out.has(item)) })).filter((section) => section.items.length > 0);
-  return { ...digest, sections, items: sections.flatMap((section) => section.items) };
+  const items = [...(digest.lead ? [digest.lead] : []), ...sections.flatMap((section) => section.items)];
+  const left: LeftOutStory[] = digest.items
+    .filter((item) => out.has(item))
+    .map((item) => ({
+      id: item.id,
+      feed: item.feedName,
+      feedUrl: item.feedUrl,
+      feedSite: null,
+      url: item.url,
+      headline: item.headline,
+      published: item.published,
+      reason: 'size-budget',
+      carriedOver,
+      listed: false,
+    }));
+  return { ...digest, sections, items, leftOut: [...digest.leftOut, ...left] };
 }
 
 function mapItems(digest: Digest, change: (item: DigestItem) => DigestItem): Digest {
   const changed = new Map(digest.items.map((item) => [item, change(item)]));
   const sections = digest.sections.map((section) => ({ ...section, items: section.items.map((item) => changed.get(item) ?? change(item)) }));
-  return { ...digest, sections, items: digest.items.map((item) => changed.get(item)!) };
+  const lead = digest.lead ? (changed.get(digest.lead) ?? change(digest.lead)) : null;
+  return { ...digest, lead, sections, items: digest.items.map((item) => changed.get(item)!) };
 }
 
 export interface BudgetOptions {
@@ -156,6 +194,20 @@ export async function fitToBudget<R extends { html: string }>(
   for (;;) {
     const found = await mostThatFit(current, limit, rendered, render, size);
     if (found.fits < 0) {
+      // Not even the lead alone fits. When the lead on its own is what is too big, it is left out
+      // for good like any oversized story, and the search starts again without it.
+      const lead = current.lead;
+      if (lead) {
+        const alone = await render(onlyItem(current, lead), 0);
+        const empty = await render({ ...current, lead: null, sections: [], items: [], leftOut: [] }, 0);
+        if (size(alone) > limit && size(empty) <= limit) {
+          report.oversizedItems.push({ id: lead.id, headline: lead.headline, feedName: lead.feedName, url: lead.url, bytes: size(alone) });
+          current = withoutLead(current);
+          rendered = await render(current, 0);
+          if (current.items.length === 0 || size(rendered) <= limit) return finish(rendered, current, size(rendered) <= limit);
+          continue;
+        }
+      }
       // Even an email without stories is over the budget: the theme alone is too big. Leaving the
       // stories out would send an empty email and carry them over forever; send them, and say so.
       report.emptyBytes = found.best.bytes;
@@ -164,10 +216,10 @@ export async function fitToBudget<R extends { html: string }>(
     const next = found.fits < current.items.length ? found.keepOrder[found.fits] : undefined;
     // Only a story whose own share of the email is large can be over the budget on its own.
     if (next && (found.fits === 0 || found.lastStep > limit / 4)) {
-      const alone = await render(withoutItems(current, new Set(current.items.filter((item) => item !== next))), 0);
+      const alone = await render(onlyItem(current, next), 0);
       if (size(alone) > limit) {
         report.oversizedItems.push({ id: next.id, headline: next.headline, feedName: next.feedName, url: next.url, bytes: size(alone) });
-        current = withoutItems(current, new Set([next]));
+        current = withoutItems(current, new Set([next]), false);
         rendered = await render(current, 0);
         if (current.items.length === 0 || size(rendered) <= limit) return finish(rendered, current, size(rendered) <= limit);
         continue;

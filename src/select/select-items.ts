@@ -1,5 +1,6 @@
 import type { FeedSource, RawItem } from '../types.js';
 import { MAX_LINK_LENGTH } from '../parse/bound-fields.js';
+import { decodeBasicEntities } from '../clean/basic-entities.js';
 import { canonicalUrl, feedKey, itemId, titleKey } from './item-id.js';
 import { hasFilters } from './filter-terms.js';
 
@@ -11,6 +12,8 @@ export interface FeedItems {
   items: RawItem[];
   /** No item of this feed was ever recorded: only its newest few are eligible. */
   firstRun: boolean;
+  /** The feed's website, when the feed names it. */
+  siteUrl?: string;
 }
 
 export interface SelectOptions {
@@ -22,7 +25,10 @@ export interface SelectOptions {
   /** 0 = no limit. */
   maxAgeDays: number;
   now: Date;
-  /** When true, items already seen are still eligible (previewing the latest items). */
+  /**
+   * When true, items already seen and items past the age limit are still eligible: previewing the
+   * latest items when nothing is new, so an editor always has stories to style.
+   */
   includeSeen?: boolean;
   /**
    * The filter module (feed-filters.ts), which the caller loads only when a feed has filters; a
@@ -61,8 +67,8 @@ export interface Decision {
   published: Date | null;
   verdict: Verdict;
   /**
-   * For duplicates: the feed whose copy was kept. For filtered items: the filter (`exclude
-   * "sport"`). For oversized items: what is too big.
+   * For duplicates: the feed whose copy was kept. For filtered items: the filter (`exclude "sport"`).
+   * For too-old: the age limit ("older than 7 days"). For oversized items: what is too big.
    */
   detail?: string;
 }
@@ -70,6 +76,21 @@ export interface Decision {
 export interface Selection {
   chosen: Candidate[];
   decisions: Decision[];
+}
+
+/**
+ * How `--explain` names an item without a title: the start of its text (as the digest heads it),
+ * else its link.
+ */
+function untitledLabel(item: RawItem): string {
+  const html = item.contentHtml ?? item.summary;
+  // A label, not the story: tags dropped and the common references decoded (no decoder library:
+  // this module loads on every run, even one where every feed answers 304).
+  const text = decodeBasicEntities((html ?? item.contentText ?? '').replace(/<[^>]*>/g, ' '))
+    .replace(/\s+/g, ' ')
+    .trim();
+  if (text) return text.length > 80 ? `${text.slice(0, 79).replace(/\s+\S*$/, '')}…` : text;
+  return item.link ?? item.enclosure?.url ?? '(no title or text)';
 }
 
 /** Items dated this far ahead are taken as clock skew, not as the future. */
@@ -95,7 +116,7 @@ export function selectItems(feeds: readonly FeedItems[], options: SelectOptions)
       id,
       feed: feed.name,
       feedUrl: feedKey(feed.source),
-      title: item.title ?? '(untitled)',
+      title: item.title ?? untitledLabel(item),
       link: item.link ?? null,
       published: item.published ?? null,
       verdict,
@@ -104,7 +125,6 @@ export function selectItems(feeds: readonly FeedItems[], options: SelectOptions)
   };
 
   const now = options.now.getTime();
-  const oldest = options.maxAgeDays > 0 ? now - options.maxAgeDays * 86_400_000 : -Infinity;
   const byKey = new Map<string, Candidate>();
   const titles = new TitleIndex();
   const perFeedChosen: Candidate[][] = [];
@@ -115,6 +135,8 @@ export function selectItems(feeds: readonly FeedItems[], options: SelectOptions)
     perFeedChosen.push(chosen);
     const limit = feed.source.limit ?? options.perFeed;
     const firstRunCap = feed.firstRun && !options.includeSeen ? options.firstRun : Infinity;
+    const maxAgeDays = options.includeSeen ? 0 : (feed.source.maxAgeDays ?? options.maxAgeDays);
+    const oldest = maxAgeDays > 0 ? now - maxAgeDays * 86_400_000 : -Infinity;
     if (hasFilters(feed.source) && !options.filters) throw new Error(`selectItems: ${feed.source.url} has filters, but no filter module was given`);
     const filters = options.filters?.compileFilters(feed.source);
     let eligible = 0;
@@ -133,7 +155,7 @@ export function selectItems(feeds: readonly FeedItems[], options: SelectOptions)
         continue;
       }
       if (time !== undefined && time < oldest) {
-        decide(id, feed, item, 'too-old');
+        decide(id, feed, item, 'too-old', `older than ${maxAgeDays} day${maxAgeDays === 1 ? '' : 's'}`);
         continue;
       }
       if (item.link !== undefined && item.link.length > MAX_LINK_LENGTH) {

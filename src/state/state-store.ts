@@ -92,7 +92,92 @@ const MIGRATIONS: string[] = [
     recorded_at TEXT NOT NULL
   );
   `,
-  // 3: the transport each run was created for (a run created for SMTP is only ever finished over
+  // 3: addresses no digest may go to (unsubscribed, bounced, complained, blocked by hand), keyed
+  // by the lower-cased address.
+  `
+  CREATE TABLE suppressions (
+    address TEXT PRIMARY KEY,
+    email TEXT NOT NULL,
+    -- see SuppressionReason
+    reason TEXT NOT NULL,
+    source TEXT NOT NULL,
+    detail TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  );
+  `,
+  // 4: readers who joined themselves (double opt-in) or were added by the operator, what each
+  // reader wants (sections, a pause), the renderings of a run per distinct choice of sections,
+  // and soft bounces counted per address.
+  `
+  CREATE TABLE subscribers (
+    address TEXT PRIMARY KEY,
+    email TEXT NOT NULL,
+    name TEXT,
+    fields TEXT NOT NULL DEFAULT '{}',
+    -- pending (asked, not confirmed yet) | confirmed
+    status TEXT NOT NULL,
+    -- web | cli | import
+    source TEXT NOT NULL,
+    requested_at TEXT NOT NULL,
+    confirmed_at TEXT
+  );
+  CREATE TABLE reader_preferences (
+    address TEXT PRIMARY KEY,
+    -- JSON list of section names; NULL: every section
+    sections TEXT,
+    paused_until TEXT,
+    updated_at TEXT NOT NULL
+  );
+  CREATE TABLE run_variants (
+    run_id INTEGER NOT NULL REFERENCES runs (id),
+    variant TEXT NOT NULL,
+    digest_hash TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    preheader TEXT NOT NULL,
+    html TEXT NOT NULL,
+    text TEXT NOT NULL,
+    marker TEXT NOT NULL,
+    item_count INTEGER NOT NULL,
+    PRIMARY KEY (run_id, variant)
+  );
+  ALTER TABLE deliveries ADD COLUMN variant TEXT;
+  CREATE TABLE soft_bounces (
+    address TEXT PRIMARY KEY,
+    count INTEGER NOT NULL,
+    first_at TEXT NOT NULL,
+    last_at TEXT NOT NULL,
+    last_detail TEXT
+  );
+  CREATE INDEX deliveries_sent ON deliveries (run_id, status);
+  -- The archive's index reads only this (rows of runs carry whole renderings).
+  CREATE INDEX runs_archive ON runs (kind, id, started_at, slot, subject, preheader, item_count);
+  `,
+  // 5: what `digest bounces` read: one row per notice (bounce, complaint) and reader, so a notice
+  // read twice counts once; soft bounces are counted from here. Deliveries found by Message-ID
+  // (for bounces that carry no VERP token).
+  `
+  CREATE TABLE bounce_events (
+    id INTEGER PRIMARY KEY,
+    -- the notice's Message-ID, else a hash of its bytes
+    notice_key TEXT NOT NULL,
+    -- the reader, lower-cased (see addressKey)
+    address TEXT NOT NULL,
+    email TEXT NOT NULL,
+    run_id INTEGER,
+    -- see BounceKind
+    kind TEXT NOT NULL,
+    status TEXT,
+    reason TEXT NOT NULL,
+    source TEXT NOT NULL,
+    occurred_at TEXT NOT NULL,
+    recorded_at TEXT NOT NULL,
+    UNIQUE (notice_key, address)
+  );
+  CREATE INDEX bounce_events_address ON bounce_events (address, kind, occurred_at);
+  CREATE INDEX deliveries_message_id ON deliveries (message_id);
+  `,
+  // 6: the transport each run was created for (a run created for SMTP is only ever finished over
   // SMTP; NULL: recorded before this was kept), deliveries 'written' to the outbox (never counted
   // as sent), and settings the project decided once (delivery.transport: auto).
   `
@@ -166,8 +251,12 @@ export interface SeenItem {
   reason?: string;
 }
 
-/** `sent`: accepted by the SMTP server; `written`: written to the outbox as an .eml file (nobody was emailed). */
-export type DeliveryStatus = 'pending' | 'sending' | 'sent' | 'written' | 'failed-temporary' | 'failed-permanent';
+/**
+ * `sent`: accepted by the SMTP server; `written`: written to the outbox as an .eml file (nobody
+ * was emailed); `suppressed`: not sent because, by the time its turn came, the address was
+ * suppressed (unsubscribed, bounced, complained) or the reader had paused the digest.
+ */
+export type DeliveryStatus = 'pending' | 'sending' | 'sent' | 'written' | 'failed-temporary' | 'failed-permanent' | 'suppressed';
 
 /** Where a run's messages go: decided when the run is created, and kept with it. */
 export type TransportKind = 'smtp' | 'outbox';
@@ -182,6 +271,8 @@ export interface DeliveryRow {
   attempts: number;
   lastError: string | null;
   updatedAt: string;
+  /** Which of the run's renderings this reader gets (their choice of sections); null: the full one. */
+  variant: string | null;
 }
 
 /** The digest as a run renders it once and stores it, so a resumed run sends the same message. */
@@ -219,6 +310,12 @@ export interface SlotRecord {
   recordedAt: string;
 }
 
+/** A rendering of a run besides the full one: for a choice of sections, or the web version. */
+export interface RunVariant extends StoredRendering {
+  variant: string;
+  itemCount: number;
+}
+
 export interface NewRun extends StoredRendering {
   kind: 'run' | 'test';
   /** The scheduled time the run serves (ISO 8601, UTC). */
@@ -228,7 +325,113 @@ export interface NewRun extends StoredRendering {
   settings?: Record<string, string>;
   /** The transport the run is to be delivered over, for good. */
   transport?: TransportKind;
-  recipients: { email: string; name?: string; fields: Record<string, string>; messageId: string }[];
+  recipients: { email: string; name?: string; fields: Record<string, string>; messageId: string; variant?: string | null }[];
+  variants?: RunVariant[];
+}
+
+export type SubscriberStatus = 'pending' | 'confirmed';
+
+export interface SubscriberRow {
+  email: string;
+  name: string | null;
+  fields: Record<string, string>;
+  status: SubscriberStatus;
+  /** web (double opt-in), cli (`digest readers add`), import (`digest readers import`). */
+  source: string;
+  requestedAt: string;
+  confirmedAt: string | null;
+}
+
+export interface ReaderPreferences {
+  /** Sections the reader wants; null: every section. */
+  sections: string[] | null;
+  /** No digest until this time (ISO 8601); null: not paused. */
+  pausedUntil: string | null;
+  updatedAt: string;
+}
+
+/** A past digest as the archive lists it: a scheduled run that reached at least one reader. */
+export interface ArchivedIssue {
+  id: number;
+  startedAt: string;
+  slot: string | null;
+  subject: string;
+  preheader: string;
+  itemCount: number;
+}
+
+/**
+ * Why an address gets no digest. A reader's own unsubscribe and a confirmed re-subscription
+ * undo each other; a complaint or a manual block is lifted only by the operator (`unsuppress`).
+ */
+export type SuppressionReason = 'unsubscribed' | 'hard-bounce' | 'complaint' | 'soft-bounce' | 'manual';
+
+/**
+ * How strong each reason is: a suppression keeps its reason unless a stronger one arrives. A
+ * soft bounce is the weakest (the mailbox may work again), a spam complaint the strongest (it is
+ * what mailbox providers judge a sender by).
+ */
+export const SUPPRESSION_STRENGTH: Readonly<Record<SuppressionReason, number>> = {
+  'soft-bounce': 1,
+  unsubscribed: 2,
+  'hard-bounce': 3,
+  manual: 4,
+  complaint: 5,
+};
+
+export const SUPPRESSION_REASONS = Object.keys(SUPPRESSION_STRENGTH) as SuppressionReason[];
+
+export interface SuppressionRow {
+  /** The address as first recorded (matching ignores case). */
+  email: string;
+  reason: SuppressionReason;
+  /** Who recorded it: 'web', 'list-unsubscribe', 'webhook', 'bounces', 'cli', … */
+  source: string;
+  detail: string | null;
+  /** When the address was first suppressed. */
+  createdAt: string;
+  /** When the reason last changed (to a stronger one). */
+  updatedAt: string;
+}
+
+/** What a bounce or complaint said about a reader (see classify-notice.ts for the meanings). */
+export type BounceKind = 'hard' | 'soft' | 'blocked' | 'complaint' | 'delayed';
+
+export interface NewBounceEvent {
+  /**
+   * Identifies the notice: its Message-ID, a provider's event id, else a hash of its bytes. The
+   * same notice recorded twice for a reader counts once.
+   */
+  noticeKey: string;
+  /** The reader. */
+  email: string;
+  runId: number | undefined;
+  kind: BounceKind;
+  status: string | undefined;
+  /** In a few words: `mailbox does not exist (5.1.1)`. */
+  reason: string;
+  /** Where the notice was read: a file, a Maildir, an IMAP mailbox, `webhook`. */
+  source: string;
+  /** When the notice was sent (its Date), ISO 8601. */
+  occurredAt: string;
+  recordedAt: string;
+}
+
+export interface BounceEventRow {
+  noticeKey: string;
+  email: string;
+  runId: number | null;
+  kind: BounceKind;
+  status: string | null;
+  reason: string;
+  source: string;
+  occurredAt: string;
+  recordedAt: string;
+}
+
+/** The key an address is matched by: addresses differ in case in practice, never in meaning. */
+export function addressKey(email: string): string {
+  return email.trim().toLowerCase();
 }
 
 export class StateStore {
@@ -404,6 +607,15 @@ export class StateStore {
   /** Runs `fn` in one transaction: everything it writes lands together or not at all. */
   transaction<T>(fn: () => T): T {
     return this.db.transaction(fn)();
+  }
+
+  /**
+   * `transaction`, committed without an fsync of its own: safe from a killed process on return,
+   * and from power loss once `sync()` resolves. For a server that gathers many small writes
+   * (unsubscribes) into one commit and one sync.
+   */
+  batch<T>(fn: () => T): T {
+    return this.withoutWaitingForDisk(() => this.db.transaction(fn)());
   }
 
   // ── feeds ────────────────────────────────────────────────────────────────────────────────
@@ -603,12 +815,19 @@ export class StateStore {
     const runId = Number(result.lastInsertRowid);
     const addItem = this.db.prepare('INSERT INTO run_items (run_id, item_id, position) VALUES (?, ?, ?)');
     run.itemIds.forEach((id, position) => addItem.run(runId, id, position));
+    const addVariant = this.db.prepare(
+      `INSERT INTO run_variants (run_id, variant, digest_hash, subject, preheader, html, text, marker, item_count)
+       VALUES (@runId, @variant, @digestHash, @subject, @preheader, @html, @text, @marker, @itemCount)`,
+    );
+    for (const v of run.variants ?? []) {
+      addVariant.run({ runId, variant: v.variant, digestHash: v.digestHash, subject: v.subject, preheader: v.preheader, html: v.html, text: v.text, marker: v.marker, itemCount: v.itemCount });
+    }
     const addDelivery = this.db.prepare(
-      `INSERT INTO deliveries (run_id, recipient, name, fields, status, message_id, updated_at)
-       VALUES (?, ?, ?, ?, 'pending', ?, ?)`,
+      `INSERT INTO deliveries (run_id, recipient, name, fields, status, message_id, updated_at, variant)
+       VALUES (?, ?, ?, ?, 'pending', ?, ?, ?)`,
     );
     for (const r of run.recipients) {
-      addDelivery.run(runId, r.email, r.name ?? null, JSON.stringify(r.fields), r.messageId, run.startedAt);
+      addDelivery.run(runId, r.email, r.name ?? null, JSON.stringify(r.fields), r.messageId, run.startedAt, r.variant ?? null);
     }
     return runId;
   }
@@ -635,7 +854,7 @@ export class StateStore {
   }
 
   deliveryCounts(runId: number): Record<DeliveryStatus, number> {
-    const counts: Record<DeliveryStatus, number> = { pending: 0, sending: 0, sent: 0, written: 0, 'failed-temporary': 0, 'failed-permanent': 0 };
+    const counts: Record<DeliveryStatus, number> = { pending: 0, sending: 0, sent: 0, written: 0, 'failed-temporary': 0, 'failed-permanent': 0, suppressed: 0 };
     const rows = this.db.prepare('SELECT status, COUNT(*) AS n FROM deliveries WHERE run_id = ? GROUP BY status').all(runId) as {
       status: DeliveryStatus;
       n: number;
@@ -664,17 +883,8 @@ export class StateStore {
          last_error = CASE WHEN @status IN ('sent', 'written') THEN NULL ELSE COALESCE(@error, last_error) END
        WHERE run_id = @runId AND recipient = @recipient`,
     );
-    if (!this.walMode) {
-      this.updateDeliveryStatement.run({ runId, recipient, status, now, error: error ?? null });
-      return;
-    }
-    this.synchronous ??= { normal: this.db.prepare('PRAGMA synchronous = NORMAL'), full: this.db.prepare('PRAGMA synchronous = FULL') };
-    this.synchronous.normal.run();
-    try {
-      this.updateDeliveryStatement.run({ runId, recipient, status, now, error: error ?? null });
-    } finally {
-      this.synchronous.full.run();
-    }
+    const statement = this.updateDeliveryStatement;
+    this.withoutWaitingForDisk(() => statement.run({ runId, recipient, status, now, error: error ?? null }));
   }
 
   /**
@@ -746,6 +956,254 @@ export class StateStore {
     this.db.prepare('INSERT INTO settings (key, value, recorded_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, recorded_at = excluded.recorded_at').run(key, value, now);
   }
 
+  // ── suppressions ─────────────────────────────────────────────────────────────────────────
+
+  /**
+   * Records that `email` must get no more digests. Idempotent: an address already suppressed
+   * keeps its first time, and its reason unless `reason` is stronger (SUPPRESSION_STRENGTH), in
+   * which case reason, source and detail are replaced. Safe from a killed process on return; a
+   * caller that must survive power loss too awaits `sync()` (which batches concurrent callers).
+   */
+  suppress(email: string, reason: SuppressionReason, source: string, detail?: string): void {
+    const strength = SUPPRESSION_STRENGTH[reason];
+    if (strength === undefined) {
+      throw new StateError('SUPPRESSION_REASON', `unknown suppression reason ${JSON.stringify(reason)}`, {
+        hint: `Use one of: ${SUPPRESSION_REASONS.join(', ')}.`,
+      });
+    }
+    const now = new Date().toISOString();
+    this.withoutWaitingForDisk(() =>
+      this.db
+        .prepare(
+          `INSERT INTO suppressions (address, email, reason, source, detail, created_at, updated_at)
+           VALUES (@address, @email, @reason, @source, @detail, @now, @now)
+           ON CONFLICT (address) DO UPDATE SET
+             reason = excluded.reason, source = excluded.source, detail = excluded.detail, updated_at = excluded.updated_at
+           WHERE ${strengthSql('suppressions.reason')} < @strength`,
+        )
+        .run({ address: addressKey(email), email: email.trim(), reason, source, detail: detail ?? null, now, strength }),
+    );
+  }
+
+  /** Lifts a suppression; true when there was one. */
+  unsuppress(email: string): boolean {
+    return this.db.prepare('DELETE FROM suppressions WHERE address = ?').run(addressKey(email)).changes > 0;
+  }
+
+  isSuppressed(email: string): boolean {
+    return this.db.prepare('SELECT 1 FROM suppressions WHERE address = ?').pluck().get(addressKey(email)) !== undefined;
+  }
+
+  /** The suppression of one address, if any. */
+  suppression(email: string): SuppressionRow | undefined {
+    const row = this.db.prepare('SELECT * FROM suppressions WHERE address = ?').get(addressKey(email)) as Record<string, unknown> | undefined;
+    return row ? toSuppressionRow(row) : undefined;
+  }
+
+  /** Every suppression, oldest first. */
+  listSuppressions(): SuppressionRow[] {
+    return (this.db.prepare('SELECT * FROM suppressions ORDER BY created_at, rowid').all() as Record<string, unknown>[]).map(toSuppressionRow);
+  }
+
+  /**
+   * Runs a write with `synchronous = NORMAL`: the commit returns without an fsync of its own
+   * (it is in the OS's cache, safe from a killed process), and `sync()` makes it durable, shared
+   * with every caller waiting at the time.
+   */
+  private withoutWaitingForDisk<T>(write: () => T): T {
+    // The level cannot change inside a transaction; the transaction's commit decides there.
+    if (!this.walMode || this.db.inTransaction) return write();
+    this.synchronous ??= { normal: this.db.prepare('PRAGMA synchronous = NORMAL'), full: this.db.prepare('PRAGMA synchronous = FULL') };
+    this.synchronous.normal.run();
+    try {
+      return write();
+    } finally {
+      this.synchronous.full.run();
+    }
+  }
+
+  // ── bounces and complaints ───────────────────────────────────────────────────────────────
+
+  /** Whether a notice (by its key) was already recorded, for any reader. */
+  hasBounceNotice(noticeKey: string): boolean {
+    return this.db.prepare('SELECT 1 FROM bounce_events WHERE notice_key = ? LIMIT 1').pluck().get(noticeKey) !== undefined;
+  }
+
+  /** Records what a notice said about a reader; false when that notice was recorded for them before. */
+  recordBounceEvent(event: NewBounceEvent): boolean {
+    const result = this.db
+      .prepare(
+        `INSERT INTO bounce_events (notice_key, address, email, run_id, kind, status, reason, source, occurred_at, recorded_at)
+         VALUES (@noticeKey, @address, @email, @runId, @kind, @status, @reason, @source, @occurredAt, @recordedAt)
+         ON CONFLICT (notice_key, address) DO NOTHING`,
+      )
+      .run({ ...event, address: addressKey(event.email), email: event.email.trim(), runId: event.runId ?? null, status: event.status ?? null });
+    return result.changes > 0;
+  }
+
+  /**
+   * How many different runs soft-bounced for `email` since `since` (ISO 8601): a server that
+   * sends three notices about one message counts once.
+   */
+  softBounceRuns(email: string, since: string): number {
+    return this.db
+      .prepare(`SELECT COUNT(DISTINCT COALESCE(run_id, -id)) FROM bounce_events WHERE address = ? AND kind = 'soft' AND occurred_at >= ?`)
+      .pluck()
+      .get(addressKey(email), since) as number;
+  }
+
+  /** Bounce events, newest first. */
+  listBounceEvents(limit = 100): BounceEventRow[] {
+    const rows = this.db.prepare('SELECT * FROM bounce_events ORDER BY id DESC LIMIT ?').all(limit) as Record<string, unknown>[];
+    return rows.map((row) => ({
+      noticeKey: row.notice_key as string,
+      email: row.email as string,
+      runId: (row.run_id as number | null) ?? null,
+      kind: row.kind as BounceKind,
+      status: (row.status as string | null) ?? null,
+      reason: row.reason as string,
+      source: row.source as string,
+      occurredAt: row.occurred_at as string,
+      recordedAt: row.recorded_at as string,
+    }));
+  }
+
+  /** The run and recipient a message went to, by its Message-ID (with angle brackets). */
+  deliveryByMessageId(messageId: string): { runId: number; recipient: string } | undefined {
+    const row = this.db.prepare('SELECT run_id, recipient FROM deliveries WHERE message_id = ? LIMIT 1').get(messageId) as { run_id: number; recipient: string } | undefined;
+    return row ? { runId: row.run_id, recipient: row.recipient } : undefined;
+  }
+
+  /** The addresses run `runId` was addressed to. */
+  runRecipients(runId: number): string[] {
+    return this.db.prepare('SELECT recipient FROM deliveries WHERE run_id = ? ORDER BY rowid').pluck().all(runId) as string[];
+  }
+
+  // ── renderings per choice of sections, and the archive ───────────────────────────────────
+
+  /** A run's rendering for `variant` (a choice of sections, or 'web'), if it has one. */
+  runVariant(runId: number, variant: string): RunVariant | undefined {
+    const row = this.db.prepare('SELECT * FROM run_variants WHERE run_id = ? AND variant = ?').get(runId, variant) as Record<string, unknown> | undefined;
+    return row ? { variant: row.variant as string, ...toStoredRendering(row), itemCount: row.item_count as number } : undefined;
+  }
+
+  /**
+   * Past digests for the archive, newest first: scheduled runs that reached at least one reader
+   * (without their renderings, so listing a thousand is cheap).
+   */
+  archivedIssues(limit = -1): ArchivedIssue[] {
+    const rows = this.db
+      .prepare(
+        // Answered from the runs_archive index alone: the rows of runs carry whole renderings.
+        `SELECT id, started_at, slot, subject, preheader, item_count FROM runs
+         WHERE kind = 'run' AND EXISTS (SELECT 1 FROM deliveries WHERE run_id = runs.id AND status = 'sent')
+         ORDER BY id DESC LIMIT ?`,
+      )
+      .all(limit) as Record<string, unknown>[];
+    return rows.map((row) => ({
+      id: row.id as number,
+      startedAt: row.started_at as string,
+      slot: (row.slot as string | null) ?? null,
+      subject: row.subject as string,
+      preheader: row.preheader as string,
+      itemCount: row.item_count as number,
+    }));
+  }
+
+  /** Whether run `id` is in the archive (a scheduled run that reached someone). */
+  isArchived(id: number): boolean {
+    return (
+      this.db
+        .prepare(`SELECT 1 FROM runs WHERE id = ? AND kind = 'run' AND EXISTS (SELECT 1 FROM deliveries WHERE run_id = runs.id AND status = 'sent')`)
+        .pluck()
+        .get(id) !== undefined
+    );
+  }
+
+  /** The stories of a run, in digest order: headline and link, for the archive's feed. */
+  runStories(runId: number): { title: string | null; url: string | null }[] {
+    return this.db
+      .prepare('SELECT items.title AS title, items.url AS url FROM run_items JOIN items ON items.id = run_items.item_id WHERE run_items.run_id = ? ORDER BY run_items.position')
+      .all(runId) as { title: string | null; url: string | null }[];
+  }
+
+  // ── subscribers and preferences ──────────────────────────────────────────────────────────
+
+  subscriber(email: string): SubscriberRow | undefined {
+    const row = this.db.prepare('SELECT * FROM subscribers WHERE address = ?').get(addressKey(email)) as Record<string, unknown> | undefined;
+    return row ? toSubscriberRow(row) : undefined;
+  }
+
+  /** Subscribers in the order they asked to join; only confirmed ones unless `all`. */
+  listSubscribers(options: { all?: boolean } = {}): SubscriberRow[] {
+    const sql = options.all ? 'SELECT * FROM subscribers ORDER BY requested_at, rowid' : `SELECT * FROM subscribers WHERE status = 'confirmed' ORDER BY requested_at, rowid`;
+    return (this.db.prepare(sql).all() as Record<string, unknown>[]).map(toSubscriberRow);
+  }
+
+  /**
+   * Records a request to join (`pending`) or a reader who is in (`confirmed`). A pending request
+   * never demotes a confirmed subscriber; a repeated request keeps its first time. Name and
+   * fields are replaced when given.
+   */
+  upsertSubscriber(entry: { email: string; name?: string | undefined; fields?: Record<string, string>; status: SubscriberStatus; source: string }, now: string): void {
+    this.db
+      .prepare(
+        `INSERT INTO subscribers (address, email, name, fields, status, source, requested_at, confirmed_at)
+         VALUES (@address, @email, @name, @fields, @status, @source, @now, CASE WHEN @status = 'confirmed' THEN @now END)
+         ON CONFLICT (address) DO UPDATE SET
+           name = COALESCE(excluded.name, subscribers.name),
+           fields = CASE WHEN excluded.fields = '{}' THEN subscribers.fields ELSE excluded.fields END,
+           status = CASE WHEN subscribers.status = 'confirmed' THEN 'confirmed' ELSE excluded.status END,
+           source = CASE WHEN subscribers.status = 'confirmed' THEN subscribers.source ELSE excluded.source END,
+           confirmed_at = COALESCE(subscribers.confirmed_at, excluded.confirmed_at)`,
+      )
+      .run({
+        address: addressKey(entry.email),
+        email: entry.email.trim(),
+        name: entry.name?.trim() || null,
+        fields: JSON.stringify(entry.fields ?? {}),
+        status: entry.status,
+        source: entry.source,
+        now,
+      });
+  }
+
+  /** Removes a subscriber (not a suppression); true when there was one. */
+  removeSubscriber(email: string): boolean {
+    return this.db.prepare('DELETE FROM subscribers WHERE address = ?').run(addressKey(email)).changes > 0;
+  }
+
+  /** Forgets requests to join that were never confirmed and were made before `before`. */
+  prunePendingSubscribers(before: string): number {
+    return this.db.prepare(`DELETE FROM subscribers WHERE status = 'pending' AND requested_at < ?`).run(before).changes;
+  }
+
+  preferences(email: string): ReaderPreferences | undefined {
+    const row = this.db.prepare('SELECT * FROM reader_preferences WHERE address = ?').get(addressKey(email)) as Record<string, unknown> | undefined;
+    return row ? toPreferences(row) : undefined;
+  }
+
+  /** Every reader's preferences, by lower-cased address. */
+  allPreferences(): Map<string, ReaderPreferences> {
+    const rows = this.db.prepare('SELECT * FROM reader_preferences').all() as Record<string, unknown>[];
+    return new Map(rows.map((row) => [row.address as string, toPreferences(row)]));
+  }
+
+  /** Sets a reader's sections and/or pause (a value left undefined is kept). */
+  setPreferences(email: string, change: { sections?: string[] | null; pausedUntil?: string | null }, now: string): void {
+    const current = this.preferences(email);
+    const sections = change.sections !== undefined ? change.sections : (current?.sections ?? null);
+    const pausedUntil = change.pausedUntil !== undefined ? change.pausedUntil : (current?.pausedUntil ?? null);
+    this.withoutWaitingForDisk(() =>
+      this.db
+        .prepare(
+          `INSERT INTO reader_preferences (address, sections, paused_until, updated_at) VALUES (@address, @sections, @pausedUntil, @now)
+           ON CONFLICT (address) DO UPDATE SET sections = excluded.sections, paused_until = excluded.paused_until, updated_at = excluded.updated_at`,
+        )
+        .run({ address: addressKey(email), sections: sections === null ? null : JSON.stringify(sections), pausedUntil, now }),
+    );
+  }
+
   runItemIds(runId: number): string[] {
     return this.db.prepare('SELECT item_id FROM run_items WHERE run_id = ? ORDER BY position').pluck().all(runId) as string[];
   }
@@ -768,6 +1226,22 @@ function toFeedState(row: Record<string, unknown>): FeedState {
   };
 }
 
+function toStoredRendering(row: Record<string, unknown>): StoredRendering {
+  return {
+    digestHash: row.digest_hash as string,
+    subject: row.subject as string,
+    preheader: row.preheader as string,
+    html: row.html as string,
+    text: row.text as string,
+    marker: row.marker as string,
+  };
+}
+
+/** The parts of a rendering a run stores (from `renderDigest`'s result). */
+export function storedRendering(rendered: { hash: string; subject: string; preheader: string; html: string; text: string; marker: string }): StoredRendering {
+  return { digestHash: rendered.hash, subject: rendered.subject, preheader: rendered.preheader, html: rendered.html, text: rendered.text, marker: rendered.marker };
+}
+
 function toRunRow(row: Record<string, unknown>): RunRow {
   return {
     id: row.id as number,
@@ -776,15 +1250,46 @@ function toRunRow(row: Record<string, unknown>): RunRow {
     startedAt: row.started_at as string,
     finishedAt: (row.finished_at as string | null) ?? null,
     status: row.status as RunRow['status'],
-    digestHash: row.digest_hash as string,
-    subject: row.subject as string,
-    preheader: row.preheader as string,
-    html: row.html as string,
-    text: row.text as string,
-    marker: row.marker as string,
+    ...toStoredRendering(row),
     itemCount: row.item_count as number,
     settings: JSON.parse((row.settings as string | undefined) || '{}') as Record<string, string>,
     transport: (row.transport as TransportKind | null | undefined) ?? null,
+  };
+}
+
+/** SQL giving the strength of the reason in `column` (SUPPRESSION_STRENGTH). */
+function strengthSql(column: string): string {
+  return `CASE ${column} ${Object.entries(SUPPRESSION_STRENGTH).map(([reason, n]) => `WHEN '${reason}' THEN ${n}`).join(' ')} ELSE 0 END`;
+}
+
+function toSuppressionRow(row: Record<string, unknown>): SuppressionRow {
+  return {
+    email: row.email as string,
+    reason: row.reason as SuppressionReason,
+    source: row.source as string,
+    detail: (row.detail as string | null) ?? null,
+    createdAt: row.created_at as string,
+    updatedAt: row.updated_at as string,
+  };
+}
+
+function toSubscriberRow(row: Record<string, unknown>): SubscriberRow {
+  return {
+    email: row.email as string,
+    name: (row.name as string | null) ?? null,
+    fields: JSON.parse((row.fields as string) || '{}') as Record<string, string>,
+    status: row.status as SubscriberStatus,
+    source: row.source as string,
+    requestedAt: row.requested_at as string,
+    confirmedAt: (row.confirmed_at as string | null) ?? null,
+  };
+}
+
+function toPreferences(row: Record<string, unknown>): ReaderPreferences {
+  return {
+    sections: row.sections === null || row.sections === undefined ? null : (JSON.parse(row.sections as string) as string[]),
+    pausedUntil: (row.paused_until as string | null) ?? null,
+    updatedAt: row.updated_at as string,
   };
 }
 
@@ -799,5 +1304,6 @@ function toDeliveryRow(row: Record<string, unknown>): DeliveryRow {
     attempts: row.attempts as number,
     lastError: (row.last_error as string | null) ?? null,
     updatedAt: row.updated_at as string,
+    variant: (row.variant as string | null) ?? null,
   };
 }

@@ -1,94 +1,7 @@
 import { decodeHtmlText } from '../clean/normalize-text.js';
-import { capAtWord } from '../parse/bound-fields.js';
-import { isOutlet } from './strip-titles.js';
+import { shapeHeadline, type SelectHeadlineOptions } from './shape-headline.js';
 
-export interface SelectHeadlineOptions {
-  /** Longest headline in characters, "…" included. Default 120. */
-  maxLength?: number;
-  /** The publisher's name; a title segment matching it is removed wherever it sits. */
-  siteName?: string;
-}
-
-const DEFAULT_MAX_LENGTH = 120;
-/**
- * Separators between a headline and a site name. A colon is not one: "NO DEAL: …" is a kicker
- * that belongs to the headline. Hyphens and dashes only count with spaces around them.
- */
-const SEPARATOR = /\s+(?:\||[-–—]|::|·|•|»|«|\/\/)\s+/g;
-
-function comparable(text: string): string {
-  return text
-    .toLowerCase()
-    .replace(/^(?:the|www)\s*\.?\s*/, '')
-    .replace(/\.(?:com|org|net|co\.uk|co|io|news|info|uk|de|fr|in|us)$/, '')
-    .replace(/[^\p{L}\p{N}]+/gu, '');
-}
-
-function matchesSiteName(segment: string, siteName: string | undefined): boolean {
-  if (!siteName) return false;
-  const a = comparable(segment);
-  const b = comparable(siteName);
-  if (a === '' || b === '') return false;
-  // "Coast Gazette Online" still names "Coast Gazette"; a segment that merely contains the name
-  // among other words ("Harbour report @ Coast Gazette blog post") does not.
-  const close = (longer: string, shorter: string): boolean => shorter.length >= 4 && longer.includes(shorter) && longer.length - shorter.length <= Math.max(4, shorter.length / 2);
-  return a === b || close(a, b) || close(b, a);
-}
-
-/** A trailing segment that reads like a publication's name rather than part of the headline. */
-function looksLikeSiteName(segment: string, separator: string): boolean {
-  const text = segment.trim();
-  if (text === '' || text.length > 40) return false;
-  if (/^(?:www\.)?[\w-]+(?:\.[\w-]+)+$/i.test(text)) return true; // A domain.
-  const words = text.split(/\s+/);
-  if (words.length > 5) return false;
-  if (/[.!?,;:"“”]$/.test(text) || /\d{3,}/.test(text)) return false;
-  // Site names are Title Case or all caps; a lower-case word (other than short particles) is
-  // a sign of a sentence fragment.
-  if (/^(?:my|our|the)\s+(?:web\s?site|blog|site|homepage|home page)$/i.test(text)) return true;
-  const titleCase = words.every((word) => /^[\p{Lu}\p{N}&@'’(]/u.test(word) || /^(?:of|the|and|for|on|in|de|la|a|an|at|by)$/.test(word));
-  if (!titleCase) return false;
-  // With a pipe or similar the convention is unambiguous; with a dash it needs to be short or
-  // read like a publication ("The New York Times", "BBC News").
-  return /^(?:\||::|·|•|\/\/)$/.test(separator.trim()) || words.length <= 3 || isOutlet(text);
-}
-
-/** Removes " | Site", " - Site", "Site | " and similar when the segment is the site's name. */
-function stripSiteName(title: string, siteName?: string): string {
-  const parts: string[] = [];
-  const separators: string[] = [];
-  let last = 0;
-  SEPARATOR.lastIndex = 0;
-  for (let match = SEPARATOR.exec(title); match; match = SEPARATOR.exec(title)) {
-    parts.push(title.slice(last, match.index));
-    separators.push(match[0]);
-    last = match.index + match[0].length;
-  }
-  parts.push(title.slice(last));
-  if (parts.length === 1) return title;
-
-  // A segment naming the site goes wherever it sits (prefix or suffix).
-  if (siteName) {
-    const index = parts.findIndex((part) => matchesSiteName(part, siteName));
-    if (index === parts.length - 1) return stripSiteName(joinParts(parts.slice(0, -1), separators.slice(0, -1)), siteName);
-    if (index === 0) return stripSiteName(joinParts(parts.slice(1), separators.slice(1)), siteName);
-  }
-  // Otherwise only a short, name-like segment after the last separator, and only when what
-  // remains is still a headline.
-  const tail = parts[parts.length - 1] ?? '';
-  const head = joinParts(parts.slice(0, -1), separators.slice(0, -1));
-  const separator = separators[separators.length - 1] ?? '';
-  // A one-word site ("Wikipedia") may follow a two-word headline; longer ones need three.
-  const minimumHead = tail.trim().split(/\s+/).length === 1 ? 2 : 3;
-  if (looksLikeSiteName(tail, separator) && head.split(/\s+/).length >= minimumHead && head.length > tail.length) return head;
-  return title;
-}
-
-function joinParts(parts: string[], separators: string[]): string {
-  return parts.reduce((joined, part, index) => (index === 0 ? part : joined + (separators[index - 1] ?? ' ') + part), '');
-}
-
-export { capAtWord };
+export { capAtWord, headlineFromText, shapeHeadline, type SelectHeadlineOptions } from './shape-headline.js';
 
 /**
  * The headline as the digest shows it: tags and entities decoded, whitespace normalised, the
@@ -96,8 +9,5 @@ export { capAtWord };
  * capped at a word boundary with "…".
  */
 export function selectHeadline(title: string, options: SelectHeadlineOptions = {}): string {
-  const maxLength = options.maxLength ?? DEFAULT_MAX_LENGTH;
-  const decoded = decodeHtmlText(title);
-  const stripped = stripSiteName(decoded, options.siteName).trim();
-  return capAtWord(stripped === '' ? decoded : stripped, maxLength);
+  return shapeHeadline(decodeHtmlText(title), options);
 }

@@ -7,6 +7,8 @@ import { splitSentences } from './split-sentences.js';
 export interface SelectLedeOptions {
   /** Word budget for the lede. Default 50. */
   maxWords?: number;
+  /** The headline shown above the lede: opening sentences that only restate it are skipped. */
+  headline?: string;
 }
 
 const DEFAULT_MAX_WORDS = 50;
@@ -54,6 +56,12 @@ export const NOT_A_LEDE: RegExp[] = [
   /^(?:advertisement|sponsored|share|tweet|comments?)\b.{0,20}$/i,
 ];
 
+/** A line a lede never shows: page furniture, a byline, dateline, timestamp, caption, disclosure or lead-in. */
+export function isNeverLede(line: string): boolean {
+  const text = normalizeText(line);
+  return text === '' || isFurnitureText(text) || NOT_A_LEDE.some((pattern) => pattern.test(text));
+}
+
 /** A paragraph that can open the story: prose, not a heading, label or furniture line. */
 export function isSubstantiveParagraph(paragraph: string): boolean {
   const text = normalizeText(paragraph);
@@ -81,9 +89,38 @@ function cutAtWord(text: string, maxWords: number): string {
   return `${leadingWords(text, maxWords).replace(/[\s,;:–—、，-]+$/u, '')}…`;
 }
 
-/** Sentences as one text: Chinese and Japanese sentences follow each other without a space. */
-function joinSentences(sentences: string[]): string {
-  return sentences.reduce((text, sentence) => (text === '' ? sentence : /[。！？」』）]$/u.test(text) ? text + sentence : `${text} ${sentence}`), '');
+/**
+ * Sentences as one text: Chinese and Japanese sentences follow each other without a space, and
+ * a line that ends without a sentence's punctuation (a list item, a line of a post) is kept apart
+ * from the next with " · " rather than run into it.
+ */
+export function joinSentences(sentences: readonly string[]): string {
+  return sentences.reduce((text, sentence) => {
+    if (text === '') return sentence;
+    if (/[。！？」』）]$/u.test(text)) return text + sentence;
+    return SENTENCE_END.test(text) || /[.…:;,—–-]$/u.test(text) ? `${text} ${sentence}` : `${text} · ${sentence}`;
+  }, '');
+}
+
+function words(text: string): string[] {
+  return text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+}
+
+/**
+ * True when `sentence` says nothing the headline has not: nearly all its words are the
+ * headline's, and it carries most of them. A headline cut short ("…") does not restate the
+ * sentence it was cut from.
+ */
+export function restatesHeadline(sentence: string, headline: string | undefined): boolean {
+  if (!headline) return false;
+  const cut = /…$/u.test(headline);
+  const sentenceWords = words(sentence);
+  const headlineWords = new Set(words(headline.replace(/…$/u, '')));
+  if (sentenceWords.length === 0 || headlineWords.size === 0) return false;
+  const shared = sentenceWords.filter((word) => headlineWords.has(word));
+  // A headline cut from a long sentence shows only part of it: the sentence says more.
+  if (shared.length / sentenceWords.length < (cut ? 1 : 0.8)) return false;
+  return new Set(shared).size / headlineWords.size >= 0.6;
 }
 
 /**
@@ -134,7 +171,12 @@ export function selectLede(paragraphs: string[], options: SelectLedeOptions = {}
     if (!isSubstantiveParagraph(raw) && !(chosen.length === 0 && isShortSentence(raw))) continue;
     if (chosen.length > 0 && isQuotationParagraph(raw)) break;
     const paragraph = stripDateline(normalizeText(raw));
-    const sentences = splitSentences(paragraph);
+    let sentences = splitSentences(paragraph);
+    // An opening that only restates the headline gives way to what follows it.
+    if (chosen.length === 0) {
+      while (sentences.length > 0 && restatesHeadline(sentences[0]!, options.headline)) sentences = sentences.slice(1);
+      if (sentences.length === 0) continue;
+    }
     let taken = 0;
     for (const sentence of sentences) {
       const words = countWords(sentence);

@@ -5,9 +5,9 @@ import { cleanArticle, isTextArticle, isWholePage, nestingDepth, parseTextArticl
 const base = 'https://blog.example.org/2024/05/story/';
 
 describe('cleanArticle: feed fragments', () => {
-  it('keeps one paragraph per block, splits on <br><br>, decodes entities and keeps typography', () => {
+  it('keeps one paragraph per block, splits on <br><br>, decodes entities and keeps typography; the title is text, never decoded again', () => {
     const article = cleanArticle({
-      title: 'Rock &amp; Roll &#8211; the &lt;b&gt;return&lt;/b&gt;',
+      title: ' Rock & Roll – the <b>return</b>\n',
       html: '<p>It&#8217;s &ldquo;back&rdquo; &mdash; again&hellip;</p><ul><li>First item</li><li>Second <em>item</em></li></ul><blockquote><p>A quoted paragraph.</p></blockquote><h2>A heading</h2>Loose text one.<br><br>Loose text two<br>same paragraph.',
     });
     expect(article.title).toBe('Rock & Roll – the <b>return</b>');
@@ -75,7 +75,7 @@ describe('cleanArticle: feed fragments', () => {
     expect(article.paragraphs).toEqual(['The harbour reopened on Monday after a week of repairs.']);
     expect(article.html).toContain('<figcaption>The harbour at dawn.</figcaption>');
     expect(article.html).not.toContain('Getty');
-    expect(article.image).toBe('https://blog.example.org/img/main.jpg');
+    expect(article.image?.url).toBe('https://blog.example.org/img/main.jpg');
   });
 
   it('drops a caption paragraph followed by its credit line', () => {
@@ -119,14 +119,14 @@ describe('cleanArticle: feed fragments', () => {
       url: base,
     });
     expect(article.html).not.toMatch(/stats\.wp\.com|google-analytics|feedburner/);
-    expect(article.image).toBe('https://blog.example.org/uploads/photo.jpg');
+    expect(article.image?.url).toBe('https://blog.example.org/uploads/photo.jpg');
   });
 
   it('promotes srcset and <picture> sources when there is no real src', () => {
     const fromSrcset = cleanArticle({ html: '<p>Text here for the story.</p><img srcset="/s.jpg 320w, /l.jpg 1280w, /m.jpg 640w">', url: base });
-    expect(fromSrcset.image).toBe('https://blog.example.org/l.jpg');
+    expect(fromSrcset.image?.url).toBe('https://blog.example.org/l.jpg');
     const fromPicture = cleanArticle({ html: '<picture><source srcset="/p-800.webp 800w, /p-1600.webp 1600w"><img src="data:image/gif;base64,R0lGOD"></picture><p>Story text.</p>', url: base });
-    expect(fromPicture.image).toBe('https://blog.example.org/p-1600.webp');
+    expect(fromPicture.image?.url).toBe('https://blog.example.org/p-1600.webp');
   });
 
   it('reads HTML without any tags as plain text, and falls back to text when the HTML is all furniture', () => {
@@ -193,7 +193,7 @@ describe('cleanArticle: whole pages', () => {
     expect(article.paragraphs).toHaveLength(4);
     expect(article.paragraphs[0]).toMatch(/^The harbour reopened on Monday/);
     expect(article.paragraphs.join(' ')).not.toMatch(/Share on|Tweet|Storm damage|Most read|Great news|cookies|All rights/);
-    expect(article.image).toBe('https://coast.example.com/media/harbour-og.jpg');
+    expect(article.image?.url).toBe('https://coast.example.com/media/harbour-og.jpg');
   });
 
   it('prefers the feed item title over the page title', () => {
@@ -256,12 +256,12 @@ describe('cleanArticle: the lead image', () => {
 
   it('takes the first meaningful content image before the page’s og:image', () => {
     const article = cleanArticle({ html: page('<meta property="og:image" content="/media/og.jpg">', '<figure><img src="/media/story.jpg" width="800" height="500"></figure>'), url: base });
-    expect(article.image).toBe('https://blog.example.org/media/story.jpg');
+    expect(article.image?.url).toBe('https://blog.example.org/media/story.jpg');
   });
 
   it('falls back to og:image, resolved against the page, then twitter:image; never a logo, icon or pixel', () => {
-    expect(cleanArticle({ html: page('<meta property="og:image" content="../og.jpg">', ''), url: base }).image).toBe('https://blog.example.org/2024/05/og.jpg');
-    expect(cleanArticle({ html: page('<meta property="og:image" content="/img/site_fb_logo.jpg"><meta name="twitter:image" content="https://cdn.example.org/story-card.jpg">', ''), url: base }).image).toBe(
+    expect(cleanArticle({ html: page('<meta property="og:image" content="../og.jpg">', ''), url: base }).image?.url).toBe('https://blog.example.org/2024/05/og.jpg');
+    expect(cleanArticle({ html: page('<meta property="og:image" content="/img/site_fb_logo.jpg"><meta name="twitter:image" content="https://cdn.example.org/story-card.jpg">', ''), url: base }).image?.url).toBe(
       'https://cdn.example.org/story-card.jpg',
     );
     for (const decorative of ['/favicon.ico', 'https://secure.gravatar.com/blavatar/55bf?s=200', '/images/social_default_logo.png', 'https://stats.wp.com/b.gif', '/img/icons/share.png']) {
@@ -270,7 +270,7 @@ describe('cleanArticle: the lead image', () => {
   });
 
   it('promotes data-src, data-srcset and srcset lazy images, resolving them', () => {
-    const lazy = (img: string): string | null => cleanArticle({ html: `${img}${text}`, url: base }).image;
+    const lazy = (img: string): string | null => cleanArticle({ html: `${img}${text}`, url: base }).image?.url ?? null;
     expect(lazy('<img data-src="/uploads/a.jpg" src="/img/blank.gif" width="800" height="500">')).toBe('https://blog.example.org/uploads/a.jpg');
     expect(lazy('<img data-src="photo.jpg">')).toBe('https://blog.example.org/2024/05/story/photo.jpg');
     expect(lazy('<img data-srcset="/b-400.jpg 400w, /b-1200.jpg 1200w" src="data:image/gif;base64,R0lGOD">')).toBe('https://blog.example.org/b-1200.jpg');
@@ -284,7 +284,7 @@ describe('cleanArticle: the lead image', () => {
         <img src="/uploads/real.jpg" width="640" height="400">`,
       url: base,
     });
-    expect(article.image).toBe('https://blog.example.org/uploads/real.jpg');
+    expect(article.image?.url).toBe('https://blog.example.org/uploads/real.jpg');
     expect(article.html).not.toMatch(/p\.gif|q\.png|facebook\.com\/tr/);
   });
 });

@@ -38,8 +38,9 @@ describe.skipIf(!hasFeedsCorpus)('sanitising feedparser’s sanitize corpus', ()
         checked++;
       }
     }
-    // The rest put their markup in fields the digest never reads (copyright, feed info, tagline).
-    expect(checked).toBeGreaterThan(400);
+    // The rest put their markup in fields the digest never reads (copyright, feed info, tagline),
+    // or in titles, which the parse stage turns into plain text (escaped wherever they are shown).
+    expect(checked).toBeGreaterThan(350);
   });
 
   it('keeps the acceptable elements that email allows, and drops the rest', async () => {

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli, runCliProcess, startCli } from '../support/cli.js';
@@ -66,6 +66,59 @@ describe('digest run on the sample project', () => {
   });
 });
 
+describe('--json gives the email’s stories and what was left out (issue 9, part 6)', () => {
+  const STORY_KEYS = ['feed', 'section', 'url', 'headline', 'lede', 'quote', 'image', 'published', 'lead'];
+  const LEFT_OUT_KEYS = ['feed', 'url', 'headline', 'reason', 'carried_over', 'listed'];
+  function sampleConfig(cwd: string): string {
+    // The sample feeds are dated November 2026: no age limit. World Desk leads, as in the sample config.
+    const feeds = ['world-news.rss.xml', 'science-notes.atom.xml', 'city-culture.json'].map((file, i) => `  - url: ${path.join(REPO_ROOT, 'feeds', file)}\n    maxAgeDays: 0${i === 0 ? '\n    priority: 1' : ''}`);
+    const file = path.join(cwd, 'digest.config.yaml');
+    writeFileSync(file, ['recipients: [reader@example.com]', 'limits:', '  perFeed: 2', 'feeds:', ...feeds, ''].join('\n'));
+    return file;
+  }
+  interface Json {
+    stories: Record<string, unknown>[];
+    left_out: Record<string, unknown>[];
+  }
+
+  it('preview --json: stories in email order, the lead first; left_out with the reason and what becomes of each', async () => {
+    const cwd = tmp.dir();
+    sampleConfig(cwd);
+    const result = await runCli(['preview', '--json'], { cwd });
+    expect(result.code).toBe(0);
+    const json = JSON.parse(result.stdout) as Json & { items: number };
+    expect(json.stories).toHaveLength(json.items);
+    expect(json.stories.length).toBe(6);
+    for (const story of json.stories) expect(Object.keys(story)).toEqual(STORY_KEYS);
+    expect(json.stories.map((s) => s.lead)).toEqual([true, false, false, false, false, false]);
+    expect(json.stories[0]).toMatchObject({ feed: 'World Desk', section: 'World Desk', headline: expect.stringMatching(/^NO DEAL/), quote: { text: expect.any(String), speaker: expect.any(String) } });
+    expect(json.stories.every((s) => s.published === null || !Number.isNaN(Date.parse(String(s.published))))).toBe(true);
+    expect(json.left_out.length).toBeGreaterThan(0);
+    for (const story of json.left_out) {
+      expect(Object.keys(story)).toEqual(LEFT_OUT_KEYS);
+      expect(story).toMatchObject({ reason: 'over-feed-limit', carried_over: false, listed: true });
+    }
+    const html = readFileSync(path.join(cwd, 'out/digest.html'), 'utf8');
+    for (const story of json.left_out) expect(html).toContain(`More from ${String(story.feed).replace(/&/g, '&amp;')}`);
+    expect(result.stderr).not.toMatch(/\{/);
+  });
+
+  it('run --json gives the same; the text summary says what was listed and what is carried over', async () => {
+    const cwd = tmp.dir();
+    sampleConfig(cwd);
+    const json = JSON.parse((await runCli(['run', '--json'], { cwd })).stdout) as Json & { items: number; leftOut?: unknown };
+    expect(json.stories.map((s) => s.headline)).toHaveLength(json.items);
+    expect(json.left_out.every((s) => s.listed === true && s.carried_over === false)).toBe(true);
+    expect(json.leftOut).toBeUndefined();
+
+    const fresh = path.join(cwd, 'fresh');
+    mkdirSync(fresh);
+    sampleConfig(fresh);
+    const text = await runCli(['run', '--dry-run'], { cwd: fresh });
+    expect(text.stdout).toMatch(/\d+ more stor(y|ies) listed under "More from …" \(\d+ feeds?; \d+ over a feed’s limit\); not offered again\./);
+  });
+});
+
 describe('digest preview, check, send and extract', () => {
   it('preview renders to --out without touching state', async () => {
     const cwd = sample();
@@ -89,7 +142,7 @@ describe('digest preview, check, send and extract', () => {
     tmp.write('digest.config.yaml', 'template: ./theme\n');
     const result = await runCli(['check'], { cwd: tmp.dir() });
     expect(result.code).toBe(1);
-    expect(result.stdout).toMatch(/✗ templates theme \(in use\): theme\/layout.mjml.hbs:\d+: \{\{#each\}\} is never closed/);
+    expect(result.stdout).toMatch(/✗ templates theme \(in use\): theme\/layout.mjml.hbs:\d+: \{\{\/if\}\} closes a block that was opened as \{\{#each\}\}/);
     expectNoStack(result.stdout + result.stderr);
   });
 
@@ -106,7 +159,8 @@ describe('digest preview, check, send and extract', () => {
   });
 
   it('run says in its summary what was left out to keep the email under the size budget', async () => {
-    const feeds = ['world-news.rss.xml', 'science-notes.atom.xml', 'city-culture.json'].map((f) => `  - url: ${path.join(REPO_ROOT, 'feeds', f)}`);
+    // The sample feeds are dated November 2026: no age limit, so the test does not depend on today.
+    const feeds = ['world-news.rss.xml', 'science-notes.atom.xml', 'city-culture.json'].map((f) => `  - url: ${path.join(REPO_ROOT, 'feeds', f)}\n    maxAgeDays: 0`);
     tmp.write('digest.config.yaml', ['maxHtmlKilobytes: 25', 'webVersionUrl: https://example.com/web', 'recipients: [reader@example.com]', 'feeds:', ...feeds, ''].join('\n'));
     const result = await runCli(['run', '--json'], { cwd: tmp.dir() });
     expect(result.code).toBe(0);
@@ -157,7 +211,7 @@ describe('digest preview, check, send and extract', () => {
   });
 
   it('every command has --help', async () => {
-    for (const command of ['run', 'preview', 'send', 'check', 'serve', 'extract', 'feeds list', 'feeds add', 'feeds import']) {
+    for (const command of ['run', 'preview', 'send', 'check', 'serve', 'extract', 'feeds list', 'feeds add', 'feeds import', 'bounces']) {
       const result = await runCli([...command.split(' '), '--help'], { cwd: tmp.dir() });
       expect(result.code, command).toBe(0);
       expect(result.stdout, command).toMatch(/Usage: digest/);
@@ -233,6 +287,7 @@ describe('bad input gets one clear message and the right exit code', () => {
         'recipients: [reader@example.com]',
         'feeds:',
         `  - url: ${path.join(REPO_ROOT, 'feeds/world-news.rss.xml')}`,
+        '    maxAgeDays: 0',
         `  - url: ${http.origin}/missing.xml`,
         '    name: Missing Feed',
         `  - url: ${path.join(REPO_ROOT, 'README.md')}`,
@@ -275,8 +330,8 @@ describe('digest run --dry-run --explain', () => {
     const result = await runCli(['run', '--dry-run', '--explain'], { cwd });
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^Dry run: nothing is sent and the state is not changed\./m);
-    expect(result.stdout).toMatch(/The next run would send ".+" \(10 items\) to 2 recipients\./);
-    expect(result.stdout).toMatch(/^World Desk\n  ✓ included +NO DEAL: Trump Says/m);
+    expect(result.stdout).toMatch(/The next run would send ".+" \(10 items\) to 2 readers\./);
+    expect(result.stdout).toMatch(/^World Desk: \d+ included\n  ✓ included +NO DEAL: Trump Says/m);
     expect(existsSync(path.join(cwd, '.digest'))).toBe(false);
     expect(existsSync(path.join(cwd, 'out'))).toBe(false);
 

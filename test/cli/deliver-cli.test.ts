@@ -24,10 +24,13 @@ async function smtpServer(behaviour: Parameters<typeof startSmtpServer>[0] = {})
 
 const FEED = path.join(REPO_ROOT, 'feeds/world-news.rss.xml');
 
-/** A config with one sample feed, the given recipients (inline or a CSV path) and delivery settings. */
+/**
+ * A config with one sample feed, the given recipients (inline or a CSV path) and delivery settings.
+ * The sample feed is dated November 2026: no age limit for it, so the test does not depend on today.
+ */
 function writeConfig(recipients: string, extra = ''): string {
   const dir = tmp.dir();
-  tmp.write('digest.config.yaml', [`feeds: [${JSON.stringify(FEED)}]`, `recipients: ${recipients}`, 'from: Digest <digest@news.example>', extra].join('\n'));
+  tmp.write('digest.config.yaml', [`feeds: [{ url: ${JSON.stringify(FEED)}, maxAgeDays: 0 }]`, `recipients: ${recipients}`, 'from: Digest <digest@news.example>', extra].join('\n'));
   return dir;
 }
 

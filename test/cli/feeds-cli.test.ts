@@ -52,6 +52,7 @@ function writeConfig(origin: string): string {
       '    exclude: [/night market/, tram]',
       'limits:',
       '    perFeed: 4        # aligned',
+      '    maxAgeDays: 0     # the sample feeds are dated November 2026: no age limit, whatever today is',
       '',
     ].join('\n'),
   );
@@ -114,6 +115,7 @@ describe('digest feeds: managing the feed list', () => {
         `  - url: ${http.origin}/science.xml`,
         'limits:',
         '    perFeed: 4        # aligned',
+        '    maxAgeDays: 0     # the sample feeds are dated November 2026: no age limit, whatever today is',
         '',
       ].join('\n'),
     );
@@ -212,7 +214,7 @@ describe('digest reset', () => {
     expect(reset.stdout).toBe('Forgot 4 stories of "World Desk". The next `digest run` offers its current stories again.\nRuns and deliveries stay in the ledger.\n');
     const dry = await cli(['run', '--dry-run', '--explain']);
     expect(dry.stdout).toMatch(/The next run would send ".*" \(4 items\)/);
-    expect(dry.stdout).toMatch(/^World Desk\n {2}✓ included/m);
+    expect(dry.stdout).toMatch(/^World Desk: 4 included\n {2}✓ included/m); // --explain heads each feed with its counts
     // The run's one delivery is still in the ledger (written to the outbox: nobody was emailed, so none "sent").
     const runs = json<{ id: number; transport: string; sent: number; written: number }[]>(await cli(['runs', '--json']));
     expect(runs.map((r) => [r.id, r.transport, r.sent, r.written])).toEqual([[1, 'outbox', 0, 1]]);

@@ -18,6 +18,7 @@ import { loadDkimKey } from '../../src/deliver/load-dkim-key.js';
 import { verifyDkim } from '../support/dkim.js';
 import { closedPort, startSilentServer, startSmtpServer, type TestSmtpServer } from '../support/smtp.js';
 import { REPO_ROOT, useTempDir } from '../support/temp-dir.js';
+import { ledgerRun } from '../support/ledger.js';
 
 const tmp = useTempDir();
 const now = () => new Date('2026-11-27T07:00:00Z');
@@ -40,21 +41,7 @@ async function rendered(): Promise<RenderedDigest> {
 }
 
 function ledger(recipients: string[], content: RenderedDigest): { store: StateStore; runId: number } {
-  const store = StateStore.open(':memory:');
-  const runId = store.createRun({
-    kind: 'run',
-    slot: null,
-    startedAt: now().toISOString(),
-    digestHash: content.hash,
-    subject: content.subject,
-    preheader: content.preheader,
-    html: content.html,
-    text: content.text,
-    marker: content.marker,
-    itemIds: ['a', 'b'],
-    recipients: recipients.map((email, i) => ({ email, name: `Reader ${i}`, fields: {}, messageId: deterministicMessageId('run1', email, FROM) })),
-  });
-  return { store, runId };
+  return ledgerRun(content, recipients, { from: FROM, startedAt: now().toISOString(), itemIds: ['a', 'b'], names: true });
 }
 
 async function smtp(behaviour: Parameters<typeof startSmtpServer>[0] = {}) {

@@ -91,6 +91,22 @@ describe('fetchResource over HTTP', () => {
     expect(headers['accept-encoding']).toContain('gzip');
   });
 
+  it('firstBytes: reads only the start of a big body (asking for that range), gzip too, without an error', async () => {
+    const body = Buffer.alloc(5 * 1024 * 1024, 7);
+    body.write('HEADER', 0);
+    const plain = route('/big.bin', (_req, res) => res.writeHead(200, { 'content-type': 'image/jpeg', 'content-length': body.length }).end(body));
+    const result = await fetchResource(plain, { firstBytes: 1024, maxBytes: 1024 * 1024 });
+    expect(result.bytes?.length).toBe(1024);
+    expect(result.bytes?.subarray(0, 6).toString()).toBe('HEADER');
+    expect(result.text).toBeUndefined();
+    expect(seenHeaders.get('/big.bin')?.range).toBe('bytes=0-1023');
+    const gzipped = zlib.gzipSync(body);
+    const packed = route('/big.gz', (_req, res) => res.writeHead(200, { 'content-type': 'image/jpeg', 'content-encoding': 'gzip' }).end(gzipped));
+    expect((await fetchResource(packed, { firstBytes: 2048 })).bytes?.subarray(0, 6).toString()).toBe('HEADER');
+    const tiny = route('/tiny.bin', (_req, res) => res.writeHead(200, { 'content-type': 'image/gif' }).end('GIF89a'));
+    expect((await fetchResource(tiny, { firstBytes: 2048 })).bytes?.toString()).toBe('GIF89a');
+  });
+
   it('sends If-None-Match / If-Modified-Since and returns not-modified on 304', async () => {
     const url = route('/conditional', (req, res) => {
       if (req.headers['if-none-match'] === '"v2"' || req.headers['if-modified-since'] === 'Thu, 02 Jan 2025 00:00:00 GMT') {

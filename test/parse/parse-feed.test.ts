@@ -71,13 +71,14 @@ describe('parseFeed: RSS', () => {
     expect(feed.items).toHaveLength(3);
     expect(feed.items[0]).toEqual({
       guid: 'post-1',
-      title: 'First <em>post</em>',
+      title: 'First post',
       link: 'https://example.com/posts/1',
       contentHtml: '<p>Full text</p>',
       summary: '<p>Teaser with <a href="more">a link</a></p>',
       published: new Date('2003-06-03T09:39:21Z'),
       author: 'Jane Doe',
-      image: 'https://example.com/img/a.jpg',
+      images: [{ url: 'https://example.com/img/a.jpg', width: null, height: null }],
+      enclosure: { url: 'https://cdn.example.com/a.mp4', type: 'video/mp4' },
       categories: ['news', 'tech'],
       baseUrl: URL_,
     });
@@ -85,9 +86,9 @@ describe('parseFeed: RSS', () => {
 
   it('uses a permalink guid as the link, keeps bad dates out, reads enclosures and thumbnails', async () => {
     const [, second, third] = (await parseFeed(rss, { url: URL_ })).items;
-    expect(second).toMatchObject({ link: 'https://example.com/posts/2', author: 'Ed Itor', image: 'https://cdn.example.com/b.png' });
+    expect(second).toMatchObject({ link: 'https://example.com/posts/2', author: 'Ed Itor', images: [{ url: 'https://cdn.example.com/b.png', width: null, height: null }] });
     expect(second).not.toHaveProperty('published');
-    expect(third?.image).toBe('https://cdn.example.com/thumb.jpg');
+    expect(third?.images?.map((image) => image.url)).toEqual(['https://cdn.example.com/thumb.jpg']);
   });
 
   it('reads RSS 1.0 (RDF) and RSS 0.91 with its Netscape DOCTYPE', async () => {
@@ -121,8 +122,8 @@ describe('parseFeed: RSS', () => {
       { url: URL_ },
     );
     expect(feed.title).toBe('AT&T news');
-    // &#0; names a control character: it is removed with the controls (issue 10), the rest kept as written.
-    expect(feed.items[0]).toMatchObject({ title: 'Q&A &foo; ', link: 'https://example.com/?a=1&b=2' });
+    // &#0; names a control character: it is removed with the controls (issue 10).
+    expect(feed.items[0]).toMatchObject({ title: 'Q&A &foo;', link: 'https://example.com/?a=1&b=2' });
   });
 
   it('drops javascript: links and unsafe xml:base', async () => {
@@ -177,14 +178,14 @@ describe('parseFeed: Atom', () => {
     });
     expect(feed.items[0]).toEqual({
       guid: 'tag:example.org,2003:3.2397',
-      title: 'Atom draft <b>equipped</b>',
+      title: 'Atom draft equipped',
       link: 'https://example.org/base/entries/2005/04/02/atom',
       contentHtml: '<p>Hello <em>mixed</em> text &amp; <a href="x.html">more</a>!</p>',
-      summary: 'Plain text with &lt;brackets&gt; &amp; more',
+      summary: '<p>Plain text with &lt;brackets&gt; &amp; more</p>',
       published: new Date('2003-12-13T12:29:29Z'),
       updated: new Date('2005-07-31T12:29:29Z'),
       author: 'Feed Author',
-      image: 'https://example.org/img/photo.jpg',
+      images: [{ url: 'https://example.org/img/photo.jpg', width: null, height: null }],
       categories: ['Technology'],
       baseUrl: 'https://other.example/content/',
     });
@@ -260,14 +261,14 @@ describe('parseFeed: JSON Feed', () => {
       link: 'https://example.com/posts/a1',
       title: 'Hello',
       contentHtml: '<p>Hi</p>',
-      summary: 'Short &amp; sweet',
+      summary: '<p>Short &amp; sweet</p>',
       published: new Date('2020-01-02T02:04:05Z'),
       author: 'A, B',
-      image: 'https://example.com/img/a1.png',
+      images: [{ url: 'https://example.com/img/a1.png', width: null, height: null }],
       categories: ['x', 'y'],
       baseUrl: 'https://example.com/feed.json',
     });
-    expect(feed.items[1]).toMatchObject({ guid: '2', link: 'https://elsewhere.example/', contentText: 'Text only', author: 'Feed Author', image: 'https://example.com/banner.png' });
+    expect(feed.items[1]).toMatchObject({ guid: '2', link: 'https://elsewhere.example/', contentText: 'Text only', author: 'Feed Author', images: [{ url: 'https://example.com/banner.png', width: null, height: null }] });
   });
 
   it('reads JSON Feed 1.0 with a single author object and a BOM', async () => {

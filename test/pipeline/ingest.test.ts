@@ -1,9 +1,10 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { validateConfig } from '../../src/config/load-config.js';
 import { resolveConfig, type ResolvedConfig } from '../../src/config/resolve-config.js';
 import { runDigest } from '../../src/pipeline/run-digest.js';
-import { dryRun, explainLines } from '../../src/pipeline/dry-run.js';
+import { ageLimitNote, dryRun, explainLines } from '../../src/pipeline/dry-run.js';
 import { findFeed } from '../../src/pipeline/add-feed.js';
 import { StateStore } from '../../src/state/state-store.js';
 import { serve, startHttpServer, type TestHttpServer } from '../support/http.js';
@@ -188,10 +189,39 @@ describe('dry run with --explain', () => {
       ['Story 4', 'included'],
     ]);
     const lines = explainLines(result.decisions, cfg.feeds.map((f) => f.url));
-    expect(lines[0]).toBe('Explained');
+    expect(lines[0]).toBe('Explained: 1 included, 3 seen before');
     expect(lines).toContain('  ✓ included                 Story 4 about the harbour bridge repairs (2026-11-26 10:00)');
     // Nothing changed: the real run still finds story 4.
     expect((await runDigest(cfg, { now: clock })).digest?.items.map((i) => i.id)).toHaveLength(1);
+  });
+});
+
+describe('stale stories (issue 9): limits.maxAgeDays, 7 days by default, first run included', () => {
+  it('keeps a years-dead feed out of a first digest, and --explain says why', async () => {
+    const old = (n: number, year: number) => ({ ...story(n), date: `Mon, 0${n} Jan ${year} 10:00:00 GMT` });
+    http = await startHttpServer({
+      '/dead.xml': serve(rss('Dead Blog', [old(1, 2017), old(2, 2002)]), 'application/rss+xml'),
+      '/live.xml': serve(rss('Live Desk', [{ guid: 'fresh', title: 'Fresh story about the harbour bridge', link: 'https://example.com/fresh' }]), 'application/rss+xml'),
+    });
+    const cfg = config({ feeds: [{ url: `${http.origin}/dead.xml` }, { url: `${http.origin}/live.xml` }] });
+    expect(cfg.limits.maxAgeDays).toBe(7);
+    const result = await dryRun(cfg, { now: clock });
+    expect(result.digest.items.map((item) => item.url)).toEqual(['https://example.com/fresh']);
+    const lines = explainLines(result.decisions, cfg.feeds.map((f) => f.url));
+    expect(lines).toContain('  · too old: older than 7 days Story 1 about the harbour bridge repairs (2017-01-01 10:00)');
+    expect(lines).toContain('  · too old: older than 7 days Story 2 about the harbour bridge repairs (2002-01-02 10:00)');
+    expect(ageLimitNote(result.decisions, cfg.limits.maxAgeDays)).toBe(
+      "2 items from 1 feed held back as too old (limits.maxAgeDays is 7; a feed's own maxAgeDays wins, 0 turns the limit off).",
+    );
+  });
+
+  it('a feed’s own maxAgeDays wins; 0 turns the limit off', async () => {
+    const dated = (n: number, date: string) => ({ ...story(n), date });
+    http = await startHttpServer({ '/monthly.xml': serve(rss('Monthly', [dated(1, 'Mon, 02 Nov 2026 10:00:00 GMT'), dated(2, 'Sat, 01 Aug 2026 10:00:00 GMT')]), 'application/rss+xml') });
+    const items = async (raw: Record<string, unknown>) => (await dryRun(config(raw), { now: clock })).digest.items.length;
+    expect(await items({ feeds: [{ url: `${http.origin}/monthly.xml` }] })).toBe(0);
+    expect(await items({ feeds: [{ url: `${http.origin}/monthly.xml`, maxAgeDays: 31 }] })).toBe(1);
+    expect(await items({ feeds: [{ url: `${http.origin}/monthly.xml` }], limits: { maxAgeDays: 0 } })).toBe(2);
   });
 });
 
@@ -234,7 +264,7 @@ describe('the size budget never loses a story', () => {
       date: new Date(Date.UTC(2026, 10, 26, 12) - i * 60_000).toUTCString(),
     }));
     http = await startHttpServer({ '/feed.xml': serve(rss('Budget', many), 'application/rss+xml') });
-    const cfg = config({ feeds: [{ url: `${http.origin}/feed.xml` }], limits: { perFeed: 12, firstRun: 12 }, maxHtmlKilobytes: 12 });
+    const cfg = config({ feeds: [{ url: `${http.origin}/feed.xml` }], limits: { perFeed: 12, firstRun: 12 }, maxHtmlKilobytes: 22 });
     const first = await runDigest(cfg, { now: clock });
     expect(first.warnings.join("\n")).toMatch(/left out \(shown as "\d+ more"; they go in the next digest\)/);
     const sent = first.items;
@@ -248,7 +278,56 @@ describe('the size budget never loses a story', () => {
   });
 });
 
+/** The first bytes of a PNG file of the given size: its header is all a size reader needs. */
+function pngHeader(width: number, height: number, padding = 0): Buffer {
+  const bytes = Buffer.alloc(33 + padding);
+  Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]).copy(bytes, 0);
+  bytes.writeUInt32BE(13, 8);
+  bytes.write('IHDR', 12);
+  bytes.writeUInt32BE(width, 16);
+  bytes.writeUInt32BE(height, 20);
+  bytes.writeUInt8(8, 24);
+  bytes.writeUInt8(6, 25);
+  return bytes;
+}
+
 describe('images', () => {
+  it('reads the size of an image the feed does not size from its first bytes; one under 150 px is dropped (issue 9)', async () => {
+    http = await startHttpServer({
+      '/img/wide.png': serve(pngHeader(1600, 900, 3 * 1024 * 1024), 'image/png'),
+      '/img/narrow.png': serve(pngHeader(320, 240), 'image/png'),
+      '/img/icon.png': serve(pngHeader(64, 64), 'image/png'),
+      '/img/broken.png': serve('<html>not an image</html>', 'text/html'),
+    });
+    const item = (n: number, image: string) =>
+      `<item><guid>m${n}</guid><title>Picture story number ${n} about the harbour</title><link>https://pics.example/m${n}</link><pubDate>Thu, 26 Nov 2026 0${n}:00:00 GMT</pubDate>` +
+      `<enclosure url="${http.origin}/img/${image}" type="image/png" length="1"/><description>${'The harbour bridge reopened to traffic on Monday after a year of repairs to its steel deck, the city said. '.repeat(12)}</description></item>`;
+    http.routes.set('/feed.xml', serve(`<?xml version="1.0"?><rss version="2.0"><channel><title>Pictures</title>${['wide.png', 'narrow.png', 'icon.png', 'broken.png'].map((image, n) => item(n + 1, image)).join('')}</channel></rss>`, 'application/rss+xml'));
+    const images = async (fetch: Record<string, unknown>) => {
+      const result = await runDigest(config({ feeds: [{ url: `${http.origin}/feed.xml`, fullText: 'never' }], fetch }), { now: clock });
+      return Object.fromEntries((result.digest?.items ?? []).map((i) => [i.url!.slice(-2), i.image && { width: i.image.width, height: i.image.height }]));
+    };
+    expect(await images({ allowPrivateArticles: true })).toEqual({
+      m1: { width: 1600, height: 900 },
+      m2: { width: 320, height: 240 },
+      m3: null,
+      m4: { width: null, height: null },
+    });
+    const reads = http.requests.filter((request) => request.path.startsWith('/img/'));
+    expect(reads.every((request) => request.headers.range === 'bytes=0-131071')).toBe(true);
+    // Image addresses come from the feed: like article links, they may not reach this machine's network.
+    expect(Object.values(await images({})).every((image) => image?.width === null)).toBe(true);
+  });
+
+  it('states the measured width in the email, never wider than the image', async () => {
+    http = await startHttpServer({ '/img/narrow.png': serve(pngHeader(320, 240), 'image/png') });
+    http.routes.set('/feed.xml', serve(`<?xml version="1.0"?><rss version="2.0"><channel><title>Pictures</title><item><guid>n1</guid><title>Narrow picture story about the harbour bridge</title><link>https://pics.example/n1</link><pubDate>Thu, 26 Nov 2026 10:00:00 GMT</pubDate><enclosure url="${http.origin}/img/narrow.png" type="image/png" length="1"/><description>${'The harbour bridge reopened to traffic on Monday after a year of repairs to its steel deck, the city said. '.repeat(12)}</description></item></channel></rss>`, 'application/rss+xml'));
+    const cfg = config({ feeds: [{ url: `${http.origin}/feed.xml`, fullText: 'never' }], fetch: { allowPrivateArticles: true } });
+    await runDigest(cfg, { now: clock });
+    const html = readFileSync(path.join(cfg.outDir, 'digest.html'), 'utf8');
+    expect(/<img\b[^>]*narrow\.png[^>]*>/.exec(html)?.[0]).toMatch(/\swidth="320"/);
+  });
+
   it('carries a feed item’s enclosure or media:content image through to the digest, absolute', async () => {
     const feedXml = `<?xml version="1.0"?><rss version="2.0" xmlns:media="http://search.yahoo.com/mrss/"><channel><title>Pictures</title><link>https://pics.example/</link>
       <item><guid>p1</guid><title>Harbour bridge reopens after a year of repairs</title><link>https://pics.example/bridge</link>
@@ -259,9 +338,9 @@ describe('images', () => {
         <description><![CDATA[${'<p>The riverside night market opens for its third winter on Friday, with sixty stalls along the embankment.</p>'.repeat(12)}]]></description></item>
     </channel></rss>`;
     http = await startHttpServer({ '/feed.xml': serve(feedXml, 'application/rss+xml') });
-    const cfg = config({ feeds: [{ url: `${http.origin}/feed.xml` }] });
+    const cfg = config({ feeds: [{ url: `${http.origin}/feed.xml` }], fetch: { measureImages: false } });
     const result = await runDigest(cfg, { now: clock });
-    const images = Object.fromEntries((result.digest?.items ?? []).map((i) => [i.url, i.image]));
+    const images = Object.fromEntries((result.digest?.items ?? []).map((i) => [i.url, i.image?.url]));
     expect(images['https://pics.example/bridge']).toBe('https://pics.example/img/bridge.jpg');
     expect(images['https://pics.example/market']).toMatch(/^https?:\/\/.+\/img\/market\.jpg$/);
   });

@@ -231,7 +231,7 @@ describe('digest schedule (runSchedule on an injected clock)', () => {
     const smtp = await startSmtpServer();
     servers.push(smtp);
     const dir = tmp.dir();
-    tmp.write('digest.config.yaml', 'schedule: "0 7 * * *"\ntimezone: Europe/London\nstate: state.sqlite\nout: out\ndelivery:\n  rateLimit: 0\nrecipients: [a@example.com, b@example.com]\nfeeds:\n  - ' + path.resolve('feeds/world-news.rss.xml') + '\n');
+    tmp.write('digest.config.yaml', 'schedule: "0 7 * * *"\ntimezone: Europe/London\nstate: state.sqlite\nout: out\ndelivery:\n  rateLimit: 0\nrecipients: [a@example.com, b@example.com]\nfeeds:\n  - url: ' + path.resolve('feeds/world-news.rss.xml') + '\n    maxAgeDays: 0\n');
     const config = loadConfig({ cwd: dir, env: { SMTP_URL: smtp.url } });
     let t = Date.parse('2026-12-01T05:59:30Z');
     const stop = new AbortController();

@@ -166,7 +166,7 @@ describe('the transport is a decision recorded with the run, never a silent fall
   const READERS = ['ada@readers.news', 'bob@readers.news'];
   const story = 'The council voted on Tuesday to reopen the harbour bridge after a year of repairs, the mayor said, to applause from the gallery.';
   function feed(ids: string[]): void {
-    tmp.write('feed.json', jsonFeed('Wire', ids.map((id, n) => ({ id, url: `https://news.example/${id}`, title: `Story ${id}`, content_text: story, date_published: `2026-11-2${n}T05:00:00Z` }))));
+    tmp.write('feed.json', jsonFeed('Wire', ids.map((id, n) => ({ id, url: `https://news.example/${id}`, title: `Story ${id}`, content_text: story, date_published: `2026-11-26T0${n}:00:00Z` }))));
   }
   const at = (day: number) => () => new Date(Date.UTC(2026, 10, 27 + day, 7, 0, 5));
   const cfg = (env: NodeJS.ProcessEnv, extra: Record<string, unknown> = {}) => project({ feeds: [{ url: 'feed.json', fullText: 'never' }], recipients: READERS, ...extra }, env);

@@ -14,7 +14,7 @@ const byId = (checks: EmailCheck[]) => Object.fromEntries(checks.map((c) => [c.i
 describe('checkEmail', () => {
   it('passes the default theme’s email', async () => {
     const config = sampleConfig({ cwd: '/nonexistent', env: {} });
-    const rendered = await renderDigest(sampleDigest(config, new Date('2026-11-27T07:00:00Z')), loadTemplates(path.join(REPO_ROOT, 'templates/default')), renderSettings(config), { validation: 'strict' });
+    const rendered = await renderDigest(sampleDigest(config, new Date('2026-11-27T07:00:00Z')), loadTemplates(path.join(REPO_ROOT, 'templates/default')), { ...renderSettings(config), hasUnsubscribe: true }, { validation: 'strict' });
     const mine = personalise(rendered, { email: 'a+b@example.com' }, 'https://example.com/u?e={{email}}&x=1');
     const checks = checkEmail(mine.html, { unsubscribeUrl: mine.unsubscribeUrl, preheader: rendered.preheader, maxBytes: 100_000 });
     expect(checks.filter((c) => !c.ok)).toEqual([]);

@@ -19,6 +19,22 @@ describe('template helpers', () => {
     expect(render('[{{formatDate nothing "full"}}]', {})).toBe('[]');
   });
 
+  it('formatDate shows the year of a date outside the digest’s year, and the day of a time not on the digest’s day', () => {
+    const digest = { date: new Date('2026-11-27T07:00:00Z'), locale: 'en-GB', timezone: 'Europe/London' };
+    const at = (iso: string, style: string) => render(`{{formatDate d "${style}"}}`, { ...digest, d: new Date(iso) });
+    expect(at('2026-11-26T18:05:00Z', 'medium')).toBe('26 Nov, 18:05');
+    expect(at('2022-03-14T09:30:00Z', 'medium')).toBe('14 Mar 2022, 09:30');
+    expect(at('2002-06-01T12:00:00Z', 'short')).toBe('1 Jun 2002');
+    expect(at('2026-11-27T06:40:00Z', 'time')).toBe('06:40');
+    expect(at('2026-11-26T18:05:00Z', 'time')).toBe('26 Nov, 18:05');
+    expect(at('2017-11-27T06:40:00Z', 'time')).toBe('27 Nov 2017, 06:40');
+    expect(at('2026-11-25T10:00:00Z', 'weekday')).toBe('Wednesday');
+    expect(at('2026-10-01T10:00:00Z', 'weekday')).toBe('1 Oct 2026');
+    expect(at('2017-11-27T06:40:00Z', 'long')).toBe('27 November 2017');
+    // The year turns in the digest's time zone, not in UTC.
+    expect(render('{{formatDate d "short"}}', { date: new Date('2027-01-01T05:00:00Z'), timezone: 'America/Los_Angeles', d: new Date('2026-12-31T20:00:00Z') })).toBe('31 Dec');
+  });
+
   it('plural picks the form for the count', () => {
     expect(render('{{plural 1 "story" "stories"}}')).toBe('1 story');
     expect(render('{{plural 0 "story" "stories"}}')).toBe('0 stories');
@@ -55,5 +71,28 @@ describe('template helpers', () => {
     expect(render('{{or a b "c"}}', { a: '', b: undefined })).toBe('c');
     expect(render('{{#if (gt n 1)}}many{{/if}}{{#if (eq s "x")}}!{{/if}}', { n: 2, s: 'x' })).toBe('many!');
     expect(render('{{subtract 5 1}} {{add 2 2}}')).toBe('4 4');
+  });
+
+  it('imageSize: at most the given width, never wider than the picture, height in proportion; unknown sizes stay unknown', () => {
+    const tpl = '{{#with (imageSize image 552)}}{{width}}x{{height}} {{url}} [{{alt}}]{{/with}}';
+    expect(render(tpl, { image: { url: 'https://a.example/big.jpg', width: 1200, height: 675 } })).toBe('552x311 https://a.example/big.jpg []');
+    expect(render(tpl, { image: { url: 'https://a.example/small.jpg', width: 320, height: 180, alt: 'A ferry' } })).toBe('320x180 https://a.example/small.jpg [A ferry]');
+    expect(render(tpl, { image: { url: 'https://a.example/unknown.jpg', width: null, height: null } })).toBe('552x https://a.example/unknown.jpg []');
+    expect(render(tpl, { image: 'https://a.example/plain.jpg' })).toBe('552x https://a.example/plain.jpg []');
+    expect(render(tpl, { image: null })).toBe('');
+  });
+
+  it('brief: whole opening sentences within the word budget; a slightly long first sentence whole; a long one cut', () => {
+    const lede = 'The bridge reopened on Monday. Traffic was light. Officials said the repairs cost less than planned and finished two months early.';
+    expect(render('{{brief lede 10}}', { lede })).toBe('The bridge reopened on Monday. Traffic was light.');
+    expect(render('{{brief lede 4}}', { lede })).toBe('The bridge reopened on Monday.');
+    expect(render('{{brief lede 3}}', { lede })).toBe('The bridge reopened…');
+    expect(render('{{brief lede 50}}', { lede })).toBe(lede);
+  });
+
+  it('concat joins values; hostname names a site', () => {
+    expect(render('{{truncate (concat title ": " headline) 30}}', { title: 'Morning Digest', headline: 'Harbour bridge reopens after a year' })).toBe('Morning Digest: Harbour…');
+    expect(render('{{hostname url}}', { url: 'https://www.theguardian.com/uk' })).toBe('theguardian.com');
+    expect(render('{{hostname url}}', { url: 'not a url' })).toBe('');
   });
 });

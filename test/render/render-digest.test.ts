@@ -22,8 +22,8 @@ describe('renderDigest with the default template set', () => {
     const digest = sampleDigest(config, now);
     const rendered = await renderDigest(digest, defaultTemplates(), settings, { validation: 'strict' });
     expect(rendered.warnings).toEqual([]);
-    expect(rendered.subject).toBe('Morning Digest: Harbour bridge reopens after a year of repairs and 1 more story');
-    expect(rendered.preheader).toBe('Harbour bridge reopens after a year of repairs · A comet will be visible to the naked eye next week');
+    expect(rendered.subject).toBe('Morning Digest: Harbour bridge reopens after a year of repairs');
+    expect(rendered.preheader).toBe('Council votes to keep the night buses running through the winter · Bees learn to count to four, a study finds · A comet will be visible to the naked eye next week');
     const html = rendered.html;
     expect(html).toMatch(/^<!doctype html>/i);
     expect(html).toContain('<html lang="en"');
@@ -32,10 +32,11 @@ describe('renderDigest with the default template set', () => {
     expect(html).toContain('— Maria Lopez');
     expect(html).toContain('also in City Paper');
     expect(html).toContain('src="https://example.com/images/bridge.jpg"');
-    expect(html).toContain('alt="Harbour bridge reopens after a year of repairs"');
+    expect(html).toContain('alt="A honeybee on a yellow marker"');
+    expect(html).not.toContain('alt="Harbour bridge reopens after a year of repairs"');
     expect(html).toContain('Not in this issue because they could not be read: Broken Feed.');
     expect(html).toMatch(/Friday,? 27 November 2026/);
-    expect(html.match(/A comet will be visible/g)?.length).toBe(2); // the preheader and the headline
+    expect(html.match(/A comet will be visible/g)?.length).toBe(3); // the preheader, the contents and the headline
     expect(rendered.text).toContain('== NEWS ==');
     expect(rendered.text).toContain('  “We promised the city its bridge back by spring, and we are handing it over in winter”\n  — Maria Lopez');
     expect(rendered.text).toContain('Read the full story: https://example.com/news/harbour-bridge');
@@ -53,7 +54,7 @@ describe('renderDigest with the default template set', () => {
       headline: '<img src=x onerror=alert(3)> {{title}} %%r123:email%%',
       lede: '</mj-text><mj-raw><iframe src="https://evil.example"></iframe></mj-raw>',
       quote: { text: '"><script>alert(4)</script>', speaker: '<b>Mallory</b>' },
-      image: 'javascript:alert(5)',
+      image: { url: 'javascript:alert(5)', width: 10_000, height: null },
       text: '',
       alsoIn: [],
     };
@@ -70,7 +71,9 @@ describe('renderDigest with the default template set', () => {
   });
 
   it('leaves per-recipient values as tokens that personalise fills in, escaped', async () => {
-    const rendered = await renderDigest(sampleDigest(config, now), defaultTemplates(), settings, { validation: 'strict' });
+    // An unsubscribe link of the operator's own (the config's unsubscribeUrl).
+    const withUnsubscribe = { ...settings, hasUnsubscribe: true };
+    const rendered = await renderDigest(sampleDigest(config, now), defaultTemplates(), withUnsubscribe, { validation: 'strict' });
     expect(rendered.html).toContain(`%%${rendered.marker}:email%%`);
     const mine = personalise(rendered, { email: 'o"neil+news@example.com', name: 'Pat' }, 'https://example.com/u?e={{email}}&n={{name}}');
     expect(mine.html).toContain('o&quot;neil+news@example.com subscribed');
@@ -79,8 +82,23 @@ describe('renderDigest with the default template set', () => {
     expect(mine.text).toContain('Unsubscribe: https://example.com/u?e=o%22neil%2Bnews%40example.com&n=Pat');
     expect(mine.html).not.toContain('%%');
     // The hash is the same for every recipient and every render of the same digest.
-    const again = await renderDigest(sampleDigest(config, now), defaultTemplates(), settings, { validation: 'strict' });
+    const again = await renderDigest(sampleDigest(config, now), defaultTemplates(), withUnsubscribe, { validation: 'strict' });
     expect(again.hash).toBe(rendered.hash);
+  });
+
+  it('states a story image’s width, never wider than the image or the 552 px column; {{image}} alone is still its URL', async () => {
+    const base = sampleDigest(config, now);
+    const sized = (width: number | null) => ({ ...base, items: base.items.map((item) => (item.image ? { ...item, image: { ...item.image, width } } : item)) });
+    const tag = async (width: number | null, templates = defaultTemplates()) => {
+      const { html } = await renderDigest(assembleDigest(config, sized(width).items, [], now), templates, settings, { validation: 'strict' });
+      return /<img\b[^>]*bridge\.jpg[^>]*>/.exec(html)?.[0] ?? '';
+    };
+    expect(await tag(1200)).toMatch(/\swidth="552"/);
+    expect(await tag(320)).toMatch(/\swidth="320"/);
+    expect(await tag(null)).toMatch(/\swidth="552"/); // unknown: the column's width, as before
+    tmp.write('legacy/item.hbs', '{{#if image}}<mj-image src="{{image}}" alt="x" />{{/if}}');
+    const legacy = loadTemplates(path.join(REPO_ROOT, 'templates/default'), { extraPartialsDir: path.join(tmp.dir(), 'legacy') });
+    expect(await tag(320, legacy)).toContain('src="https://example.com/images/bridge.jpg"');
   });
 
   it('renders an empty digest with a friendly message', async () => {

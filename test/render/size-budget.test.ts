@@ -11,7 +11,9 @@ import type { Digest, DigestItem } from '../../src/types.js';
 import { REPO_ROOT } from '../support/temp-dir.js';
 
 const now = new Date('2026-11-27T07:00:00Z');
-const config = sampleConfig({ cwd: '/nonexistent', env: {} });
+const defaults = sampleConfig({ cwd: '/nonexistent', env: {} });
+/** The steps are shown without a lead story (`lead.by: []`); the last test has one. */
+const config = { ...defaults, lead: { by: [] } };
 
 function item(id: string, section: string, extra: Partial<DigestItem> = {}): DigestItem {
   return {
@@ -24,7 +26,7 @@ function item(id: string, section: string, extra: Partial<DigestItem> = {}): Dig
     headline: `Story ${id}`,
     lede: `${'word '.repeat(40)}end of the lede for ${id}.`,
     quote: null,
-    image: `https://example.com/${id}.jpg`,
+    image: { url: `https://example.com/${id}.jpg`, width: 800, height: 450 },
     text: '',
     alsoIn: [],
     ...extra,
@@ -60,6 +62,18 @@ describe('size budget steps', () => {
     const one = keepItems(digestABC(), 1);
     expect(one.digest.sections.map((s) => [s.name, s.items.map((i) => i.id)])).toEqual([['A', ['a1']]]);
     expect(keepItems(digestABC(), 10).dropped).toEqual([]);
+  });
+
+  it('3. never leaves out the lead story; those left out are carried over in leftOut', () => {
+    const withLead = assembleDigest(defaults, [item('a1', 'A'), item('a2', 'A'), item('b1', 'B', { alsoIn: ['A feed'] })], [], now);
+    expect(withLead.lead?.id).toBe('b1');
+    const kept = keepItems(withLead, 0);
+    expect(kept.digest.items.map((i) => i.id)).toEqual(['b1']);
+    expect(kept.digest.lead?.id).toBe('b1');
+    expect(kept.digest.leftOut.map((s) => [s.id, s.reason, s.carriedOver, s.listed])).toEqual([
+      ['a1', 'size-budget', true, false],
+      ['a2', 'size-budget', true, false],
+    ]);
   });
 });
 

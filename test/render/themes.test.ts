@@ -33,32 +33,79 @@ describe('shipped themes', () => {
   });
 
   for (const theme of shippedThemes) {
-    it(`${theme}: passes strict MJML validation, with lang, a preheader and alt text on every image`, async () => {
+    it(`${theme}: passes strict MJML validation, with lang, a preheader, and alt text that never repeats a headline`, async () => {
       const { rendered, html, text } = await render(`template: ${theme}\nwebVersionUrl: https://example.com/web\nunsubscribeUrl: https://example.com/u?e={{email}}\ntheme:\n  logoUrl: https://example.com/logo.png\n`);
       expect(rendered.warnings).toEqual([]);
       expect(html).toMatch(/<html lang="en"/);
-      expect(rendered.preheader).toMatch(/^Harbour bridge reopens/);
+      expect(rendered.preheader).toMatch(theme === 'default' ? /^Council votes to keep the night buses/ : /^Harbour bridge reopens/);
       expect(html).toContain(rendered.preheader); // the hidden preview text
       const images = html.match(/<img\b[^>]*>/g) ?? [];
-      expect(images.length).toBeGreaterThan(0);
-      for (const image of images) expect(image, image).toMatch(/\salt="[^"]+"/);
+      expect(images.length).toBeGreaterThan(1);
+      const headlines = rendered.digest.items.map((item) => item.headline);
+      for (const image of images) {
+        const alt = /\salt="([^"]*)"/.exec(image)?.[1];
+        expect(alt, image).toBeDefined();
+        expect(headlines, image).not.toContain(alt);
+      }
+      expect(images.find((image) => image.includes('logo.png'))).toMatch(/alt="Morning Digest"/);
       expect(html).toContain('href="https://example.com/u?e=reader%40example.com"');
       expect(html).toContain('href="https://example.com/web"');
       expect(text).toContain('https://example.com/u?e=reader%40example.com');
       expect(text).toContain('https://example.com/web');
       expect(text).not.toMatch(/<[a-z]/i);
     });
+
+    it(`${theme}: the lead story first, with its picture at its size; a subject of at most 70 characters; native dark mode`, async () => {
+      const { rendered, html } = await render(`template: ${theme}\ntitle: The Harbour Town Morning Digest\n`);
+      expect(rendered.digest.lead?.headline).toBe('Harbour bridge reopens after a year of repairs');
+      expect(rendered.subject.length).toBeLessThanOrEqual(70);
+      expect(rendered.subject).toBe(theme === 'default' ? 'The Harbour Town Morning Digest: Harbour bridge reopens after a year…' : 'The Harbour Town Morning Digest: 8 headlines, 27 Nov');
+      // The lead's picture (1200 × 800) at the column's width, its height in proportion.
+      const width = theme === 'default' ? 552 : 520;
+      expect(html).toContain(`<img src="https://example.com/images/bridge.jpg" width="${width}" height="${Math.round((width * 800) / 1200)}"`);
+      expect(html.indexOf('id="story-1"')).toBeGreaterThan(-1);
+      expect(html.indexOf('id="story-1"')).toBeLessThan(html.indexOf('id="story-2"'));
+      expect(html).toContain('<meta name="color-scheme" content="light dark">');
+      expect(html).toMatch(/@media \(prefers-color-scheme: ?dark\)/);
+      expect(html).toContain('#1b1e22'); // theme.darkContentBackgroundColor
+    });
   }
 
-  it('compact shows headlines without ledes or story images', async () => {
+  it('default: thumbnails never wider than the picture; one link per story; a read-more link on the lead only; contents for 8 stories', async () => {
+    const { rendered, html } = await render('unsubscribeUrl: https://example.com/u\n');
+    // 640 px picture: a 96 px thumbnail, height in proportion; unknown size: 96 px wide, no height.
+    expect(html).toContain('<img src="https://example.com/images/bees.jpg" width="96" height="72" alt="A honeybee on a yellow marker"');
+    expect(html).toMatch(/<img src="https:\/\/example.com\/images\/bus.jpg" width="96" alt=""/);
+    const story2 = html.match(/href="https:\/\/example.com\/story\/2"/g) ?? [];
+    expect(story2).toHaveLength(1);
+    expect(html.match(/Read the full story →/g)).toHaveLength(1);
+    expect(html).toContain('In this issue');
+    expect(html).toContain('href="#story-2"');
+    expect(html).toContain('id="story-2"');
+    expect(rendered.text).toContain('== TOP STORY ==');
+  });
+
+  it('"More from": the stories over the limits, per feed, with the newest few linked and the feed’s site', async () => {
+    const { html, text } = await render('');
+    expect(html).toContain('More from Example News: 4 stories');
+    expect(html).toContain('href="https://example.com/more/1"');
+    expect(html).toContain('1 more on example.com →');
+    expect(html).toContain('More from Market Notes: 1 story');
+    expect(text).toContain('Example News: 4 stories (https://www.example.com/news)');
+    const compact = await render('template: compact\n');
+    expect(compact.html).toContain('Also new, not in this issue:');
+    expect(compact.html).toContain('Market Notes (1)');
+  });
+
+  it('compact shows the lead with its opening lines, then headlines without ledes or images', async () => {
     const { rendered, html } = await render('template: compact\n');
-    expect(rendered.subject).toBe('Morning Digest: 2 headlines, 27 Nov');
-    expect(html).toContain('Harbour bridge reopens after a year of repairs');
+    expect(rendered.subject).toBe('Morning Digest: 8 headlines, 27 Nov');
     expect(html).toContain('A comet will be visible to the naked eye next week');
-    expect(html).not.toContain('The harbour bridge reopened to traffic on Monday');
-    expect(html).not.toContain('bridge.jpg');
+    expect(html).toContain('The harbour bridge reopened to traffic on Monday');
+    expect(html).not.toContain('Skywatchers in the northern hemisphere');
+    expect(html).not.toContain('bees.jpg');
     expect(html).toContain('Not included (could not be read): Broken Feed.');
-    expect(rendered.text).toContain('- Harbour bridge reopens after a year of repairs (Example News, 04:00)');
+    expect(rendered.text).toContain('- A comet will be visible to the naked eye next week (Example Science)');
   });
 });
 

@@ -45,6 +45,20 @@ describe('selectItems', () => {
     expect(decisions.find((d) => d.id === itemId(story(240), a.source.url))?.verdict).toBe('too-old');
   });
 
+  it('says what the age limit was; a feed’s own maxAgeDays wins; previewing the latest items ignores it', () => {
+    const a = feed('A', [story(24 * 3), story(24 * 10)]);
+    const tooOld = selectItems([a], { ...options, maxAgeDays: 7 }).decisions.filter((d) => d.verdict === 'too-old');
+    expect(tooOld.map((d) => d.detail)).toEqual(['older than 7 days']);
+    const strict = feed('A', a.items, { source: { url: a.source.url, maxAgeDays: 1 } });
+    expect(selectItems([strict], { ...options, maxAgeDays: 7 }).decisions.filter((d) => d.verdict === 'too-old').map((d) => d.detail)).toEqual(['older than 1 day', 'older than 1 day']);
+    expect(selectItems([a], { ...options, maxAgeDays: 7, includeSeen: true }).chosen).toHaveLength(2);
+  });
+
+  it('names an item without a title by the start of its text, never "(untitled)"', () => {
+    const a = feed('A', [{ guid: 'p1', summary: '<p>Got a wedding date 😎 &amp; a venue</p>', published: hoursAgo(1) }, { guid: 'p2', link: 'https://social.example/2', published: hoursAgo(2) }]);
+    expect(selectItems([a], options).decisions.map((d) => d.title)).toEqual(['Got a wedding date 😎 & a venue', 'https://social.example/2']);
+  });
+
   it('shows a story carried by several feeds once, with "also in"', () => {
     const title = 'Port strike ends after eleven days of talks';
     const a = feed('A', [story(1, { title, link: 'https://www.shared.example/story?utm_source=a' })]);

@@ -18,7 +18,7 @@ export interface PreviewProject {
 }
 
 const FEEDS = [
-  { file: 'world-news.rss.xml', name: 'World Desk', section: 'World', type: 'application/rss+xml' },
+  { file: 'world-news.rss.xml', name: 'World Desk', section: 'World', type: 'application/rss+xml', priority: 1 },
   { file: 'science-notes.atom.xml', name: 'Science Notes', section: 'Science', type: 'application/atom+xml' },
   { file: 'city-culture.json', name: 'City & Culture', section: 'Culture', type: 'application/feed+json' },
 ];
@@ -41,7 +41,8 @@ export async function createPreviewProject(tmp: { dir: () => string; write: (nam
       'webVersionUrl: https://example.com/today',
       'recipients: [editor@example.com]',
       'feeds:',
-      ...FEEDS.flatMap((feed) => [`  - url: ${http.origin}/${feed.file}`, `    name: ${feed.name}`, `    section: ${feed.section}`, '    fullText: never']),
+      // The sample feeds are dated November 2026: no age limit, so the tests do not depend on today.
+      ...FEEDS.flatMap((feed) => [`  - url: ${http.origin}/${feed.file}`, `    name: ${feed.name}`, `    section: ${feed.section}`, '    fullText: never', '    maxAgeDays: 0', ...('priority' in feed ? [`    priority: ${feed.priority}`] : [])]),
       extra,
       '',
     ].join('\n');

@@ -3,6 +3,8 @@ import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer, type SMTPServerAddress, type SMTPServerSession } from 'smtp-server';
 
 export interface ReceivedMessage {
+  /** SMTP MAIL FROM (the envelope sender, where bounces go). */
+  envelopeFrom: string;
   envelopeTo: string[];
   raw: Buffer;
   parsed: ParsedMail;
@@ -83,7 +85,9 @@ export async function startSmtpServer(behaviour: SmtpBehaviour = {}): Promise<Te
         }
         const raw = Buffer.concat(chunks);
         const accept = (parsed: ParsedMail) => {
-          messages.push({ envelopeTo, raw: behaviour.keepMessages === false ? Buffer.alloc(0) : raw, parsed, receivedAt });
+          const mailFrom = session.envelope.mailFrom;
+          const envelopeFrom = mailFrom ? mailFrom.address : '';
+          messages.push({ envelopeFrom, envelopeTo, raw: behaviour.keepMessages === false ? Buffer.alloc(0) : raw, parsed, receivedAt });
           callback();
           behaviour.afterAccept?.(count, envelopeTo);
         };

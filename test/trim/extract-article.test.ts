@@ -30,7 +30,7 @@ describe.skipIf(!hasSeed)('seed article (../shared/corpora/seed; skipped when th
     for (const leftover of ['Share this', 'Share on Facebook', 'Tweet', 'RELATED ARTICLES', 'Related Posts', 'Kim arrives in Hanoi', 'LEAVE A REPLY', 'incorrect email', 'Photo: Getty', 'pixel.wp.com', 'feedburner', '<script', '<form', 'onclick', 'data:image']) {
       expect(all).not.toContain(leftover);
     }
-    expect(article.image).toBe('https://news.example.com/wp-content/uploads/2019/02/trump-kim-hanoi-summit.jpg');
+    expect(article.image?.url).toBe('https://news.example.com/wp-content/uploads/2019/02/trump-kim-hanoi-summit.jpg');
     expect(article.html).toContain('<img src="https://news.example.com/wp-content/uploads/2019/02/trump-kim-hanoi-summit.jpg"');
     expect(article.html).toContain('“Sometimes you have to walk,” Trump explained');
   });

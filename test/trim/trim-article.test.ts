@@ -13,7 +13,7 @@ const article: CleanArticle = {
     '“We are relieved to have the ferries running again before the summer,” said harbour master Tom Reed.',
   ],
   html: '<p>…</p>',
-  image: 'https://coast.example.com/media/harbour.jpg',
+  image: { url: 'https://coast.example.com/media/harbour.jpg', width: 1200, height: 800 },
   siteName: 'Coast Gazette',
 };
 
@@ -23,7 +23,7 @@ describe('trimArticle', () => {
       headline: 'Harbour reopens after repairs',
       lede: article.paragraphs[1],
       quote: { text: 'We are relieved to have the ferries running again before the summer', speaker: 'Tom Reed' },
-      image: 'https://coast.example.com/media/harbour.jpg',
+      image: { url: 'https://coast.example.com/media/harbour.jpg', width: 1200, height: 800 },
     });
   });
 
@@ -43,24 +43,27 @@ describe('trimArticle', () => {
   });
 
   it('passes the options through and prefers the feed’s image', () => {
-    const blocks = trimArticle(article, { headlineMaxLength: 20, ledeMaxWords: 10, feedImage: 'https://cdn.example.com/feed.jpg' });
+    const blocks = trimArticle(article, { headlineMaxLength: 20, ledeMaxWords: 10, feedImages: [{ url: 'https://cdn.example.com/feed.jpg', width: null, height: null }] });
     expect(blocks.headline).toBe('Harbour reopens…');
     expect(blocks.lede.split(' ')).toHaveLength(10);
-    expect(blocks.image).toBe('https://cdn.example.com/feed.jpg');
+    expect(blocks.image?.url).toBe('https://cdn.example.com/feed.jpg');
   });
 });
 
+/** An image of unknown size. */
+const img = (url: string, width: number | null = null, height: number | null = null) => ({ url, width, height });
+
 describe('selectImage', () => {
   it('takes an absolute http(s) feed image, else the article image, else null', () => {
-    expect(selectImage('https://a.example/x.jpg', { feedImage: '/y.jpg', baseUrl: 'https://b.example/post/' })).toBe('https://b.example/y.jpg');
-    expect(selectImage('https://a.example/x.jpg', { feedImage: 'javascript:alert(1)' })).toBe('https://a.example/x.jpg');
+    expect(selectImage(img('https://a.example/x.jpg'), { feedImages: [img('/y.jpg')], baseUrl: 'https://b.example/post/' })?.url).toBe('https://b.example/y.jpg');
+    expect(selectImage(img('https://a.example/x.jpg'), { feedImages: [img('javascript:alert(1)')] })?.url).toBe('https://a.example/x.jpg');
     expect(selectImage(null)).toBeNull();
   });
 
   it('passes over a feed image that is a pixel, icon or logo by its address', () => {
-    expect(selectImage('https://a.example/x.jpg', { feedImage: 'https://feeds.feedburner.com/~r/site/~4/abc' })).toBe('https://a.example/x.jpg');
-    expect(selectImage('https://a.example/x.jpg', { feedImage: 'https://b.example/favicon.ico' })).toBe('https://a.example/x.jpg');
-    expect(selectImage(null, { feedImage: 'https://b.example/logo.png' })).toBeNull();
+    expect(selectImage(img('https://a.example/x.jpg'), { feedImages: [img('https://feeds.feedburner.com/~r/site/~4/abc')] })?.url).toBe('https://a.example/x.jpg');
+    expect(selectImage(img('https://a.example/x.jpg'), { feedImages: [img('https://b.example/favicon.ico')] })?.url).toBe('https://a.example/x.jpg');
+    expect(selectImage(null, { feedImages: [img('https://b.example/logo.png')] })).toBeNull();
   });
 });
 
@@ -71,8 +74,8 @@ describe('extractArticle: image order', () => {
 
   it('feed image (enclosure, media:content, media:thumbnail), then content image, then og:image', () => {
     const url = 'https://coast.example.com/news/harbour';
-    expect(extractArticle({ html, url }, { feedImage: 'https://cdn.example.com/enclosure.jpg' }).image).toBe('https://cdn.example.com/enclosure.jpg');
-    expect(extractArticle({ html, url }).image).toBe('https://coast.example.com/story.jpg');
-    expect(extractArticle({ html: html.replace(/<p><img[^>]*><\/p>/, ''), url }).image).toBe('https://coast.example.com/og.jpg');
+    expect(extractArticle({ html, url }, { feedImages: [img('https://cdn.example.com/enclosure.jpg')] }).image?.url).toBe('https://cdn.example.com/enclosure.jpg');
+    expect(extractArticle({ html, url }).image?.url).toBe('https://coast.example.com/story.jpg');
+    expect(extractArticle({ html: html.replace(/<p><img[^>]*><\/p>/, ''), url }).image?.url).toBe('https://coast.example.com/og.jpg');
   });
 });

@@ -7,7 +7,7 @@ export function registerExtract(program: Command, setExit: SetExit): void {
     .description('clean and trim single articles (HTML pages, or text with the title on line 1) and print the blocks')
     .argument('<inputs...>', 'files or http(s) URLs')
     .option('--lede-words <n>', 'word budget for the lede', (v) => Number.parseInt(v, 10))
-    .addHelpText('after', '\nWith --json, prints one JSON object per input per line:\n  {"input", "headline", "lede", "quote": {"text", "speaker"} | null, "text", "image"}')
+    .addHelpText('after', '\nWith --json, prints one JSON object per input per line:\n  {"input", "headline", "lede", "quote": {"text", "speaker"} | null, "text", "image": {"url", "width", "height"} | null}')
     .action(async (inputs: string[], options: CommonOptions & { ledeWords?: number }) => {
       const { extractInput } = await import('../../pipeline/extract-inputs.js');
       let failed = 0;
@@ -20,7 +20,7 @@ export function registerExtract(program: Command, setExit: SetExit): void {
             print(`Headline: ${result.headline}\n`);
             print(`Lede:     ${result.lede}\n`);
             print(`Quote:    ${result.quote ? `“${result.quote.text}” — ${result.quote.speaker}` : '(none)'}\n`);
-            print(`Image:    ${result.image ?? '(none)'}\n\n`);
+            print(`Image:    ${result.image ? `${result.image.url}${result.image.width ? ` (${result.image.width}${result.image.height ? `×${result.image.height}` : ''} px)` : ''}` : '(none)'}\n\n`);
           }
         } catch (error) {
           failed++;

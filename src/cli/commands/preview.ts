@@ -11,6 +11,7 @@ export function registerPreview(program: Command, setExit: SetExit): void {
     .action(async (options: CommonOptions & LoggingOptions & { out?: string }) => {
       const config = await loadConfigFor(options);
       const { previewDigest } = await import('../../pipeline/run-digest.js');
+      const { describeLeftOut, leftOutJson, storiesJson } = await import('../../pipeline/digest-json.js');
       const out = createOutput({ json: Boolean(options.json), quiet: options.quiet, verbose: options.verbose });
       const result = await previewDigest(config, {
         ...(options.out ? { outDir: path.resolve(options.out) } : {}),
@@ -19,11 +20,22 @@ export function registerPreview(program: Command, setExit: SetExit): void {
       out.done();
       const code = result.feeds.failed.length > 0 ? EXIT.PARTIAL : EXIT.OK;
       if (options.json) {
-        printJson({ subject: result.rendered.subject, preheader: result.rendered.preheader, items: result.digest.items.length, feeds: result.feeds, files: result.files, warnings: result.warnings, exitCode: code });
+        printJson({
+          subject: result.rendered.subject,
+          preheader: result.rendered.preheader,
+          items: result.digest.items.length,
+          stories: storiesJson(result.digest),
+          left_out: leftOutJson(result.digest.leftOut),
+          feeds: result.feeds,
+          files: result.files,
+          warnings: result.warnings,
+          exitCode: code,
+        });
       } else {
         for (const warning of result.warnings) out.warn(warning);
         for (const failure of result.feeds.failed) out.problem(failureLine(failure, config.fetch.attentionAfter));
         out.line(`"${result.rendered.subject}": ${result.digest.items.length} items from ${result.feeds.ok} of ${result.feeds.total} feeds.`);
+        for (const line of describeLeftOut(result.digest.leftOut)) out.line(`  ${line}`);
         out.line(rel(result.files.html));
         out.line(rel(result.files.text));
       }

@@ -24,16 +24,28 @@ export function registerRun(program: Command, setExit: SetExit): void {
       const config = await loadConfigFor(options);
       const out = createOutput({ json: Boolean(options.json), quiet: options.quiet, verbose: options.verbose });
       if (options.dryRun || options.explain) {
-        const { dryRun, explainLines } = await import('../../pipeline/dry-run.js');
+        const { ageLimitNote, dryRun, explainLines } = await import('../../pipeline/dry-run.js');
+        const { describeLeftOut, leftOutJson, storiesJson } = await import('../../pipeline/digest-json.js');
         const preview = await dryRun(config, { onProgress: (event) => out.progress(event) });
         out.done();
         const code = preview.feeds.failed.length > 0 ? EXIT.PARTIAL : EXIT.OK;
         if (options.json) {
-          printJson({ subject: preview.subject, items: preview.digest.items.length, recipients: preview.recipients, feeds: preview.feeds, decisions: preview.decisions, warnings: preview.warnings, exitCode: code });
+          printJson({
+            subject: preview.subject,
+            items: preview.digest.items.length,
+            recipients: preview.recipients,
+            excluded: preview.excluded,
+            stories: storiesJson(preview.digest),
+            left_out: leftOutJson(preview.digest.leftOut),
+            feeds: preview.feeds,
+            decisions: preview.decisions,
+            warnings: preview.warnings,
+            exitCode: code,
+          });
         } else {
           const { feedKey } = await import('../../select/item-id.js');
-          const explained = options.explain ? explainLines(preview.decisions, config.feeds.map(feedKey)) : null;
-          printDryRun(out, config, preview, explained);
+          const explained = options.explain ? explainLines(preview.decisions, config.feeds.map(feedKey), preview.digest.leftOut) : null;
+          printDryRun(out, config, preview, describeLeftOut(preview.digest.leftOut.filter((story) => story.reason !== 'too-old')), explained, ageLimitNote(preview.decisions, config.limits.maxAgeDays));
         }
         setExit(code);
         return;
@@ -49,7 +61,7 @@ export function registerRun(program: Command, setExit: SetExit): void {
     });
 }
 
-function printDryRun(out: Output, config: ResolvedConfig, result: DryRunResult, explained: string[] | null): void {
+function printDryRun(out: Output, config: ResolvedConfig, result: DryRunResult, leftOut: string[], explained: string[] | null, ageNote: string | null): void {
   for (const warning of result.warnings) out.warn(warning);
   out.line(`Dry run: nothing is sent and the state is not changed.`);
   out.line(`${result.feeds.total} feeds read, ${result.feeds.failed.length} failed.`);
@@ -59,7 +71,12 @@ function printDryRun(out: Output, config: ResolvedConfig, result: DryRunResult, 
   printFeedDetails(out, config, result);
   const count = result.digest.items.length;
   if (count === 0) out.line('Nothing new: the next run would send nothing.');
-  else out.line(`The next run would send "${result.subject}" (${count} item${count === 1 ? '' : 's'}) to ${result.recipients} recipient${result.recipients === 1 ? '' : 's'}.`);
+  else {
+    const left = Object.entries(result.excluded).map(([why, n]) => `${n} ${why}`);
+    out.line(`The next run would send "${result.subject}" (${count} item${count === 1 ? '' : 's'}) to ${result.recipients} reader${result.recipients === 1 ? '' : 's'}${left.length ? ` (not to: ${left.join(', ')})` : ''}.`);
+  }
+  for (const line of leftOut) out.line(`  ${line}`);
+  if (ageNote) out.line(ageNote);
   if (explained) {
     out.line('');
     for (const line of explained) out.line(line);
