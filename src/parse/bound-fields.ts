@@ -8,14 +8,14 @@ import type { ParsedFeed, RawItem } from '../types.js';
  * MAX_LINK_LENGTH is left out by the select stage, with a warning naming it.
  *
  * Bodies (content, summary) are bounded by the clean and trim stages (3 MB of markup, 300
- * paragraphs), and only ever reach the email as a lede and a quote, which are capped there.
+ * paragraphs), and only ever reach the email as a lede and a quote, which are capped there. An
+ * item's title is cut (with a warning naming it) by checkItems, then to the headline length.
  */
 
 /** Longest link an item may have. Browsers and mail clients take about 2,000 characters reliably; real article links are far shorter. */
 export const MAX_LINK_LENGTH = 4000;
 /** Longest image (or enclosure) address kept. */
 export const MAX_IMAGE_URL_LENGTH = 4000;
-const MAX_ITEM_TITLE = 1000;
 const MAX_FEED_TITLE = 300;
 const MAX_FEED_DESCRIPTION = 2000;
 const MAX_AUTHOR = 200;
@@ -29,7 +29,6 @@ function cap(text: string | undefined, max: number): string | undefined {
 
 function boundItem(item: RawItem): RawItem {
   const bounded: RawItem = { ...item };
-  if (item.title !== undefined) bounded.title = cap(item.title, MAX_ITEM_TITLE)!;
   if (item.author !== undefined) bounded.author = cap(item.author, MAX_AUTHOR)!;
   if (item.categories) bounded.categories = item.categories.slice(0, MAX_CATEGORIES).map((c) => cap(c, MAX_CATEGORY)!);
   if (item.images) {

@@ -1089,14 +1089,15 @@ export class StateStore {
 
   /**
    * Past digests for the archive, newest first: scheduled runs that reached at least one reader
-   * (without their renderings, so listing a thousand is cheap).
+   * (or, with delivery.transport: outbox, were written for one), without their renderings, so
+   * listing a thousand is cheap.
    */
   archivedIssues(limit = -1): ArchivedIssue[] {
     const rows = this.db
       .prepare(
         // Answered from the runs_archive index alone: the rows of runs carry whole renderings.
         `SELECT id, started_at, slot, subject, preheader, item_count FROM runs
-         WHERE kind = 'run' AND EXISTS (SELECT 1 FROM deliveries WHERE run_id = runs.id AND status = 'sent')
+         WHERE kind = 'run' AND EXISTS (SELECT 1 FROM deliveries WHERE run_id = runs.id AND status IN ('sent', 'written'))
          ORDER BY id DESC LIMIT ?`,
       )
       .all(limit) as Record<string, unknown>[];
@@ -1114,7 +1115,7 @@ export class StateStore {
   isArchived(id: number): boolean {
     return (
       this.db
-        .prepare(`SELECT 1 FROM runs WHERE id = ? AND kind = 'run' AND EXISTS (SELECT 1 FROM deliveries WHERE run_id = runs.id AND status = 'sent')`)
+        .prepare(`SELECT 1 FROM runs WHERE id = ? AND kind = 'run' AND EXISTS (SELECT 1 FROM deliveries WHERE run_id = runs.id AND status IN ('sent', 'written'))`)
         .pluck()
         .get(id) !== undefined
     );
