@@ -29,6 +29,13 @@ module.exports = {
       from: { path: '^src/(fetch|parse|select|clean|trim|render|deliver|state|schedule)/' },
       to: { path: '^src/(config|pipeline|preview|cli)/' },
     },
+    {
+      name: 'text-stands-alone',
+      comment: 'src/text/ is the text lexicon every stage shares: it imports no other folder of src/ (ARCHITECTURE.md).',
+      severity: 'error',
+      from: { path: '^src/text/' },
+      to: { path: '^src/', pathNot: '^src/text/' },
+    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

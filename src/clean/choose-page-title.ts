@@ -1,4 +1,6 @@
-import { normalizeText } from './normalize-text.js';
+import { comparableText } from '../text/compare-text.js';
+import { normalizeText } from '../text/plain-text.js';
+import { titleBeforeLastSeparator, titleSegments } from '../text/title-parts.js';
 
 /**
  * Which of a page's titles is the headline its reader sees. The page's own top heading comes
@@ -30,20 +32,6 @@ export interface PageTitles {
   siteName?: string;
 }
 
-function comparable(text: string): string {
-  return normalizeText(text)
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}]+/gu, ' ')
-    .trim();
-}
-
-/** Separators between a headline and a site, section or author name in a title (as selectHeadline reads them). */
-const SEPARATOR = /\s+(?:\||[-–—]|::|·|•|»|«|\/\/)\s+/g;
-
-/** The title's separator-delimited segments ("Story | Section | Site" → three). */
-function segments(title: string): string[] {
-  return title.split(SEPARATOR).filter((segment) => segment.trim() !== '');
-}
 
 /** A permalink marker documentation generators put at the end of headings ("History¶"). */
 const PERMALINK = /\s*[¶§#]\s*$/u;
@@ -69,21 +57,21 @@ const HEADING_OVERLAP_OF_LONGER = 0.25;
 function storyHeading(readability: string | undefined, documentTitle: string | undefined, titles: PageTitles): string | undefined {
   const headings = (titles.headings ?? []).map((heading) => normalizeText(heading.replace(PERMALINK, ''))).filter((heading) => heading !== '');
   if (headings.length === 0) return undefined;
-  if (readability && headings.some((heading) => comparable(heading) === comparable(readability))) return undefined;
-  const documentParts = documentTitle ? segments(documentTitle) : [];
+  if (readability && headings.some((heading) => comparableText(heading) === comparableText(readability))) return undefined;
+  const documentParts = documentTitle ? titleSegments(documentTitle) : [];
   const shownTitles = new Set<string>();
-  if (documentTitle) shownTitles.add(comparable(documentTitle));
+  if (documentTitle) shownTitles.add(comparableText(documentTitle));
   if (documentTitle && documentParts.length > 1) {
-    const lastSeparator = [...documentTitle.matchAll(SEPARATOR)].pop();
-    if (lastSeparator?.index !== undefined) shownTitles.add(comparable(documentTitle.slice(0, lastSeparator.index)));
+    const before = titleBeforeLastSeparator(documentTitle);
+    if (before !== undefined) shownTitles.add(comparableText(before));
   }
   // "Story | Site": the <title>'s last segment names the site (or its tagline), never the story.
   const siteParts = new Set<string>();
-  if (documentParts.length > 1) siteParts.add(comparable(documentParts[documentParts.length - 1] ?? ''));
-  if (titles.siteName) siteParts.add(comparable(titles.siteName));
-  const readabilityWords = new Set(readability ? comparable(readability).split(' ').filter(Boolean) : []);
+  if (documentParts.length > 1) siteParts.add(comparableText(documentParts[documentParts.length - 1] ?? ''));
+  if (titles.siteName) siteParts.add(comparableText(titles.siteName));
+  const readabilityWords = new Set(readability ? comparableText(readability).split(' ').filter(Boolean) : []);
   for (const heading of headings) {
-    const key = comparable(heading);
+    const key = comparableText(heading);
     if (key === '' || siteParts.has(key)) continue;
     if (shownTitles.has(key)) return heading;
     const words = new Set(key.split(' '));
@@ -109,7 +97,7 @@ export function choosePageTitle(titles: PageTitles): string | undefined {
   if (heading) return heading;
   if (!readability) return documentTitle || undefined;
   if (!documentTitle || documentTitle === readability) return readability;
-  const headings = (titles.headings ?? []).map(comparable).filter((heading) => heading !== '');
+  const headings = (titles.headings ?? []).map(comparableText).filter((heading) => heading !== '');
   const shown = (text: string): boolean => headings.some((heading) => heading === text || heading.startsWith(`${text} `));
 
   // Readability cut a kicker: the <title> is its title with "…: " in front.
@@ -117,12 +105,12 @@ export function choosePageTitle(titles: PageTitles): string | undefined {
     const kicker = documentTitle.slice(0, -readability.length);
     if (/:\s*$/.test(kicker)) {
       const name = kicker.replace(/:\s*$/, '');
-      const isSite = titles.siteName !== undefined && comparable(titles.siteName) === comparable(name);
-      const opening = comparable(readability).split(' ').slice(0, 2).join(' ');
-      if (!isSite && (shown(`${comparable(name)} ${opening}`) || (isCapitalKicker(name) && !shown(opening)))) return documentTitle;
+      const isSite = titles.siteName !== undefined && comparableText(titles.siteName) === comparableText(name);
+      const opening = comparableText(readability).split(' ').slice(0, 2).join(' ');
+      if (!isSite && (shown(`${comparableText(name)} ${opening}`) || (isCapitalKicker(name) && !shown(opening)))) return documentTitle;
       return readability;
     }
   }
-  if (headings.includes(comparable(documentTitle)) && !headings.includes(comparable(readability))) return documentTitle;
+  if (headings.includes(comparableText(documentTitle)) && !headings.includes(comparableText(readability))) return documentTitle;
   return readability;
 }

@@ -1,3 +1,4 @@
+import { comparableText } from '../text/compare-text.js';
 import { parseHTML } from 'linkedom';
 
 import type { ArticleInput, CleanArticle } from '../types.js';
@@ -7,8 +8,8 @@ import { collectParagraphs } from './collect-paragraphs.js';
 import { extractMainContent, parsePage } from './extract-main-content.js';
 import { findLeadImage } from './find-lead-image.js';
 import { isBinaryText } from './is-binary-text.js';
-import { isCaptionText, isCreditLine, isFurnitureText } from './is-furniture-text.js';
-import { decodeEntities, escapeHtml, normalizeText } from './normalize-text.js';
+import { isCaptionText, isCreditLine, isFurnitureText } from '../text/is-furniture-text.js';
+import { decodeEntities, escapeHtml, normalizeText } from '../text/plain-text.js';
 import { isTextArticle, parseTextArticle, splitTextParagraphs } from './parse-text-article.js';
 import { readPageMetadata } from './read-page-metadata.js';
 import { resolveUrls } from './resolve-urls.js';
@@ -223,9 +224,6 @@ function leafDivsToParagraphs(root: Element): void {
 
 const BLOCKS = new Set(['p', 'div', 'ul', 'ol', 'table', 'blockquote', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'figure', 'pre', 'section', 'article']);
 
-function comparable(text: string): string {
-  return text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
-}
 
 /**
  * Drops picture captions that ended up as paragraphs: those recognisable by themselves, and a
@@ -246,5 +244,5 @@ function dropCaptions(paragraphs: string[]): string[] {
 /** Drops a first paragraph that only repeats the title. */
 function dropRepeatedTitle(paragraphs: string[], title: string): string[] {
   if (title === '' || paragraphs.length === 0) return paragraphs;
-  return comparable(paragraphs[0] ?? '') === comparable(title) ? paragraphs.slice(1) : paragraphs;
+  return comparableText(paragraphs[0] ?? '') === comparableText(title) ? paragraphs.slice(1) : paragraphs;
 }

@@ -1,4 +1,4 @@
-import { normalizeText } from './normalize-text.js';
+import { normalizeText } from '../text/plain-text.js';
 
 /** Elements that start and end a paragraph of their own. */
 const BLOCK =

@@ -2,7 +2,7 @@ import { Readability } from '@mozilla/readability';
 import { parseHTML } from 'linkedom';
 
 import { boundMarkup } from './bound-markup.js';
-import { normalizeText } from './normalize-text.js';
+import { normalizeText } from '../text/plain-text.js';
 import { queryAll } from './query-all.js';
 import { removeNeverContent } from './strip-furniture.js';
 

@@ -1,6 +1,6 @@
 import type { ArticleInput } from '../types.js';
-import { isFurnitureText } from './is-furniture-text.js';
-import { decodeEntities, normalizeText } from './normalize-text.js';
+import { isFurnitureText } from '../text/is-furniture-text.js';
+import { decodeEntities, normalizeText } from '../text/plain-text.js';
 
 /**
  * True when `text` has the plain-text article shape the project's seed uses: a title alone on

@@ -1,7 +1,7 @@
 import type { StoryImage } from '../types.js';
 import { isTooSmall, knownSize } from './image-size.js';
 import { isDecorativeImageUrl } from './is-tracking-image.js';
-import { normalizeText } from './normalize-text.js';
+import { normalizeText } from '../text/plain-text.js';
 import { absoluteUrl } from './resolve-urls.js';
 
 export interface PageMetadata {

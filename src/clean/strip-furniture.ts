@@ -1,6 +1,7 @@
-import { isCaptionText, isCreditLine, isFurnitureText } from './is-furniture-text.js';
+import { comparableText } from '../text/compare-text.js';
+import { isCaptionText, isCreditLine, isFurnitureText } from '../text/is-furniture-text.js';
 import { isTrackingImage } from './is-tracking-image.js';
-import { normalizeText } from './normalize-text.js';
+import { normalizeText } from '../text/plain-text.js';
 import { queryAll } from './query-all.js';
 
 /**
@@ -273,15 +274,12 @@ function removeWithEmptyWrapper(img: Element, root: Element): void {
   target.remove();
 }
 
-function comparable(text: string): string {
-  return normalizeText(text).toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
-}
 
 function removeRepeatedTitle(root: Element, title: string): void {
-  const wanted = comparable(title);
+  const wanted = comparableText(title);
   if (wanted === '') return;
   for (const heading of queryAll(root, 'h1, h2')) {
-    if (comparable(heading.textContent ?? '') === wanted) {
+    if (comparableText(heading.textContent ?? '') === wanted) {
       heading.remove();
       return;
     }

@@ -1,6 +1,6 @@
 import sax from 'sax';
 import { publicHttpUrlProblem } from '../fetch/address-guard.js';
-import { decodeBasicEntities } from '../clean/basic-entities.js';
+import { decodeBasicEntities } from '../text/basic-entities.js';
 import { shortFeedName } from '../parse/feed-name.js';
 import type { FeedSource } from '../types.js';
 

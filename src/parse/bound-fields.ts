@@ -1,4 +1,4 @@
-import { capAtWord } from '../clean/whitespace.js';
+import { capAtWord } from '../text/whitespace.js';
 import type { ParsedFeed, RawItem } from '../types.js';
 
 /**

@@ -13,7 +13,7 @@
  *   inline formatting (<em>, <b>, <a>…); otherwise as text, so "Why <table> layouts fail"
  *   keeps its <table>.
  */
-import { decodeEntities, escapeHtml, normalizeText } from '../clean/plain-text.js';
+import { decodeEntities, escapeHtml, normalizeText } from '../text/plain-text.js';
 
 export type TextKind = 'text' | 'html' | 'rss';
 

@@ -2,7 +2,7 @@ import type { ResolvedConfig } from '../config/resolve-config.js';
 import { describeError, isDigestError } from '../errors.js';
 import { fetchResource, type FetchOptions } from '../fetch/fetch-resource.js';
 import { createLimiter, type Limiter } from '../fetch/limit.js';
-import { capAtWord } from '../clean/whitespace.js';
+import { capAtWord } from '../text/whitespace.js';
 import { STORY_CAPS } from '../parse/bound-fields.js';
 import { stripControls } from '../parse/repair-text.js';
 import { describeLeftOutStory } from '../render/size-budget.js';

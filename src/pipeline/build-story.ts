@@ -1,4 +1,4 @@
-import { capAtWord, countWords } from '../clean/plain-text.js';
+import { capAtWord, countWords } from '../text/plain-text.js';
 import type { ResolvedConfig } from '../config/resolve-config.js';
 import { describeError } from '../errors.js';
 import type { Candidate } from '../select/select-items.js';

@@ -1,5 +1,5 @@
 import type { HelperOptions } from 'handlebars';
-import { splitSentences } from '../trim/split-sentences.js';
+import { splitSentences } from '../text/split-sentences.js';
 
 /**
  * Template helpers. Each one is documented for editors in templates/README.md; keep the two in

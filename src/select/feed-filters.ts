@@ -1,6 +1,6 @@
 import { decodeHTML } from 'entities';
 import type { RE2JS as RE2JSClass } from 're2js';
-import { countWords } from '../clean/normalize-text.js';
+import { countWords } from '../text/plain-text.js';
 import type { FeedSource, RawItem } from '../types.js';
 import { compileFilterTerm, loadRe2, type FilterTerm } from './filter-terms.js';
 

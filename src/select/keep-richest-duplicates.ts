@@ -1,4 +1,4 @@
-import { countWords } from '../clean/plain-text.js';
+import { countWords } from '../text/plain-text.js';
 import type { RawItem } from '../types.js';
 import { itemId } from './item-id.js';
 

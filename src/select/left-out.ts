@@ -1,5 +1,5 @@
-import { decodeBasicEntities } from '../clean/basic-entities.js';
-import { normalizeText } from '../clean/whitespace.js';
+import { decodeBasicEntities } from '../text/basic-entities.js';
+import { normalizeText } from '../text/whitespace.js';
 import { headlineFromText, shapeHeadline } from '../trim/shape-headline.js';
 import type { LeftOutReason, LeftOutStory, RawItem } from '../types.js';
 import type { Decision, Verdict } from './select-items.js';

@@ -1,6 +1,6 @@
 import type { FeedSource, RawItem } from '../types.js';
 import { MAX_LINK_LENGTH } from '../parse/bound-fields.js';
-import { decodeBasicEntities } from '../clean/basic-entities.js';
+import { decodeBasicEntities } from '../text/basic-entities.js';
 import { canonicalUrl, feedKey, itemId, titleKey } from './item-id.js';
 import { hasFilters } from './filter-terms.js';
 

@@ -1,4 +1,4 @@
-import { decodeHtmlText } from '../clean/normalize-text.js';
+import { decodeHtmlText } from '../clean/decode-html-text.js';
 import { shapeHeadline, type SelectHeadlineOptions } from './shape-headline.js';
 
 export { capAtWord, headlineFromText, shapeHeadline, type SelectHeadlineOptions } from './shape-headline.js';

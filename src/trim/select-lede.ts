@@ -1,8 +1,8 @@
-import { countWords, leadingWords, normalizeText } from '../clean/normalize-text.js';
-import { isFurnitureText } from '../clean/is-furniture-text.js';
+import { countWords, leadingWords, normalizeText } from '../text/plain-text.js';
+import { isFurnitureText } from '../text/is-furniture-text.js';
 import { boundParagraphs } from './bound-paragraphs.js';
 import { findQuotations } from './find-quotations.js';
-import { splitSentences } from './split-sentences.js';
+import { splitSentences } from '../text/split-sentences.js';
 
 export interface SelectLedeOptions {
   /** Word budget for the lede. Default 50. */

@@ -1,9 +1,10 @@
-import { countWords, normalizeText } from '../clean/normalize-text.js';
+import { comparableText } from '../text/compare-text.js';
+import { countWords, normalizeText } from '../text/plain-text.js';
 import type { Quote } from '../types.js';
 import { attributeQuotations, type AttributedQuotation } from './attribute-quotations.js';
 import { boundParagraphs } from './bound-paragraphs.js';
 import { findQuotations } from './find-quotations.js';
-import { splitSentences } from './split-sentences.js';
+import { splitSentences } from '../text/split-sentences.js';
 
 export interface QuoteContext {
   headline: string;
@@ -138,9 +139,6 @@ function contentStems(text: string): Set<string> {
   return stems;
 }
 
-function comparable(text: string): string {
-  return normalizeText(text).toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
-}
 
 /** The quotation as shown: trailing comma (before "he said") removed, long ones cut to sentences. */
 export function presentQuote(text: string, maxWords = DEFAULT_MAX_WORDS): string | undefined {
@@ -202,8 +200,8 @@ export function rankQuotes(allParagraphs: string[], context: QuoteContext, optio
   const quotations = attributeQuotations(paragraphs, findQuotations(paragraphs));
   const headline = contentStems(context.headline);
   const lede = contentStems(context.lede);
-  const ledeText = comparable(context.lede);
-  const headlineText = comparable(context.headline);
+  const ledeText = comparableText(context.lede);
+  const headlineText = comparableText(context.headline);
   // How often each content word occurs in the article: the story's own vocabulary (counted
   // only once some quotation qualifies).
   let counted: Map<string, number> | undefined;
@@ -226,7 +224,7 @@ export function rankQuotes(allParagraphs: string[], context: QuoteContext, optio
     const complete = startsComplete(text) && endsComplete(text, quotation);
     if (words < (complete ? MIN_WORDS_COMPLETE : MIN_WORDS)) return;
     if (looksLikeTitle(text)) return;
-    const shown = comparable(text);
+    const shown = comparableText(text);
     // Never repeat the lede (or the headline).
     if (shown.length > 0 && (ledeText.includes(shown) || (shown.includes(ledeText) && ledeText.length > 20) || headlineText.includes(shown))) return;
 

@@ -3,9 +3,11 @@
  * name removed, capped at a word boundary. No DOM, so stages that must stay light (selection, the
  * left-out list) can use it; selectHeadline (select-headline.ts) adds decoding of markup.
  */
-import { isFurnitureText } from '../clean/is-furniture-text.js';
-import { capAtWord, normalizeText } from '../clean/whitespace.js';
-import { splitSentences } from './split-sentences.js';
+import { isFurnitureText } from '../text/is-furniture-text.js';
+import { capAtWord, normalizeText } from '../text/whitespace.js';
+import { siteNameKey } from '../text/compare-text.js';
+import { splitSentences } from '../text/split-sentences.js';
+import { splitTitle } from '../text/title-parts.js';
 import { isOutlet } from './strip-titles.js';
 
 export { capAtWord };
@@ -18,24 +20,11 @@ export interface SelectHeadlineOptions {
 }
 
 const DEFAULT_MAX_LENGTH = 120;
-/**
- * Separators between a headline and a site name. A colon is not one: "NO DEAL: …" is a kicker
- * that belongs to the headline. Hyphens and dashes only count with spaces around them.
- */
-const SEPARATOR = /\s+(?:\||[-–—]|::|·|•|»|«|\/\/)\s+/g;
-
-function comparable(text: string): string {
-  return text
-    .toLowerCase()
-    .replace(/^(?:the|www)\s*\.?\s*/, '')
-    .replace(/\.(?:com|org|net|co\.uk|co|io|news|info|uk|de|fr|in|us)$/, '')
-    .replace(/[^\p{L}\p{N}]+/gu, '');
-}
 
 function matchesSiteName(segment: string, siteName: string | undefined): boolean {
   if (!siteName) return false;
-  const a = comparable(segment);
-  const b = comparable(siteName);
+  const a = siteNameKey(segment);
+  const b = siteNameKey(siteName);
   if (a === '' || b === '') return false;
   // "Coast Gazette Online" still names "Coast Gazette"; a segment that merely contains the name
   // among other words ("Harbour report @ Coast Gazette blog post") does not.
@@ -64,16 +53,7 @@ function looksLikeSiteName(segment: string, separator: string): boolean {
 
 /** Removes " | Site", " - Site", "Site | " and similar when the segment is the site's name. */
 function stripSiteName(title: string, siteName?: string): string {
-  const parts: string[] = [];
-  const separators: string[] = [];
-  let last = 0;
-  SEPARATOR.lastIndex = 0;
-  for (let match = SEPARATOR.exec(title); match; match = SEPARATOR.exec(title)) {
-    parts.push(title.slice(last, match.index));
-    separators.push(match[0]);
-    last = match.index + match[0].length;
-  }
-  parts.push(title.slice(last));
+  const { parts, separators } = splitTitle(title);
   if (parts.length === 1) return title;
 
   // A segment naming the site goes wherever it sits (prefix or suffix).

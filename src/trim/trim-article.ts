@@ -1,10 +1,10 @@
-import { countWords, normalizeText } from '../clean/normalize-text.js';
+import { countWords, normalizeText } from '../text/plain-text.js';
 import type { Blocks, CleanArticle, StoryImage } from '../types.js';
 import { headlineFromText, shapeHeadline } from './shape-headline.js';
 import { selectImage } from './select-image.js';
 import { isNeverLede, joinSentences, restatesHeadline, selectLede } from './select-lede.js';
 import { selectQuote } from './select-quote.js';
-import { splitSentences } from './split-sentences.js';
+import { splitSentences } from '../text/split-sentences.js';
 
 export interface TrimOptions {
   /** Longest headline in characters. Default 120. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
-import { countWords, decodeEntities, decodeHtmlText, leadingWords, normalizeText } from '../../src/clean/normalize-text.js';
+import { decodeHtmlText } from '../../src/clean/decode-html-text.js';
+import { countWords, decodeEntities, leadingWords, normalizeText } from '../../src/text/plain-text.js';
 
 describe('normalizeText', () => {
   it('collapses every kind of space and drops invisible characters, keeping typography', () => {

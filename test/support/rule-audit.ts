@@ -1,4 +1,4 @@
-import { CAPTION_CREDIT, WHOLE_LINE } from '../../src/clean/is-furniture-text.js';
+import { CAPTION_CREDIT, WHOLE_LINE } from '../../src/text/is-furniture-text.js';
 import { extractArticle } from '../../src/trim/extract-article.js';
 import { NOT_A_LEDE } from '../../src/trim/select-lede.js';
 import { corpusHalf, halves, type Half } from './corpus-split.js';

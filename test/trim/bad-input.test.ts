@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { MAX_MARKUP_CHARS } from '../../src/clean/bound-markup.js';
-import { countWords } from '../../src/clean/normalize-text.js';
+import { countWords } from '../../src/text/plain-text.js';
 import { extractArticle, type ExtractedArticle } from '../../src/trim/extract-article.js';
 import { badInputs, SENTENCE, type BadInputName } from '../support/bad-input.js';
 

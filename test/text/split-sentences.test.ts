@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { splitSentences } from '../../src/trim/split-sentences.js';
+import { splitSentences } from '../../src/text/split-sentences.js';
 
 describe('splitSentences', () => {
   it('splits Chinese and Japanese after 。！？ without a space', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { isCaptionText, isCreditLine, isFurnitureText } from '../../src/clean/is-furniture-text.js';
+import { isCaptionText, isCreditLine, isFurnitureText } from '../../src/text/is-furniture-text.js';
 
 describe('isFurnitureText', () => {
   it('recognises furniture lines', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeBasicEntities } from '../../src/clean/basic-entities.js';
+import { decodeBasicEntities } from '../../src/text/basic-entities.js';
 
 describe('decodeBasicEntities', () => {
   it('decodes numeric references and XML’s five once', () => {

@@ -1,8 +1,8 @@
 import { parseHTML } from 'linkedom';
-import { ENTITY, normalizeText } from './plain-text.js';
+import { ENTITY, normalizeText } from '../text/plain-text.js';
 import { queryAll } from './query-all.js';
 
-export { countWords, decodeEntities, escapeHtml, leadingWords, normalizeText } from './plain-text.js';
+export { countWords, decodeEntities, escapeHtml, leadingWords, normalizeText } from '../text/plain-text.js';
 
 /**
  * Plain text of a string that may hold HTML tags and entities (feed titles often do, sometimes
