@@ -56,6 +56,19 @@ export function print(text: string): void {
   process.stdout.write(terminalSafe(text));
 }
 
+/** Writes text for a person to stderr (a warning, a note beside data on stdout), terminal controls escaped. */
+export function printErr(text: string): void {
+  process.stderr.write(terminalSafe(text));
+}
+
+/**
+ * Writes data (CSV, OPML) to stdout exactly as it is for a pipe or a file; on a terminal, with
+ * its controls escaped like everything else printed there.
+ */
+export function printData(text: string): void {
+  process.stdout.write(process.stdout.isTTY ? terminalSafe(text) : text);
+}
+
 /**
  * JSON for --json, with C1 controls and bidi controls escaped too (JSON.stringify escapes only
  * C0): the same data, safe to print to a terminal.

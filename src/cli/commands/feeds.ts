@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { ConfigError, DigestError } from '../../errors.js';
 import { common, configFileFor, loadConfigFor, printJson, rel, type CommonOptions, type SetExit } from '../context.js';
-import { EXIT, print, terminalSafe } from '../output.js';
+import { EXIT, print, printData, printErr, terminalSafe } from '../output.js';
 
 /** The subcommands, in the order `digest feeds --help` and the unknown-command error list them. */
 const SUBCOMMANDS = ['list', 'add', 'import', 'remove', 'pause', 'unpause', 'rename', 'export'] as const;
@@ -179,7 +179,7 @@ export function registerFeeds(program: Command, setExit: SetExit): void {
         const { replaceFile } = await import('../../config/edit-feeds.js');
         replaceFile(path.resolve(file), result.opml);
         note(`Wrote ${result.feeds} feed${result.feeds === 1 ? '' : 's'} to ${rel(path.resolve(file))}.`);
-      } else process.stdout.write(result.opml);
+      } else printData(result.opml);
       if (result.leftOut.length) note(`Left out ${result.leftOut.length} local file${result.leftOut.length === 1 ? '' : 's'} another feed reader could not read: ${result.leftOut.map(rel).join(', ')}`);
       setExit(EXIT.OK);
     });
@@ -207,7 +207,7 @@ function feedLabel(name: string | undefined, url: string): string {
 }
 
 function layoutNote(kept: boolean, files: readonly string[]): void {
-  if (!kept) process.stderr.write(terminalSafe(`warning: ${files.map(rel).join(', ')} had to be rewritten whole: its comments are kept, but its spacing may have changed\n`));
+  if (!kept) printErr(`warning: ${files.map(rel).join(', ')} had to be rewritten whole: its comments are kept, but its spacing may have changed\n`);
 }
 
 function describeFilters(filters: { include?: string[]; exclude?: string[]; minWords?: number }): string {
