@@ -51,7 +51,9 @@ describe('no config file: nothing runs but init, extract and --help', { timeout:
 
   it('every other command refuses the same way, and --json says so in JSON', async () => {
     const cwd = tmp.dir();
-    for (const args of [['preview'], ['send', '--to', 'me@example.com'], ['check'], ['serve', '--port', '0'], ['feeds'], ['feeds', 'add', 'https://example.com/feed'], ['runs'], ['runs', 'retry', '1'], ['schedule']]) {
+    for (const args of [['preview'], ['send', '--to', 'me@example.com'], ['check'], ['serve', '--port', '0'], ['feeds'], ['feeds', 'add', 'https://example.com/feed'], ['runs'], ['runs', 'retry', '1'], ['schedule'],
+      ['feeds', 'import', 'subs.opml'], ['feeds', 'remove', 'x'], ['feeds', 'export'], ['reset', 'x', '--yes'],
+      ['readers'], ['readers', 'add', 'ada@readers.news'], ['readers', 'import', 'r.csv'], ['web', '--port', '0'], ['archive', '--out', 'site'], ['bounces']]) {
       const result = await runCli(args, { cwd });
       expect(result.code, args.join(' ')).toBe(1);
       expect(result.stderr, args.join(' ')).toContain(`no digest.config.yaml in ${cwd}`);
