@@ -3,8 +3,9 @@
  * memory of ingestion (bench/ingest.ts) and of the whole job on a
  * local digest, the cost of the render stages, extraction time per page on the ScrapingHub
  * corpus, (bench/send.ts) sending to 10,000 recipients through the SMTP pool, (bench/filters.ts)
- * per-feed filters on the feed corpus, and (bench/bounces.ts) `digest bounces` over 10,000
- * delivery-status notices. Prints figures;
+ * per-feed filters on the feed corpus, (bench/bounces.ts) `digest bounces` over 10,000
+ * delivery-status notices, (bench/web.ts) `digest web`, and (bench/queue.ts) sending through the
+ * delivery queue with 1, 2 and 4 worker processes. Prints figures;
  * asserts nothing (these machines are shared and noisy).
  */
 import { spawn } from 'node:child_process';
@@ -185,6 +186,10 @@ async function main(): Promise<void> {
   // 5. digest web: one-click unsubscribes per second, the archive index (bench/web.ts).
   console.log('');
   await child('web.ts');
+
+  // 6. Sending through the delivery queue: worker processes, enqueueing, Redis (bench/queue.ts).
+  console.log('');
+  await child('queue.ts');
 }
 
 /**

@@ -11,12 +11,11 @@
  *     identical pool, in alternating slices of the same process so load swings hit both alike;
  *   - peak RSS while sending.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createInterface } from 'node:readline';
+import { startSink } from './smtp-sink.js';
 import { sampleConfig } from '../src/config/load-config.js';
 import { composeMessage, deterministicMessageId } from '../src/deliver/compose-message.js';
 import { deliverRun, runLinks } from '../src/deliver/deliver-run.js';
@@ -31,35 +30,6 @@ import { StateStore } from '../src/state/state-store.js';
 
 const N = Number(process.env.BENCH_RECIPIENTS) || 10_000;
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS) || 2;
-const ROOT = path.resolve(import.meta.dirname, '..');
-
-/** The sink: smtp-server in a child process, accepting and discarding every message. */
-const SINK = `
-import { SMTPServer } from 'smtp-server';
-let received = 0;
-const server = new SMTPServer({
-  disabledCommands: ['STARTTLS', 'AUTH'], authOptional: true, logger: false, size: 0,
-  onData(stream, _session, callback) { stream.on('data', () => {}); stream.on('end', () => { received++; callback(); }); },
-});
-server.on('error', () => {});
-server.listen(0, '127.0.0.1', () => console.log(JSON.stringify({ port: server.server.address().port })));
-process.stdin.on('data', () => console.log(JSON.stringify({ received })));
-`;
-
-async function startSink(): Promise<{ url: string; received(): Promise<number>; stop(): void }> {
-  const child = spawn(process.execPath, ['--input-type=module', '-e', SINK], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
-  const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
-  const next = async () => JSON.parse(((await lines.next()).value as string) ?? '{}') as { port?: number; received?: number };
-  const { port } = await next();
-  return {
-    url: `smtp://127.0.0.1:${port}`,
-    async received() {
-      child.stdin!.write('\n');
-      return (await next()).received ?? 0;
-    },
-    stop: () => child.kill(),
-  };
-}
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 

@@ -19,10 +19,12 @@ export const ERROR_CODES = {
   CONFIG_TEMPLATE: 'the `template` setting names no template set',
   CONFIG_PARTIALS: 'the `partials` setting names no folder',
   CONFIG_SMTP_URL: 'SMTP_URL is not an smtp:// or smtps:// URL',
-  CONFIG_SMTP_MISSING: 'SMTP_URL is not set, but the project (delivery.transport: smtp, or auto decided smtp) or the unfinished run sends over SMTP: nothing was fetched or sent',
+  CONFIG_SMTP_MISSING: 'SMTP_URL is not set, but the project (delivery.transport: smtp, or auto decided smtp), the unfinished run or `digest worker` sends over SMTP: nothing was fetched or sent',
   TRANSPORT_CHANGED: 'SMTP_URL is set, but the project decided on the outbox (delivery.transport: auto, first run): say which in the config; nothing was fetched or sent',
   TRANSPORT_UNDECIDED: 'delivery.transport is auto, SMTP_URL is not set and the config has real readers: the tool will not guess; nothing was fetched or sent',
   TRANSPORT_UNKNOWN: 'an unfinished run recorded by an older version (no transport kept) and no SMTP_URL: it may have been meant for SMTP; nothing was fetched or sent',
+  CONFIG_QUEUE_URL: 'DIGEST_QUEUE_URL is not a redis:// or rediss:// URL',
+  CONFIG_QUEUE_MISSING: '`digest worker` was started with no delivery queue configured (delivery.queue or DIGEST_QUEUE_URL)',
   CONFIG_DKIM_KEY: 'the DKIM key file cannot be read or is not a PEM RSA private key',
   CONFIG_WRITE: 'the config (or feed list) could not be written back',
   CONFIG_SECRET: 'DIGEST_SECRET, DIGEST_SECRET_PREVIOUS or DIGEST_WEBHOOK_SECRET is too short, or only an old secret is set',
@@ -30,6 +32,7 @@ export const ERROR_CODES = {
   CONFIG_UNSUBSCRIBE_TWICE: 'both unsubscribeUrl and web.baseUrl are set: remove one',
   CLI_BAD_ADDRESS: 'an address given on the command line is not an email address',
   CLI_BAD_RUN: 'a run number given on the command line is not a number',
+  CLI_BAD_CONCURRENCY: '`digest worker --concurrency` is not a whole number from 1 to 100',
   CLI_BAD_PORT: '`digest web --port` is not a port number (0–65535)',
   CLI_CONFIRM: 'a destructive command needs confirmation (on a terminal, or --yes)',
   CLI_UNKNOWN_COMMAND: 'no such subcommand',
@@ -97,6 +100,10 @@ export const ERROR_CODES = {
   TEMPLATE_MJML: 'MJML rejected the rendered template (file and line given)',
   // Delivery
   DELIVERY_FAILED: 'a message could not be handed to the mail server',
+  // The delivery queue (Redis)
+  QUEUE_UNREACHABLE: "the delivery queue's Redis cannot be reached (down, wrong address, wrong password); nothing was enqueued",
+  QUEUE_REQUIRED: 'the run was handed to a delivery queue that the config no longer names',
+  QUEUE_MISMATCH: 'the run was handed to a different delivery queue from the one the config names now',
   // State
   STATE_OPEN: 'the state file or its lock cannot be created or opened',
   STATE_LOCKED: 'another digest process is working with the same state file',

@@ -50,6 +50,7 @@ export { listFeeds, feedTitles, type FeedSummary } from './pipeline/list-feeds.j
 export { exportFeeds, type ExportResult } from './pipeline/export-feeds.js';
 export { planReset, resetSeen, type ResetPlan, type ResetResult } from './pipeline/reset-seen.js';
 export { retryRun, type RetryResult } from './pipeline/retry-run.js';
+export { runWorker, type WorkerOptions, type WorkerEvent, type WorkerSummary } from './queue/run-worker.js';
 export { buildDigest, type BuiltDigest, type ProgressEvent } from './pipeline/build-digest.js';
 export { assembleDigest } from './pipeline/assemble-digest.js';
 export { runDigest, previewDigest, sendTestDigest, type RunResult, type PreviewResult, type TestSendResult, type PipelineOptions } from './pipeline/run-digest.js';

@@ -15,6 +15,7 @@ import { registerServe } from './commands/serve.js';
 import { registerExtract } from './commands/extract.js';
 import { registerFeeds } from './commands/feeds.js';
 import { registerInit } from './commands/init.js';
+import { registerWorker } from './commands/worker.js';
 import { registerBounces } from './commands/bounces.js';
 import { registerReaders } from './commands/readers.js';
 import { registerWeb } from './commands/web.js';
@@ -40,6 +41,7 @@ export function buildProgram(setExit: SetExit): Command {
   registerServe(program, setExit);
   registerExtract(program, setExit);
   registerFeeds(program, setExit);
+  registerWorker(program, setExit);
   registerBounces(program, setExit);
   registerReaders(program, setExit);
   registerWeb(program, setExit);

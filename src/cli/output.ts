@@ -91,6 +91,8 @@ export function createOutput(options: OutputOptions): Output {
   const interactive = Boolean(stream.isTTY) && !process.env.CI && !options.json;
   let bar: cliProgressModule.SingleBar | undefined;
   let barStage: string | undefined;
+  /** The last plain progress line's stage and count. */
+  let lastLine: { stage: string; done: number; total: number } | undefined;
   const stopBar = () => {
     bar?.stop();
     bar = undefined;
@@ -120,9 +122,16 @@ export function createOutput(options: OutputOptions): Output {
       const label = event.stage === 'fetch' ? 'feeds fetched' : 'messages sent';
       if (!interactive) {
         // Plain lines: every message for small runs, then every tenth, so a log stays readable
-        // (every one with --verbose).
+        // (every one with --verbose). Counts may jump (a delivery queue's workers report in
+        // batches): a line whenever a tenth is passed, not only when one is hit exactly.
         const step = event.total > 50 && !options.verbose ? Math.ceil(event.total / 10) : 1;
-        if (event.done % step === 0 || event.done === event.total) stream.write(`${label} ${event.done}/${event.total}\n`);
+        const same = lastLine?.stage === event.stage && lastLine.total === event.total && lastLine.done <= event.done;
+        const previous = same ? lastLine!.done : 0;
+        const passed = Math.floor(event.done / step) > Math.floor(previous / step);
+        if ((passed || event.done === event.total) && event.done !== previous) {
+          stream.write(`${label} ${event.done}/${event.total}\n`);
+          lastLine = { stage: event.stage, done: event.done, total: event.total };
+        }
         return;
       }
       if (barStage !== event.stage) {

@@ -39,13 +39,15 @@ export function printDelivery(out: Output, d: DeliveryReport, runId: number | nu
     say(`Sent ${c.sent} of ${c.total} via ${d.transport} (${c.deferred} deferred, ${c.failed} failed).`);
   }
   for (const problem of d.problems) out.problem(`  ✗ ${problem.recipient} (${problem.status}): ${problem.message}`);
-  if (d.pending) out.problem(`  ${d.pending} pending: the next \`digest run\` sends to them; nobody gets a second copy.`);
+  if (d.pending && d.queue) {
+    out.problem(`  ${d.pending} still with the workers of ${d.queue}: the next \`digest run\` follows the run again and records what they report; nobody gets a second copy.`);
+  } else if (d.pending) out.problem(`  ${d.pending} pending: the next \`digest run\` sends to them; nobody gets a second copy.`);
   if (d.failedTemporary) out.problem(`  ${d.failedTemporary} refused for now (4xx): \`digest runs retry ${runId ?? 'RUN'}\` tries them again.`);
   if (d.aborted) {
     out.problem(`  Sending stopped: ${d.aborted}.`);
     if (d.abortHint) out.problem(`  → ${d.abortHint}`);
   }
-  if (d.interrupted) out.problem('  Stopped on request: the rest stay pending for the next run.');
+  if (d.interrupted) out.problem(d.queue ? '  Stopped following on request: the workers carry on.' : '  Stopped on request: the rest stay pending for the next run.');
   if (d.suppressed) out.line(`  ${d.suppressed} not sent: unsubscribed, bounced or paused since the run started.`);
 }
 

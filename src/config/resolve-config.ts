@@ -4,7 +4,7 @@ import path from 'node:path';
 import { ConfigError, displayPath } from '../errors.js';
 import { TokenSigner } from '../tokens/tokens.js';
 import type { FeedSource } from '../types.js';
-import { addressProblem, feedSchema, feedUrlProblem, type ParsedConfig } from './schema.js';
+import { addressProblem, feedSchema, feedUrlProblem, redisUrlProblem, type ParsedConfig } from './schema.js';
 import { PACKAGE_DIR } from './package-dir.js';
 import { readOpmlChecked } from './read-opml.js';
 import { formatIssues, formatPath } from './format-issues.js';
@@ -45,6 +45,11 @@ export interface ResolvedConfig extends Omit<ParsedConfig, 'feeds' | 'recipients
    * A run does not use this: it decides once and records it (deliver/decide-transport.ts).
    */
   transport: 'outbox' | 'smtp';
+  /**
+   * The delivery queue's Redis (DIGEST_QUEUE_URL, else `delivery.queue`): when set, `digest run`
+   * enqueues one job per reader for `digest worker` processes instead of sending itself.
+   */
+  queueUrl: string | undefined;
   /**
    * Signs and checks reader links, from DIGEST_SECRET (and DIGEST_SECRET_PREVIOUS); undefined
    * when it is not set. Holds the secret in private fields: nothing prints or serialises it.
@@ -88,6 +93,11 @@ export function resolveConfig(parsed: ParsedConfig, options: ResolveOptions): Re
   const smtpUrl = env.SMTP_URL?.trim() || undefined;
   if (smtpUrl) validateSmtpUrl(smtpUrl);
   const transport = parsed.delivery.transport === 'auto' ? (smtpUrl ? 'smtp' : 'outbox') : parsed.delivery.transport;
+  const queueFromEnv = env.DIGEST_QUEUE_URL?.trim() || undefined;
+  if (queueFromEnv) {
+    const problem = redisUrlProblem(queueFromEnv);
+    if (problem) throw new ConfigError('CONFIG_QUEUE_URL', `DIGEST_QUEUE_URL: ${problem}`, { hint: 'Write it as redis://host:6379 (redis://:password@host:6379 with a password, rediss://… for TLS), or unset it to send from this process.' });
+  }
 
   const web = { ...parsed.web, ...(parsed.web.baseUrl ? { baseUrl: parsed.web.baseUrl.replace(/\/+$/, '') } : {}) };
   if (web.baseUrl && parsed.unsubscribeUrl) {
@@ -129,6 +139,7 @@ export function resolveConfig(parsed: ParsedConfig, options: ResolveOptions): Re
     partialsDir,
     smtpUrl,
     transport,
+    queueUrl: queueFromEnv ?? parsed.delivery.queue,
     warnings,
     skippedRecipients,
   };

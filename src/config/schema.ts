@@ -32,6 +32,29 @@ export function feedUrlProblem(value: string): string | undefined {
   return undefined;
 }
 
+/** A Redis address for the delivery queue: redis://[user:password@]host[:port][/db], or rediss:// for TLS. */
+export function redisUrlProblem(value: string): string | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    return `expected a Redis URL such as "redis://127.0.0.1:6379", got ${JSON.stringify(value)}`;
+  }
+  if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
+    return `expected a Redis URL starting with redis:// (or rediss:// for TLS), got ${JSON.stringify(value)}`;
+  }
+  if (!parsed.hostname) return `the Redis URL ${JSON.stringify(value)} has no host; write e.g. "redis://127.0.0.1:6379"`;
+  if (parsed.pathname && parsed.pathname !== '/' && !/^\/\d+$/.test(parsed.pathname)) {
+    return `the path of a Redis URL is the database number ("redis://host:6379/0"), got ${JSON.stringify(parsed.pathname)}`;
+  }
+  return undefined;
+}
+
+const redisUrl = z.string().trim().check((ctx) => {
+  const problem = redisUrlProblem(ctx.value);
+  if (problem) ctx.issues.push({ code: 'custom', input: ctx.value, message: problem });
+});
+
 const feedUrl = z.string().trim().min(1, 'expected a URL or a path, got an empty string').check((ctx) => {
   const problem = feedUrlProblem(ctx.value);
   if (problem) ctx.issues.push({ code: 'custom', input: ctx.value, message: problem });
@@ -328,6 +351,22 @@ export const configSchema = z.strictObject({
       attempts: z.int().positive().default(3),
       /** Wait before the first retry; it doubles for each further one. */
       retryDelaySeconds: z.number().nonnegative().default(2),
+      /**
+       * Send through a job queue on Redis (BullMQ) that `digest worker` processes work, on this
+       * machine or others: redis://host:6379. DIGEST_QUEUE_URL, when set, takes its place.
+       */
+      queue: redisUrl.optional(),
+      /** The queue's name in Redis; newsletters sharing one Redis need one name each. */
+      queueName: z
+        .string()
+        .trim()
+        .regex(/^[A-Za-z0-9_-]+$/, 'expected letters, digits, "-" or "_" (e.g. "morning-digest")')
+        .default('digest'),
+      /**
+       * How long the messages of a worker that died (killed, crashed, lost power) wait before
+       * another worker takes them over; a live worker renews its claim every half of it.
+       */
+      takeoverSeconds: z.number().min(1).max(3600).default(30),
       /**
        * Where bounces go: each reader's copy is sent with the envelope sender (MAIL FROM)
        * `local+TOKEN@domain`, TOKEN naming run and reader, signed with DIGEST_SECRET. Point this

@@ -42,6 +42,14 @@ export function senderDomain(from: string): string {
 }
 
 /**
+ * A run's key: when it started (to the second) and what it sends (the start of the rendering's
+ * hash). Its recipients' Message-IDs, and their jobs on a delivery queue, are named after it.
+ */
+export function runKey(run: { startedAt: string; digestHash: string }): string {
+  return `${run.startedAt.replace(/[^0-9]/g, '').slice(0, 14)}.${run.digestHash.slice(0, 8)}`;
+}
+
+/**
  * A Message-ID that is the same every time this run is sent to this recipient, so a receiver
  * that deduplicates by Message-ID collapses a copy re-sent after a crash.
  */

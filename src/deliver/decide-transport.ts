@@ -21,6 +21,8 @@ export type { TransportKind };
 export interface TransportSettings {
   delivery: { transport: 'auto' | 'smtp' | 'outbox' };
   smtpUrl?: string | undefined;
+  /** The delivery queue (delivery.queue, DIGEST_QUEUE_URL): its `digest worker` processes send over SMTP, with their own SMTP_URL. */
+  queueUrl?: string | undefined;
   recipients: readonly { email: string }[];
 }
 
@@ -60,6 +62,8 @@ export function decideTransport(config: TransportSettings, recorded: { value: st
   const configured = config.delivery.transport;
   const smtp = Boolean(config.smtpUrl);
   if (configured === 'outbox') return { kind: 'outbox' };
+  // With a delivery queue the workers send, over SMTP; this process needs no SMTP_URL.
+  if (config.queueUrl) return { kind: 'smtp' };
   if (configured === 'smtp') {
     if (!smtp) throw smtpUrlMissing('delivery.transport is smtp, but SMTP_URL is not set: nothing was fetched or sent');
     return { kind: 'smtp' };
@@ -102,6 +106,7 @@ export function transportForRun(config: Omit<TransportSettings, 'recipients'>, r
   const smtp = Boolean(config.smtpUrl);
   const still = `${left} recipient${left === 1 ? '' : 's'} still to send to`;
   if (run.transport === 'outbox') return 'outbox';
+  if (config.queueUrl) return 'smtp';
   if (run.transport === 'smtp') {
     if (smtp) return 'smtp';
     throw smtpUrlMissing(

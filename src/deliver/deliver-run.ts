@@ -15,6 +15,8 @@ export interface DeliverySettings {
   title: string;
   unsubscribeUrl?: string | undefined;
   unsubscribeMailto?: string | undefined;
+  /** Set when the run was handed to a delivery queue (its Redis, without a password): it is finished through that queue. */
+  queue?: string | undefined;
   /** Where bounces go: each reader's copy gets `bounces+TOKEN@…` as its envelope sender. */
   bounceAddress?: string | undefined;
   /** `web.baseUrl` when the run was recorded: signed reader links and the issue's archive page. */
@@ -59,6 +61,8 @@ export interface DeliveryReport {
   abortHint?: string;
   /** Set when sending stopped early because it was asked to (a signal): the rest stay pending. */
   interrupted?: boolean;
+  /** Set when the run was handed to a delivery queue (`name@redis://…`): its workers send, whether this process follows or not. */
+  queue?: string;
 }
 
 export interface DeliverOptions {
@@ -98,16 +102,15 @@ export function classifySendError(error: unknown): Failure {
   return 'temporary';
 }
 
-function describeSendError(error: unknown): string {
+export function describeSendError(error: unknown): string {
   const e = error as { response?: string; message?: string; code?: string };
   return (e.response ?? e.message ?? String(error)).replace(/\s+/g, ' ').trim();
 }
 
-/** What to do when the server cannot be used at all, by cause. */
-export function unreachableHint(error: unknown): string {
+/** What to do when the server cannot be used at all, by cause; `after` says what happens to the messages meanwhile. */
+export function unreachableHint(error: unknown, after = 'The recipients stay pending: run `digest run` again once it is fixed; nobody gets a second copy.'): string {
   const e = error as { code?: string; message?: string };
   const message = e.message ?? '';
-  const after = 'The recipients stay pending: run `digest run` again once it is fixed; nobody gets a second copy.';
   const problem = environmentProblem(error);
   if (problem?.code === 'DISK_FULL') return `The disk is full: free some space there (df -h), then run \`digest run\` again. ${after.replace(/^The recipients/, 'The readers')}`;
   if (problem) return `${problem.what[0]!.toUpperCase()}${problem.what.slice(1)}: ${problem.hint.replace(/, then run again.*$/, '.')} ${after}`;

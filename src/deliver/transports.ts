@@ -23,6 +23,8 @@ export interface MessageTransport {
   /** How many messages may be in flight at once. */
   concurrency: number;
   send(message: OutgoingMessage): Promise<SendResult>;
+  /** Opens a fresh connection and says hello (and logs in): resolves when the server could take mail. */
+  verify?(): Promise<void>;
   close(): void;
 }
 
@@ -113,6 +115,9 @@ export function createSmtpTransport(url: string, options: SmtpOptions): MessageT
       const info = await transporter.sendMail(message);
       return { messageId: info.messageId, response: String(info.response ?? '') };
     },
+    async verify() {
+      await transporter.verify();
+    },
     close() {
       transporter.close();
     },
@@ -120,7 +125,7 @@ export function createSmtpTransport(url: string, options: SmtpOptions): MessageT
 }
 
 /** Turns "N messages a second" (possibly fractional) into whole messages per window. */
-function rateWindow(perSecond: number): { limit: number; delta: number } {
+export function rateWindow(perSecond: number): { limit: number; delta: number } {
   if (perSecond >= 1) return { limit: Math.round(perSecond), delta: 1000 };
   return { limit: 1, delta: Math.round(1000 / perSecond) };
 }

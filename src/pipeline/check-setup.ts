@@ -17,6 +17,7 @@ import { sampleDigest } from './sample-digest.js';
 import { decideTransport, TRANSPORT_SETTING } from '../deliver/decide-transport.js';
 import { StateStore } from '../state/state-store.js';
 import { openTemplateCheckCache, templateCheckKey } from './template-check-cache.js';
+import { queueLabel } from '../queue/queue-label.js';
 
 export interface CheckItem {
   what: string;
@@ -79,7 +80,10 @@ export async function checkSetup(config: ResolvedConfig, now: Date = new Date(),
   for (const skipped of config.skippedRecipients) items.push({ what: 'recipients', ok: false, detail: skipped });
   for (const warning of config.warnings) if (!config.skippedRecipients.includes(warning)) items.push({ what: 'config', ok: true, warning: true, detail: warning });
 
-  items.push(deliveryCheck(config));
+  // With a delivery queue, `digest worker` processes send over SMTP; otherwise the run decides.
+  if (config.queueUrl) {
+    items.push({ what: 'delivery', ok: true, detail: `the delivery queue ${queueLabel(config.queueUrl, config.delivery.queueName)}: \`digest worker\` processes send (not connected by check)` });
+  } else items.push(deliveryCheck(config));
   if (config.delivery.dkim) {
     try {
       const key = loadDkimKey(config.delivery.dkim, config.from);

@@ -25,6 +25,8 @@ export interface RunSummary {
   deferred: number;
   /** Refused for good (5xx). */
   failed: number;
+  /** The delivery queue the run was handed to (`name@redis://host:port`), or null when it was sent by the run itself. */
+  queue: string | null;
 }
 
 /** The most recent runs in the ledger, newest first, with their delivery counts. */
@@ -47,6 +49,7 @@ export function listRuns(config: ResolvedConfig, limit = 20): RunSummary[] {
       written: run.counts.written,
       deferred: run.counts.pending + run.counts.sending + run.counts['failed-temporary'],
       failed: run.counts['failed-permanent'],
+      queue: run.settings.queue ?? null,
     }));
   } finally {
     store.close();

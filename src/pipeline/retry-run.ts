@@ -6,7 +6,7 @@ import { acquireRunLock } from '../state/run-lock.js';
 import { StateStore, type RunRow } from '../state/state-store.js';
 import { transportForRun } from '../deliver/decide-transport.js';
 import { linkSigner } from '../audience/reader-links.js';
-import { loadDeliveryKey, sendRun, storedSettings, type PipelineOptions } from './run-digest.js';
+import { prepareDelivery, sendRun, storedSettings, type PipelineOptions } from './run-digest.js';
 
 export interface RetryResult {
   runId: number;
@@ -28,7 +28,7 @@ export interface RetryResult {
  */
 export async function retryRun(config: ResolvedConfig, runId: number, options: PipelineOptions = {}): Promise<RetryResult> {
   const now = options.now ?? (() => new Date());
-  const dkim = loadDeliveryKey(config);
+  const dkim = await prepareDelivery(config);
   StateStore.inspect(config.statePath);
   // A bounce address needs the real secret: each envelope sender is signed with it.
   loadBounceSigner(config);
@@ -50,6 +50,11 @@ export async function retryRun(config: ResolvedConfig, runId: number, options: P
     // A run recorded with signed links cannot be sent without DIGEST_SECRET: refused before
     // anything is requeued.
     linkSigner(config, kind, settings.baseUrl);
+    if (config.queueUrl && kind === 'smtp') {
+      // Their jobs ended (failed) and are recorded: clear them, so they are enqueued afresh.
+      const { releaseFailedJobs } = await import('../queue/coordinate-run.js');
+      await releaseFailedJobs(config, store, runId);
+    }
     const requeued = store.requeueTemporaryFailures(runId, now().toISOString());
     if (store.deliveries(runId, ['pending', 'sending']).length === 0) {
       return { runId, subject: run.subject, requeued, delivery: null, status: run.status, files: {}, warnings: [] };

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { ResolvedConfig } from '../config/resolve-config.js';
 import { DeliveryError } from '../errors.js';
 import type { FetchOptions } from '../fetch/fetch-resource.js';
-import { composeMessage, deterministicMessageId, senderDomain } from '../deliver/compose-message.js';
+import { composeMessage, deterministicMessageId, runKey, senderDomain } from '../deliver/compose-message.js';
 import { deliverRun, type DeliveryReport, type DeliverySettings } from '../deliver/deliver-run.js';
 import { linkSigner, previewLinks } from '../audience/reader-links.js';
 import { WEB_VARIANT, blockFor, countExcluded, filterSections, resolveReaders, variantFor, variantSections, type ExcludedReader, type Reader } from '../audience/readers.js';
@@ -19,6 +19,7 @@ import type { TemplateSet } from '../render/load-templates.js';
 import { describeOversizedItems, describeSizeReport } from '../render/size-budget.js';
 import { renderSettings } from './render-settings.js';
 import { writePreviewFiles, type PreviewFiles } from './write-preview.js';
+import { queueLabel } from '../queue/queue-label.js';
 import { isFinalVerdict, type Decision } from '../select/select-items.js';
 import { latestSlot } from '../schedule/schedule-slots.js';
 import { acquireRunLock } from '../state/run-lock.js';
@@ -45,6 +46,8 @@ export interface PipelineOptions {
   onlyUnservedSlot?: boolean;
   /** Only finish an unfinished run, if there is one; build no new digest. */
   resumeOnly?: boolean;
+  /** Lines for the operator while a delivery queue's workers send: what was enqueued, workers missing, Redis lost. */
+  onNotice?: (message: string) => void;
 }
 
 export interface RunResult {
@@ -118,6 +121,19 @@ export function loadDeliveryKey(config: ResolvedConfig): DkimKey | undefined {
   return config.delivery.dkim ? loadDkimKey(config.delivery.dkim, config.from) : undefined;
 }
 
+/**
+ * What delivery needs, checked before the lock, the ledger or anyone's inbox is touched: the DKIM
+ * key (read here), or with a delivery queue, that its Redis answers (the workers sign).
+ */
+export async function prepareDelivery(config: ResolvedConfig): Promise<DkimKey | undefined> {
+  if (config.queueUrl) {
+    const { checkRedis } = await import('../queue/redis-connection.js');
+    await checkRedis(config.queueUrl, 'Nothing was enqueued or recorded: run it again once Redis answers.');
+    return undefined;
+  }
+  return loadDeliveryKey(config);
+}
+
 /** Retry settings for deliverRun: the config's, unless a test asks for faster ones. */
 export function retrySettings(config: ResolvedConfig, options: PipelineOptions): { attempts: number; retryDelayMs: number } {
   return { attempts: config.delivery.attempts, retryDelayMs: options.retryDelayMs ?? config.delivery.retryDelaySeconds * 1000 };
@@ -138,14 +154,15 @@ function deliverySettings(config: ResolvedConfig): DeliverySettings {
     title: config.title,
     ...(config.unsubscribeUrl ? { unsubscribeUrl: config.unsubscribeUrl } : {}),
     ...(config.unsubscribeMailto ? { unsubscribeMailto: config.unsubscribeMailto } : {}),
+    ...(config.queueUrl ? { queue: queueLabel(config.queueUrl, config.delivery.queueName) } : {}),
     ...(config.delivery.bounceAddress ? { bounceAddress: config.delivery.bounceAddress } : {}),
     ...(config.web.baseUrl ? { baseUrl: config.web.baseUrl } : {}),
   };
 }
 
-/** The transport a send will use: the one passed in, or the configured one. */
+/** The transport a send will use: the one passed in, the delivery queue's workers' (SMTP), or the configured one. */
 function transportKind(config: ResolvedConfig, options: PipelineOptions): 'smtp' | 'outbox' {
-  return options.transport?.kind ?? config.transport;
+  return options.transport?.kind ?? (config.queueUrl ? 'smtp' : config.transport);
 }
 
 /** The settings a run was recorded with, so a resumed run sends the very message it started with. */
@@ -156,8 +173,9 @@ export function storedSettings(run: RunRow, config: ResolvedConfig): DeliverySet
 
 /**
  * Delivers run `runId` (its pending recipients) through the configured transport, or the one the
- * caller passed, closing a transport it opened. Shared by a new run, a resumed run and `digest
- * runs retry`.
+ * caller passed, closing a transport it opened; or, with a delivery queue, hands them to its
+ * workers and records what they report (src/queue/). Shared by a new run, a resumed run and
+ * `digest runs retry`.
  */
 export async function sendRun(
   config: ResolvedConfig,
@@ -172,6 +190,26 @@ export async function sendRun(
   const now = options.now ?? (() => new Date());
   // Signed links need DIGEST_SECRET: refused here, before a transport is opened.
   const { signer, warning } = linkSigner(config, kind, settings.baseUrl);
+  // A run created for the outbox stays there: only a run meant for SMTP goes to the queue's workers.
+  if (config.queueUrl && !options.transport && kind === 'smtp') {
+    const { coordinateRun } = await import('../queue/coordinate-run.js');
+    const queued = { ...settings, queue: queueLabel(config.queueUrl, config.delivery.queueName) };
+    // From here on the run belongs to the queue: it is never finished by sending from a process.
+    if (settings.queue !== queued.queue) store.setRunSettings(runId, { ...queued });
+    const delivery = await coordinateRun(config, store, runId, rendered, settings.queue ? settings : queued, {
+      now,
+      retryDelayMs: retrySettings(config, options).retryDelayMs,
+      signal: options.signal,
+      onProgress: (done, total, recipient) => options.onProgress?.({ stage: 'send', done, total, recipient }),
+      onNotice: options.onNotice,
+    });
+    return { delivery, files: {}, warnings: warning ? [warning] : [] };
+  }
+  if (settings.queue) {
+    throw new DeliveryError('QUEUE_REQUIRED', `run ${runId} was handed to the delivery queue ${settings.queue}, which this config does not name`, {
+      hint: 'Set delivery.queue (or DIGEST_QUEUE_URL) to that Redis again, so the run is finished by its workers and nobody gets a second copy.',
+    });
+  }
   const transport = options.transport ?? createTransport(config, `run-${runId}`, dkim, kind);
   try {
     const delivery = await deliverRun({
@@ -208,7 +246,7 @@ export async function sendRun(
 export async function runDigest(config: ResolvedConfig, options: PipelineOptions = {}): Promise<RunResult> {
   const now = options.now ?? (() => new Date());
   // Bad settings stop the run before the lock, the state or anyone's inbox is touched.
-  const dkim = loadDeliveryKey(config);
+  const dkim = await prepareDelivery(config);
   // Another program's file named as the state gets nothing written beside it, not even the lock.
   StateStore.inspect(config.statePath);
   const { signer, warning: signerWarning } = linkSigner(config, transportKind(config, options));
@@ -327,7 +365,7 @@ export async function runDigest(config: ResolvedConfig, options: PipelineOptions
     const excluded = [...audience.excluded, ...plan.noSections];
     if (plan.recipients.length === 0) warnings.push(noReadersWarning(config, excluded));
     // Deterministic per (run, recipient): stored with the run, reused when a resumed run re-sends.
-    const runKey = `${startedAt.replace(/[^0-9]/g, '').slice(0, 14)}.${rendered.hash.slice(0, 8)}`;
+    const key = runKey({ startedAt, digestHash: rendered.hash });
     const runId = store.transaction(() => {
       adoptLegacy();
       const id = store.createRun({
@@ -342,7 +380,7 @@ export async function runDigest(config: ResolvedConfig, options: PipelineOptions
           email: r.email,
           ...(r.name ? { name: r.name } : {}),
           fields: r.fields,
-          messageId: deterministicMessageId(runKey, r.email, config.from),
+          messageId: deterministicMessageId(key, r.email, config.from),
           variant,
         })),
         variants: plan.variants,

@@ -275,6 +275,15 @@ export interface DeliveryRow {
   variant: string | null;
 }
 
+/** A final outcome for one recipient, reported by a process that does not hold the ledger (a queue worker). */
+export interface ReportedOutcome {
+  recipient: string;
+  status: Exclude<DeliveryStatus, 'pending' | 'sending'>;
+  error?: string | undefined;
+  /** Tries it took, when known. */
+  attempts?: number | undefined;
+}
+
 /** The digest as a run renders it once and stores it, so a resumed run sends the same message. */
 export interface StoredRendering {
   digestHash: string;
@@ -832,6 +841,11 @@ export class StateStore {
     return runId;
   }
 
+  /** Replaces the delivery settings a run was recorded with (a run handed to a delivery queue notes it there). */
+  setRunSettings(runId: number, settings: Record<string, string>): void {
+    this.db.prepare('UPDATE runs SET settings = ? WHERE id = ?').run(JSON.stringify(settings), runId);
+  }
+
   getRun(id: number): RunRow | undefined {
     const row = this.db.prepare('SELECT * FROM runs WHERE id = ?').get(id) as Record<string, unknown> | undefined;
     return row ? toRunRow(row) : undefined;
@@ -866,6 +880,62 @@ export class StateStore {
   deliveries(runId: number, statuses?: readonly DeliveryStatus[]): DeliveryRow[] {
     const rows = this.db.prepare('SELECT * FROM deliveries WHERE run_id = ? ORDER BY rowid').all(runId) as Record<string, unknown>[];
     return rows.map(toDeliveryRow).filter((row) => !statuses || statuses.includes(row.status));
+  }
+
+  /** One recipient's status in a run, as the ledger has it now. */
+  deliveryStatus(runId: number, recipient: string): DeliveryStatus | undefined {
+    return this.db.prepare('SELECT status FROM deliveries WHERE run_id = ? AND recipient = ?').pluck().get(runId, recipient) as DeliveryStatus | undefined;
+  }
+
+  /**
+   * A page of a run's deliveries in `statuses`, in ledger order after `afterRow` (a cursor: the
+   * `row` of the previous page's last entry, 0 to start), so a run of a million readers is read a
+   * page at a time.
+   */
+  deliveryPage(runId: number, statuses: readonly DeliveryStatus[], afterRow: number, limit: number): (DeliveryRow & { row: number })[] {
+    // A run's rows were inserted together: walk them by rowid from the run's first one, so each
+    // page costs its own rows only (through the primary key, every page would scan the run from
+    // its start: quadratic in a run of a million).
+    const from = afterRow > 0 ? afterRow : ((this.db.prepare('SELECT MIN(rowid) FROM deliveries WHERE run_id = ?').pluck().get(runId) as number | null) ?? 1) - 1;
+    const marks = statuses.map(() => '?').join(', ');
+    const rows = this.db
+      .prepare(`SELECT rowid AS row, * FROM deliveries WHERE rowid > ? AND +run_id = ? AND status IN (${marks}) ORDER BY rowid LIMIT ?`)
+      .all(from, runId, ...statuses, limit) as Record<string, unknown>[];
+    return rows.map((row) => ({ ...toDeliveryRow(row), row: row.row as number }));
+  }
+
+  /**
+   * Records outcomes that other processes reported (the workers of a delivery queue), in one
+   * transaction. Only recipients still pending or sending change: a report that arrives twice,
+   * or late, changes nothing. Returns the outcomes that changed something. Like
+   * `updateDelivery`, the write is safe from a killed process when this returns; await `sync()`
+   * before acting on it.
+   */
+  recordOutcomes<T extends ReportedOutcome>(runId: number, outcomes: readonly T[], now: string): T[] {
+    const statement = this.db.prepare(
+      `UPDATE deliveries SET status = @status, updated_at = @now, attempts = MAX(attempts, @attempts),
+         last_error = CASE WHEN @status = 'sent' THEN NULL ELSE COALESCE(@error, last_error) END
+       WHERE run_id = @runId AND recipient = @recipient AND status IN ('pending', 'sending')`,
+    );
+    const changed: T[] = [];
+    const write = () =>
+      this.transaction(() => {
+        for (const o of outcomes) {
+          if (statement.run({ runId, recipient: o.recipient, status: o.status, now, error: o.error ?? null, attempts: o.attempts ?? 1 }).changes > 0) changed.push(o);
+        }
+      });
+    if (!this.walMode) {
+      write();
+      return changed;
+    }
+    this.synchronous ??= { normal: this.db.prepare('PRAGMA synchronous = NORMAL'), full: this.db.prepare('PRAGMA synchronous = FULL') };
+    this.synchronous.normal.run();
+    try {
+      write();
+    } finally {
+      this.synchronous.full.run();
+    }
+    return changed;
   }
 
   private updateDeliveryStatement: Database.Statement | undefined;
@@ -1080,6 +1150,11 @@ export class StateStore {
   }
 
   // ── renderings per choice of sections, and the archive ───────────────────────────────────
+
+  /** The names of a run's renderings besides the full one (choices of sections, 'web'). */
+  runVariantNames(runId: number): string[] {
+    return this.db.prepare('SELECT variant FROM run_variants WHERE run_id = ? ORDER BY variant').pluck().all(runId) as string[];
+  }
 
   /** A run's rendering for `variant` (a choice of sections, or 'web'), if it has one. */
   runVariant(runId: number, variant: string): RunVariant | undefined {

@@ -211,7 +211,7 @@ describe('digest preview, check, send and extract', () => {
   });
 
   it('every command has --help', async () => {
-    for (const command of ['run', 'preview', 'send', 'check', 'serve', 'extract', 'feeds list', 'feeds add', 'feeds import', 'bounces']) {
+    for (const command of ['run', 'preview', 'send', 'check', 'serve', 'extract', 'feeds list', 'feeds add', 'feeds import', 'bounces', 'worker']) {
       const result = await runCli([...command.split(' '), '--help'], { cwd: tmp.dir() });
       expect(result.code, command).toBe(0);
       expect(result.stdout, command).toMatch(/Usage: digest/);

@@ -39,13 +39,14 @@ const one = (unit: Map<string, string[]>, key: string) => unit.get(key)?.at(-1);
 
 describe('deploy/: systemd units for digest run, the timer, and digest schedule', () => {
   it('ships the run service with its timer and the scheduler service', () => {
-    expect(units).toEqual(expect.arrayContaining(['digest.service', 'digest.timer', 'digest-schedule.service']));
+    expect(units).toEqual(expect.arrayContaining(['digest.service', 'digest.timer', 'digest-schedule.service', 'digest-worker.service']));
     const timer = settings(path.join(DEPLOY, 'digest.timer'));
     expect(one(timer, 'Timer.Unit')).toBe('digest.service');
     expect(one(timer, 'Timer.Persistent')).toBe('yes');
     expect(one(timer, 'Install.WantedBy')).toBe('timers.target');
     expect(one(settings(path.join(DEPLOY, 'digest.service')), 'Service.ExecStart')).toMatch(/\/bin\/digest\.js run$/);
     expect(one(settings(path.join(DEPLOY, 'digest-schedule.service')), 'Service.ExecStart')).toMatch(/\/bin\/digest\.js schedule$/);
+    expect(one(settings(path.join(DEPLOY, 'digest-worker.service')), 'Service.ExecStart')).toMatch(/\/bin\/digest\.js worker$/);
   });
 
   it.each(services)('%s is hardened, may write only the state and out folders, and reads secrets from an EnvironmentFile', (name) => {
@@ -58,9 +59,14 @@ describe('deploy/: systemd units for digest run, the timer, and digest schedule'
     expect(one(unit, 'Service.EnvironmentFile')).toMatch(/^\/etc\/digest\/digest\.env$/);
     expect(unit.get('Service.Environment') ?? []).toEqual([]); // no secret written in the unit
     expect(one(unit, 'Service.User')).toBe('digest');
-    // The folders writable are where the default config keeps its state and writes its output.
+    // The folders writable are where the default config keeps its state and writes its output;
+    // a delivery-queue worker writes nothing.
     const workingDirectory = one(unit, 'Service.WorkingDirectory')!;
     const defaults = configSchema.parse({});
+    if (name === 'digest-worker.service') {
+      expect(unit.get('Service.ReadWritePaths')).toBeUndefined();
+      return;
+    }
     const writable = (one(unit, 'Service.ReadWritePaths') ?? '').split(/\s+/);
     expect(writable).toEqual(expect.arrayContaining([path.join(workingDirectory, path.dirname(defaults.state)), path.join(workingDirectory, defaults.out)]));
   });

@@ -10,6 +10,8 @@ export interface ReceivedMessage {
   parsed: ParsedMail;
   /** performance.now() when the message's data had arrived. */
   receivedAt: number;
+  /** The account the sender logged in as (servers with `users` or `auth`). */
+  user?: string | undefined;
 }
 
 export interface TestSmtpServer {
@@ -21,6 +23,8 @@ export interface TestSmtpServer {
   /** Client connections open now, and the most that were open at once. */
   connections: { open: number; most: number; total: number };
   close(): Promise<void>;
+  /** Goes down at once, as a crashed server does: stops listening and cuts every open connection. */
+  halt(): Promise<void>;
 }
 
 export interface SmtpBehaviour {
@@ -29,12 +33,16 @@ export interface SmtpBehaviour {
   /** Called for each message once its data arrived; return 'drop' to hang up instead of replying. */
   onMessage?: (count: number, envelopeTo: string[]) => 'drop' | undefined;
   /** Called right after a message was accepted (the 250 reply is on its way). */
-  afterAccept?: (count: number, envelopeTo: string[]) => void;
+  afterAccept?: (count: number, envelopeTo: string[], user: string | undefined) => void;
   /** Holds each message's reply until this resolves (a slow server). */
-  beforeReply?: (count: number) => Promise<void>;
+  beforeReply?: (count: number, user: string | undefined) => Promise<void>;
   /** Keep the raw message and its parsed form (default); false keeps only envelopes and times, for big runs. */
   keepMessages?: boolean;
   auth?: { user: string; pass: string };
+  /** Further accounts that may log in (user → password): tell senders apart by the user they log in as. */
+  users?: Record<string, string>;
+  /** Listen on this port (one a test found closed, to bring a "down" server up); default any free port. */
+  port?: number;
 }
 
 /** A real SMTP server on 127.0.0.1 (port 0), collecting and parsing what it receives. */
@@ -45,8 +53,8 @@ export async function startSmtpServer(behaviour: SmtpBehaviour = {}): Promise<Te
   let received = 0;
   const server = new SMTPServer({
     secure: false,
-    disabledCommands: behaviour.auth ? ['STARTTLS'] : ['STARTTLS', 'AUTH'],
-    authOptional: !behaviour.auth,
+    disabledCommands: behaviour.auth || behaviour.users ? ['STARTTLS'] : ['STARTTLS', 'AUTH'],
+    authOptional: !behaviour.auth && !behaviour.users,
     allowInsecureAuth: true,
     logger: false,
     onConnect(_session, callback) {
@@ -59,7 +67,8 @@ export async function startSmtpServer(behaviour: SmtpBehaviour = {}): Promise<Te
       connections.open--;
     },
     onAuth(auth, _session, callback) {
-      if (behaviour.auth && auth.username === behaviour.auth.user && auth.password === behaviour.auth.pass) callback(null, { user: auth.username });
+      const known = (behaviour.auth && auth.username === behaviour.auth.user && auth.password === behaviour.auth.pass) || (auth.username !== undefined && behaviour.users?.[auth.username] === auth.password);
+      if (known) callback(null, { user: auth.username });
       else callback(Object.assign(new Error('Invalid credentials'), { responseCode: 535 }));
     },
     onRcptTo(address: SMTPServerAddress, _session: SMTPServerSession, callback) {
@@ -79,28 +88,30 @@ export async function startSmtpServer(behaviour: SmtpBehaviour = {}): Promise<Te
         const receivedAt = performance.now();
         if (behaviour.onMessage?.(count, envelopeTo) === 'drop') {
           // Hang up without accepting: the client sees a dropped connection.
-          const open = (server as unknown as { connections: Set<{ session?: { id: string }; _socket: { destroy(): void } }> }).connections;
-          for (const connection of open) if (connection.session?.id === session.id) connection._socket.destroy();
+          for (const connection of openConnections()) if (connection.session?.id === session.id) connection._socket.destroy();
           return;
         }
         const raw = Buffer.concat(chunks);
         const accept = (parsed: ParsedMail) => {
           const mailFrom = session.envelope.mailFrom;
           const envelopeFrom = mailFrom ? mailFrom.address : '';
-          messages.push({ envelopeFrom, envelopeTo, raw: behaviour.keepMessages === false ? Buffer.alloc(0) : raw, parsed, receivedAt });
+          messages.push({ envelopeFrom, envelopeTo, raw: behaviour.keepMessages === false ? Buffer.alloc(0) : raw, parsed, receivedAt, user: session.user as string | undefined });
           callback();
-          behaviour.afterAccept?.(count, envelopeTo);
+          behaviour.afterAccept?.(count, envelopeTo, session.user as string | undefined);
         };
-        (behaviour.beforeReply?.(count) ?? Promise.resolve())
+        (behaviour.beforeReply?.(count, session.user as string | undefined) ?? Promise.resolve())
           .then(() => (behaviour.keepMessages === false ? ({} as ParsedMail) : simpleParser(raw)))
           .then(accept)
           .catch((error: Error) => callback(error));
       });
     },
   });
+  function openConnections() {
+    return (server as unknown as { connections: Set<{ session?: { id: string }; _socket: { destroy(): void } }> }).connections;
+  }
   // A client that dies mid-session (the crash tests kill it) resets its connection: expected.
   server.on('error', () => {});
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(behaviour.port ?? 0, '127.0.0.1', resolve));
   const port = (server.server.address() as AddressInfo).port;
   const credentials = behaviour.auth ? `${behaviour.auth.user}:${behaviour.auth.pass}@` : '';
   return {
@@ -110,6 +121,11 @@ export async function startSmtpServer(behaviour: SmtpBehaviour = {}): Promise<Te
     attempts,
     connections,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    halt: () =>
+      new Promise<void>((resolve) => {
+        server.server.close(() => resolve());
+        for (const connection of openConnections()) connection._socket.destroy();
+      }),
   };
 }
 

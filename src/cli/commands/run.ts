@@ -52,7 +52,7 @@ export function registerRun(program: Command, setExit: SetExit): void {
       }
       const { runDigest } = await import('../../pipeline/run-digest.js');
       // Ctrl-C or SIGTERM while sending: finish the messages in flight, leave the rest pending.
-      const result = await withStopSignal((signal) => runDigest(config, { onProgress: (event) => out.progress(event), signal }));
+      const result = await withStopSignal((signal) => runDigest(config, { onProgress: (event) => out.progress(event), onNotice: (line) => out.line(line), signal }));
       out.done();
       const code = runExitCode(result);
       if (options.json) printJson(runJson(result, code));

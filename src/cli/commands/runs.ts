@@ -38,7 +38,13 @@ export function registerRuns(program: Command, setExit: SetExit): void {
         const retryable = rows.filter((r) => r.counts['failed-temporary'] > 0);
         for (const r of retryable) print(`Run ${r.id}: ${r.counts['failed-temporary']} refused for now: \`digest runs retry ${r.id}\` tries them again.\n`);
         const unfinished = rows.filter((r) => r.status === 'sending');
-        for (const r of unfinished) print(`Run ${r.id} is unfinished: the next \`digest run\` finishes it.\n`);
+        for (const r of unfinished) {
+          print(
+            r.queue
+              ? `Run ${r.id} is with the workers of the queue ${r.queue}: \`digest run\` follows it and records their reports (the counts above are those recorded so far).\n`
+              : `Run ${r.id} is unfinished: the next \`digest run\` finishes it.\n`,
+          );
+        }
       }
       setExit(EXIT.OK);
     });
@@ -50,7 +56,7 @@ export function registerRuns(program: Command, setExit: SetExit): void {
       const config = await loadConfigFor(options);
       const { retryRun } = await import('../../pipeline/retry-run.js');
       const out = createOutput({ json: Boolean(options.json), quiet: options.quiet, verbose: options.verbose });
-      const result = await retryRun(config, runId, { command: `digest runs retry ${runId}`, onProgress: (event) => out.progress(event) });
+      const result = await retryRun(config, runId, { command: `digest runs retry ${runId}`, onProgress: (event) => out.progress(event), onNotice: (line) => out.line(line) });
       out.done();
       const code = deliveryTrouble(result.delivery) ? EXIT.PARTIAL : EXIT.OK;
       if (options.json) printJson({ ...result, counts: result.delivery ? deliveryCounts(result.delivery) : null, exitCode: code });

@@ -21,7 +21,7 @@ export function registerSchedule(program: Command, setExit: SetExit): void {
         (signal) =>
           runSchedule(config, {
             signal,
-            pipeline: { onProgress: (event) => out.progress(event) },
+            pipeline: { onProgress: (event) => out.progress(event), onNotice: log },
             onEvent: (event) => {
               out.done();
               if (event.type === 'served' || event.type === 'resumed') {
