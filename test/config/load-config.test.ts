@@ -120,7 +120,7 @@ describe('loadConfig', () => {
   });
 
   it('takes the delivery queue from delivery.queue or DIGEST_QUEUE_URL (which wins), and checks it is a Redis URL', () => {
-    expect(loadConfig({ cwd: tmp.dir(), env: {} }).queueUrl).toBeUndefined();
+    expect(sampleConfig({ cwd: tmp.dir(), env: {} }).queueUrl).toBeUndefined();
     const file = tmp.write('q.yaml', 'delivery:\n  queue: redis://redis.internal:6379/2\n  queueName: morning\n');
     const fromFile = loadConfig({ configPath: file, env: {} });
     expect(fromFile.queueUrl).toBe('redis://redis.internal:6379/2');
@@ -130,7 +130,7 @@ describe('loadConfig', () => {
     const wrongScheme = loadError('title: x\ndelivery:\n  queue: http://redis:6379\n');
     expect(wrongScheme.message).toBe('digest.config.yaml:3: delivery.queue: expected a Redis URL starting with redis:// (or rediss:// for TLS), got "http://redis:6379"');
     expect(loadError('delivery:\n  queueName: "a:b"\n').message).toMatch(/^digest\.config\.yaml:2: delivery\.queueName: expected letters, digits/);
-    expect(() => loadConfig({ cwd: path.join(tmp.dir(), 'elsewhere'), env: { DIGEST_QUEUE_URL: 'localhost:6379' } })).toThrow(/^DIGEST_QUEUE_URL: expected a Redis URL starting with redis:\/\//);
+    expect(() => sampleConfig({ cwd: path.join(tmp.dir(), 'elsewhere'), env: { DIGEST_QUEUE_URL: 'localhost:6379' } })).toThrow(/^DIGEST_QUEUE_URL: expected a Redis URL starting with redis:\/\//);
   });
 });
 
