@@ -15,7 +15,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { loadConfig } from '../src/config/load-config.js';
+import { sampleConfig } from '../src/config/load-config.js';
 import { resolveConfig } from '../src/config/resolve-config.js';
 import { validateConfig } from '../src/config/load-config.js';
 import { runDigest } from '../src/pipeline/run-digest.js';
@@ -97,7 +97,7 @@ async function main(): Promise<void> {
   console.log(`  build stage alone (fetch → trim), median of 3   ${ms(median(buildTimes))}\n`);
 
   // 3. Rendering a typical 20-item digest: Handlebars + MJML once, then per-recipient tokens.
-  const defaults = loadConfig({ cwd: work, env: {} });
+  const defaults = sampleConfig({ cwd: work, env: {} });
   const built = await buildDigest(config, { now: new Date(), mode: 'preview' });
   const twenty = assembleDigest(defaults, built.digest.items.slice(0, 20), [], new Date());
   if (twenty.items.length < 20) throw new Error('bench: expected at least 20 items');

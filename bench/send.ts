@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { startSink } from './smtp-sink.js';
-import { loadConfig } from '../src/config/load-config.js';
+import { sampleConfig } from '../src/config/load-config.js';
 import { composeMessage, deterministicMessageId } from '../src/deliver/compose-message.js';
 import { deliverRun, runLinks } from '../src/deliver/deliver-run.js';
 import { TokenSigner } from '../src/tokens/tokens.js';
@@ -35,7 +35,7 @@ const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 
 async function main(): Promise<void> {
   const work = mkdtempSync(path.join(tmpdir(), 'digest-bench-send-'));
-  const loaded = loadConfig({ cwd: work, env: {} });
+  const loaded = sampleConfig({ cwd: work, env: {} });
   // As a real setup sends: signed unsubscribe and preferences links, one-click List-Unsubscribe.
   const config = { ...loaded, web: { ...loaded.web, baseUrl: 'https://digest.example.com' } };
   const signer = new TokenSigner('bench-secret-bench-secret-bench-secret-0');

@@ -7,16 +7,22 @@
  */
 export const ERROR_CODES = {
   // The config file and the command line
-  CONFIG_NOT_FOUND: 'no config file where the command looked (or none to change)',
+  CONFIG_MISSING: 'no digest.config.yaml in the folder the command looked in, and no --config or DIGEST_CONFIG: nothing runs (`digest init` writes one)',
+  CONFIG_NOT_FOUND: 'the config file named by --config or DIGEST_CONFIG does not exist',
+  CONFIG_EXISTS: '`digest init` found a config file already there and left it as it is (--force replaces it)',
   CONFIG_UNREADABLE: 'the config file exists but cannot be read (permissions, a folder)',
   CONFIG_SYNTAX: 'the config file is not valid YAML (the message gives line and column)',
+  CONFIG_ALIASES: 'refused: the YAML aliases in the file expand to too much data (an alias bomb)',
   CONFIG_INVALID: 'a setting has a wrong value or type (the message names the line and key)',
   CONFIG_FEED_LIST: 'a feed list file the config names is missing or malformed',
   CONFIG_RECIPIENTS: 'the recipients file is missing or malformed',
   CONFIG_TEMPLATE: 'the `template` setting names no template set',
   CONFIG_PARTIALS: 'the `partials` setting names no folder',
   CONFIG_SMTP_URL: 'SMTP_URL is not an smtp:// or smtps:// URL',
-  CONFIG_SMTP_MISSING: 'delivery.transport is smtp but SMTP_URL is not set (or `digest worker` runs without it)',
+  CONFIG_SMTP_MISSING: 'SMTP_URL is not set, but the project (delivery.transport: smtp, or auto decided smtp), the unfinished run or `digest worker` sends over SMTP: nothing was fetched or sent',
+  TRANSPORT_CHANGED: 'SMTP_URL is set, but the project decided on the outbox (delivery.transport: auto, first run): say which in the config; nothing was fetched or sent',
+  TRANSPORT_UNDECIDED: 'delivery.transport is auto, SMTP_URL is not set and the config has real readers: the tool will not guess; nothing was fetched or sent',
+  TRANSPORT_UNKNOWN: 'an unfinished run recorded by an older version (no transport kept) and no SMTP_URL: it may have been meant for SMTP; nothing was fetched or sent',
   CONFIG_QUEUE_URL: 'DIGEST_QUEUE_URL is not a redis:// or rediss:// URL',
   CONFIG_QUEUE_MISSING: '`digest worker` was started with no delivery queue configured (delivery.queue or DIGEST_QUEUE_URL)',
   CONFIG_DKIM_KEY: 'the DKIM key file cannot be read or is not a PEM RSA private key',
@@ -38,6 +44,7 @@ export const ERROR_CODES = {
   FEED_IN_TXT: 'the feed is listed in a plain address list, which has no room for a name or pause mark',
   OPML_UNREADABLE: 'the OPML file cannot be read',
   OPML_INVALID: 'the file is not OPML',
+  DISCOVER_BLOCKED: '`digest feeds add` was given a web page whose feed links are not http(s) on public addresses',
   // Readers, digest web and the archive
   READERS_CSV: 'the CSV given to `digest readers import` cannot be read or parsed',
   READER_BAD_ADDRESS: 'an address given to `digest readers` is not an email address',
@@ -102,11 +109,19 @@ export const ERROR_CODES = {
   STATE_LOCKED: 'another digest process is working with the same state file',
   STATE_TOO_NEW: 'the state file was written by a newer version of the tool',
   STATE_SYNC: 'the state file could not be written to disk (full disk, read-only)',
+  STATE_NOT_OURS: 'the state path is another program’s SQLite file (or not SQLite at all); it was left untouched',
   STATE_MISSING: 'there is no state file yet: no digest has been sent with this config',
   SUPPRESSION_REASON: 'an unknown suppression reason (a bug if it comes from the tool itself)',
   RUN_NOT_FOUND: 'no recorded run with that number',
   // The preview server
   SERVE_PORT_IN_USE: 'the preview server port is taken',
+  // The machine: reported with what to do, never as a bug
+  DISK_FULL: 'the disk (or the disk quota) is full: ENOSPC, EDQUOT, SQLITE_FULL',
+  READ_ONLY: 'the file system is read-only',
+  NO_PERMISSION: 'permission denied on a file or folder the tool writes',
+  TOO_MANY_FILES: 'too many open files (raise the limit: ulimit -n, LimitNOFILE=)',
+  DISK_ERROR: 'the disk reported an input/output error',
+  WRITE_FAILED: 'a file in the out folder could not be written for another reason (the message gives it)',
   // Anything else
   INTERNAL: 'a bug: please report it with the stack trace (DEBUG=1 prints it)',
 } as const;

@@ -56,6 +56,37 @@ export class TemplateError extends DigestError {}
 export class DeliveryError extends DigestError {}
 /** The state database could not be opened or written. */
 export class StateError extends DigestError {}
+/** The machine is in the way, not the input: a full disk, a read-only folder, no permission. */
+export class EnvironmentError extends DigestError {}
+
+/** The codes environmentProblem gives. */
+export type EnvironmentCode = 'DISK_FULL' | 'READ_ONLY' | 'NO_PERMISSION' | 'TOO_MANY_FILES' | 'DISK_ERROR';
+
+/**
+ * What an operating-system or SQLite error means for whoever runs the job, when it is one the
+ * machine causes (a full disk, no permission) rather than a bug: a phrase for the message and
+ * what to do. Undefined for anything else.
+ */
+export function environmentProblem(error: unknown): { code: EnvironmentCode; what: string; hint: string } | undefined {
+  const code = String((error as { code?: unknown } | null)?.code ?? '');
+  const rerun = 'then run again: nothing is lost, an unfinished run is finished by the next one.';
+  if (code === 'ENOSPC' || code === 'SQLITE_FULL' || code === 'EDQUOT') {
+    return { code: 'DISK_FULL', what: code === 'EDQUOT' ? 'the disk quota is used up' : 'the disk is full', hint: `Free some space on that disk (df -h shows how full it is), ${rerun}` };
+  }
+  if (code === 'EROFS' || code.startsWith('SQLITE_READONLY')) {
+    return { code: 'READ_ONLY', what: 'the file system is read-only', hint: `Point out: and state: in the config at a writable folder, or make the disk writable, ${rerun}` };
+  }
+  if (code === 'EACCES' || code === 'EPERM' || code === 'SQLITE_CANTOPEN' || code === 'SQLITE_PERM') {
+    return { code: 'NO_PERMISSION', what: 'permission denied', hint: `Run the job as a user who may write there, or point out: and state: in the config at a folder it owns, ${rerun}` };
+  }
+  if (code === 'EMFILE' || code === 'ENFILE') {
+    return { code: 'TOO_MANY_FILES', what: 'too many open files', hint: 'Raise the limit on open files for this job (ulimit -n, or LimitNOFILE= in a systemd unit), then run again.' };
+  }
+  if (code === 'EIO' || code.startsWith('SQLITE_IOERR')) {
+    return { code: 'DISK_ERROR', what: 'the disk reported an input/output error', hint: `Check the disk (dmesg, df -h): a full or failing disk gives this, ${rerun}` };
+  }
+  return undefined;
+}
 /** A bounce mailbox (IMAP, Maildir, .eml files) could not be read or changed. */
 export class MailboxError extends DigestError {}
 

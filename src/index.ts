@@ -2,12 +2,13 @@
  * The public API. The `digest` command is a thin layer over these functions; anything the CLI can
  * do, a program can do by importing them.
  */
-export { loadConfig, defaultRawConfig, validateConfig, DEFAULT_CONFIG_FILE, type LoadConfigOptions } from './config/load-config.js';
+export { loadConfig, sampleConfig, defaultRawConfig, validateConfig, DEFAULT_CONFIG_FILE, type LoadConfigOptions } from './config/load-config.js';
+export { writeStarterConfig, type StarterConfig } from './config/starter-config.js';
 export { resolveConfig, readFeedList, type ResolvedConfig, type Recipient } from './config/resolve-config.js';
 export { configSchema, type RawConfig, type ParsedConfig } from './config/schema.js';
 export { addFeedsToConfig } from './config/edit-config.js';
 export { listFeedPlaces, findFeedByQuery, removeFeed, setFeedPaused, renameFeed, type FeedPlace, type FeedEditResult } from './config/edit-feeds.js';
-export { readOpml } from './config/read-opml.js';
+export { readOpml, readOpmlChecked, type CheckedOpml } from './config/read-opml.js';
 export { writeOpml, type OpmlFeed } from './config/write-opml.js';
 export { fetchResource, type FetchOptions, type FetchResult } from './fetch/fetch-resource.js';
 export { parseFeed } from './parse/parse-feed.js';

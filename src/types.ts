@@ -8,6 +8,12 @@
 export interface FeedSource {
   /** http(s) URL, or an absolute path to a local file. */
   url: string;
+  /**
+   * What the state knows the feed (and scopes its items' ids) by, when that is not `url`: a local
+   * file written as a relative path is known by that path relative to the config file's folder,
+   * so a moved or copied project is the same project (`feedKey`).
+   */
+  key?: string;
   /** Display name; falls back to the feed's own title. */
   name?: string;
   /** Digest section the feed's items go into; defaults to the feed's name. */

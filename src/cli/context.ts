@@ -2,12 +2,14 @@
  * What every command shares: the common options, loading the config, printing JSON and paths.
  * Kept light on purpose: nothing here imports a stage, so `digest --help` loads no pipeline code.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { ResolvedConfig } from '../config/resolve-config.js';
-import { DEFAULT_CONFIG_FILE } from '../config/config-file.js';
+import { DEFAULT_CONFIG_FILE, requireConfigFile } from '../config/config-file.js';
 import { PACKAGE_DIR } from '../config/package-dir.js';
+import { ConfigError } from '../errors.js';
+import { jsonText } from './output.js';
 
 export interface CommonOptions {
   config?: string;
@@ -33,27 +35,51 @@ export function rel(file: string): string {
 }
 
 export function printJson(value: unknown): void {
-  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  process.stdout.write(`${jsonText(value)}\n`);
+}
+
+/** The options that set how much a command prints (run, schedule, runs retry, preview, send, check). */
+export interface LoggingOptions {
+  quiet?: boolean;
+  verbose?: boolean;
+}
+
+/** Adds --quiet and --verbose. */
+export function logging(command: Command): Command {
+  return command
+    .option('-q, --quiet', 'print only problems (warnings, errors, what failed): for cron, no output means all went well')
+    .option('-v, --verbose', 'print more: every progress step, and a line per feed');
+}
+
+/**
+ * Makes `sub` the default subcommand of `parent` (as `digest feeds` is `digest feeds list`)
+ * without swallowing a mistyped subcommand as its argument: `digest runs show 3` says that "show"
+ * is not one of the commands, and which are (worded as `digest feeds` words it).
+ */
+export function defaultSubcommand(parent: Command, sub: Command): Command {
+  return sub.allowExcessArguments(true).hook('preAction', (_hook, action) => {
+    const [word] = action.args;
+    if (word === undefined) return;
+    const names = parent.commands.map((command) => command.name());
+    throw new ConfigError('CLI_UNKNOWN_COMMAND', `"${word}" is not a ${parent.name()} command; the ${parent.name()} commands are: ${names.join(', ')}`, {
+      hint: `See \`digest ${parent.name()} --help\`.`,
+    });
+  });
 }
 
 /** Adds the options every command takes. */
 export function common(command: Command, json = true): Command {
-  command.option('-c, --config <file>', `config file (default: ${DEFAULT_CONFIG_FILE} in this folder, else the built-in sample setup)`);
+  command.option('-c, --config <file>', `config file (default: DIGEST_CONFIG, else ${DEFAULT_CONFIG_FILE} in this folder; there must be one)`);
   if (json) command.option('--json', 'print a machine-readable result on stdout instead of text');
   return command;
 }
 
-/** The config file commands read (for watching), or undefined with the built-in defaults. */
-export function configFileFor(options: CommonOptions): string | undefined {
-  const explicit = options.config ?? (process.env.DIGEST_CONFIG || undefined);
-  if (explicit) return path.resolve(explicit);
-  const local = path.resolve(DEFAULT_CONFIG_FILE);
-  return existsSync(local) ? local : undefined;
-}
-
-/** The config file `feeds add` and `feeds import` write to (created when missing). */
-export function configTarget(options: CommonOptions): string {
-  return path.resolve(options.config ?? DEFAULT_CONFIG_FILE);
+/**
+ * The config file the options name (--config, DIGEST_CONFIG, else digest.config.yaml here). There
+ * must be one: without it this throws CONFIG_MISSING, naming the folder and `digest init`.
+ */
+export function configFileFor(options: CommonOptions): string {
+  return requireConfigFile({ configPath: options.config });
 }
 
 /** Loads and validates the config the options name (zod and yaml are loaded here, on first use). */

@@ -14,6 +14,7 @@ import { registerCheck } from './commands/check.js';
 import { registerServe } from './commands/serve.js';
 import { registerExtract } from './commands/extract.js';
 import { registerFeeds } from './commands/feeds.js';
+import { registerInit } from './commands/init.js';
 import { registerWorker } from './commands/worker.js';
 import { registerBounces } from './commands/bounces.js';
 import { registerReaders } from './commands/readers.js';
@@ -28,8 +29,9 @@ export function buildProgram(setExit: SetExit): Command {
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText(
       'after',
-      `\nExit codes: ${EXIT.OK} done; ${EXIT.PARTIAL} done, but some feeds or recipients failed; ${EXIT.FAILED} could not run.\nWith no config file, commands use the built-in sample setup (bundled feeds, outbox in ./out).`,
+      `\nExit codes: ${EXIT.OK} done; ${EXIT.PARTIAL} done, but some feeds or recipients failed; ${EXIT.FAILED} could not run.\nEvery command except init and extract needs a config file (digest.config.yaml here, --config FILE or DIGEST_CONFIG);\nwithout one it stops with exit code ${EXIT.FAILED}. \`digest init\` writes a starter.`,
     );
+  registerInit(program, setExit);
   registerRun(program, setExit);
   registerSchedule(program, setExit);
   registerRuns(program, setExit);

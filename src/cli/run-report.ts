@@ -2,6 +2,9 @@
 import type { ResolvedConfig } from '../config/resolve-config.js';
 import type { DeliveryReport } from '../deliver/deliver-run.js';
 import type { RunResult } from '../pipeline/run-digest.js';
+import { feedKey } from '../select/item-id.js';
+import type { Decision } from '../select/select-items.js';
+import type { FeedFailure } from '../types.js';
 import { describeLeftOut, leftOutJson, storiesJson } from '../pipeline/digest-json.js';
 import { rel } from './context.js';
 import { failureLine, pausedLine } from './feed-report.js';
@@ -16,25 +19,35 @@ export function runExitCode(result: RunResult): number {
   return result.feeds.failed.length > 0 || trouble ? EXIT.PARTIAL : EXIT.OK;
 }
 
-/** Sent, deferred (pending, or refused for now) and failed (refused for good), as the summary and --json give them. */
-export function deliveryCounts(d: DeliveryReport): { sent: number; deferred: number; failed: number; total: number } {
+/**
+ * Sent (accepted by the SMTP server), written (to the outbox: nobody was emailed), deferred
+ * (pending, or refused for now) and failed (refused for good), as the summary and --json give them.
+ */
+export function deliveryCounts(d: DeliveryReport): { transport: 'smtp' | 'outbox'; sent: number; written: number; deferred: number; failed: number; total: number } {
   const deferred = d.pending + d.failedTemporary;
-  return { sent: d.sent, deferred, failed: d.failedPermanent, total: d.sent + deferred + d.failedPermanent };
+  return { transport: d.kind, sent: d.sent, written: d.written, deferred, failed: d.failedPermanent, total: d.sent + d.written + deferred + d.failedPermanent };
 }
 
 export function printDelivery(out: Output, d: DeliveryReport, runId: number | null): void {
   const c = deliveryCounts(d);
-  out.line(`Sent ${c.sent} of ${c.total} via ${d.transport} (${c.deferred} deferred, ${c.failed} failed).`);
-  for (const problem of d.problems) out.line(`  ✗ ${problem.recipient} (${problem.status}): ${problem.message}`);
-  if (d.pending && d.queue) {
-    out.line(`  ${d.pending} still with the workers of ${d.queue}: the next \`digest run\` follows the run again and records what they report; nobody gets a second copy.`);
-  } else if (d.pending) out.line(`  ${d.pending} pending: the next \`digest run\` sends to them; nobody gets a second copy.`);
-  if (d.failedTemporary) out.line(`  ${d.failedTemporary} refused for now (4xx): \`digest runs retry ${runId ?? 'RUN'}\` tries them again.`);
-  if (d.aborted) {
-    out.line(`  Sending stopped: ${d.aborted}.`);
-    if (d.abortHint) out.line(`  → ${d.abortHint}`);
+  // With --quiet, the delivery line is printed only when something was held back or refused.
+  const say = deliveryTrouble(d) ? out.problem : out.line;
+  if (d.kind === 'outbox') {
+    // The outbox is files, not mail: never "sent".
+    say(`Wrote ${c.written} of ${c.total} to the ${d.transport} (${c.deferred} deferred, ${c.failed} failed): nobody was emailed (delivery.transport: outbox).`);
+  } else {
+    say(`Sent ${c.sent} of ${c.total} via ${d.transport} (${c.deferred} deferred, ${c.failed} failed).`);
   }
-  if (d.interrupted) out.line(d.queue ? '  Stopped following on request: the workers carry on.' : '  Stopped on request: the rest stay pending for the next run.');
+  for (const problem of d.problems) out.problem(`  ✗ ${problem.recipient} (${problem.status}): ${problem.message}`);
+  if (d.pending && d.queue) {
+    out.problem(`  ${d.pending} still with the workers of ${d.queue}: the next \`digest run\` follows the run again and records what they report; nobody gets a second copy.`);
+  } else if (d.pending) out.problem(`  ${d.pending} pending: the next \`digest run\` sends to them; nobody gets a second copy.`);
+  if (d.failedTemporary) out.problem(`  ${d.failedTemporary} refused for now (4xx): \`digest runs retry ${runId ?? 'RUN'}\` tries them again.`);
+  if (d.aborted) {
+    out.problem(`  Sending stopped: ${d.aborted}.`);
+    if (d.abortHint) out.problem(`  → ${d.abortHint}`);
+  }
+  if (d.interrupted) out.problem(d.queue ? '  Stopped following on request: the workers carry on.' : '  Stopped on request: the rest stay pending for the next run.');
   if (d.suppressed) out.line(`  ${d.suppressed} not sent: unsubscribed, bounced or paused since the run started.`);
 }
 
@@ -55,6 +68,24 @@ export function readersLine(readers: NonNullable<RunResult['readers']>): string 
   return `Readers: ${readers.count}${variants}${left.length ? `; left out: ${left.join(', ')}` : ''}.`;
 }
 
+/** --verbose: a line per feed that was read, with how many items it had, how many were new and chosen. */
+export function printFeedDetails(out: Output, config: ResolvedConfig, result: { decisions: readonly Decision[]; feeds: { failed: readonly FeedFailure[] } }): void {
+  const failed = new Set(result.feeds.failed.map((failure) => failure.url));
+  for (const feed of config.feeds) {
+    if (failed.has(feed.url)) continue;
+    const key = feedKey(feed);
+    const decisions = result.decisions.filter((d) => d.feedUrl === key);
+    const name = decisions[0]?.feed ?? feed.name ?? feed.url;
+    if (decisions.length === 0) {
+      out.detail(`  ✓ ${name}: no items read (unchanged since the last run, or empty)`);
+      continue;
+    }
+    const fresh = decisions.filter((d) => d.verdict !== 'seen').length;
+    const chosen = decisions.filter((d) => d.verdict === 'included').length;
+    out.detail(`  ✓ ${name}: ${decisions.length} item${decisions.length === 1 ? '' : 's'}, ${fresh} new, ${chosen} chosen`);
+  }
+}
+
 export function printRunSummary(out: Output, config: ResolvedConfig, result: RunResult): void {
   for (const warning of result.warnings) out.warn(warning);
   if (result.resumed) {
@@ -70,9 +101,10 @@ export function printRunSummary(out: Output, config: ResolvedConfig, result: Run
   } else {
     const feeds = result.feeds;
     out.line(`${config.title}: ${feeds.total} feed${feeds.total === 1 ? '' : 's'} read, ${feeds.failed.length} failed.`);
-    for (const failure of feeds.failed) out.line(failureLine(failure, config.fetch.attentionAfter));
+    for (const failure of feeds.failed) out.problem(failureLine(failure, config.fetch.attentionAfter));
     const paused = pausedLine(config);
     if (paused) out.line(paused);
+    printFeedDetails(out, config, result);
     if (result.status === 'nothing-new') {
       out.line('Nothing new since the last digest: no email sent.');
       return;

@@ -124,7 +124,10 @@ export function formatIssues(
         const best = branches
           .filter((b) => b.length > 0)
           .sort((a, b) => Math.max(...b.map((i) => i.path.length)) - Math.max(...a.map((i) => i.path.length)))[0];
+        // A branch that got as far as a check of its own (a URL with a typo) says the most.
+        const specific = issue.errors.findIndex((errors) => errors.length > 0 && errors.every((e) => e.code === 'custom'));
         if (best && best.some((i) => i.path.length > path.length)) out.push(...best);
+        else if (specific >= 0) out.push(...branches[specific]!);
         else
           out.push({
             path,

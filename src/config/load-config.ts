@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { isMap, isSeq, type Document, type LineCounter, type Node as YamlNode } from 'yaml';
 import { parseYaml } from './parse-yaml.js';
@@ -7,21 +7,22 @@ import { configSchema, feedSchema, type ParsedConfig } from './schema.js';
 import { formatIssues, formatPath } from './format-issues.js';
 import { resolveConfig, type ResolvedConfig } from './resolve-config.js';
 import { PACKAGE_DIR } from './package-dir.js';
-import { DEFAULT_CONFIG_FILE } from './config-file.js';
+import { DEFAULT_CONFIG_FILE, requireConfigFile } from './config-file.js';
 
 export { DEFAULT_CONFIG_FILE };
 
 export interface LoadConfigOptions {
-  /** Explicit config path (`--config`); when absent, `digest.config.yaml` in `cwd` if it exists. */
+  /** Explicit config path (`--config`); when absent, DIGEST_CONFIG, else `digest.config.yaml` in `cwd`. */
   configPath?: string;
   cwd?: string;
   env?: NodeJS.ProcessEnv;
 }
 
 /**
- * The built-in configuration used when there is no config file: the bundled sample feeds, two
- * example.com readers, an outbox and a preview in ./out, state in ./.digest. `digest.config.yaml`
- * in the repository is the same configuration written out with comments.
+ * The sample configuration: the bundled sample feeds, two example.com readers, an outbox and a
+ * preview in ./out, state in ./.digest. `digest.config.yaml` in the repository is the same
+ * configuration written out with comments. Only `sampleConfig` uses it: a missing config file
+ * is an error, never this.
  */
 export function defaultRawConfig(): Record<string, unknown> {
   return {
@@ -42,21 +43,26 @@ export function defaultRawConfig(): Record<string, unknown> {
   };
 }
 
-/** Reads, validates and resolves the configuration. Throws ConfigError naming file, line and key. */
+/**
+ * The sample setup resolved against `cwd` (out and state there), for programs and tests that
+ * want a working configuration without a file. The CLI never uses it.
+ */
+export function sampleConfig(options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): ResolvedConfig {
+  const cwd = options.cwd ?? process.cwd();
+  const parsed = validateConfig(defaultRawConfig(), { file: '(sample setup)' });
+  return resolveConfig(parsed, { source: null, baseDir: cwd, env: options.env ?? process.env, cwd });
+}
+
+/**
+ * Reads, validates and resolves the configuration: the file named by `configPath` or DIGEST_CONFIG,
+ * else digest.config.yaml in `cwd`. Without one it throws CONFIG_MISSING (naming the folder and
+ * `digest init`); a broken one, a ConfigError naming file, line and key.
+ */
 export function loadConfig(options: LoadConfigOptions = {}): ResolvedConfig {
   const cwd = options.cwd ?? process.cwd();
   const env = options.env ?? process.env;
-  const explicit = options.configPath ?? (env.DIGEST_CONFIG || undefined);
-
-  if (explicit === undefined) {
-    const candidate = path.resolve(cwd, DEFAULT_CONFIG_FILE);
-    if (!existsSync(candidate)) {
-      const parsed = validateConfig(defaultRawConfig(), { file: '(built-in defaults)' });
-      return resolveConfig(parsed, { source: null, baseDir: cwd, env, cwd });
-    }
-    return loadConfigFile(candidate, env, cwd);
-  }
-  return loadConfigFile(path.resolve(cwd, explicit), env, cwd);
+  const file = requireConfigFile({ configPath: options.configPath, cwd, env });
+  return loadConfigFile(file, env, cwd);
 }
 
 function loadConfigFile(file: string, env: NodeJS.ProcessEnv, cwd: string): ResolvedConfig {
@@ -74,14 +80,14 @@ function loadConfigFile(file: string, env: NodeJS.ProcessEnv, cwd: string): Reso
         context: { file: shown },
         hint:
           code === 'ENOENT'
-            ? `Check the path given to --config, or run without --config to use ${DEFAULT_CONFIG_FILE} in this folder (or the built-in sample setup when there is none).`
+            ? `Check the path given to --config (or DIGEST_CONFIG), or run \`digest init\` to write a starter ${DEFAULT_CONFIG_FILE}.`
             : 'Check the file permissions.',
       },
     );
   }
   const { data, doc, lineCounter } = parseYaml(text, shown);
   const parsed = validateConfig(data ?? {}, { file: shown, doc, lineCounter });
-  return resolveConfig(parsed, { source: file, baseDir: path.dirname(file), env, cwd });
+  return resolveConfig(parsed, { source: file, baseDir: path.dirname(file), env, cwd, locate: (keyPath) => lineOf(doc, lineCounter, keyPath) });
 }
 
 interface ValidateContext {

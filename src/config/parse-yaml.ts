@@ -1,4 +1,4 @@
-import { LineCounter, parseDocument, type Document } from 'yaml';
+import { LineCounter, parseDocument, visit, type Document, type Node as YamlNode } from 'yaml';
 import { ConfigError } from '../errors.js';
 
 /** Parses YAML (or JSON), turning a syntax error into a ConfigError with file, line and column. */
@@ -13,7 +13,21 @@ export function parseYaml(text: string, shown: string): { data: unknown; doc: Do
       hint: 'YAML is indentation-sensitive: use spaces (not tabs), put a space after each colon, and quote values that contain ": " or start with special characters.',
     });
   }
-  return { data: doc.toJS(), doc, lineCounter };
+  let data: unknown;
+  try {
+    // yaml refuses to expand more than 100 aliases (maxAliasCount): a "billion laughs" file.
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    let alias: YamlNode | undefined;
+    visit(doc, { Alias: (_key, node) => ((alias = node as unknown as YamlNode), visit.BREAK) });
+    const pos = alias?.range ? lineCounter.linePos(alias.range[0]) : undefined;
+    throw new ConfigError('CONFIG_ALIASES', `${shown}${pos ? `:${pos.line}:${pos.col}` : ''}: the aliases (*name) in this file expand to too much data; it was not read`, {
+      cause: error,
+      context: { file: shown, ...(pos ? { line: pos.line, column: pos.col } : {}) },
+      hint: 'Write the values out instead of repeating aliases: a config never needs more than a few.',
+    });
+  }
+  return { data, doc, lineCounter };
 }
 
 function yamlMessage(message: string): string {

@@ -1,4 +1,5 @@
 import sax from 'sax';
+import { publicHttpUrlProblem } from '../fetch/address-guard.js';
 import { decodeBasicEntities } from '../text/basic-entities.js';
 import { shortFeedName } from '../parse/feed-name.js';
 import type { FeedSource } from '../types.js';
@@ -9,6 +10,8 @@ export interface ReadOpmlOptions {
    * feed's raw `<title>`, "The Latest News from the UK and Around the World | Sky News".
    */
   shortNames?: boolean;
+  /** readOpmlChecked: accept private and loopback addresses too (the config's fetch.allowPrivateArticles). */
+  allowPrivate?: boolean;
 }
 
 /**
@@ -87,4 +90,25 @@ export function readOpml(xml: string, options: ReadOpmlOptions = {}): FeedSource
   if (!sawBody) throw failure ?? new Error('not an OPML file (no <body> element)');
   if (failure && feeds.length === 0) throw failure;
   return feeds;
+}
+
+export interface CheckedOpml {
+  feeds: FeedSource[];
+  /** Subscriptions left out, with why: not http(s) (file:, javascript:, a bare path), or a private address. */
+  skipped: { feed: FeedSource; reason: string }[];
+}
+
+/**
+ * The subscriptions of an OPML file that may become feeds: an export is someone else's list, so
+ * each URL must be http(s) on a public address (publicHttpUrlProblem; a private one too with
+ * `allowPrivate`); the others are named.
+ */
+export function readOpmlChecked(xml: string, options: ReadOpmlOptions = {}): CheckedOpml {
+  const result: CheckedOpml = { feeds: [], skipped: [] };
+  for (const feed of readOpml(xml, options)) {
+    const reason = publicHttpUrlProblem(feed.url, { allowPrivate: options.allowPrivate ?? false });
+    if (reason) result.skipped.push({ feed, reason });
+    else result.feeds.push(feed);
+  }
+  return result;
 }

@@ -4,9 +4,9 @@ import path from 'node:path';
 import { ConfigError, displayPath } from '../errors.js';
 import { TokenSigner } from '../tokens/tokens.js';
 import type { FeedSource } from '../types.js';
-import { feedSchema, isEmailAddress, redisUrlProblem, type ParsedConfig } from './schema.js';
+import { addressProblem, feedSchema, feedUrlProblem, redisUrlProblem, type ParsedConfig } from './schema.js';
 import { PACKAGE_DIR } from './package-dir.js';
-import { readOpml } from './read-opml.js';
+import { readOpmlChecked } from './read-opml.js';
 import { formatIssues, formatPath } from './format-issues.js';
 import { parseYaml } from './parse-yaml.js';
 
@@ -40,7 +40,10 @@ export interface ResolvedConfig extends Omit<ParsedConfig, 'feeds' | 'recipients
   partialsDir: string | undefined;
   /** SMTP connection URL from the environment (SMTP_URL); never from the file. */
   smtpUrl: string | undefined;
-  /** `delivery.transport` with `auto` decided. */
+  /**
+   * `delivery.transport` with `auto` read from the environment now (smtp when SMTP_URL is set).
+   * A run does not use this: it decides once and records it (deliver/decide-transport.ts).
+   */
   transport: 'outbox' | 'smtp';
   /**
    * The delivery queue's Redis (DIGEST_QUEUE_URL, else `delivery.queue`): when set, `digest run`
@@ -56,14 +59,18 @@ export interface ResolvedConfig extends Omit<ParsedConfig, 'feeds' | 'recipients
   webhookSecret: string | undefined;
   /** Problems that do not stop a run (a bad recipient address), for the summary. */
   warnings: string[];
+  /** Of the warnings, the recipients skipped because their address is unusable (`digest check` fails on them). */
+  skippedRecipients: string[];
 }
 
-interface ResolveOptions {
+export interface ResolveOptions {
   source: string | null;
   baseDir: string;
   env: NodeJS.ProcessEnv;
   /** For messages: paths are shown relative to it. */
   cwd?: string;
+  /** The line in the config file of the value at a key path, for messages. */
+  locate?: (keyPath: ReadonlyArray<PropertyKey>) => number | undefined;
 }
 
 export const FEED_LIST_EXTENSIONS = new Set(['.yaml', '.yml', '.json', '.opml', '.txt']);
@@ -75,18 +82,15 @@ export function resolveConfig(parsed: ParsedConfig, options: ResolveOptions): Re
   const warnings: string[] = [];
 
   const feedLists: string[] = [];
-  const configured = resolveFeeds(parsed.feeds, baseDir, file, shown, feedLists);
-  const recipients = resolveRecipients(parsed.recipients, baseDir, file, warnings, shown);
+  const configured = resolveFeeds(parsed.feeds, baseDir, file, shown, feedLists, warnings);
+  const skippedRecipients: string[] = [];
+  const recipients = resolveRecipients(parsed.recipients, baseDir, file, warnings, shown, options, skippedRecipients);
   const templateDir = resolveTemplateDir(parsed.template, baseDir, file, shown);
   const partialsDir = parsed.partials === undefined ? undefined : resolvePartialsDir(parsed.partials, baseDir, file, shown);
 
+  // delivery.transport: smtp without SMTP_URL is refused by whatever would send (a run, a test
+  // send) before it fetches anything, and failed by `digest check`; previews do not need it.
   const smtpUrl = env.SMTP_URL?.trim() || undefined;
-  if (parsed.delivery.transport === 'smtp' && !smtpUrl) {
-    throw new ConfigError('CONFIG_SMTP_MISSING', `${file}: delivery.transport is "smtp" but the SMTP_URL environment variable is not set`, {
-      context: { file },
-      hint: 'Set SMTP_URL, e.g. SMTP_URL=smtp://user:password@mail.example.com:587 (secrets stay out of the config file), or set delivery.transport to "outbox".',
-    });
-  }
   if (smtpUrl) validateSmtpUrl(smtpUrl);
   const transport = parsed.delivery.transport === 'auto' ? (smtpUrl ? 'smtp' : 'outbox') : parsed.delivery.transport;
   const queueFromEnv = env.DIGEST_QUEUE_URL?.trim() || undefined;
@@ -137,12 +141,26 @@ export function resolveConfig(parsed: ParsedConfig, options: ResolveOptions): Re
     transport,
     queueUrl: queueFromEnv ?? parsed.delivery.queue,
     warnings,
+    skippedRecipients,
   };
 }
 
 
 export function isUrl(value: string): boolean {
   return /^(https?|file):\/\//i.test(value);
+}
+
+/**
+ * A feed as written in the config (or in a feed list in `dir`): a local path becomes absolute,
+ * URLs are kept as written. A path written relative is also given a `key`, its path relative to
+ * the config's folder (`keyBase`): the state knows the feed by it, so moving or copying the
+ * project does not make its feeds, and their items, new (see `feedKey`).
+ */
+function resolveFeedSource<T extends { url: string }>(feed: T, dir: string, keyBase: string): T & { key?: string } {
+  if (isUrl(feed.url)) return feed;
+  const url = path.resolve(dir, feed.url);
+  if (path.isAbsolute(feed.url)) return { ...feed, url };
+  return { ...feed, url, key: path.relative(keyBase, url).split(path.sep).join('/') };
 }
 
 /** Local feed paths become absolute; URLs are kept as written. */
@@ -157,18 +175,18 @@ export function isFeedListEntry(entry: string): boolean {
   return !isUrl(entry) && FEED_LIST_EXTENSIONS.has(path.extname(entry.split(/[?#]/)[0]!).toLowerCase());
 }
 
-function resolveFeeds(entries: ParsedConfig['feeds'], baseDir: string, file: string, shown: Show, lists: string[]): FeedSource[] {
+function resolveFeeds(entries: ParsedConfig['feeds'], baseDir: string, file: string, shown: Show, lists: string[], warnings: string[]): FeedSource[] {
   const feeds: FeedSource[] = [];
   entries.forEach((entry, index) => {
     if (typeof entry !== 'string') {
-      feeds.push(compact({ ...entry, url: resolveFeedUrl(entry.url, baseDir) }));
+      feeds.push(compact(resolveFeedSource(entry, baseDir, baseDir)));
       return;
     }
     if (isFeedListEntry(entry)) {
       lists.push(path.resolve(baseDir, entry));
-      feeds.push(...readFeedList(path.resolve(baseDir, entry), `${file}: feeds[${index}]`, shown));
+      feeds.push(...readFeedList(path.resolve(baseDir, entry), `${file}: feeds[${index}]`, shown, baseDir, warnings));
     } else {
-      feeds.push({ url: resolveFeedUrl(entry, baseDir) });
+      feeds.push(resolveFeedSource({ url: entry }, baseDir, baseDir));
     }
   });
   // One feed listed twice (inline and in a list file) is read once.
@@ -176,8 +194,12 @@ function resolveFeeds(entries: ParsedConfig['feeds'], baseDir: string, file: str
   return feeds.filter((feed) => (seen.has(feed.url) ? false : (seen.add(feed.url), true)));
 }
 
-/** Reads a feed-list file: YAML/JSON (a list, or {feeds: [...]}), OPML, or one URL per line. */
-export function readFeedList(listPath: string, where: string, show: Show = displayPath): FeedSource[] {
+/**
+ * Reads a feed-list file: YAML/JSON (a list, or {feeds: [...]}), OPML, or one URL per line.
+ * Relative paths in it are relative to the list; local feeds are keyed relative to `keyBase`
+ * (the config's folder; default: the list's).
+ */
+export function readFeedList(listPath: string, where: string, show: Show = displayPath, keyBase: string = path.dirname(listPath), warnings?: string[]): FeedSource[] {
   const shown = show(listPath);
   let text: string;
   try {
@@ -193,7 +215,9 @@ export function readFeedList(listPath: string, where: string, show: Show = displ
   const extension = path.extname(listPath).toLowerCase();
   if (extension === '.opml') {
     try {
-      return readOpml(text).map((feed) => ({ ...feed, url: resolveFeedUrl(feed.url, listDir) }));
+      const { feeds, skipped } = readOpmlChecked(text);
+      for (const { feed, reason } of skipped) warnings?.push(`${shown}: ${feed.name ? `"${feed.name}" ` : ''}(${feed.url}) skipped: ${reason}`);
+      return feeds.map((feed) => resolveFeedSource(feed, listDir, keyBase));
     } catch (error) {
       throw new ConfigError('CONFIG_FEED_LIST', `${shown}: ${(error as Error).message}`, {
         cause: error,
@@ -203,11 +227,20 @@ export function readFeedList(listPath: string, where: string, show: Show = displ
     }
   }
   if (extension === '.txt') {
-    return text
-      .split(/\r?\n/)
-      .map((line) => line.replace(/#.*$/, '').trim())
-      .filter(Boolean)
-      .map((url) => ({ url: resolveFeedUrl(url, listDir) }));
+    const feeds: FeedSource[] = [];
+    text.split(/\r?\n/).forEach((raw, index) => {
+      const url = raw.replace(/#.*$/, '').trim();
+      if (!url) return;
+      const problem = feedUrlProblem(url);
+      if (problem) {
+        throw new ConfigError('CONFIG_FEED_LIST', `${shown}:${index + 1}: ${problem}`, {
+          context: { file: shown, line: index + 1 },
+          hint: 'Write one feed per line: an http(s) URL or a path (relative to this file); # starts a comment.',
+        });
+      }
+      feeds.push(resolveFeedSource({ url }, listDir, keyBase));
+    });
+    return feeds;
   }
   // YAML is a superset of JSON, so one reader serves both.
   const { data } = parseYaml(text, shown);
@@ -219,7 +252,11 @@ export function readFeedList(listPath: string, where: string, show: Show = displ
     });
   }
   return list.map((entry, index) => {
-    if (typeof entry === 'string') return { url: resolveFeedUrl(entry.trim(), listDir) };
+    if (typeof entry === 'string') {
+      const problem = feedUrlProblem(entry.trim());
+      if (problem) throw new ConfigError('CONFIG_FEED_LIST', `${shown}: [${index}]: ${problem}`, { context: { file: shown }, hint: 'Each feed is an http(s) URL or a path (relative to this file).' });
+      return resolveFeedSource({ url: entry.trim() }, listDir, keyBase);
+    }
     const result = feedSchema.safeParse(entry);
     if (!result.success) {
       const issue = formatIssues(result.error.issues, entry, () => Object.keys(feedSchema.shape))[0]!;
@@ -228,7 +265,7 @@ export function readFeedList(listPath: string, where: string, show: Show = displ
         hint: 'Each feed needs a url (http(s) URL or a path); name, section, limit, fullText and maxAgeDays are optional.',
       });
     }
-    return compact({ ...result.data, url: resolveFeedUrl(result.data.url, listDir) });
+    return compact(resolveFeedSource(result.data, listDir, keyBase));
   });
 }
 
@@ -236,14 +273,23 @@ function compact<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 
-function resolveRecipients(entries: ParsedConfig['recipients'], baseDir: string, file: string, warnings: string[], shown: Show): Recipient[] {
+function resolveRecipients(
+  entries: ParsedConfig['recipients'],
+  baseDir: string,
+  file: string,
+  warnings: string[],
+  shown: Show,
+  options: Pick<ResolveOptions, 'locate'>,
+  skipped?: string[],
+): Recipient[] {
   const raw: { where: string; email: string; name?: string; fields: Record<string, string> }[] = [];
   if (typeof entries === 'string') {
     const csvPath = path.resolve(baseDir, entries);
     raw.push(...readRecipientsCsv(csvPath, shown));
   } else {
     entries.forEach((entry, index) => {
-      const where = `${file}: recipients[${index}]`;
+      const line = options.locate?.(['recipients', index]);
+      const where = `${file}${line === undefined ? '' : `:${line}`}: recipients[${index}]`;
       if (typeof entry === 'string') raw.push({ where, email: entry, fields: {} });
       else {
         const { email, name, ...rest } = entry;
@@ -256,8 +302,10 @@ function resolveRecipients(entries: ParsedConfig['recipients'], baseDir: string,
   const seen = new Set<string>();
   for (const entry of raw) {
     const email = entry.email.trim();
-    if (!isEmailAddress(email)) {
-      warnings.push(`${entry.where}: ${JSON.stringify(email)} is not a valid email address; skipped`);
+    const problem = addressProblem(email);
+    if (problem) {
+      warnings.push(`${entry.where}: ${problem}; skipped`);
+      skipped?.push(`${entry.where}: ${problem}; skipped`);
       continue;
     }
     const key = email.toLowerCase();

@@ -8,8 +8,14 @@ import { filterTermProblem } from '../select/filter-terms.js';
  * TypeScript types come from it. Messages are written for editors: they say what to write.
  */
 
-const feedUrl = z.string().trim().min(1, 'expected a URL or a path, got an empty string').check((ctx) => {
-  const value = ctx.value;
+/**
+ * What is wrong with a feed address, or undefined when it is a usable http(s) URL, file URL or
+ * path. A URL with a typo ("http//host/feed", "https:/host") is named as such: it would otherwise
+ * be read as a local path, or rejected without saying what was meant.
+ */
+export function feedUrlProblem(value: string): string | undefined {
+  const typo = /^(https?|file|feed)(?::\/(?!\/)|\/\/|:(?!\/))(.*)$/i.exec(value);
+  if (typo) return `${JSON.stringify(value)} looks like a URL with a typo; write ${JSON.stringify(`${typo[1]!.toLowerCase()}://${typo[2]!.replace(/^\/+/, '')}`)}`;
   if (/^[a-z][a-z0-9+.-]*:/i.test(value) && !/^[a-z]:[\\/]/i.test(value)) {
     // Looks like a URL (and not a Windows drive letter): it must be a well-formed http(s) or file URL.
     let ok = false;
@@ -21,15 +27,10 @@ const feedUrl = z.string().trim().min(1, 'expected a URL or a path, got an empty
     } catch {
       ok = false;
     }
-    if (!ok) {
-      ctx.issues.push({
-        code: 'custom',
-        input: value,
-        message: `expected a URL or a path, got ${JSON.stringify(value)}`,
-      });
-    }
+    if (!ok) return `expected a URL or a path, got ${JSON.stringify(value)}`;
   }
-});
+  return undefined;
+}
 
 /** A Redis address for the delivery queue: redis://[user:password@]host[:port][/db], or rediss:// for TLS. */
 export function redisUrlProblem(value: string): string | undefined {
@@ -54,11 +55,77 @@ const redisUrl = z.string().trim().check((ctx) => {
   if (problem) ctx.issues.push({ code: 'custom', input: ctx.value, message: problem });
 });
 
-/** A pragmatic address check: one @, a dot in the domain, no spaces or angle brackets. */
-export function isEmailAddress(value: string): boolean {
-  return /^[^\s@<>(),;:"]+@[^\s@<>(),;:"]+\.[^\s@<>(),;:"]+$/.test(value);
+const feedUrl = z.string().trim().min(1, 'expected a URL or a path, got an empty string').check((ctx) => {
+  const problem = feedUrlProblem(ctx.value);
+  if (problem) ctx.issues.push({ code: 'custom', input: ctx.value, message: problem });
+});
+
+const ADDRESS = /^[^\s@<>(),;:"]+@[^\s@<>(),;:"]+\.[^\s@<>(),;:"]+$/;
+
+/**
+ * What is wrong with an email address, or undefined when it is one a mail server will take: a
+ * pragmatic syntax check (one @, a dot in the domain, no spaces or angle brackets) and the
+ * lengths SMTP allows, so an address no server accepts is reported when the config is loaded
+ * instead of failing at every send.
+ */
+export function addressProblem(value: string): string | undefined {
+  if (!ADDRESS.test(value)) return `${JSON.stringify(value)} is not a valid email address`;
+  const at = value.lastIndexOf('@');
+  const local = value.slice(0, at);
+  const domain = value.slice(at + 1);
+  if (local.length > 64) return `the part before @ is ${local.length} characters long; at most 64 are allowed (RFC 5321)`;
+  const label = domain.split('.').find((part) => part.length > 63);
+  if (label) return `a part of the domain is ${label.length} characters long; at most 63 are allowed (RFC 1035)`;
+  if (domain.length > 253) return `the domain is ${domain.length} characters long; at most 253 are allowed (RFC 1035)`;
+  if (value.length > 254) return `the address is ${value.length} characters long; at most 254 are allowed (RFC 5321)`;
+  return undefined;
 }
 
+/** A pragmatic address check, within the lengths SMTP allows (see addressProblem). */
+export function isEmailAddress(value: string): boolean {
+  return addressProblem(value) === undefined;
+}
+
+/**
+ * What is wrong with a sender (`from`, `replyTo`): one address, bare or with a display name
+ * ("Morning News <digest@news.example>", the name quoted when it holds a comma).
+ */
+export function mailboxProblem(value: string): string | undefined {
+  const notOne = `${JSON.stringify(value)} is not an email address; write "Name <address@example.com>" or "address@example.com"`;
+  const angle = /^(?:"(?:[^"\\]|\\.)*"|[^"<>,;]*?)\s*<([^<>]*)>$/.exec(value);
+  const address = angle ? angle[1]!.trim() : value;
+  if (!angle && /[<>]/.test(value)) return notOne;
+  const problem = addressProblem(address);
+  if (!problem) return undefined;
+  return problem.endsWith('is not a valid email address') ? notOne : problem;
+}
+
+const mailbox = z.string().trim().check((ctx) => {
+  const problem = mailboxProblem(ctx.value);
+  if (problem) ctx.issues.push({ code: 'custom', input: ctx.value, message: problem });
+});
+
+/** A BCP 47 language tag that the date formatter has data for (Intl falls back silently otherwise). */
+const locale = z.string().trim().check((ctx) => {
+  const value = ctx.value;
+  let canonical: string[];
+  try {
+    canonical = Intl.getCanonicalLocales(value);
+  } catch {
+    const guess = value.replace(/_/g, '-');
+    let suggestion = '';
+    try {
+      if (Intl.DateTimeFormat.supportedLocalesOf([guess]).length > 0) suggestion = ` (did you mean ${JSON.stringify(guess)}?)`;
+    } catch {
+      // no suggestion
+    }
+    ctx.issues.push({ code: 'custom', input: value, message: `${JSON.stringify(value)} is not a BCP 47 language tag${suggestion}; write one such as "en-GB", "de-DE" or "fr"` });
+    return;
+  }
+  if (Intl.DateTimeFormat.supportedLocalesOf(canonical).length === 0) {
+    ctx.issues.push({ code: 'custom', input: value, message: `${JSON.stringify(value)} is not a language this system can format dates in; write a BCP 47 tag such as "en-GB", "de-DE" or "fr"` });
+  }
+});
 /** Default of `limits.maxAgeDays`: a week, the span of a daily or weekly digest. */
 export const DEFAULT_MAX_AGE_DAYS = 7;
 
@@ -159,12 +226,12 @@ export const configSchema = z.strictObject({
   /** Short line under the title. */
   tagline: z.string().optional(),
   /** Sender, e.g. "Morning Digest <digest@example.com>". */
-  from: z.string().trim().min(3).default('Morning Digest <digest@example.com>'),
-  replyTo: z.string().trim().optional(),
+  from: mailbox.default('Morning Digest <digest@example.com>'),
+  replyTo: mailbox.optional(),
   /** Inline list of addresses / {email, name}, or a path to a CSV file (email,name,...). */
   recipients: z.union([z.array(recipientSchema), z.string().trim().min(1)]).default([]),
   /** Feeds, inline or as paths to feed-list files (.yaml, .json, .opml, .txt). */
-  feeds: z.array(z.union([feedSchema, z.string().trim().min(1)])).default([]),
+  feeds: z.array(z.union([feedSchema, feedUrl])).default([]),
   /** Output folder for the HTML/text preview and the outbox. */
   out: z.string().trim().min(1).default('out'),
   /** SQLite state file. */
@@ -180,7 +247,7 @@ export const configSchema = z.strictObject({
   /** Template set: a folder name under templates/, or a path to a theme folder. */
   template: z.string().trim().min(1).default('default'),
   /** Locale for dates in templates (BCP 47), e.g. "en-GB". */
-  locale: z.string().trim().min(2).default('en-GB'),
+  locale: locale.default('en-GB'),
   /**
    * An unsubscribe link handled by a program of your own, with {{email}}, {{name}} and any
    * recipient field filled in per recipient. Leave it out with `web.baseUrl`: `digest web`
@@ -276,7 +343,7 @@ export const configSchema = z.strictObject({
       maxConnections: z.int().positive().default(2),
       /** Messages per second, across all connections (0 = no limit). */
       rateLimit: z.number().nonnegative().default(5),
-      /** How long to wait for the server to accept a connection and greet. */
+      /** How long the server may take to accept a connection and greet, together; not retried within a run. */
       connectionTimeoutSeconds: z.number().positive().default(15),
       /** How long a connection may stay silent in the middle of a message. */
       socketTimeoutSeconds: z.number().positive().default(60),

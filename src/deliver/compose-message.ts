@@ -71,8 +71,9 @@ function listId(title: string, from: string): { url: string; comment: string } {
 
 /**
  * One recipient's message: multipart/alternative, text first and HTML last (nodemailer's order),
- * quoted-printable bodies (no line over 998 octets), RFC 2047 subject, List-ID, and
- * List-Unsubscribe with the RFC 8058 one-click header when there is an https link.
+ * quoted-printable bodies (no line over 998 octets), RFC 2047 subject, List-ID, List-Unsubscribe
+ * with the RFC 8058 one-click header when there is an https link, and the bulk-mail headers
+ * (`Auto-Submitted: auto-generated`, `Precedence: bulk`).
  */
 export function composeMessage(recipient: { email: string; name?: string | undefined }, content: MessageContent, options: ComposeOptions): OutgoingMessage {
   const unsubscribe: string[] = [];
@@ -81,7 +82,12 @@ export function composeMessage(recipient: { email: string; name?: string | undef
     const mailto = options.unsubscribeMailto.startsWith('mailto:') ? options.unsubscribeMailto : `mailto:${options.unsubscribeMailto}`;
     unsubscribe.push(mailto);
   }
-  const headers: Record<string, string> = {};
+  const headers: Record<string, string> = {
+    // A digest is machine-sent bulk mail: vacation notices and other auto-replies must not answer
+    // it (RFC 3834 section 5; Precedence is what older responders still look at).
+    'Auto-Submitted': 'auto-generated',
+    Precedence: 'bulk',
+  };
   // One-click unsubscribe (RFC 8058) needs an https URL that accepts a POST.
   if (content.unsubscribeUrl?.startsWith('https://')) headers['List-Unsubscribe-Post'] = 'List-Unsubscribe=One-Click';
   return {

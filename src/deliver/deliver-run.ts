@@ -5,6 +5,7 @@ import { issueUrl, type ReaderLinks } from '../audience/reader-links.js';
 import { blockFor } from '../audience/readers.js';
 import type { TokenSigner } from '../tokens/tokens.js';
 import type { DeliveryRow, StateStore } from '../state/state-store.js';
+import { environmentProblem } from '../errors.js';
 import { composeMessage, type OutgoingMessage } from './compose-message.js';
 import type { MessageTransport } from './transports.js';
 
@@ -39,8 +40,14 @@ export interface DeliveryProblem {
 }
 
 export interface DeliveryReport {
+  /** "SMTP mail.example.com:587", "outbox /srv/digest/out/outbox". */
   transport: string;
+  /** Where the messages went: an SMTP server, or .eml files in the outbox (nobody was emailed). */
+  kind: 'smtp' | 'outbox';
+  /** Accepted by the SMTP server. Never counts outbox files. */
   sent: number;
+  /** Written to the outbox as .eml files (transport outbox): nobody was emailed. */
+  written: number;
   failedTemporary: number;
   failedPermanent: number;
   /** Not attempted, or put back because the server could not be reached: the next run sends them. */
@@ -81,6 +88,8 @@ type Failure = 'permanent' | 'temporary' | 'unreachable';
 /** SMTP says what kind of failure it was: 5xx is final, 4xx and lost connections are worth retrying. */
 export function classifySendError(error: unknown): Failure {
   const e = error as { responseCode?: number; code?: string; command?: string };
+  // The outbox's disk is full, read-only or not ours: no message will be written this run.
+  if (environmentProblem(error)) return 'unreachable';
   // Could not connect, resolve, negotiate TLS or log in, or the server stopped answering: no
   // message will get through this run.
   if (e.code === 'EAUTH' || e.code === 'ETIMEDOUT' || e.command === 'CONN') return 'unreachable';
@@ -102,6 +111,9 @@ export function describeSendError(error: unknown): string {
 export function unreachableHint(error: unknown, after = 'The recipients stay pending: run `digest run` again once it is fixed; nobody gets a second copy.'): string {
   const e = error as { code?: string; message?: string };
   const message = e.message ?? '';
+  const problem = environmentProblem(error);
+  if (problem?.code === 'DISK_FULL') return `The disk is full: free some space there (df -h), then run \`digest run\` again. ${after.replace(/^The recipients/, 'The readers')}`;
+  if (problem) return `${problem.what[0]!.toUpperCase()}${problem.what.slice(1)}: ${problem.hint.replace(/, then run again.*$/, '.')} ${after}`;
   if (e.code === 'EAUTH') return `The server refused the user name or password: check them in SMTP_URL (URL-encode special characters such as @ or /). ${after}`;
   if (e.code === 'ETIMEDOUT') {
     return `The server did not answer in time: check the host and port in SMTP_URL and any firewall between (delivery.connectionTimeoutSeconds and delivery.socketTimeoutSeconds set how long to wait). ${after}`;
@@ -152,7 +164,8 @@ export async function deliverRun(options: DeliverOptions): Promise<DeliveryRepor
   const baseDelay = options.retryDelayMs ?? 1000;
   // `sending` rows were in flight when a previous process died: they are sent again.
   const queue = store.deliveries(runId, ['pending', 'sending']);
-  const report: DeliveryReport = { transport: transport.description, sent: 0, failedTemporary: 0, failedPermanent: 0, pending: 0, suppressed: 0, problems: [] };
+  const report: DeliveryReport = { transport: transport.description, kind: transport.kind, sent: 0, written: 0, failedTemporary: 0, failedPermanent: 0, pending: 0, suppressed: 0, problems: [] };
+  const delivered = transport.kind === 'outbox' ? 'written' : 'sent';
   let done = 0;
   let aborted: string | undefined;
   let abortHint: string | undefined;
@@ -188,8 +201,8 @@ export async function deliverRun(options: DeliverOptions): Promise<DeliveryRepor
       store.updateDelivery(runId, row.recipient, 'sending', stamp());
       try {
         await transport.send(message);
-        store.updateDelivery(runId, row.recipient, 'sent', stamp());
-        report.sent++;
+        store.updateDelivery(runId, row.recipient, delivered, stamp());
+        report[delivered]++;
         return;
       } catch (error) {
         const kind = classifySendError(error);
@@ -200,8 +213,11 @@ export async function deliverRun(options: DeliverOptions): Promise<DeliveryRepor
           report.problems.push({ recipient: row.recipient, status: 'failed-permanent', message: text });
           return;
         }
-        // A refused login will not change by asking again.
-        if (attempt >= attempts || (error as { code?: string }).code === 'EAUTH') {
+        // A refused login will not change by asking again; a server that did not connect or greet
+        // within connectionTimeoutSeconds has had its chance (asking again would cost that much
+        // again per attempt). Attempts are for quick failures: a 4xx, a dropped connection.
+        const code = (error as { code?: string }).code;
+        if (attempt >= attempts || code === 'EAUTH' || (kind === 'unreachable' && code === 'ETIMEDOUT')) {
           if (kind === 'unreachable') {
             abortHint ??= unreachableHint(error);
             aborted ??= `${transport.description}: ${text}`;

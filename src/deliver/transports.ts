@@ -1,4 +1,4 @@
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import type Nodemailer from 'nodemailer';
@@ -52,8 +52,14 @@ export function createOutboxTransport(dir: string, fileStem: string, options: { 
       // The envelope sender, recorded as a receiving server would (RFC 5321 §4.4), so the file
       // shows where a bounce of this copy would go.
       const returnPath = Buffer.from(`Return-Path: <${info.envelope.from || ''}>\r\n`);
-      writeFileSync(temporary, Buffer.concat([returnPath, info.message as Buffer]));
-      renameSync(temporary, file);
+      try {
+        writeFileSync(temporary, Buffer.concat([returnPath, info.message as Buffer]));
+        renameSync(temporary, file);
+      } catch (error) {
+        // A full disk (or any failed write) leaves no half-written temporary file behind.
+        rmSync(temporary, { force: true });
+        throw error;
+      }
       return { messageId: info.messageId, response: file };
     },
     close() {
@@ -66,7 +72,7 @@ export interface SmtpOptions {
   maxConnections: number;
   /** Messages per second across all connections; 0 = no limit. */
   rateLimit: number;
-  /** Wait for the TCP connection and for the server's greeting (each). */
+  /** Wait for the TCP connection and the server's greeting, together (nodemailer cuts the greeting wait short by what is left). */
   connectionTimeoutMs?: number;
   /** Longest silence on an open connection. */
   socketTimeoutMs?: number;

@@ -36,6 +36,30 @@ export function literalAddress(hostname: string): string | undefined {
   return ipaddr.isValid(bare) ? bare : undefined;
 }
 
+/** Host names that always mean this machine, its network or a cloud metadata service. */
+const PRIVATE_NAMES = /^(localhost|metadata|metadata\.google\.internal|instance-data)$|\.(localhost|internal|local)$/i;
+
+/**
+ * Why a URL from someone else (an OPML export, a page's feed link) may not become a feed, or
+ * undefined when it may: it must be http(s), and its host not a private, loopback, link-local
+ * (cloud metadata) or reserved address, nor a name that always is one (unless `allowPrivate`:
+ * the config's fetch.allowPrivateArticles). Checked without DNS; fetches of such links are also
+ * guarded at connect time (createGuardedLookup).
+ */
+export function publicHttpUrlProblem(value: string, options: { allowPrivate?: boolean } = {}): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value.trim());
+  } catch {
+    return 'not an http(s) URL';
+  }
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || !url.hostname) return 'not an http(s) URL';
+  if (options.allowPrivate) return undefined;
+  const literal = literalAddress(url.hostname);
+  const private_ = literal !== undefined ? !isPublicAddress(literal) : PRIVATE_NAMES.test(url.hostname.replace(/\.$/, ''));
+  return private_ ? 'a private, loopback or reserved address' : undefined;
+}
+
 export function blockedAddressError(url: string, address: string, cause?: unknown): FetchError {
   return new FetchError(
     'FETCH_BLOCKED_ADDRESS',

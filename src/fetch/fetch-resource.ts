@@ -7,9 +7,10 @@
  * (a custom `lookup`), a separate connect timeout, and counting *decompressed* bytes while
  * streaming so that a gzip bomb stops at `maxBytes`.
  *
- * Timeouts are per attempt: `timeoutMs` bounds one attempt from the first connect to the last
- * body byte, redirects included, so a server that never answers or drips a byte a second fails
- * at that deadline. With retries the worst case is (retries + 1) × timeoutMs plus the backoff.
+ * One deadline: `timeoutMs` bounds the whole fetch, from the first connect to the last body byte,
+ * redirects, retries and the waits between them included, so a server that never answers or
+ * drips a byte a second costs `timeoutMs` and no more (fetch.timeoutSeconds is per feed). Quick
+ * failures (a reset, a 503) are retried within it; a wait that would pass it is not made.
  */
 import { readFileSync } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
@@ -32,7 +33,7 @@ export interface Validators {
 }
 
 export interface FetchOptions {
-  /** Deadline for one attempt, connect to last byte, redirects included; default 20000. */
+  /** Deadline for the whole fetch, connect to last byte, redirects and retries included; default 20000. */
   timeoutMs?: number;
   /** Deadline for DNS + TCP/TLS connect of each request; default 10000. */
   connectTimeoutMs?: number;
@@ -186,7 +187,9 @@ async function readLocal(filePath: string, options: FetchOptions): Promise<Fetch
         context: { feed: filePath, file: filePath },
       });
     }
-    const lastModified = info.mtime.toUTCString();
+    // A local file's version: its modification time to the sub-millisecond, and its size. (A
+    // whole-second date would miss a file rewritten within the second it was read in.)
+    const lastModified = `${info.mtimeMs} ${info.size}`;
     if (options.validators?.lastModified === lastModified) {
       return { status: 'not-modified', url: filePath, validators: { lastModified } };
     }
@@ -236,26 +239,32 @@ function contentTypeForPath(filePath: string): string | undefined {
   return undefined;
 }
 
+/** A retry is not started with less time than this left before the deadline. */
+const MIN_ATTEMPT_MS = 250;
+
 async function fetchWithRetries(url: URL, options: FetchOptions): Promise<FetchResult> {
   const retries = Math.max(0, options.retries ?? DEFAULTS.retries);
   const baseDelay = options.retryDelayMs ?? DEFAULTS.retryDelayMs;
   const maxRetryAfter = options.maxRetryAfterMs ?? DEFAULTS.maxRetryAfterMs;
+  const totalMs = options.timeoutMs ?? DEFAULTS.timeoutMs;
+  const deadline = Date.now() + totalMs;
   for (let attempt = 0; ; attempt++) {
     try {
-      return await fetchOnce(url, options);
+      return await fetchOnce(url, options, deadline, totalMs);
     } catch (error) {
-      if (!(error instanceof FetchError) || attempt >= retries || !isTransient(error)) {
+      // A timeout has used the whole deadline: there is nothing left to retry with.
+      if (!(error instanceof FetchError) || attempt >= retries || !isTransient(error) || error.code === 'FETCH_TIMEOUT') {
         if (error instanceof FetchError && attempt > 0) error.context.attempts = attempt + 1;
         throw error;
       }
       const retryAfter = typeof error.context.retryAfterMs === 'number' ? error.context.retryAfterMs : undefined;
-      if (retryAfter !== undefined && retryAfter > maxRetryAfter) {
+      const backoff = Math.min(MAX_BACKOFF_MS, baseDelay * 2 ** attempt);
+      const wait = Math.max(retryAfter ?? 0, backoff / 2 + Math.random() * (backoff / 2));
+      if ((retryAfter !== undefined && retryAfter > maxRetryAfter) || Date.now() + wait > deadline - MIN_ATTEMPT_MS) {
         error.context.attempts = attempt + 1;
         throw error;
       }
-      const backoff = Math.min(MAX_BACKOFF_MS, baseDelay * 2 ** attempt);
-      const jittered = backoff / 2 + Math.random() * (backoff / 2);
-      await sleep(Math.max(retryAfter ?? 0, jittered), options.signal, url.href);
+      await sleep(wait, options.signal, url.href);
     }
   }
 }
@@ -289,15 +298,14 @@ function sleep(ms: number, signal: AbortSignal | undefined, url: string): Promis
 /** Why an attempt's controller was aborted. */
 type AbortCause = { kind: 'timeout' } | { kind: 'caller'; reason: unknown };
 
-/** One attempt: follows redirects, reads and decodes the body, all under one deadline. */
-async function fetchOnce(startUrl: URL, options: FetchOptions): Promise<FetchResult> {
-  const timeoutMs = options.timeoutMs ?? DEFAULTS.timeoutMs;
+/** One attempt: follows redirects, reads and decodes the body, stopping at the fetch's deadline. */
+async function fetchOnce(startUrl: URL, options: FetchOptions, deadline: number, totalMs: number): Promise<FetchResult> {
   const controller = new AbortController();
   let abortCause: AbortCause | undefined;
   const timer = setTimeout(() => {
     abortCause ??= { kind: 'timeout' };
     controller.abort();
-  }, timeoutMs);
+  }, Math.max(1, deadline - Date.now()));
   const onCallerAbort = (): void => {
     abortCause ??= { kind: 'caller', reason: options.signal?.reason };
     controller.abort();
@@ -309,10 +317,10 @@ async function fetchOnce(startUrl: URL, options: FetchOptions): Promise<FetchRes
     return await followRedirects(startUrl, options, controller.signal);
   } catch (error) {
     if (abortCause?.kind === 'timeout') {
-      throw new FetchError('FETCH_TIMEOUT', `Fetching ${startUrl.href} timed out after ${timeoutMs} ms`, {
+      throw new FetchError('FETCH_TIMEOUT', `Fetching ${startUrl.href} timed out: no complete answer within ${totalMs / 1000} s (the deadline for this feed, retries included)`, {
         cause: error,
-        hint: 'The server is too slow or not answering; it may recover later. Raise the timeout if it is always slow.',
-        context: { feed: startUrl.href, timeoutMs },
+        hint: 'The server is too slow or not answering; it may recover later. Raise fetch.timeoutSeconds if it is always slow.',
+        context: { feed: startUrl.href, timeoutMs: totalMs },
       });
     }
     if (abortCause?.kind === 'caller') throw aborted(startUrl.href, abortCause.reason);

@@ -105,10 +105,11 @@ function decodeEntities(value: string): string {
   });
 }
 
+/** The link made absolute; only http(s) links count (a page may not point this tool at a local file). */
 function resolve(href: string, base: string): string | undefined {
   try {
     const url = new URL(href.trim(), base);
-    return url.protocol === 'http:' || url.protocol === 'https:' || url.protocol === 'file:' ? url.href : undefined;
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : undefined;
   } catch {
     return undefined;
   }

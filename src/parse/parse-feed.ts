@@ -12,6 +12,7 @@ import { discoverFeeds } from './discover-feeds.js';
 import { parseJsonFeed } from './parse-json-feed.js';
 import { parseXmlFeed } from './parse-xml-feed.js';
 import { lineAt, prepareXml } from './prepare-xml.js';
+import { boundFeedFields } from './bound-fields.js';
 import { repairFeedText } from './repair-text.js';
 
 export interface ParseFeedOptions {
@@ -22,7 +23,7 @@ export interface ParseFeedOptions {
 export async function parseFeed(text: string, options: ParseFeedOptions): Promise<ParsedFeed> {
   const { url } = options;
   try {
-    return repairFeedText(await parseFeedText(text, url));
+    return boundFeedFields(repairFeedText(await parseFeedText(text, url)));
   } catch (error) {
     if (error instanceof DigestError) throw error;
     // A bug or an input shape nobody foresaw: still a ParseError, with the original as cause.

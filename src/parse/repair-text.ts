@@ -46,22 +46,55 @@ export function repairMojibake(text: string): string {
   });
 }
 
-/** Both repairs: mojibake first (its runs contain the windows-1252 characters), then C1 controls. */
+/**
+ * Characters that have no business in feed text and can do harm where it ends up: C0 controls
+ * other than tab and line breaks (ESC starts terminal escape sequences that clear the screen, set
+ * the window title or plant OSC 8 hyperlinks; BEL rings), DEL, the C1 controls (U+009B is a
+ * one-byte CSI), and the bidi embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069),
+ * which make "Invoice \u202egnp.exe" display as "Invoice exe.png".
+ */
+export const UNSAFE_CONTROLS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+
+/** Character references (`&#x1b;`, `&#27;`) to those characters, which a later HTML decoding step would bring back. */
+const UNSAFE_REFERENCE = /&#(?:x0*(?:[0-8bcef]|1[0-9a-f]|7f|8[0-9a-f]|9[0-9a-f]|202[a-e]|206[6-9])|0*(?:[0-8]|1[124-9]|2[0-9]|3[01]|12[7-9]|1[3-5][0-9]|82(?:3[4-8])|829[4-7]));/gi;
+
+/** Removes UNSAFE_CONTROLS, and references to them (after repairC1 has read windows-1252 punctuation back). */
+export function stripControls(text: string): string;
+export function stripControls(text: string | undefined): string | undefined;
+export function stripControls(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  let out = text;
+  if (out.includes('&#')) out = out.replace(UNSAFE_REFERENCE, '');
+  UNSAFE_CONTROLS.lastIndex = 0;
+  if (!UNSAFE_CONTROLS.test(out)) return out;
+  UNSAFE_CONTROLS.lastIndex = 0;
+  return out.replace(UNSAFE_CONTROLS, '');
+}
+
+/**
+ * All repairs: mojibake first (its runs contain the windows-1252 characters), then C1 controls
+ * read as windows-1252, then whatever control characters are left removed.
+ */
 export function repairText(text: string): string;
 export function repairText(text: string | undefined): string | undefined;
 export function repairText(text: string | undefined): string | undefined {
-  return text === undefined ? undefined : repairC1(repairMojibake(text));
+  return text === undefined ? undefined : stripControls(repairC1(repairMojibake(text)));
 }
 
-const TEXT_FIELDS = ['guid', 'link', 'title', 'contentHtml', 'contentText', 'summary', 'author'] as const;
+const TEXT_FIELDS = ['guid', 'link', 'title', 'contentHtml', 'contentText', 'summary', 'author', 'baseUrl'] as const;
+const FEED_FIELDS = ['title', 'link', 'description', 'feedUrl'] as const;
 
+/** Every text field of a parsed feed, and of each of its items, repaired (see repairText). */
 export function repairFeedText(feed: ParsedFeed): ParsedFeed {
   const items = feed.items.map((item) => {
     const repaired: RawItem = { ...item };
     for (const field of TEXT_FIELDS) if (typeof repaired[field] === 'string') repaired[field] = repairText(repaired[field]);
     if (repaired.categories) repaired.categories = repaired.categories.map((c) => repairText(c));
-    if (repaired.images) repaired.images = repaired.images.map((image) => ({ ...image, url: repairText(image.url) }));
+    if (repaired.images) repaired.images = repaired.images.map((image) => ({ ...image, url: repairText(image.url), ...(image.alt === undefined ? {} : { alt: repairText(image.alt) }) }));
+    if (repaired.enclosure) repaired.enclosure = { ...repaired.enclosure, url: repairText(repaired.enclosure.url) };
     return repaired;
   });
-  return { ...feed, ...(feed.title !== undefined ? { title: repairText(feed.title) } : {}), items };
+  const repaired: ParsedFeed = { ...feed, items };
+  for (const field of FEED_FIELDS) if (typeof repaired[field] === 'string') repaired[field] = repairText(repaired[field]);
+  return repaired;
 }

@@ -1,4 +1,4 @@
-import { isDigestError } from '../errors.js';
+import { FetchError, isDigestError } from '../errors.js';
 import { fetchResource, type FetchOptions } from '../fetch/fetch-resource.js';
 import { parseFeed } from '../parse/parse-feed.js';
 import { shortFeedName } from '../parse/feed-name.js';
@@ -15,12 +15,27 @@ export interface FoundFeed {
   title?: string;
 }
 
+export interface FindFeedOptions {
+  name?: string;
+  section?: string;
+  /**
+   * Whether a feed link a page names may be on a private address (the config's
+   * `fetch.allowPrivateArticles`). A link on the page's own host is followed either way: it is no
+   * less trusted than the page the user asked for.
+   */
+  allowPrivateLinks?: boolean;
+  fetch?: Partial<FetchOptions>;
+}
+
 /**
  * `digest feeds add URL`: checks that the address is a feed (fetching and parsing it); when it is
  * a web page, uses the first feed the page advertises and names the others. The name stored is
- * the site's name from the feed's title ("… | Sky News" → "Sky News"), unless one is given.
+ * the site's name from the feed's title ("… | Sky News" → "Sky News"), unless one is given. The
+ * address given is the user's own choice and may be anywhere; the links a page names are someone
+ * else's: only http(s) ones count (discoverFeeds), fetched on the same private-address guard as
+ * article pages (a link on the page's own host excepted).
  */
-export async function findFeed(url: string, options: { name?: string; section?: string; fetch?: Partial<FetchOptions> } = {}): Promise<FoundFeed> {
+export async function findFeed(url: string, options: FindFeedOptions = {}): Promise<FoundFeed> {
   const fetched = await fetchResource(url, { allowPrivateNetwork: true, ...options.fetch });
   // Key order is the order the config file shows: url, name, section.
   const entry = (feedUrl: string, name: string | undefined): FeedSource => ({
@@ -40,17 +55,34 @@ export async function findFeed(url: string, options: { name?: string; section?: 
   } catch (error) {
     const feeds = isDigestError(error) && error.code === 'PARSE_HTML_NOT_FEED' ? (error.context.feeds as { url: string; title?: string }[] | undefined) : undefined;
     if (!feeds?.length) throw error;
-    const [first, ...others] = feeds;
-    const found = await fetchResource(first!.url, { allowPrivateNetwork: true, ...options.fetch });
-    const parsed = await parseFeed(found.text ?? '', { url: found.url });
-    const feedUrl = found.movedTo ?? first!.url;
-    const title = parsed.title ?? first!.title;
-    return {
-      feed: entry(feedUrl, options.name ?? shortFeedName(title, [parsed.link, url, feedUrl])),
-      ...(title ? { title } : {}),
-      discoveredFrom: url,
-      alternatives: others.map((f) => ({ url: f.url, ...(f.title ? { title: f.title } : {}) })),
-      items: parsed.items.length,
-    };
+    const pageOrigin = /^https?:/i.test(fetched.url) ? new URL(fetched.url).origin : undefined;
+    const refused: string[] = [];
+    for (const [index, candidate] of feeds.entries()) {
+      const sameHost = pageOrigin !== undefined && new URL(candidate.url).origin === pageOrigin;
+      let found;
+      try {
+        found = await fetchResource(candidate.url, { ...options.fetch, allowPrivateNetwork: sameHost || options.allowPrivateLinks === true });
+      } catch (fetchError) {
+        if (isDigestError(fetchError) && fetchError.code === 'FETCH_BLOCKED_ADDRESS') {
+          refused.push(`${candidate.url}: ${fetchError.message.replace(/^Refused to fetch \S+: /, '')}`);
+          continue;
+        }
+        throw fetchError;
+      }
+      const parsed = await parseFeed(found.text ?? '', { url: found.url });
+      const feedUrl = found.movedTo ?? candidate.url;
+      const title = parsed.title ?? candidate.title;
+      return {
+        feed: entry(feedUrl, options.name ?? shortFeedName(title, [parsed.link, url, feedUrl])),
+        ...(title ? { title } : {}),
+        discoveredFrom: url,
+        alternatives: feeds.filter((_, other) => other !== index).map((f) => ({ url: f.url, ...(f.title ? { title: f.title } : {}) })),
+        items: parsed.items.length,
+      };
+    }
+    throw new FetchError('DISCOVER_BLOCKED', `${url} is a web page; the feeds it points to are not on public addresses, so none was added:\n  ${refused.join('\n  ')}`, {
+      context: { feed: url },
+      hint: 'A page may not point this tool at your own machine or network. If you trust the address, add the feed URL itself (digest feeds add FEED_URL), or set fetch.allowPrivateArticles: true in the config.',
+    });
   }
 }

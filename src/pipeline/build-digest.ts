@@ -2,12 +2,16 @@ import type { ResolvedConfig } from '../config/resolve-config.js';
 import { describeError, isDigestError } from '../errors.js';
 import { fetchResource, type FetchOptions } from '../fetch/fetch-resource.js';
 import { createLimiter, type Limiter } from '../fetch/limit.js';
+import { capAtWord } from '../text/whitespace.js';
+import { STORY_CAPS } from '../parse/bound-fields.js';
+import { stripControls } from '../parse/repair-text.js';
+import { describeLeftOutStory } from '../render/size-budget.js';
 import { selectItems, type Candidate, type Decision, type FeedItems } from '../select/select-items.js';
-import { itemId } from '../select/item-id.js';
+import { feedKey, itemId } from '../select/item-id.js';
 import { leftOutStories } from '../select/left-out.js';
 import { hasFilters } from '../select/filter-terms.js';
 import type { FeedOutcome, StateStore } from '../state/state-store.js';
-import type { ArticleInput, CleanArticle, Digest, DigestItem, FeedFailure, FeedSource, RawItem } from '../types.js';
+import type { ArticleInput, CleanArticle, Digest, DigestItem, FeedFailure, FeedSource, Quote, RawItem } from '../types.js';
 import { assembleDigest } from './assemble-digest.js';
 import { displayName } from '../config/display-name.js';
 
@@ -40,6 +44,11 @@ export interface BuiltDigest {
   /** Preview only: nothing was new, so the latest items are shown instead. */
   fellBackToLatest: boolean;
   warnings: string[];
+  /**
+   * Items and feeds an older state file knows by keys scoped to an absolute path (version 0.1.0):
+   * a run records them under their current keys (StateStore.adoptLegacy*).
+   */
+  legacy: { feeds: { key: string; legacyKey: string }[]; items: { feedKey: string; id: string; legacyId: string }[] };
 }
 
 interface FeedFetch {
@@ -47,6 +56,8 @@ interface FeedFetch {
   outcome: FeedOutcome;
   feed?: FeedItems;
   failure?: FeedFailure;
+  /** Keys an older state file knows this feed by (see StateStore.legacyFeedKeys). */
+  legacyKeys: string[];
   /** Problems with single items of a feed that was read (the rest of it goes out). */
   warnings?: string[];
 }
@@ -66,17 +77,21 @@ const GONE_RECHECK_MS = 7 * 86_400_000;
 const TEASER_WORDS = 120;
 
 async function fetchOne(source: FeedSource, config: ResolvedConfig, options: BuildOptions): Promise<FeedFetch> {
-  const state = options.store?.getFeed(source.url);
+  const key = feedKey(source);
+  const store = options.store;
+  const legacyKeys = store?.legacyFeedKeys(key) ?? [];
+  const state = store?.findFeed(key, legacyKeys);
   const url = state?.movedTo ?? source.url;
   const name = displayName(source, state?.title ?? undefined);
   const failed = (code: string, message: string, extra: Partial<FeedOutcome> = {}): FeedFetch => ({
     source,
-    outcome: { url: source.url, ok: false, status: code, error: message, ...extra },
+    legacyKeys,
+    outcome: { url: key, ok: false, status: code, error: message, ...extra },
     failure: {
-      feed: name,
+      feed: stripControls(name),
       url: source.url,
       code,
-      message,
+      message: stripControls(message),
       consecutiveFailures: (state?.consecutiveFailures ?? 0) + 1,
       ...(state?.lastSuccessAt ? { lastSuccessAt: state.lastSuccessAt } : {}),
     },
@@ -98,7 +113,8 @@ async function fetchOne(source: FeedSource, config: ResolvedConfig, options: Bui
     if (result.status === 'not-modified') {
       return {
         source,
-        outcome: { url: source.url, ok: true, status: 'not-modified', ...(movedTo ? { movedTo } : {}) },
+        legacyKeys,
+        outcome: { url: key, ok: true, status: 'not-modified', ...(movedTo ? { movedTo } : {}) },
         feed: { source, name, section: source.section ?? name, items: [], firstRun: false },
       };
     }
@@ -106,12 +122,13 @@ async function fetchOne(source: FeedSource, config: ResolvedConfig, options: Bui
     const parsed = await parseFeed(result.text ?? '', { url: result.url });
     const feedName = displayName(source, parsed.title, parsed.link);
     const warnings = (parsed.warnings ?? []).map((warning) => `${feedName}: ${warning.item}: ${warning.message}`);
-    const items = checkItems(feedName, source.url, parsed.items, options.now, warnings);
+    const items = checkItems(feedName, key, parsed.items, options.now, warnings);
     return {
       warnings,
       source,
+      legacyKeys,
       outcome: {
-        url: source.url,
+        url: key,
         ok: true,
         status: 'ok',
         ...(parsed.title ? { title: parsed.title } : {}),
@@ -125,7 +142,7 @@ async function fetchOne(source: FeedSource, config: ResolvedConfig, options: Bui
         section: source.section ?? feedName,
         items,
         ...(parsed.link && /^https?:\/\//i.test(parsed.link) ? { siteUrl: parsed.link } : {}),
-        firstRun: options.store ? options.store.isNewFeed(source.url) : false,
+        firstRun: store ? [key, ...legacyKeys].every((k) => store.isNewFeed(k)) : false,
       },
     };
   } catch (error) {
@@ -134,6 +151,32 @@ async function fetchOne(source: FeedSource, config: ResolvedConfig, options: Bui
   }
 }
 
+/**
+ * The story as the email may show it: feed text was cleaned of control characters when parsed, a
+ * linked page's was not, so every field is cleaned (and capped) here; known by the feed's key.
+ */
+function safeStory(story: DigestItem, source: FeedSource, ledeWords: number): DigestItem {
+  return {
+    ...story,
+    feedName: capAtWord(stripControls(story.feedName), STORY_CAPS.feedName),
+    feedUrl: feedKey(source),
+    section: stripControls(story.section),
+    headline: stripControls(story.headline),
+    lede: capAtWord(stripControls(story.lede), ledeWords * STORY_CAPS.ledeCharsPerWord),
+    quote: boundedQuote(story.quote),
+    image: story.image?.alt === undefined ? story.image : { ...story.image, alt: stripControls(story.image.alt) },
+    text: stripControls(story.text),
+    alsoIn: story.alsoIn.map((name) => stripControls(name)),
+  };
+}
+
+/** The quote without control characters, or none when it is too long to be a quote (a page's whole text in quotation marks). */
+function boundedQuote(quote: Quote | null): Quote | null {
+  if (!quote) return null;
+  const text = stripControls(quote.text);
+  const speaker = stripControls(quote.speaker);
+  return text.length > STORY_CAPS.quote || speaker.length > STORY_CAPS.speaker ? null : { text, speaker };
+}
 
 /**
  * The article for one item: the feed's own content, or the linked page when the feed only has a
@@ -194,8 +237,7 @@ export async function buildDigest(config: ResolvedConfig, options: BuildOptions)
   for (const result of fetched) warnings.push(...(result.warnings ?? []));
   const feeds = fetched.flatMap((f) => (f.feed ? [f.feed] : []));
   const failures = fetched.flatMap((f) => (f.failure ? [f.failure] : []));
-  const allIds = feeds.flatMap((feed) => feed.items.map((item) => itemId(item, feed.source.url)));
-  const seen = options.store ? options.store.seenIds(allIds) : new Set<string>();
+  const { seen, legacyItems } = seenItems(fetched, options.store);
   const selectOptions = {
     seen,
     perFeed: config.limits.perFeed,
@@ -216,10 +258,14 @@ export async function buildDigest(config: ResolvedConfig, options: BuildOptions)
     }
   }
 
+  for (const decision of selection.decisions) {
+    if (decision.verdict === 'oversized') warnings.push(describeLeftOutStory({ feedName: decision.feed, headline: decision.title, url: decision.link }, decision.detail ?? 'it is too big to send'));
+  }
+
   let items: DigestItem[] = await Promise.all(selection.chosen.map(async (candidate) => {
     const { cleanArticle, buildStory } = await contentStages();
     const article = await articleFor(candidate.item, candidate.feed.source, config, options, limit, warnings);
-    return buildStory(candidate, () => article.cleaned ?? cleanArticle(article.input), config, warnings);
+    return safeStory(buildStory(candidate, () => article.cleaned ?? cleanArticle(article.input), config, warnings), candidate.feed.source, config.limits.ledeWords);
   }));
   if (config.fetch.measureImages && items.some((item) => item.image && item.image.width === null)) {
     const { measureImages } = await contentStages();
@@ -230,8 +276,9 @@ export async function buildDigest(config: ResolvedConfig, options: BuildOptions)
     });
   }
 
-  const sites = new Map(feeds.flatMap((feed) => (feed.siteUrl ? [[feed.source.url, feed.siteUrl] as const] : [])));
-  const itemsById = new Map(feeds.flatMap((feed) => feed.items.map((item) => [itemId(item, feed.source.url), item] as const)));
+  // Keyed as the decisions are: by the feed's key (a local feed's path relative to the config).
+  const sites = new Map(feeds.flatMap((feed) => (feed.siteUrl ? [[feedKey(feed.source), feed.siteUrl] as const] : [])));
+  const itemsById = new Map(feeds.flatMap((feed) => feed.items.map((item) => [itemId(item, feedKey(feed.source)), item] as const)));
   const leftOut = leftOutStories(selection.decisions, { feedSite: (url) => sites.get(url), itemOf: (id) => itemsById.get(id), headlineLength: config.limits.headlineLength });
   return {
     digest: assembleDigest(config, items, failures, options.now, leftOut),
@@ -240,5 +287,45 @@ export async function buildDigest(config: ResolvedConfig, options: BuildOptions)
     chosen: selection.chosen,
     fellBackToLatest,
     warnings,
+    legacy: {
+      feeds: fetched.flatMap((f) => (f.legacyKeys.length > 0 && options.store && !options.store.getFeed(feedKey(f.source)) ? [{ key: feedKey(f.source), legacyKey: f.legacyKeys[0]! }] : [])),
+      items: legacyItems,
+    },
   };
+}
+
+/**
+ * Which items were seen before: by their id, or, for a local feed an older state file knows by an
+ * absolute path, by the id that path gave them (then listed in `legacyItems`, to be adopted).
+ */
+function seenItems(fetched: readonly FeedFetch[], store: StateStore | undefined): { seen: Set<string>; legacyItems: BuiltDigest['legacy']['items'] } {
+  const legacyItems: BuiltDigest['legacy']['items'] = [];
+  if (!store) return { seen: new Set(), legacyItems };
+  const ids: string[] = [];
+  const legacyOf = new Map<string, { feedKey: string; legacyIds: string[] }>();
+  for (const f of fetched) {
+    if (!f.feed) continue;
+    const key = feedKey(f.source);
+    for (const item of f.feed.items) {
+      const id = itemId(item, key);
+      ids.push(id);
+      const legacyIds = f.legacyKeys.map((legacyKey) => itemId(item, legacyKey)).filter((legacyId) => legacyId !== id);
+      if (legacyIds.length > 0) legacyOf.set(id, { feedKey: key, legacyIds });
+    }
+  }
+  const known = store.seenIds([...ids, ...[...legacyOf.values()].flatMap((l) => l.legacyIds)]);
+  const seen = new Set<string>();
+  for (const id of ids) {
+    if (known.has(id)) {
+      seen.add(id);
+      continue;
+    }
+    const legacy = legacyOf.get(id);
+    const legacyId = legacy?.legacyIds.find((candidate) => known.has(candidate));
+    if (legacy && legacyId) {
+      seen.add(id);
+      legacyItems.push({ feedKey: legacy.feedKey, id, legacyId });
+    }
+  }
+  return { seen, legacyItems };
 }

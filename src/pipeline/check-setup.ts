@@ -14,6 +14,8 @@ import { formatSlot, nextSlot } from '../schedule/schedule-slots.js';
 import { renderDigest } from '../render/render-digest.js';
 import { renderSettings } from './render-settings.js';
 import { sampleDigest } from './sample-digest.js';
+import { decideTransport, TRANSPORT_SETTING } from '../deliver/decide-transport.js';
+import { StateStore } from '../state/state-store.js';
 import { openTemplateCheckCache, templateCheckKey } from './template-check-cache.js';
 import { queueLabel } from '../queue/queue-label.js';
 
@@ -74,17 +76,14 @@ export async function checkSetup(config: ResolvedConfig, now: Date = new Date(),
     warning: config.recipients.length === 0,
     detail: config.recipients.length === 0 ? 'none configured: runs will render but send to nobody' : `${config.recipients.length} valid`,
   });
-  for (const warning of config.warnings) items.push({ what: 'recipients', ok: true, warning: true, detail: warning });
+  // An address no mail server takes is skipped by a run; here it fails the check, so it gets fixed.
+  for (const skipped of config.skippedRecipients) items.push({ what: 'recipients', ok: false, detail: skipped });
+  for (const warning of config.warnings) if (!config.skippedRecipients.includes(warning)) items.push({ what: 'config', ok: true, warning: true, detail: warning });
 
-  items.push({
-    what: 'delivery',
-    ok: true,
-    detail: config.queueUrl
-      ? `the delivery queue ${queueLabel(config.queueUrl, config.delivery.queueName)}: \`digest worker\` processes send (not connected by check)`
-      : config.transport === 'smtp'
-        ? `SMTP via SMTP_URL (not connected by check)`
-        : `outbox: .eml files in ${path.join(config.outDir, 'outbox')}`,
-  });
+  // With a delivery queue, `digest worker` processes send over SMTP; otherwise the run decides.
+  if (config.queueUrl) {
+    items.push({ what: 'delivery', ok: true, detail: `the delivery queue ${queueLabel(config.queueUrl, config.delivery.queueName)}: \`digest worker\` processes send (not connected by check)` });
+  } else items.push(deliveryCheck(config));
   if (config.delivery.dkim) {
     try {
       const key = loadDkimKey(config.delivery.dkim, config.from);
@@ -138,6 +137,36 @@ export async function checkSetup(config: ResolvedConfig, now: Date = new Date(),
   }
   cache.save();
   return { ok: items.every((item) => item.ok), items };
+}
+
+/** What the next run would deliver over, as the run decides it (from the config, SMTP_URL and the recorded auto decision). */
+function deliveryCheck(config: ResolvedConfig): CheckItem {
+  let recorded: { value: string; recordedAt: string } | undefined;
+  if (config.delivery.transport === 'auto' && config.statePath !== ':memory:' && existsSync(config.statePath)) {
+    try {
+      const store = StateStore.open(config.statePath);
+      try {
+        recorded = store.setting(TRANSPORT_SETTING);
+      } finally {
+        store.close();
+      }
+    } catch (error) {
+      return { what: 'delivery', ok: false, detail: describeError(error) };
+    }
+  }
+  try {
+    const choice = decideTransport(config, recorded);
+    const how = choice.kind === 'smtp' ? 'SMTP via SMTP_URL (not connected by check)' : `outbox: .eml files in ${path.join(config.outDir, 'outbox')}, nobody is emailed`;
+    const why =
+      config.delivery.transport !== 'auto'
+        ? `delivery.transport: ${config.delivery.transport}`
+        : recorded
+          ? `delivery.transport: auto, decided on the first run, ${recorded.recordedAt.slice(0, 10)}`
+          : 'delivery.transport: auto, to be decided and recorded by the first run';
+    return { what: 'delivery', ok: true, detail: `${how} (${why})` };
+  } catch (error) {
+    return { what: 'delivery', ok: false, detail: isDigestError(error) && error.hint ? `${error.message.replace(/: nothing was fetched or sent$/, '')}. ${error.hint}` : describeError(error) };
+  }
 }
 
 /** How readers' links are made, and whether a send could make them. */

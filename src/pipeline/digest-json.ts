@@ -79,8 +79,10 @@ export function describeLeftOut(stories: readonly LeftOutStory[]): string[] {
     const feeds = new Set(stories.filter((s) => s.listed).map((s) => s.feedUrl)).size;
     lines.push(`${plural(listed, 'more story', 'more stories')} listed under "More from …" (${plural(feeds, 'feed', 'feeds')}; ${why.join(', ')}); not offered again.`);
   }
-  const bySize = count((s) => s.reason === 'size-budget');
+  const bySize = count((s) => s.reason === 'size-budget' && s.carriedOver);
   if (bySize) lines.push(`${plural(bySize, 'story', 'stories')} left out to fit the size budget: carried over to the next digest.`);
+  const oversized = count((s) => s.reason === 'size-budget' && !s.carriedOver);
+  if (oversized) lines.push(`${plural(oversized, 'story', 'stories')} too big for any email on ${oversized === 1 ? 'its' : 'their'} own: left out for good (named in the warnings).`);
   const future = count((s) => s.reason === 'future');
   if (future) lines.push(`${plural(future, 'story', 'stories')} dated in the future: offered again once their time comes.`);
   const old = count((s) => s.reason === 'too-old');

@@ -1,4 +1,5 @@
 import type { ResolvedConfig } from '../config/resolve-config.js';
+import { describeOversizedItems } from '../render/size-budget.js';
 import type { Decision } from '../select/select-items.js';
 import type { Digest, FeedFailure, LeftOutStory } from '../types.js';
 import { countExcluded, resolveReaders } from '../audience/readers.js';
@@ -38,7 +39,8 @@ export async function dryRun(config: ResolvedConfig, options: PipelineOptions = 
     feeds: feedSummary(built),
     recipients: audience.readers.length,
     excluded: countExcluded(audience.excluded),
-    warnings: [...config.warnings, ...built.warnings],
+    // A story too big for any email is named here as the run names it (it is left out for good).
+    warnings: [...config.warnings, ...built.warnings, ...describeOversizedItems(rendered.size)],
   };
 }
 
@@ -55,6 +57,7 @@ const VERDICT_TEXT: Record<Shown, string> = {
   'first-run-backlog': 'first run, older than the newest few: listed',
   'over-feed-limit': 'over the feed’s limit: listed',
   'over-total-limit': 'over the digest’s total limit: listed',
+  oversized: 'too big to send',
 };
 
 /**
@@ -63,8 +66,11 @@ const VERDICT_TEXT: Record<Shown, string> = {
  * then each item and why it is in or out.
  */
 export function explainLines(decisions: readonly Decision[], feedOrder: readonly string[] = [], leftOut: readonly LeftOutStory[] = []): string[] {
-  const bySize = new Set(leftOut.filter((story) => story.reason === 'size-budget').map((story) => story.id));
-  const shown = (decision: Decision): Shown => (decision.verdict === 'included' && bySize.has(decision.id) ? 'size-budget' : decision.verdict);
+  const bySize = new Set(leftOut.filter((story) => story.reason === 'size-budget' && story.carriedOver).map((story) => story.id));
+  // Too big for any email on its own: left out for good (the run records it so).
+  const tooBig = new Set(leftOut.filter((story) => story.reason === 'size-budget' && !story.carriedOver).map((story) => story.id));
+  const shown = (decision: Decision): Shown =>
+    decision.verdict === 'included' && bySize.has(decision.id) ? 'size-budget' : decision.verdict === 'included' && tooBig.has(decision.id) ? 'oversized' : decision.verdict;
   const rank = (url: string) => {
     const index = feedOrder.indexOf(url);
     return index === -1 ? feedOrder.length : index;
@@ -89,7 +95,9 @@ export function explainLines(decisions: readonly Decision[], feedOrder: readonly
           ? `duplicate of the story in ${decision.detail}`
           : (verdict === 'too-old' || verdict === 'filtered') && decision.detail
             ? `${verdict === 'too-old' ? 'too old' : 'filtered'}: ${decision.detail}`
-            : VERDICT_TEXT[verdict];
+            : verdict === 'oversized' && decision.detail
+              ? `too big to send (${decision.detail})`
+              : VERDICT_TEXT[verdict];
       const date = decision.published ? ` (${decision.published.toISOString().slice(0, 16).replace('T', ' ')})` : '';
       lines.push(`  ${mark} ${reason.padEnd(24)} ${decision.title}${date}`);
     }

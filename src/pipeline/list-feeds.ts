@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
 import type { ResolvedConfig } from '../config/resolve-config.js';
+import { isDigestError } from '../errors.js';
 import { shortFeedName } from '../parse/feed-name.js';
+import { feedKey } from '../select/item-id.js';
 import { StateStore, type FeedState } from '../state/state-store.js';
 import type { FeedSource } from '../types.js';
 
@@ -21,14 +23,26 @@ export interface FeedSummary {
   needsAttention: boolean;
 }
 
-/** What the state remembers of each feed (url → state); empty when there is no state yet. */
+/**
+ * What the state remembers of each configured feed (its url → state); empty when there is no
+ * state yet. The state knows a feed by its key (a local file's path relative to the config), or,
+ * written by an older version, by its absolute path (see StateStore.legacyFeedKeys).
+ */
 export function feedStates(config: ResolvedConfig): Map<string, FeedState> {
   if (config.statePath !== ':memory:' && !existsSync(config.statePath)) return new Map();
   let store: StateStore | undefined;
   try {
     store = StateStore.open(config.statePath);
-    return new Map(store.listFeeds().map((feed) => [feed.url, feed]));
-  } catch {
+    const states = new Map<string, FeedState>();
+    for (const feed of [...config.feeds, ...config.pausedFeeds]) {
+      const key = feedKey(feed);
+      const state = store.findFeed(key, store.legacyFeedKeys(key));
+      if (state) states.set(feed.url, state);
+    }
+    return states;
+  } catch (error) {
+    // Another program's file named as the state is a mistake to fix, not a state to ignore.
+    if (isDigestError(error) && error.code === 'STATE_NOT_OURS') throw error;
     // An unreadable state file: every feed is simply "never fetched" here; `digest run` reports it.
     return new Map();
   } finally {

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { ResolvedConfig } from '../config/resolve-config.js';
 import { formatSlot } from '../schedule/schedule-slots.js';
-import { StateStore, type DeliveryStatus, type RunRow } from '../state/state-store.js';
+import { StateStore, type DeliveryStatus, type RunRow, type TransportKind } from '../state/state-store.js';
 
 export interface RunSummary {
   id: number;
@@ -14,9 +14,13 @@ export interface RunSummary {
   status: RunRow['status'];
   subject: string;
   items: number;
+  /** The transport the run was created for (null: recorded before this was kept). */
+  transport: TransportKind | null;
   counts: Record<DeliveryStatus, number>;
-  /** Accepted by the server. */
+  /** Accepted by the SMTP server. */
   sent: number;
+  /** Written to the outbox as .eml files: nobody was emailed. */
+  written: number;
   /** Not delivered yet but still deliverable: pending or in flight (the next run sends them) and temporary failures (`digest runs retry`). */
   deferred: number;
   /** Refused for good (5xx). */
@@ -39,8 +43,10 @@ export function listRuns(config: ResolvedConfig, limit = 20): RunSummary[] {
       status: run.status,
       subject: run.subject,
       items: run.itemCount,
+      transport: run.transport,
       counts: run.counts,
       sent: run.counts.sent,
+      written: run.counts.written,
       deferred: run.counts.pending + run.counts.sending + run.counts['failed-temporary'],
       failed: run.counts['failed-permanent'],
       queue: run.settings.queue ?? null,

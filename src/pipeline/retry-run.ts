@@ -4,6 +4,7 @@ import { loadBounceSigner } from '../bounces/verp.js';
 import { StateError } from '../errors.js';
 import { acquireRunLock } from '../state/run-lock.js';
 import { StateStore, type RunRow } from '../state/state-store.js';
+import { transportForRun } from '../deliver/decide-transport.js';
 import { linkSigner } from '../audience/reader-links.js';
 import { prepareDelivery, sendRun, storedSettings, type PipelineOptions } from './run-digest.js';
 
@@ -28,6 +29,7 @@ export interface RetryResult {
 export async function retryRun(config: ResolvedConfig, runId: number, options: PipelineOptions = {}): Promise<RetryResult> {
   const now = options.now ?? (() => new Date());
   const dkim = await prepareDelivery(config);
+  StateStore.inspect(config.statePath);
   // A bounce address needs the real secret: each envelope sender is signed with it.
   loadBounceSigner(config);
   const lock = acquireRunLock(config.statePath, options.command ?? `digest runs retry ${runId}`, now());
@@ -41,11 +43,14 @@ export async function retryRun(config: ResolvedConfig, runId: number, options: P
         hint: '`digest runs` lists the recorded runs and their numbers.',
       });
     }
+    const left = store.deliveries(runId, ['pending', 'sending', 'failed-temporary']).length;
+    // Over the transport the run was created for, or not at all (before anything is requeued).
+    const kind = left > 0 ? (options.transport?.kind ?? transportForRun(config, run, left)) : 'outbox';
     const settings = storedSettings(run, config);
     // A run recorded with signed links cannot be sent without DIGEST_SECRET: refused before
     // anything is requeued.
-    linkSigner(config, options.transport?.kind ?? (config.queueUrl ? 'smtp' : config.transport), settings.baseUrl);
-    if (config.queueUrl) {
+    linkSigner(config, kind, settings.baseUrl);
+    if (config.queueUrl && kind === 'smtp') {
       // Their jobs ended (failed) and are recorded: clear them, so they are enqueued afresh.
       const { releaseFailedJobs } = await import('../queue/coordinate-run.js');
       await releaseFailedJobs(config, store, runId);
@@ -54,7 +59,7 @@ export async function retryRun(config: ResolvedConfig, runId: number, options: P
     if (store.deliveries(runId, ['pending', 'sending']).length === 0) {
       return { runId, subject: run.subject, requeued, delivery: null, status: run.status, files: {}, warnings: [] };
     }
-    const { delivery, files, warnings } = await sendRun(config, store, runId, run, settings, options, dkim);
+    const { delivery, files, warnings } = await sendRun(config, store, runId, run, settings, options, dkim, kind);
     const status = store.finishRun(runId, now().toISOString());
     return { runId, subject: run.subject, requeued, delivery, status, files, warnings };
   } finally {

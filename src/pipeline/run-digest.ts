@@ -11,11 +11,12 @@ import { WEB_VARIANT, blockFor, countExcluded, filterSections, resolveReaders, v
 import { loadDkimKey, type DkimKey } from '../deliver/load-dkim-key.js';
 import { loadBounceSigner } from '../bounces/verp.js';
 import { createOutboxTransport, createSmtpTransport, type MessageTransport } from '../deliver/transports.js';
+import { decideTransport, smtpUrlMissing, TRANSPORT_SETTING, transportForRun, type TransportKind } from '../deliver/decide-transport.js';
 import { loadTheme } from '../render/load-theme.js';
 import { personalise } from '../render/personalise.js';
 import { formatRenderWarning, renderDigest, type RenderedDigest, type RenderSettings } from '../render/render-digest.js';
 import type { TemplateSet } from '../render/load-templates.js';
-import { describeSizeReport } from '../render/size-budget.js';
+import { describeOversizedItems, describeSizeReport } from '../render/size-budget.js';
 import { renderSettings } from './render-settings.js';
 import { writePreviewFiles, type PreviewFiles } from './write-preview.js';
 import { queueLabel } from '../queue/queue-label.js';
@@ -96,12 +97,15 @@ export interface ResumedRun {
 const PREVIEW_RECIPIENT = { email: 'subscriber@example.com', name: 'Subscriber', fields: {} };
 
 /**
- * The configured transport. The DKIM key, when configured, is read here: call it (or
- * `loadDeliveryKey`) before changing any state, so a bad key path stops the run at once.
+ * A transport of the given kind (default: the config's, with auto read from the environment).
+ * The DKIM key, when configured, is read here: call it (or `loadDeliveryKey`) before changing any
+ * state, so a bad key path stops the run at once. SMTP without SMTP_URL is refused, never
+ * replaced by the outbox.
  */
-export function createTransport(config: ResolvedConfig, fileStem: string, dkim: DkimKey | undefined = loadDeliveryKey(config)): MessageTransport {
-  if (config.transport === 'smtp' && config.smtpUrl) {
-    return createSmtpTransport(config.smtpUrl, {
+export function createTransport(config: ResolvedConfig, fileStem: string, dkim: DkimKey | undefined = loadDeliveryKey(config), kind: TransportKind = config.transport): MessageTransport {
+  if (kind === 'smtp') {
+    if (!config.smtpUrl) throw smtpUrlMissing('delivery.transport is smtp, but SMTP_URL is not set: nothing was sent');
+    return createSmtpTransport(config.smtpUrl!, {
       maxConnections: config.delivery.maxConnections,
       rateLimit: config.delivery.rateLimit,
       connectionTimeoutMs: config.delivery.connectionTimeoutSeconds * 1000,
@@ -181,11 +185,13 @@ export async function sendRun(
   settings: DeliverySettings,
   options: PipelineOptions,
   dkim: DkimKey | undefined,
+  kind: TransportKind,
 ): Promise<{ delivery: DeliveryReport; files: { outbox?: string }; warnings: string[] }> {
   const now = options.now ?? (() => new Date());
   // Signed links need DIGEST_SECRET: refused here, before a transport is opened.
-  const { signer, warning } = linkSigner(config, transportKind(config, options), settings.baseUrl);
-  if (config.queueUrl && !options.transport) {
+  const { signer, warning } = linkSigner(config, kind, settings.baseUrl);
+  // A run created for the outbox stays there: only a run meant for SMTP goes to the queue's workers.
+  if (config.queueUrl && !options.transport && kind === 'smtp') {
     const { coordinateRun } = await import('../queue/coordinate-run.js');
     const queued = { ...settings, queue: queueLabel(config.queueUrl, config.delivery.queueName) };
     // From here on the run belongs to the queue: it is never finished by sending from a process.
@@ -204,7 +210,7 @@ export async function sendRun(
       hint: 'Set delivery.queue (or DIGEST_QUEUE_URL) to that Redis again, so the run is finished by its workers and nobody gets a second copy.',
     });
   }
-  const transport = options.transport ?? createTransport(config, `run-${runId}`, dkim);
+  const transport = options.transport ?? createTransport(config, `run-${runId}`, dkim, kind);
   try {
     const delivery = await deliverRun({
       store,
@@ -241,6 +247,8 @@ export async function runDigest(config: ResolvedConfig, options: PipelineOptions
   const now = options.now ?? (() => new Date());
   // Bad settings stop the run before the lock, the state or anyone's inbox is touched.
   const dkim = await prepareDelivery(config);
+  // Another program's file named as the state gets nothing written beside it, not even the lock.
+  StateStore.inspect(config.statePath);
   const { signer, warning: signerWarning } = linkSigner(config, transportKind(config, options));
   // A bounce address needs the real secret: each envelope sender is signed with it.
   loadBounceSigner(config);
@@ -253,6 +261,16 @@ export async function runDigest(config: ResolvedConfig, options: PipelineOptions
     throw error;
   }
   try {
+    // The transports, before anything is fetched or sent: an unfinished run is finished over the
+    // one it was created for, a new digest goes out over the one decided for the project.
+    const unfinished = store.unfinishedRun();
+    const resumeKind = unfinished ? (options.transport?.kind ?? transportForRun(config, unfinished, store.deliveries(unfinished.id, ['pending', 'sending']).length)) : undefined;
+    const choice = options.resumeOnly ? undefined : options.transport ? { kind: options.transport.kind } : decideTransport(config, store.setting(TRANSPORT_SETTING));
+    const baseWarnings = [...config.warnings];
+    if (choice?.decided) {
+      store.recordSetting(TRANSPORT_SETTING, choice.kind, now().toISOString());
+      baseWarnings.push(choice.decided);
+    }
     const slot = (options.slot ?? latestSlot(config.schedule, config.timezone, now()))?.toISOString() ?? null;
     const idle = (status: RunResult['status']): RunResult => ({
       status,
@@ -266,14 +284,13 @@ export async function runDigest(config: ResolvedConfig, options: PipelineOptions
       resumed: null,
       readers: null,
       files: {},
-      warnings: [...config.warnings],
+      warnings: [...baseWarnings],
       decisions: [],
       leftOut: [],
     });
     let resumed: ResumedRun | null = null;
-    const unfinished = store.unfinishedRun();
     if (unfinished) {
-      const { delivery, files: resumedFiles, warnings: resumeWarnings } = await sendRun(config, store, unfinished.id, unfinished, storedSettings(unfinished, config), options, dkim);
+      const { delivery, files: resumedFiles, warnings: resumeWarnings } = await sendRun(config, store, unfinished.id, unfinished, storedSettings(unfinished, config), options, dkim, resumeKind!);
       store.finishRun(unfinished.id, now().toISOString());
       resumed = { runId: unfinished.id, slot: unfinished.slot, subject: unfinished.subject, items: unfinished.itemCount, delivery };
       // The same slot (a rerun after a crash) is served by the finished run; an unfinished run
@@ -295,45 +312,53 @@ export async function runDigest(config: ResolvedConfig, options: PipelineOptions
     if (options.onlyUnservedSlot && slot && store.slotRecord(slot)) return { ...idle('already-served'), resumed };
 
     const built = await buildDigest(config, { store, now: now(), mode: 'run', onProgress: options.onProgress, fetch: options.fetch });
-    const warnings = [...config.warnings, ...built.warnings];
+    const warnings = [...baseWarnings, ...built.warnings];
+    const kind = choice!.kind;
     const startedAt = now().toISOString();
-    const skipped: SeenItem[] = built.decisions
-      .filter((d) => d.verdict !== 'included' && isFinalVerdict(d.verdict))
-      .map((d) => seenItem(d, 'skipped'));
-
-    if (built.digest.items.length === 0 && config.delivery.whenNothingNew === 'skip') {
+    const skippedItems = (decisions: readonly Decision[]): SeenItem[] =>
+      decisions.filter((d) => d.verdict !== 'included' && isFinalVerdict(d.verdict)).map((d) => seenItem(d, 'skipped'));
+    /** Items and feeds an older state file knew by an absolute path, recorded under their current keys. */
+    const adoptLegacy = () => {
+      for (const feed of built.legacy.feeds) store.adoptLegacyFeed(feed.key, feed.legacyKey);
+      for (const item of built.legacy.items) store.adoptLegacyItems(item.feedKey, [item]);
+    };
+    /** No email today: what was seen is remembered (skipped items are not offered again), and the slot is served. */
+    const nothingNew = (decisions: Decision[], leftOut: readonly LeftOutStory[]): RunResult => {
       store.transaction(() => {
-        store.recordItems(skipped, null, startedAt);
-        for (const outcome of rereadNext(built.feedOutcomes, built.digest.leftOut)) store.recordFeedOutcome(outcome, startedAt);
+        adoptLegacy();
+        store.recordItems(skippedItems(decisions), null, startedAt);
+        for (const outcome of rereadNext(built.feedOutcomes, leftOut)) store.recordFeedOutcome(outcome, startedAt);
         if (slot) store.recordSlot(slot, 'nothing-new', null, null, startedAt);
       });
-      return {
-        ...idle('nothing-new'),
-        digest: built.digest,
-        feeds: feedSummary(built),
-        resumed,
-        warnings,
-        decisions: built.decisions,
-        leftOut: built.digest.leftOut,
-      };
-    }
+      return { ...idle('nothing-new'), digest: built.digest, feeds: feedSummary(built), resumed, warnings, decisions, leftOut: [...leftOut] };
+    };
+
+    if (built.digest.items.length === 0 && config.delivery.whenNothingNew === 'skip') return nothingNew(built.decisions, built.digest.leftOut);
 
     const templates = loadTheme(config);
     const settings = renderSettings(config);
     const rendered = await renderDigest(built.digest, templates, settings, { validation: 'strict' });
     const sizeNote = describeSizeReport(rendered.size);
     if (sizeNote) warnings.push(sizeNote);
+    warnings.push(...describeOversizedItems(rendered.size));
     if (signerWarning) warnings.push(signerWarning);
 
     // The run records the stories in the email and those it lists under "More from …" (both
     // delivered once the run reaches someone, released if it reaches nobody); stories carried
     // over (left out by the size budget, dated in the future) are not recorded, so the next
-    // digest offers them again. See src/select/left-out.ts.
+    // digest offers them again. See src/select/left-out.ts. A story too big for any email is
+    // left out for good: recorded as skipped ('oversized'), never retried.
     const shown = rendered.digest;
+    const oversized = new Map(rendered.size.oversizedItems.map((item) => [item.id, item]));
+    const decisions = built.decisions.map((d): Decision =>
+      oversized.has(d.id) ? { ...d, verdict: 'oversized', detail: `an email with only this story is ${oversized.get(d.id)!.bytes.toLocaleString('en')} bytes, over the size budget` } : d,
+    );
+    // An email without stories goes out only when the config asks for one (whenNothingNew: send).
+    if (shown.items.length === 0 && config.delivery.whenNothingNew === 'skip') return nothingNew(decisions, shown.leftOut);
     const inEmail = new Set(shown.items.map((item) => item.id));
     const listed = new Set(shown.leftOut.filter((story) => story.listed).map((story) => story.id));
     const carriedOver = new Set(shown.leftOut.filter((story) => story.carriedOver).map((story) => story.id));
-    const recordedSkipped = skipped.filter((item) => !listed.has(item.id) && !carriedOver.has(item.id));
+    const recordedSkipped = skippedItems(decisions).filter((item) => !listed.has(item.id) && !carriedOver.has(item.id));
     const audience = resolveReaders(config, store, now());
     const plan = await renderVariants(shown, built.digest, rendered.size.droppedItems.length, audience.readers, templates, settings, Boolean(config.web.baseUrl) && config.web.archive);
     warnings.push(...plan.warnings);
@@ -342,6 +367,7 @@ export async function runDigest(config: ResolvedConfig, options: PipelineOptions
     // Deterministic per (run, recipient): stored with the run, reused when a resumed run re-sends.
     const key = runKey({ startedAt, digestHash: rendered.hash });
     const runId = store.transaction(() => {
+      adoptLegacy();
       const id = store.createRun({
         kind: 'run',
         slot,
@@ -349,6 +375,7 @@ export async function runDigest(config: ResolvedConfig, options: PipelineOptions
         ...storedRendering(rendered),
         itemIds: shown.items.map((item) => item.id),
         settings: { ...deliverySettings(config) },
+        transport: kind,
         recipients: plan.recipients.map(({ reader: r, variant }) => ({
           email: r.email,
           ...(r.name ? { name: r.name } : {}),
@@ -359,7 +386,7 @@ export async function runDigest(config: ResolvedConfig, options: PipelineOptions
         variants: plan.variants,
       });
       // Queued, not delivered: they count as delivered once the run has reached someone.
-      const queued = built.decisions.filter((d) => inEmail.has(d.id) || listed.has(d.id)).map((d) => seenItem(d, 'queued'));
+      const queued = decisions.filter((d) => inEmail.has(d.id) || listed.has(d.id)).map((d) => seenItem(d, 'queued'));
       store.recordItems(queued, id, startedAt);
       store.recordItems(recordedSkipped, null, startedAt);
       for (const outcome of rereadNext(built.feedOutcomes, shown.leftOut)) store.recordFeedOutcome(outcome, startedAt);
@@ -368,7 +395,8 @@ export async function runDigest(config: ResolvedConfig, options: PipelineOptions
     });
 
     const files = writePreviewFiles(config.outDir, personalise(rendered, PREVIEW_RECIPIENT, previewLinks(config, signer)));
-    const { delivery, files: sentFiles } = await sendRun(config, store, runId, rendered, deliverySettings(config), options, dkim);
+    // (The signed-links warning, if any, is among the warnings already.)
+    const { delivery, files: sentFiles } = await sendRun(config, store, runId, rendered, deliverySettings(config), options, dkim, kind);
     store.finishRun(runId, now().toISOString());
     return {
       status: 'sent',
@@ -383,7 +411,7 @@ export async function runDigest(config: ResolvedConfig, options: PipelineOptions
       readers: { count: plan.recipients.length, variants: plan.variants.filter((v) => v.variant !== WEB_VARIANT).length, excluded: countExcluded(excluded) },
       files: { ...files, ...sentFiles },
       warnings,
-      decisions: built.decisions,
+      decisions,
       leftOut: shown.leftOut,
     };
   } finally {
@@ -523,6 +551,7 @@ export async function previewDigest(config: ResolvedConfig, options: PipelineOpt
   if (built.fellBackToLatest) warnings.push('nothing is new since the last run: the preview shows the latest items instead');
   const sizeNote = describeSizeReport(rendered.size);
   if (sizeNote) warnings.push(sizeNote);
+  warnings.push(...describeOversizedItems(rendered.size));
   return { digest: rendered.digest, rendered, files, feeds: feedSummary(built), fellBackToLatest: built.fellBackToLatest, warnings, decisions: built.decisions };
 }
 
@@ -532,6 +561,8 @@ export interface TestSendResult {
   messageId: string;
   response: string;
   transport: string;
+  /** smtp: sent; outbox: written to an .eml file, nobody was emailed. */
+  kind: TransportKind;
   items: number;
   warnings: string[];
 }
@@ -584,6 +615,7 @@ export async function sendTestDigest(config: ResolvedConfig, to: string, options
       messageId: info.messageId,
       response: info.response,
       transport: transport.description,
+      kind: transport.kind,
       items: built.digest.items.length,
       warnings: [
         ...config.warnings,

@@ -201,7 +201,7 @@ export function describeScheduleEvent(event: ScheduleEvent, timezone: string): s
       return `trying again to finish run ${event.runId}`;
     case 'resumed': {
       const d = event.result.delivery;
-      return event.result.runId ? `run ${event.result.runId}: ${d ? `${d.sent} sent, ${d.pending} still pending` : 'finished'}` : 'nothing left to finish';
+      return event.result.runId ? `run ${event.result.runId}: ${d ? `${d.kind === 'outbox' ? `${d.written} written to the outbox` : `${d.sent} sent`}, ${d.pending} still pending` : 'finished'}` : 'nothing left to finish';
     }
     case 'busy':
       return `${event.message}; trying again shortly`;

@@ -81,7 +81,7 @@ export async function coordinateRun(
   const tag = runTag(key);
   const notice = (message: string) => options.onNotice?.(message);
   const signal = options.signal;
-  const report: DeliveryReport = { transport: `queue ${label}`, queue: label, sent: 0, failedTemporary: 0, failedPermanent: 0, pending: 0, suppressed: 0, problems: [] };
+  const report: DeliveryReport = { transport: `queue ${label}`, kind: 'smtp', queue: label, sent: 0, written: 0, failedTemporary: 0, failedPermanent: 0, pending: 0, suppressed: 0, problems: [] };
 
   const client = openRedis(url);
   const queue = new Queue<SendJobData, SendJobResult>(queueName, { connection: client, prefix: KEY_PREFIX, streams: { events: { maxLen: EVENTS_KEPT } } });

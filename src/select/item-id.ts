@@ -68,6 +68,15 @@ export function itemId(item: RawItem, feedUrl: string): string {
   return `hash:${sha1(`${feedUrl}\n${item.title ?? ''}\n${body}`).slice(0, 24)}`;
 }
 
+/**
+ * The identity of a feed in the state: its `key` (a local file's path relative to the config's
+ * folder) or else its URL. Never an absolute path that changes when the project moves, unless the
+ * config wrote one.
+ */
+export function feedKey(source: { url: string; key?: string | undefined }): string {
+  return source.key ?? source.url;
+}
+
 /** A title reduced for "same story" comparison across feeds. */
 export function titleKey(title: string | undefined): string {
   return (title ?? '')

@@ -1,6 +1,7 @@
 import type { FeedSource, RawItem } from '../types.js';
+import { MAX_LINK_LENGTH } from '../parse/bound-fields.js';
 import { decodeBasicEntities } from '../text/basic-entities.js';
-import { canonicalUrl, itemId, titleKey } from './item-id.js';
+import { canonicalUrl, feedKey, itemId, titleKey } from './item-id.js';
 import { hasFilters } from './filter-terms.js';
 
 /** A feed after fetching and parsing, with the display name and section settled. */
@@ -52,11 +53,14 @@ export type Verdict =
   | 'duplicate'
   | 'first-run-backlog'
   | 'over-feed-limit'
-  | 'over-total-limit';
+  | 'over-total-limit'
+  /** Too big to send: a link over MAX_LINK_LENGTH, or (set by the run) too big for any email. */
+  | 'oversized';
 
 export interface Decision {
   id: string;
   feed: string;
+  /** The feed's identity in the state (`feedKey`): its URL, or a local file's path relative to the config. */
   feedUrl: string;
   title: string;
   link: string | null;
@@ -64,7 +68,7 @@ export interface Decision {
   verdict: Verdict;
   /**
    * For duplicates: the feed whose copy was kept. For filtered items: the filter (`exclude "sport"`).
-   * For too-old: the age limit ("older than 7 days").
+   * For too-old: the age limit ("older than 7 days"). For oversized items: what is too big.
    */
   detail?: string;
 }
@@ -111,7 +115,7 @@ export function selectItems(feeds: readonly FeedItems[], options: SelectOptions)
     decisions.push({
       id,
       feed: feed.name,
-      feedUrl: feed.source.url,
+      feedUrl: feedKey(feed.source),
       title: item.title ?? untitledLabel(item),
       link: item.link ?? null,
       published: item.published ?? null,
@@ -138,7 +142,7 @@ export function selectItems(feeds: readonly FeedItems[], options: SelectOptions)
     let eligible = 0;
     // A stable sort keeps the feed's own order among undated items.
     for (const item of [...feed.items].sort(newestFirst)) {
-      const id = itemId(item, feed.source.url);
+      const id = itemId(item, feedKey(feed.source));
       if (idsInRun.has(id)) continue; // the same item twice in one feed
       idsInRun.add(id);
       if (!options.includeSeen && options.seen.has(id)) {
@@ -152,6 +156,10 @@ export function selectItems(feeds: readonly FeedItems[], options: SelectOptions)
       }
       if (time !== undefined && time < oldest) {
         decide(id, feed, item, 'too-old', `older than ${maxAgeDays} day${maxAgeDays === 1 ? '' : 's'}`);
+        continue;
+      }
+      if (item.link !== undefined && item.link.length > MAX_LINK_LENGTH) {
+        decide(id, feed, item, 'oversized', `its link is ${item.link.length.toLocaleString('en')} characters long, over the ${MAX_LINK_LENGTH.toLocaleString('en')} a link may have`);
         continue;
       }
       // Before duplicates: a story held back by its feed's filter must not stand in for another

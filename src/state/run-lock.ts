@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
 import { openDatabase } from './open-database.js';
-import { displayPath, StateError } from '../errors.js';
+import { displayPath, environmentProblem, StateError } from '../errors.js';
 
 /**
  * One digest process at a time per state file. The lock is an OS-level lock: an exclusive SQLite
@@ -66,10 +66,11 @@ export function acquireRunLock(statePath: string, command: string, now: Date = n
     mkdirSync(path.dirname(file), { recursive: true });
     db = openDatabase(file, { timeout: 0 });
   } catch (error) {
-    throw new StateError('STATE_OPEN', `cannot create the lock file ${displayPath(file)}: ${(error as Error).message}`, {
+    const problem = environmentProblem(error);
+    throw new StateError(problem?.code ?? 'STATE_OPEN', `cannot create the lock file ${displayPath(file)}: ${problem?.what ?? (error as Error).message}`, {
       cause: error,
       context: { file: displayPath(file) },
-      hint: 'Check that the state folder is writable, or point `state:` in the config at another path.',
+      hint: problem?.hint ?? 'Check that the state folder is writable, or point `state:` in the config at another path.',
     });
   }
   try {
@@ -89,19 +90,21 @@ export function acquireRunLock(statePath: string, command: string, now: Date = n
         },
       );
     }
-    throw new StateError('STATE_OPEN', `cannot lock ${displayPath(file)}: ${(error as Error).message}`, {
+    const problem = environmentProblem(error);
+    throw new StateError(problem?.code ?? 'STATE_OPEN', `cannot lock ${displayPath(file)}: ${problem?.what ?? (error as Error).message}`, {
       cause: error,
       context: { file: displayPath(file) },
-      hint: 'Keep the state on a local disk (network file systems may not support locks).',
+      hint: problem?.hint ?? 'Keep the state on a local disk (network file systems may not support locks).',
     });
   }
   const holder: LockHolder = { pid: process.pid, host: hostname(), command, since: now.toISOString() };
+  const temporary = `${infoFile}.${process.pid}.tmp`;
   try {
-    const temporary = `${infoFile}.${process.pid}.tmp`;
     writeFileSync(temporary, `${JSON.stringify(holder)}\n`);
     renameSync(temporary, infoFile);
   } catch {
-    // Only the message of a second process would miss it.
+    // Only the message of a second process would miss it (on a full disk, say); leave nothing behind.
+    rmSync(temporary, { force: true });
   }
   let released = false;
   return {

@@ -1,9 +1,9 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { open as fsOpen, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
 import { openDatabase } from './open-database.js';
-import { StateError } from '../errors.js';
+import { environmentProblem, StateError, type ErrorCode } from '../errors.js';
 
 /**
  * The job's memory, in one SQLite file: which items were seen (tombstones, never pruned, so an
@@ -177,7 +177,31 @@ const MIGRATIONS: string[] = [
   CREATE INDEX bounce_events_address ON bounce_events (address, kind, occurred_at);
   CREATE INDEX deliveries_message_id ON deliveries (message_id);
   `,
+  // 6: the transport each run was created for (a run created for SMTP is only ever finished over
+  // SMTP; NULL: recorded before this was kept), deliveries 'written' to the outbox (never counted
+  // as sent), and settings the project decided once (delivery.transport: auto).
+  `
+  ALTER TABLE runs ADD COLUMN transport TEXT;
+  CREATE TABLE settings (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL,
+    recorded_at TEXT NOT NULL
+  );
+  `,
 ];
+
+/** `PRAGMA application_id` of a state file: "dgst", so `file` and this tool can tell it from other SQLite files. */
+const APPLICATION_ID = 0x64677374;
+
+/** A StateError for a failure to open or write the state, saying what the machine's problem is when it is one. */
+function stateError(code: ErrorCode, message: string, error: unknown, file: string): StateError {
+  const problem = environmentProblem(error);
+  return new StateError(problem?.code ?? code, `${message}: ${problem?.what ?? (error as Error).message}`, {
+    cause: error,
+    context: { file },
+    hint: problem?.hint ?? 'Check that the folder is writable, or point `state:` in the config at another path.',
+  });
+}
 
 export interface FeedState {
   url: string;
@@ -228,10 +252,14 @@ export interface SeenItem {
 }
 
 /**
- * `suppressed`: not sent because, by the time its turn came, the address was suppressed
- * (unsubscribed, bounced, complained) or the reader had paused the digest.
+ * `sent`: accepted by the SMTP server; `written`: written to the outbox as an .eml file (nobody
+ * was emailed); `suppressed`: not sent because, by the time its turn came, the address was
+ * suppressed (unsubscribed, bounced, complained) or the reader had paused the digest.
  */
-export type DeliveryStatus = 'pending' | 'sending' | 'sent' | 'failed-temporary' | 'failed-permanent' | 'suppressed';
+export type DeliveryStatus = 'pending' | 'sending' | 'sent' | 'written' | 'failed-temporary' | 'failed-permanent' | 'suppressed';
+
+/** Where a run's messages go: decided when the run is created, and kept with it. */
+export type TransportKind = 'smtp' | 'outbox';
 
 export interface DeliveryRow {
   runId: number;
@@ -277,6 +305,8 @@ export interface RunRow extends StoredRendering {
   itemCount: number;
   /** The delivery settings (sender, list name, unsubscribe links) the run's messages use. */
   settings: Record<string, string>;
+  /** The transport the run was created for; null for runs recorded before it was kept. */
+  transport: TransportKind | null;
 }
 
 export type SlotOutcome = 'sent' | 'nothing-new' | 'skipped';
@@ -302,6 +332,8 @@ export interface NewRun extends StoredRendering {
   startedAt: string;
   itemIds: string[];
   settings?: Record<string, string>;
+  /** The transport the run is to be delivered over, for good. */
+  transport?: TransportKind;
   recipients: { email: string; name?: string; fields: Record<string, string>; messageId: string; variant?: string | null }[];
   variants?: RunVariant[];
 }
@@ -425,8 +457,50 @@ export class StateStore {
     this.walMode = file !== ':memory:' && db.pragma('journal_mode', { simple: true }) === 'wal';
   }
 
+  /**
+   * Throws unless `file` is a state file of this tool, or none yet (missing or empty): a `state:`
+   * setting pointing at another program's SQLite database (or any other file) must not get our
+   * tables added to it, nor even its journal mode changed. Reads it read-only.
+   */
+  static inspect(file: string): void {
+    if (file === ':memory:' || !existsSync(file) || statSync(file).size === 0) return;
+    const notOurs = (what: string, cause?: unknown) =>
+      new StateError('STATE_NOT_OURS', `the state file ${file} ${what}; it was not changed`, {
+        ...(cause === undefined ? {} : { cause }),
+        context: { file },
+        hint: 'Point `state:` in the config at a file of its own (the default is .digest/state.sqlite beside the config); the tool creates it on the first run.',
+      });
+    let db: Database.Database;
+    try {
+      db = openDatabase(file, { readonly: true, fileMustExist: true });
+    } catch (error) {
+      throw stateError('STATE_OPEN', `cannot read the state file ${file}`, error, file);
+    }
+    try {
+      let version: number;
+      let application: number;
+      let tables: string[];
+      try {
+        version = db.pragma('user_version', { simple: true }) as number;
+        application = db.pragma('application_id', { simple: true }) as number;
+        tables = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`).pluck().all() as string[];
+      } catch (error) {
+        const code = (error as { code?: string }).code;
+        if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') throw notOurs("is not a SQLite database (another program's file, or a damaged one)", error);
+        throw stateError('STATE_OPEN', `cannot read the state file ${file}`, error, file);
+      }
+      const ours = application === APPLICATION_ID || (application === 0 && version > 0 && ['items', 'runs', 'deliveries'].every((table) => tables.includes(table)));
+      if (!ours && (tables.length > 0 || application !== 0)) {
+        throw notOurs(`belongs to another program: it holds tables this tool did not make (${tables.join(', ')})`);
+      }
+    } finally {
+      db.close();
+    }
+  }
+
   /** Opens (creating when needed) the state file and brings its schema up to date. */
   static open(file: string): StateStore {
+    StateStore.inspect(file);
     let db: Database.Database;
     try {
       if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
@@ -436,14 +510,15 @@ export class StateStore {
       db.pragma('busy_timeout = 5000');
       db.pragma('foreign_keys = ON');
     } catch (error) {
-      throw new StateError('STATE_OPEN', `cannot open the state file ${file}: ${(error as Error).message}`, {
-        cause: error,
-        context: { file },
-        hint: 'Check that the folder is writable, or point `state:` in the config at another path.',
-      });
+      throw stateError('STATE_OPEN', `cannot open the state file ${file}`, error, file);
     }
     const store = new StateStore(db, file);
-    store.migrate(file);
+    try {
+      store.migrate(file);
+    } catch (error) {
+      db.close();
+      throw error instanceof StateError ? error : stateError('STATE_OPEN', `cannot bring the state file ${file} up to date`, error, file);
+    }
     return store;
   }
 
@@ -460,6 +535,10 @@ export class StateStore {
         this.db.exec(MIGRATIONS[v]!);
         this.db.pragma(`user_version = ${v + 1}`);
       })();
+    }
+    // Marks the file as this tool's (see inspect), new files and ones from before 0.2 alike.
+    if (this.file !== ':memory:' && (this.db.pragma('application_id', { simple: true }) as number) !== APPLICATION_ID) {
+      this.db.pragma(`application_id = ${APPLICATION_ID}`);
     }
   }
 
@@ -553,6 +632,50 @@ export class StateStore {
   getFeed(url: string): FeedState | undefined {
     const row = this.db.prepare('SELECT * FROM feeds WHERE url = ?').get(url) as Record<string, unknown> | undefined;
     return row ? toFeedState(row) : undefined;
+  }
+
+  /**
+   * State files written before feeds were known by a path relative to the config (version 0.1.0)
+   * key a local feed by its absolute path, wherever the project was then. These are the keys
+   * that can be this feed, known by `key` now: absolute paths ending in it.
+   */
+  legacyFeedKeys(key: string): string[] {
+    if (/^[a-z][a-z0-9+.-]*:/i.test(key) || key.startsWith('/')) return [];
+    const suffix = key.replace(/^(\.\.\/)+/, '').replace(/^\.\//, '');
+    if (!suffix) return [];
+    const rows = this.db.prepare(`SELECT url FROM feeds WHERE substr(url, -length(?)) = ? AND url != ?`).pluck().all(`/${suffix}`, `/${suffix}`, key) as string[];
+    return rows.filter((url) => url.startsWith('/') || /^[a-z]:[\\/]/i.test(url) || /^file:/i.test(url));
+  }
+
+  /** The feed's state under `key`, or else under the most recently fetched of `legacyKeys`. */
+  findFeed(key: string, legacyKeys: readonly string[] = []): FeedState | undefined {
+    const current = this.getFeed(key);
+    if (current || legacyKeys.length === 0) return current;
+    return legacyKeys
+      .map((legacy) => this.getFeed(legacy))
+      .filter((state): state is FeedState => state !== undefined)
+      .sort((a, b) => (b.lastAttemptAt ?? '').localeCompare(a.lastAttemptAt ?? ''))[0];
+  }
+
+  /** Starts the feed's record under `key` from its record under `legacyKey` (validators, health), unless it has one. */
+  adoptLegacyFeed(key: string, legacyKey: string): void {
+    this.db
+      .prepare(
+        `INSERT INTO feeds (url, title, etag, last_modified, moved_to, gone, first_seen_at, last_attempt_at, last_success_at, last_status, last_error, consecutive_failures)
+         SELECT ?, title, etag, last_modified, moved_to, gone, first_seen_at, last_attempt_at, last_success_at, last_status, last_error, consecutive_failures
+         FROM feeds WHERE url = ? ON CONFLICT (url) DO NOTHING`,
+      )
+      .run(key, legacyKey);
+  }
+
+  /** Records items known by a legacy id under their current id too, as they were (status, run), so the legacy key is no longer needed for them. */
+  adoptLegacyItems(feedKey: string, items: readonly { id: string; legacyId: string }[]): void {
+    const statement = this.db.prepare(
+      `INSERT INTO items (id, feed_url, url, title, published_at, first_seen_at, status, reason, run_id)
+       SELECT @id, @feedKey, url, title, published_at, first_seen_at, status, reason, run_id FROM items WHERE id = @legacyId
+       ON CONFLICT (id) DO NOTHING`,
+    );
+    for (const item of items) statement.run({ id: item.id, legacyId: item.legacyId, feedKey });
   }
 
   listFeeds(): FeedState[] {
@@ -681,8 +804,8 @@ export class StateStore {
   createRun(run: NewRun): number {
     const result = this.db
       .prepare(
-        `INSERT INTO runs (kind, slot, started_at, status, digest_hash, subject, preheader, html, text, marker, item_count, settings)
-         VALUES (@kind, @slot, @startedAt, 'sending', @digestHash, @subject, @preheader, @html, @text, @marker, @itemCount, @settings)`,
+        `INSERT INTO runs (kind, slot, started_at, status, digest_hash, subject, preheader, html, text, marker, item_count, settings, transport)
+         VALUES (@kind, @slot, @startedAt, 'sending', @digestHash, @subject, @preheader, @html, @text, @marker, @itemCount, @settings, @transport)`,
       )
       .run({
         kind: run.kind,
@@ -696,6 +819,7 @@ export class StateStore {
         marker: run.marker,
         itemCount: run.itemIds.length,
         settings: JSON.stringify(run.settings ?? {}),
+        transport: run.transport ?? null,
       });
     const runId = Number(result.lastInsertRowid);
     const addItem = this.db.prepare('INSERT INTO run_items (run_id, item_id, position) VALUES (?, ?, ?)');
@@ -744,7 +868,7 @@ export class StateStore {
   }
 
   deliveryCounts(runId: number): Record<DeliveryStatus, number> {
-    const counts: Record<DeliveryStatus, number> = { pending: 0, sending: 0, sent: 0, 'failed-temporary': 0, 'failed-permanent': 0, suppressed: 0 };
+    const counts: Record<DeliveryStatus, number> = { pending: 0, sending: 0, sent: 0, written: 0, 'failed-temporary': 0, 'failed-permanent': 0, suppressed: 0 };
     const rows = this.db.prepare('SELECT status, COUNT(*) AS n FROM deliveries WHERE run_id = ? GROUP BY status').all(runId) as {
       status: DeliveryStatus;
       n: number;
@@ -826,7 +950,7 @@ export class StateStore {
     this.updateDeliveryStatement ??= this.db.prepare(
       `UPDATE deliveries SET status = @status, updated_at = @now,
          attempts = attempts + CASE WHEN @status = 'sending' THEN 1 ELSE 0 END,
-         last_error = CASE WHEN @status = 'sent' THEN NULL ELSE COALESCE(@error, last_error) END
+         last_error = CASE WHEN @status IN ('sent', 'written') THEN NULL ELSE COALESCE(@error, last_error) END
        WHERE run_id = @runId AND recipient = @recipient`,
     );
     const statement = this.updateDeliveryStatement;
@@ -842,11 +966,12 @@ export class StateStore {
   finishRun(runId: number, now: string): RunRow['status'] {
     return this.transaction(() => {
       const counts = this.deliveryCounts(runId);
-      if (counts.sent > 0) {
+      const delivered = counts.sent + counts.written;
+      if (delivered > 0) {
         this.db.prepare(`UPDATE items SET status = 'delivered' WHERE run_id = ? AND status IN ('queued', 'released')`).run(runId);
       }
       if (counts.pending > 0 || counts.sending > 0) return 'sending';
-      if (counts.sent === 0) {
+      if (delivered === 0) {
         this.db
           .prepare(`UPDATE feeds SET etag = NULL, last_modified = NULL WHERE url IN (SELECT feed_url FROM items WHERE run_id = ? AND status = 'queued')`)
           .run(runId);
@@ -887,6 +1012,18 @@ export class StateStore {
     // A run recorded before slots were kept, or one whose slot record was not written.
     const run = this.db.prepare(`SELECT id, started_at FROM runs WHERE slot = ? AND kind = 'run' ORDER BY id LIMIT 1`).get(slot) as { id: number; started_at: string } | undefined;
     return run ? { slot, outcome: 'sent', runId: run.id, detail: null, recordedAt: run.started_at } : undefined;
+  }
+
+  // ── settings decided once ────────────────────────────────────────────────────────────────
+
+  /** A setting the project decided once (e.g. `transport`), with when. */
+  setting(key: string): { value: string; recordedAt: string } | undefined {
+    const row = this.db.prepare('SELECT value, recorded_at FROM settings WHERE key = ?').get(key) as { value: string; recorded_at: string } | undefined;
+    return row ? { value: row.value, recordedAt: row.recorded_at } : undefined;
+  }
+
+  recordSetting(key: string, value: string, now: string): void {
+    this.db.prepare('INSERT INTO settings (key, value, recorded_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, recorded_at = excluded.recorded_at').run(key, value, now);
   }
 
   // ── suppressions ─────────────────────────────────────────────────────────────────────────
@@ -1027,14 +1164,15 @@ export class StateStore {
 
   /**
    * Past digests for the archive, newest first: scheduled runs that reached at least one reader
-   * (without their renderings, so listing a thousand is cheap).
+   * (or, with delivery.transport: outbox, were written for one), without their renderings, so
+   * listing a thousand is cheap.
    */
   archivedIssues(limit = -1): ArchivedIssue[] {
     const rows = this.db
       .prepare(
         // Answered from the runs_archive index alone: the rows of runs carry whole renderings.
         `SELECT id, started_at, slot, subject, preheader, item_count FROM runs
-         WHERE kind = 'run' AND EXISTS (SELECT 1 FROM deliveries WHERE run_id = runs.id AND status = 'sent')
+         WHERE kind = 'run' AND EXISTS (SELECT 1 FROM deliveries WHERE run_id = runs.id AND status IN ('sent', 'written'))
          ORDER BY id DESC LIMIT ?`,
       )
       .all(limit) as Record<string, unknown>[];
@@ -1052,7 +1190,7 @@ export class StateStore {
   isArchived(id: number): boolean {
     return (
       this.db
-        .prepare(`SELECT 1 FROM runs WHERE id = ? AND kind = 'run' AND EXISTS (SELECT 1 FROM deliveries WHERE run_id = runs.id AND status = 'sent')`)
+        .prepare(`SELECT 1 FROM runs WHERE id = ? AND kind = 'run' AND EXISTS (SELECT 1 FROM deliveries WHERE run_id = runs.id AND status IN ('sent', 'written'))`)
         .pluck()
         .get(id) !== undefined
     );
@@ -1191,6 +1329,7 @@ function toRunRow(row: Record<string, unknown>): RunRow {
     ...toStoredRendering(row),
     itemCount: row.item_count as number,
     settings: JSON.parse((row.settings as string | undefined) || '{}') as Record<string, string>,
+    transport: (row.transport as TransportKind | null | undefined) ?? null,
   };
 }
 

@@ -182,7 +182,8 @@ describe('a run reaches readers = recipients ∪ confirmed subscribers − suppr
     const outbox = loadConfig({ cwd: tmp.dir(), env: {} });
     expect(outbox.transport).toBe('outbox');
     const result = await runDigest(outbox, { now: NOW });
-    expect(result.delivery).toMatchObject({ sent: 3 });
+    // Written to the outbox, not sent: nobody was emailed.
+    expect(result.delivery).toMatchObject({ kind: 'outbox', sent: 0, written: 3 });
     expect(result.warnings.join('\n')).toMatch(/DIGEST_SECRET is not set: the unsubscribe and preferences links in these messages are signed with a throwaway key/);
   });
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TokenSigner } from '../../src/tokens/tokens.js';
 import { findBounceTokens, tokenMatches } from '../../src/bounces/verp.js';
-import { loadConfig } from '../../src/config/load-config.js';
+import { loadConfig, sampleConfig } from '../../src/config/load-config.js';
 import { deliverRun } from '../../src/deliver/deliver-run.js';
 import { loadDkimKey } from '../../src/deliver/load-dkim-key.js';
 import { createOutboxTransport, createSmtpTransport } from '../../src/deliver/transports.js';
@@ -35,7 +35,7 @@ afterEach(async () => {
 });
 
 async function ledger() {
-  const config = loadConfig({ cwd: '/nonexistent', env: {} });
+  const config = sampleConfig({ cwd: '/nonexistent', env: {} });
   const content = await renderDigest(sampleDigest(config, now()), loadTemplates(path.join(REPO_ROOT, 'templates/default')), renderSettings(config), { validation: 'strict' });
   const { store, runId } = ledgerRun(content, readers, { from: FROM, startedAt: now().toISOString() });
   return { store, runId, content };

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { runCli, runCliProcess, startCli } from '../support/cli.js';
 import { startHttpServer, type TestHttpServer } from '../support/http.js';
 import { startSmtpServer, type TestSmtpServer } from '../support/smtp.js';
+import { writeSampleProject } from '../support/sample-project.js';
 import { CORPORA, REPO_ROOT, useTempDir } from '../support/temp-dir.js';
 
 const tmp = useTempDir();
@@ -18,16 +19,22 @@ function expectNoStack(text: string): void {
   expect(text).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
 }
 
-describe('digest run on the built-in sample setup', () => {
+/** The repository's sample project (digest.config.yaml and feeds/) in a fresh folder. */
+const sample = () => writeSampleProject(tmp.dir());
+
+describe('digest run on the sample project', () => {
   it('writes the preview and one .eml per reader, records state, and says so; a rerun finds nothing new', async () => {
-    const cwd = tmp.dir();
+    const cwd = sample();
     const first = await runCli(['run'], { cwd });
-    // Without a terminal, progress is plain lines on stderr; nothing else may appear there.
-    expect(first.stderr).toBe('feeds fetched 1/3\nfeeds fetched 2/3\nfeeds fetched 3/3\nmessages sent 1/2\nmessages sent 2/2\n');
+    // Without a terminal, progress is plain lines on stderr; beside them only the note, on this
+    // first run, that delivery.transport: auto was decided (the sample's readers are examples).
+    expect(first.stderr).toMatch(
+      /^feeds fetched 1\/3\nfeeds fetched 2\/3\nfeeds fetched 3\/3\nmessages sent 1\/2\nmessages sent 2\/2\nwarning: delivery\.transport is auto, and this first run decided: SMTP_URL is not set and every reader is an example address, so this project writes \.eml files to the outbox from now on[^\n]*\n$/,
+    );
     expect(first.code).toBe(0);
     expect(first.stdout).toMatch(/Morning Digest: 3 feeds read, 0 failed\./);
     expect(first.stdout).toMatch(/10 items chosen for "Morning Digest: /);
-    expect(first.stdout).toMatch(/Sent 2 of 2 via outbox .* \(0 deferred, 0 failed\)\./);
+    expect(first.stdout).toMatch(/Wrote 2 of 2 to the outbox .* \(0 deferred, 0 failed\): nobody was emailed/);
     expect(first.stdout).toContain(`Preview: out${path.sep}digest.html, out${path.sep}digest.txt`);
 
     const html = readFileSync(path.join(cwd, 'out/digest.html'), 'utf8');
@@ -49,12 +56,12 @@ describe('digest run on the built-in sample setup', () => {
   });
 
   it('gives a machine-readable summary with --json', async () => {
-    const result = await runCli(['run', '--json'], { cwd: tmp.dir() });
+    const result = await runCli(['run', '--json'], { cwd: sample() });
     expect(result.code).toBe(0);
     const summary = JSON.parse(result.stdout) as Record<string, unknown>;
     expect(summary).toMatchObject({ status: 'sent', runId: 1, items: 10, exitCode: 0, feeds: { total: 3, ok: 3, failed: [] } });
-    expect(summary.delivery).toMatchObject({ sent: 2, pending: 0 });
-    expect(summary.counts).toEqual({ sent: 2, deferred: 0, failed: 0, total: 2 });
+    expect(summary.delivery).toMatchObject({ kind: 'outbox', sent: 0, written: 2, pending: 0 });
+    expect(summary.counts).toEqual({ transport: 'outbox', sent: 0, written: 2, deferred: 0, failed: 0, total: 2 });
     expect(summary.slot).toMatch(/^\d{4}-\d\d-\d\dT07:00:00.000Z$/);
   });
 });
@@ -114,7 +121,7 @@ describe('--json gives the email’s stories and what was left out (issue 9, par
 
 describe('digest preview, check, send and extract', () => {
   it('preview renders to --out without touching state', async () => {
-    const cwd = tmp.dir();
+    const cwd = sample();
     const result = await runCli(['preview', '--out', 'look'], { cwd });
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(`look${path.sep}digest.html`);
@@ -123,7 +130,7 @@ describe('digest preview, check, send and extract', () => {
   });
 
   it('check validates config, feeds and templates without fetching', async () => {
-    const result = await runCli(['check'], { cwd: tmp.dir() });
+    const result = await runCli(['check'], { cwd: sample() });
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/✓ templates default \(in use\): renders/);
     expect(result.stdout).toMatch(/All good\./);
@@ -142,7 +149,7 @@ describe('digest preview, check, send and extract', () => {
   it('send --to delivers one test message over SMTP when SMTP_URL is set', async () => {
     const smtp = await startSmtpServer();
     servers.push(smtp);
-    const result = await runCli(['send', '--to', 'editor@example.com'], { cwd: tmp.dir(), env: { SMTP_URL: smtp.url } });
+    const result = await runCli(['send', '--to', 'editor@example.com'], { cwd: sample(), env: { SMTP_URL: smtp.url } });
     expect(result.stderr).not.toMatch(/warning|error/);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/Sent ".+" \(10 items\) to editor@example.com via SMTP 127.0.0.1:/);
@@ -158,7 +165,7 @@ describe('digest preview, check, send and extract', () => {
     const result = await runCli(['run', '--json'], { cwd: tmp.dir() });
     expect(result.code).toBe(0);
     const summary = JSON.parse(result.stdout) as { warnings: string[] };
-    expect(summary.warnings).toEqual([expect.stringMatching(/^the email was \d+(\.\d)? KB, over the 25 KB size budget \(maxHtmlKilobytes\): ledes cut to 25 words, (\d+ images? left out, )?\d+ stories left out \(shown as "\d+ more"; they go in the next digest\); now \d+(\.\d)? KB$/)]);
+    expect(summary.warnings.filter((w) => !w.startsWith('delivery.transport is auto'))).toEqual([expect.stringMatching(/^the email was \d+(\.\d)? KB, over the 25 KB size budget \(maxHtmlKilobytes\): ledes cut to 25 words, (\d+ images? left out, )?\d+ stories left out \(shown as "\d+ more"; they go in the next digest\); now \d+(\.\d)? KB$/)]);
     const html = readFileSync(path.join(tmp.dir(), 'out/digest.html'), 'utf8');
     expect(Buffer.byteLength(html)).toBeLessThan(25_500);
     expect(html).toMatch(/\d+ more stories did not fit in this email/);
@@ -221,7 +228,7 @@ describe('digest serve', () => {
   }
 
   it('prints its 127.0.0.1 address, serves the preview, uses no CPU while idle, and stops on SIGTERM', async () => {
-    const cwd = tmp.dir();
+    const cwd = sample();
     const serve = startCli(['serve', '--port', '0'], { cwd });
     try {
       const [, url] = await serve.waitFor(/^Preview: (http:\/\/127\.0\.0\.1:\d+\/)$/m);
@@ -249,7 +256,7 @@ describe('digest serve', () => {
     const http = await startHttpServer();
     servers.push(http);
     const port = new URL(http.origin).port;
-    const result = await runCli(['serve', '--port', port], { cwd: tmp.dir() });
+    const result = await runCli(['serve', '--port', port], { cwd: sample() });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(`error: port ${port} on 127.0.0.1 is already in use`);
     expectNoStack(result.stderr);
@@ -293,13 +300,13 @@ describe('bad input gets one clear message and the right exit code', () => {
     expect(result.stdout).toMatch(/3 feeds read, 2 failed/);
     expect(result.stdout).toMatch(/✗ Missing Feed: .*404/);
     expect(result.stdout).toMatch(/✗ Not A Feed: /);
-    expect(result.stdout).toMatch(/Sent 1 of 1/);
+    expect(result.stdout).toMatch(/Wrote 1 of 1 to the outbox/);
     expect(readFileSync(path.join(tmp.dir(), 'out/digest.html'), 'utf8')).toMatch(/could not be read: Missing Feed, Not A Feed/);
     expectNoStack(result.stdout + result.stderr);
   });
 
   it('an unreachable SMTP server leaves recipients pending and exits 2; the next run delivers them', async () => {
-    const cwd = tmp.dir();
+    const cwd = sample();
     const failed = await runCli(['run'], { cwd, env: { SMTP_URL: 'smtp://127.0.0.1:1' } });
     expect(failed.code).toBe(2);
     expect(failed.stdout).toMatch(/Sent 0 of 2 via SMTP 127.0.0.1:1 \(2 deferred, 0 failed\)\./);
@@ -319,7 +326,7 @@ describe('bad input gets one clear message and the right exit code', () => {
 
 describe('digest run --dry-run --explain', () => {
   it('says what the next run would send and why each item is in or out, changing nothing', async () => {
-    const cwd = tmp.dir();
+    const cwd = sample();
     const result = await runCli(['run', '--dry-run', '--explain'], { cwd });
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^Dry run: nothing is sent and the state is not changed\./m);
@@ -360,6 +367,7 @@ describe('digest feeds', () => {
   it('feeds add says clearly when a page has no feed', async () => {
     const http = await startHttpServer({ '/': (_req, res) => res.end('<html><body>no feeds here</body></html>') });
     servers.push(http);
+    tmp.write('digest.config.yaml', 'feeds: []\n');
     const result = await runCli(['feeds', 'add', `${http.origin}/`], { cwd: tmp.dir() });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/is a web page \(HTML\), not a feed, and it does not link to any feed/);
@@ -389,6 +397,7 @@ describe('digest feeds', () => {
 
   it('says what is wrong with a file that is not OPML', async () => {
     const bad = tmp.write('subs.opml', '<html><body>nope</body></html>');
+    tmp.write('digest.config.yaml', 'feeds: []\n');
     const result = await runCli(['feeds', 'import', bad], { cwd: tmp.dir() });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/subs.opml: not an OPML file/);

@@ -152,8 +152,8 @@ describe('digest runs', () => {
 
     const list = await runCli(['runs'], { cwd });
     expect(list.code).toBe(0);
-    expect(list.stdout).toMatch(/^ +run {2}slot +status +items +sent +deferred +failed {2}subject\n/);
-    expect(list.stdout).toMatch(/^ +1 {2}\d{4}-\d\d-\d\d 07:00 Europe\/London \(UTC(\+1)?\) {2}partial +\d+ +1 +1 +1 {2}Morning Digest: /m);
+    expect(list.stdout).toMatch(/^ +run {2}slot +via +status +items +sent +written +deferred +failed {2}subject\n/);
+    expect(list.stdout).toMatch(/^ +1 {2}\d{4}-\d\d-\d\d 07:00 Europe\/London \(UTC(\+1)?\) {2}smtp {4}partial +\d+ +1 +0 +1 +1 {2}Morning Digest: /m);
     expect(list.stdout).toMatch(/Run 1: 1 refused for now: `digest runs retry 1` tries them again\./);
 
     busy = false;

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/load-config.js';
+import { loadConfig, sampleConfig } from '../../src/config/load-config.js';
 import { ConfigError } from '../../src/errors.js';
 import { REPO_ROOT, useTempDir } from '../support/temp-dir.js';
 
@@ -18,8 +18,23 @@ function loadError(text: string, name = 'digest.config.yaml'): ConfigError {
 }
 
 describe('loadConfig', () => {
-  it('uses the built-in sample setup when there is no config file', () => {
-    const config = loadConfig({ cwd: tmp.dir(), env: {} });
+  it('refuses to run without a config file, naming the folder it looked in and digest init', () => {
+    let error: unknown;
+    try {
+      loadConfig({ cwd: tmp.dir(), env: {} });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error).toMatchObject({ code: 'CONFIG_MISSING', message: `no digest.config.yaml in ${tmp.dir()}: nothing to do`, context: { folder: tmp.dir() } });
+    expect((error as ConfigError).hint).toMatch(/digest init/);
+    // DIGEST_CONFIG names one instead.
+    const file = tmp.write('elsewhere/mine.yaml', 'title: Mine\n');
+    expect(loadConfig({ cwd: '/', env: { DIGEST_CONFIG: file } }).title).toBe('Mine');
+  });
+
+  it('gives the sample setup only when asked for it (sampleConfig)', () => {
+    const config = sampleConfig({ cwd: tmp.dir(), env: {} });
     expect(config.source).toBeNull();
     expect(config.feeds.map((f) => path.basename(f.url))).toEqual(['world-news.rss.xml', 'science-notes.atom.xml', 'city-culture.json']);
     expect(config.recipients.map((r) => r.email)).toEqual(['reader@example.com', 'editor@example.com']);
@@ -31,8 +46,8 @@ describe('loadConfig', () => {
 
   it('ships a digest.config.yaml that says the same as the built-in defaults', () => {
     const shipped = loadConfig({ configPath: path.join(REPO_ROOT, 'digest.config.yaml'), env: {} });
-    const builtIn = loadConfig({ cwd: REPO_ROOT + '/does-not-exist', env: {} });
-    expect(shipped.feeds).toEqual(builtIn.feeds);
+    const builtIn = sampleConfig({ cwd: REPO_ROOT + '/does-not-exist', env: {} });
+    expect(shipped.feeds.map(({ key: _, ...feed }) => feed)).toEqual(builtIn.feeds);
     expect(shipped.recipients).toEqual(builtIn.recipients);
     for (const key of ['title', 'tagline', 'from', 'unsubscribeUrl', 'schedule', 'timezone', 'template', 'locale', 'limits', 'delivery', 'theme'] as const) {
       expect(shipped[key], key).toEqual(builtIn[key]);
@@ -43,7 +58,8 @@ describe('loadConfig', () => {
     tmp.write('digest.config.yaml', 'title: Local\nfeeds:\n  - url: feeds/a.xml\n  - https://example.com/feed\nout: build\n');
     const config = loadConfig({ cwd: tmp.dir(), env: {} });
     expect(config.title).toBe('Local');
-    expect(config.feeds).toEqual([{ url: path.join(tmp.dir(), 'feeds/a.xml') }, { url: 'https://example.com/feed' }]);
+    // A local feed is known in the state by its path relative to the config (the project may move).
+    expect(config.feeds).toEqual([{ url: path.join(tmp.dir(), 'feeds/a.xml'), key: 'feeds/a.xml' }, { url: 'https://example.com/feed' }]);
     expect(config.outDir).toBe(path.join(tmp.dir(), 'build'));
   });
 
@@ -87,21 +103,24 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ configPath: 'nope.yaml', cwd: tmp.dir(), env: {} })).toThrow(/nope.yaml: config file not found/);
   });
 
-  it('refuses smtp delivery without SMTP_URL, and never reads secrets from the file', () => {
+  it('loads smtp delivery without SMTP_URL (a run or a send refuses it, test/pipeline/safety.test.ts), and never reads secrets from the file', () => {
     const file = tmp.write('c.yaml', 'delivery:\n  transport: smtp\n');
-    expect(() => loadConfig({ configPath: file, env: {} })).toThrow(/SMTP_URL/);
+    // Previews and `digest check` need no SMTP_URL; what would send stops before fetching.
+    const withoutUrl = loadConfig({ configPath: file, env: {} });
+    expect(withoutUrl.transport).toBe('smtp');
+    expect(withoutUrl.smtpUrl).toBeUndefined();
     const config = loadConfig({ configPath: file, env: { SMTP_URL: 'smtp://u:p%40ss@mail.example.com:2525' } });
     expect(config.transport).toBe('smtp');
     expect(config.smtpUrl).toBe('smtp://u:p%40ss@mail.example.com:2525');
   });
 
   it('switches to SMTP automatically when SMTP_URL is set', () => {
-    expect(loadConfig({ cwd: tmp.dir(), env: { SMTP_URL: 'smtp://localhost:25' } }).transport).toBe('smtp');
-    expect(() => loadConfig({ cwd: tmp.dir(), env: { SMTP_URL: 'http://x' } })).toThrow(/smtp:\/\//);
+    expect(sampleConfig({ cwd: tmp.dir(), env: { SMTP_URL: 'smtp://localhost:25' } }).transport).toBe('smtp');
+    expect(() => sampleConfig({ cwd: tmp.dir(), env: { SMTP_URL: 'http://x' } })).toThrow(/smtp:\/\//);
   });
 
   it('takes the delivery queue from delivery.queue or DIGEST_QUEUE_URL (which wins), and checks it is a Redis URL', () => {
-    expect(loadConfig({ cwd: tmp.dir(), env: {} }).queueUrl).toBeUndefined();
+    expect(sampleConfig({ cwd: tmp.dir(), env: {} }).queueUrl).toBeUndefined();
     const file = tmp.write('q.yaml', 'delivery:\n  queue: redis://redis.internal:6379/2\n  queueName: morning\n');
     const fromFile = loadConfig({ configPath: file, env: {} });
     expect(fromFile.queueUrl).toBe('redis://redis.internal:6379/2');
@@ -111,7 +130,7 @@ describe('loadConfig', () => {
     const wrongScheme = loadError('title: x\ndelivery:\n  queue: http://redis:6379\n');
     expect(wrongScheme.message).toBe('digest.config.yaml:3: delivery.queue: expected a Redis URL starting with redis:// (or rediss:// for TLS), got "http://redis:6379"');
     expect(loadError('delivery:\n  queueName: "a:b"\n').message).toMatch(/^digest\.config\.yaml:2: delivery\.queueName: expected letters, digits/);
-    expect(() => loadConfig({ cwd: path.join(tmp.dir(), 'elsewhere'), env: { DIGEST_QUEUE_URL: 'localhost:6379' } })).toThrow(/^DIGEST_QUEUE_URL: expected a Redis URL starting with redis:\/\//);
+    expect(() => sampleConfig({ cwd: path.join(tmp.dir(), 'elsewhere'), env: { DIGEST_QUEUE_URL: 'localhost:6379' } })).toThrow(/^DIGEST_QUEUE_URL: expected a Redis URL starting with redis:\/\//);
   });
 });
 
@@ -163,7 +182,7 @@ describe('feed lists', () => {
       { url: 'https://c.example/feed', name: 'C Blog', section: 'Tech' },
       { url: 'https://d.example/feed', name: 'D' },
       { url: 'https://e.example/feed' },
-      { url: path.join(tmp.dir(), 'feeds/local.xml') },
+      { url: path.join(tmp.dir(), 'feeds/local.xml'), key: 'feeds/local.xml' },
     ]);
   });
 

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { simpleParser } from 'mailparser';
-import { loadConfig } from '../../src/config/load-config.js';
+import { sampleConfig } from '../../src/config/load-config.js';
 import { deterministicMessageId } from '../../src/deliver/compose-message.js';
 import { deliverRun } from '../../src/deliver/deliver-run.js';
 import { createOutboxTransport, createSmtpTransport, type MessageTransport } from '../../src/deliver/transports.js';
@@ -22,7 +22,7 @@ import { ledgerRun } from '../support/ledger.js';
 
 const tmp = useTempDir();
 const now = () => new Date('2026-11-27T07:00:00Z');
-const config = loadConfig({ cwd: '/nonexistent', env: {} });
+const config = sampleConfig({ cwd: '/nonexistent', env: {} });
 const FROM = 'Morning Digest <digest@news.example>';
 const settings = { from: FROM, title: 'Morning Digest — Ünïcode', unsubscribeUrl: 'https://news.example/u?e={{email}}', unsubscribeMailto: 'unsubscribe@news.example' };
 
@@ -89,6 +89,19 @@ describe('deliverRun over SMTP', () => {
     }
     expect(store.deliveryCounts(runId)).toMatchObject({ sent: 5, pending: 0 });
     expect(store.finishRun(runId, now().toISOString())).toBe('done');
+  });
+
+  it('marks every message as bulk and auto-generated, so auto-replies (vacation notices) stay quiet', async () => {
+    const content = await rendered();
+    const { store, runId } = ledger(addresses(2), content);
+    const { server, transport } = await smtp();
+    await deliverRun({ store, runId, rendered: content, settings, transport, now });
+    expect(server.messages).toHaveLength(2);
+    for (const message of server.messages) {
+      // RFC 3834 section 5 (Auto-Submitted) and the Precedence header auto-responders still read.
+      expect(message.parsed.headers.get('auto-submitted')).toBe('auto-generated');
+      expect(message.parsed.headers.get('precedence')).toBe('bulk');
+    }
   });
 
   it('records 550 as permanent without retrying, and retries 451 until it succeeds', async () => {
@@ -294,7 +307,9 @@ describe('deliverRun to the outbox', () => {
     const transport = createOutboxTransport(dir, 'run-1');
     transports.push(transport);
     const report = await deliverRun({ store, runId, rendered: content, settings, transport, now });
-    expect(report.sent).toBe(3);
+    // Files in a folder are not mail: written, never sent.
+    expect(report).toMatchObject({ kind: 'outbox', sent: 0, written: 3 });
+    expect(store.deliveries(runId).map((d) => d.status)).toEqual(['written', 'written', 'written']);
     const files = readdirSync(dir).sort();
     expect(files).toEqual(['run-1-reader0@example.com.eml', 'run-1-reader1@example.com.eml', 'run-1-reader2@example.com.eml']);
     const mail = await simpleParser(readFileSync(path.join(dir, files[0]!)));

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -228,11 +228,28 @@ describe('fetchResource over HTTP', () => {
     expect(Date.now() - started).toBeLessThan(10_000);
   });
 
-  it('retries timeouts, each attempt with its own deadline', async () => {
-    const url = route('/silent-then-ok', (req, res, count) => {
-      if (count > 1) res.writeHead(200).end(FEED);
+  it('keeps one deadline for the whole fetch: a silent server is asked once, not once per retry', async () => {
+    // fetch.timeoutSeconds is per feed; three attempts plus backoff used to cost three times that.
+    const url = route('/silent-counted', () => {
+      /* never respond */
     });
-    expect((await fetchResource(url, { ...quick, timeoutMs: 300, retries: 1 })).status).toBe('ok');
+    const error = await failure(fetchResource(url, { ...quick, timeoutMs: 500, retries: 2 }));
+    expect(error.code).toBe('FETCH_TIMEOUT');
+    expect(error.message).toBe(`Fetching ${url} timed out: no complete answer within 0.5 s (the deadline for this feed, retries included)`);
+    expect(hits.get('/silent-counted')).toBe(1);
+  });
+
+  it('retries quick failures within that deadline, and gives up when the wait would pass it', async () => {
+    const url = route('/busy-then-ok', (req, res, count) => {
+      if (count < 3) res.writeHead(503).end('busy');
+      else res.writeHead(200).end(FEED);
+    });
+    expect((await fetchResource(url, { ...quick, timeoutMs: 5_000, retries: 2 })).status).toBe('ok');
+    // A Retry-After longer than what is left of the deadline is not waited for.
+    const later = route('/retry-later', (req, res) => res.writeHead(503, { 'retry-after': '3' }).end('later'));
+    const error = await failure(fetchResource(later, { ...quick, timeoutMs: 1_000, retries: 2 }));
+    expect(error.code).toBe('FETCH_HTTP_503');
+    expect(hits.get('/retry-later')).toBe(1);
   });
 
   it('times out a server that drips a byte a second at the total deadline', async () => {
@@ -382,6 +399,20 @@ describe('fetchResource on local files', () => {
     }
     const again = await fetchResource(file, { validators: (await fetchResource(file)).validators });
     expect(again.status).toBe('not-modified');
+  });
+
+  it('reads a file again when it changed within the second it was last read in', async () => {
+    const file = path.join(tmp, 'quick.xml');
+    const second = new Date('2026-11-27T07:00:05.000Z');
+    await writeFile(file, '<rss version="2.0"><channel><title>One</title></channel></rss>');
+    await utimes(file, second, second);
+    const first = await fetchResource(file);
+    await writeFile(file, '<rss version="2.0"><channel><title>Two!</title></channel></rss>');
+    const later = new Date(second.getTime() + 400);
+    await utimes(file, later, later);
+    const again = await fetchResource(file, { validators: first.validators });
+    expect(again.status).toBe('ok');
+    expect(again.text).toContain('Two!');
   });
 
   it('reports missing and oversized files', async () => {

@@ -27,8 +27,11 @@ describe('discoverFeeds', () => {
     expect(discoverFeeds(html, 'https://example.com/').map((feed) => feed.url)).toEqual(['https://static.example.org/site/rss']);
   });
 
-  it('drops javascript: links and returns nothing for pages without feeds', () => {
+  it('drops javascript: and file: links and returns nothing for pages without feeds', () => {
     expect(discoverFeeds('<link rel="alternate" type="application/rss+xml" href="javascript:alert(1)">', 'https://example.com/')).toEqual([]);
+    expect(discoverFeeds('<link rel="alternate" type="application/rss+xml" href="file:///etc/passwd">', 'https://example.com/')).toEqual([]);
+    // Not even on a page read from a local file: a relative link there is a file too.
+    expect(discoverFeeds('<link rel="alternate" type="application/rss+xml" href="feed.xml">', 'file:///srv/site/index.html')).toEqual([]);
     expect(discoverFeeds('<html><body>No feeds here</body></html>', 'https://example.com/')).toEqual([]);
   });
 

@@ -122,6 +122,7 @@ describe('parseFeed: RSS', () => {
       { url: URL_ },
     );
     expect(feed.title).toBe('AT&T news');
+    // &#0; names a control character: it is removed with the controls (issue 10).
     expect(feed.items[0]).toMatchObject({ title: 'Q&A &foo;', link: 'https://example.com/?a=1&b=2' });
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/load-config.js';
+import { sampleConfig } from '../../src/config/load-config.js';
 import { previewDigest } from '../../src/pipeline/run-digest.js';
 import { hasSeed, isExpectedQuote, loadSeedExpectation } from '../support/seed.js';
 import { useTempDir } from '../support/temp-dir.js';
@@ -14,7 +14,7 @@ const tmp = useTempDir();
 describe.skipIf(!hasSeed)('the seed story in the bundled sample feed', () => {
   it('comes out of the pipeline with the expected headline, lede and key quote, and no furniture', async () => {
     const expected = loadSeedExpectation();
-    const config = loadConfig({ cwd: tmp.dir(), env: {} });
+    const config = sampleConfig({ cwd: tmp.dir(), env: {} });
     const result = await previewDigest(config, { outDir: tmp.dir(), now: () => new Date('2026-11-27T07:00:00Z') });
     const item = result.digest.items.find((i) => i.headline === expected.headline);
     expect(item, 'the NO DEAL item').toBeDefined();

@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/load-config.js';
+import { sampleConfig } from '../../src/config/load-config.js';
 import { assembleDigest } from '../../src/pipeline/assemble-digest.js';
 import { startPreviewServer, type PreviewServer } from '../../src/preview/preview-server.js';
 import { loadTemplates } from '../../src/render/load-templates.js';
@@ -221,7 +221,7 @@ describe('digest serve in a real browser', () => {
   });
 
   it('long unbreakable words, URLs and names wrap at 375 px in both themes', async () => {
-    const config = loadConfig({ cwd: '/nonexistent', env: {} });
+    const config = sampleConfig({ cwd: '/nonexistent', env: {} });
     const long = `https://example.com/${'averyveryverylongpathsegment'.repeat(8)}`;
     const item = {
       id: 'long',

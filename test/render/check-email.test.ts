@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/load-config.js';
+import { sampleConfig } from '../../src/config/load-config.js';
 import { sampleDigest } from '../../src/pipeline/sample-digest.js';
 import { checkEmail, type EmailCheck } from '../../src/render/check-email.js';
 import { loadTemplates } from '../../src/render/load-templates.js';
@@ -13,7 +13,7 @@ const byId = (checks: EmailCheck[]) => Object.fromEntries(checks.map((c) => [c.i
 
 describe('checkEmail', () => {
   it('passes the default theme’s email', async () => {
-    const config = loadConfig({ cwd: '/nonexistent', env: {} });
+    const config = sampleConfig({ cwd: '/nonexistent', env: {} });
     const rendered = await renderDigest(sampleDigest(config, new Date('2026-11-27T07:00:00Z')), loadTemplates(path.join(REPO_ROOT, 'templates/default')), { ...renderSettings(config), hasUnsubscribe: true }, { validation: 'strict' });
     const mine = personalise(rendered, { email: 'a+b@example.com' }, 'https://example.com/u?e={{email}}&x=1');
     const checks = checkEmail(mine.html, { unsubscribeUrl: mine.unsubscribeUrl, preheader: rendered.preheader, maxBytes: 100_000 });

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/load-config.js';
+import { sampleConfig } from '../../src/config/load-config.js';
 import type { ResolvedConfig } from '../../src/config/resolve-config.js';
 import { loadTemplates } from '../../src/render/load-templates.js';
 import { personalise } from '../../src/render/personalise.js';
@@ -34,7 +34,7 @@ afterAll(async () => {
 });
 
 function config(theme: string): ResolvedConfig {
-  const base = loadConfig({ cwd: '/nonexistent', env: {} });
+  const base = sampleConfig({ cwd: '/nonexistent', env: {} });
   return { ...base, templateDir: path.join(REPO_ROOT, 'templates', theme), unsubscribeUrl: 'https://example.com/u?e={{email}}' };
 }
 

@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import Handlebars from 'handlebars';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/load-config.js';
+import { sampleConfig } from '../../src/config/load-config.js';
 import { TemplateError } from '../../src/errors.js';
 import { createLineMarker, locateLine, markLines, MARKED_COMPILE_OPTIONS, removeLineMarks, stripLineMarks } from '../../src/render/line-marks.js';
 import { loadTemplates } from '../../src/render/load-templates.js';
@@ -13,7 +13,7 @@ import { REPO_ROOT, useTempDir } from '../support/temp-dir.js';
 
 const tmp = useTempDir();
 const now = new Date('2026-11-27T07:00:00Z');
-const config = loadConfig({ cwd: '/nonexistent', env: {} });
+const config = sampleConfig({ cwd: '/nonexistent', env: {} });
 const settings = renderSettings(config);
 
 /** Compiles `files` (name → source) with marks in one environment; `main` is the entry. */

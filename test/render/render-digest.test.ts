@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/load-config.js';
+import { sampleConfig } from '../../src/config/load-config.js';
 import { TemplateError } from '../../src/errors.js';
 import { loadTemplates } from '../../src/render/load-templates.js';
 import { personalise } from '../../src/render/personalise.js';
@@ -13,7 +13,7 @@ import { REPO_ROOT, useTempDir } from '../support/temp-dir.js';
 
 const tmp = useTempDir();
 const now = new Date('2026-11-27T07:00:00Z');
-const config = loadConfig({ cwd: '/nonexistent', env: {} });
+const config = sampleConfig({ cwd: '/nonexistent', env: {} });
 const settings = renderSettings(config);
 const defaultTemplates = () => loadTemplates(path.join(REPO_ROOT, 'templates/default'));
 

@@ -1,17 +1,17 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/load-config.js';
+import { sampleConfig } from '../../src/config/load-config.js';
 import { assembleDigest } from '../../src/pipeline/assemble-digest.js';
 import { loadTemplates } from '../../src/render/load-templates.js';
 import { personalise } from '../../src/render/personalise.js';
 import { renderDigest } from '../../src/render/render-digest.js';
 import { renderSettings } from '../../src/pipeline/render-settings.js';
-import { describeSizeReport, dropImages, dropOrder, fitToBudget, keepItems, shortenLedes } from '../../src/render/size-budget.js';
+import { describeOversizedItems, describeSizeReport, dropImages, dropOrder, fitToBudget, keepItems, shortenLedes } from '../../src/render/size-budget.js';
 import type { Digest, DigestItem } from '../../src/types.js';
 import { REPO_ROOT } from '../support/temp-dir.js';
 
 const now = new Date('2026-11-27T07:00:00Z');
-const defaults = loadConfig({ cwd: '/nonexistent', env: {} });
+const defaults = sampleConfig({ cwd: '/nonexistent', env: {} });
 /** The steps are shown without a lead story (`lead.by: []`); the last test has one. */
 const config = { ...defaults, lead: { by: [] } };
 
@@ -133,11 +133,49 @@ describe('fitToBudget', () => {
     expect(renders).toBeLessThanOrEqual(4); // the full render and at most three probes
   });
 
-  it('says so when even no stories at all do not fit', async () => {
+  it('keeps the stories, and says the theme alone is too big, when even an email without stories does not fit', async () => {
     const result = await fitToBudget(digestABC(), { ...options, limit: 100 }, fake);
     expect(result.report.fits).toBe(false);
+    // Leaving every story out would send an empty email and carry the stories over forever.
+    expect(result.digest.items).toHaveLength(6);
+    expect(result.report).toMatchObject({ droppedItems: [], oversizedItems: [], emptyBytes: 500 });
+    expect(describeSizeReport(result.report)).toMatch(/even without stories the email would be 0.5 KB, so the theme alone is over the budget; the stories were kept and Gmail may clip it$/);
+  });
+
+  it('leaves out for good, and names, a story too big for any email, instead of letting it crowd out the others', async () => {
+    // Newest in its section: the story every smaller version keeps longest.
+    const big = item('a0', 'A', { lede: 'x'.repeat(5000), headline: 'The enormous one', url: `https://example.com/${'y'.repeat(120)}` });
+    const digest = assembleDigest(config, [big, ...digestABC().items], [], now);
+    const result = await fitToBudget(digest, { ...options, limit: 1400 }, fake);
+    expect(result.report.oversizedItems).toEqual([{ id: 'a0', headline: 'The enormous one', feedName: 'A feed', url: big.url, bytes: 5700 }]);
+    expect(result.digest.items.map((i) => i.id)).toEqual(['a1', 'b1', 'c1']);
+    expect(result.report.droppedItems.map((i) => i.id)).toEqual(['a3', 'c2', 'a2']);
+    expect(result.rendered.omitted).toBe(3); // "3 more": the oversized story is not coming in the next digest
+    expect(result.report.fits).toBe(true);
+    expect(describeSizeReport(result.report)).toMatch(/3 stories left out \(shown as "3 more"; they go in the next digest\); now/);
+    expect(describeOversizedItems(result.report)).toEqual([
+      expect.stringMatching(/^A feed: "The enormous one" \(https:\/\/example.com\/y+…, 140 characters\) is left out: an email with only this story is 5.7 KB, over the 1.4 KB size budget \(maxHtmlKilobytes\), so it can never be sent; it will not be offered again$/),
+    ]);
+  });
+
+  it('sends one story a little over the budget rather than an email of nothing but "N more"', async () => {
+    // 300 bytes a story; the "N more" line costs 400: one story fits alone, not beside the line.
+    const withMoreLine = async (digest: Digest, omitted: number) => ({ html: 'x'.repeat(500 + 300 * digest.items.length + (omitted > 0 ? 400 : 0)), omitted });
+    const digest = assembleDigest(config, [item('a1', 'A', { image: null, lede: 'Short.' }), item('a2', 'A', { image: null, lede: 'Short.' }), item('b1', 'B', { image: null, lede: 'Short.' })], [], now);
+    const result = await fitToBudget(digest, { ...options, limit: 1000 }, withMoreLine);
+    expect(result.digest.items.map((i) => i.id)).toEqual(['a1']);
+    expect(result.report.droppedItems.map((i) => i.id)).toEqual(['a2', 'b1']);
+    expect(result.report).toMatchObject({ fits: false, oversizedItems: [], bytes: 1200 });
+    expect(describeSizeReport(result.report)).toMatch(/2 stories left out \(shown as "2 more"; they go in the next digest\); still 1.2 KB: Gmail may clip it$/);
+  });
+
+  it('leaves an email with no stories when the only story is too big for any email', async () => {
+    const digest = assembleDigest(config, [item('a0', 'A', { lede: 'x'.repeat(5000), image: null })], [], now);
+    const result = await fitToBudget(digest, { ...options, limit: 1400 }, fake);
     expect(result.digest.items).toEqual([]);
-    expect(describeSizeReport(result.report)).toMatch(/still 0.5 KB: Gmail may clip it$/);
+    expect(result.report.oversizedItems.map((i) => i.id)).toEqual(['a0']);
+    expect(result.report.droppedItems).toEqual([]);
+    expect(result.rendered.omitted).toBe(0);
   });
 });
 

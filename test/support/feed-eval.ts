@@ -26,7 +26,7 @@ import { DOMParser, parseHTML } from 'linkedom';
 
 import { cleanArticle } from '../../src/clean/clean-article.js';
 import { readOpml } from '../../src/config/read-opml.js';
-import { loadConfig } from '../../src/config/load-config.js';
+import { sampleConfig } from '../../src/config/load-config.js';
 import { decodeBody } from '../../src/fetch/decode-text.js';
 import { parseFeed } from '../../src/parse/parse-feed.js';
 import { assembleDigest } from '../../src/pipeline/assemble-digest.js';
@@ -234,7 +234,7 @@ function emptyFigures(): PartFigures {
 }
 
 const NOW = new Date('2026-12-01T07:00:00Z');
-const config = loadConfig({ cwd: '/nonexistent', env: {} });
+const config = sampleConfig({ cwd: '/nonexistent', env: {} });
 const templates = loadTemplates(path.join(repoRoot, 'templates/default'));
 const settings = { ...renderSettings(config), maxHtmlBytes: null };
 

@@ -130,9 +130,11 @@ export async function startSmtpServer(behaviour: SmtpBehaviour = {}): Promise<Te
 }
 
 /** A server that accepts connections and never says a word: a hung mail server. */
-export async function startSilentServer(): Promise<{ url: string; close(): Promise<void> }> {
+export async function startSilentServer(): Promise<{ url: string; close(): Promise<void>; connections(): number }> {
   const sockets = new Set<Socket>();
+  let accepted = 0;
   const server = createServer((socket) => {
+    accepted++;
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => {});
@@ -141,6 +143,7 @@ export async function startSilentServer(): Promise<{ url: string; close(): Promi
   const port = (server.address() as AddressInfo).port;
   return {
     url: `smtp://127.0.0.1:${port}`,
+    connections: () => accepted,
     close: () =>
       new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy();

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { common, loadConfigFor, plural, printJson, rel, type CommonOptions, type SetExit } from '../context.js';
-import { EXIT } from '../output.js';
+import { EXIT, print } from '../output.js';
 
 export function registerArchive(program: Command, setExit: SetExit): void {
   common(program.command('archive'))
@@ -13,7 +13,7 @@ export function registerArchive(program: Command, setExit: SetExit): void {
       const { writeArchive } = await import('../../web/archive.js');
       const result = writeArchive(config, path.resolve(options.out), options.baseUrl ? { baseUrl: options.baseUrl } : {});
       if (options.json) printJson(result);
-      else process.stdout.write(`Wrote ${plural(result.issues, 'issue')} to ${rel(path.join(result.dir, 'archive'))}/ (index.html, feed.xml and one folder per issue).\n`);
+      else print(`Wrote ${plural(result.issues, 'issue')} to ${rel(path.join(result.dir, 'archive'))}/ (index.html, feed.xml and one folder per issue).\n`);
       setExit(EXIT.OK);
     });
 }

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { BounceOutcome, BounceReport } from '../../bounces/process-bounces.js';
 import { common, loadConfigFor, pad, plural, printJson, type CommonOptions, type SetExit } from '../context.js';
-import { EXIT } from '../output.js';
+import { EXIT, print } from '../output.js';
 
 interface BouncesOptions extends CommonOptions {
   imap?: string;
@@ -48,7 +48,7 @@ function describe(outcome: BounceOutcome, limit: number, dryRun: boolean): strin
 const ORDER: BounceOutcome['verdict'][] = ['hard', 'complaint', 'soft', 'blocked', 'delayed', 'delivered', 'report', 'auto-reply', 'unknown'];
 
 function printReport(report: BounceReport, limit: number): void {
-  const out = (line: string) => process.stdout.write(`${line}\n`);
+  const out = (line: string) => print(`${line}\n`);
   const { counts } = report;
   out(`${report.dryRun ? 'Dry run: nothing recorded, suppressed or moved. ' : ''}Read ${plural(counts.read, 'message')} from ${report.sources.join(', ')}.`);
   const handled = report.outcomes.filter((o) => o.action !== 'left').sort((a, b) => ORDER.indexOf(a.verdict) - ORDER.indexOf(b.verdict));

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { common, type CommonOptions, type SetExit } from '../context.js';
-import { errorJson, EXIT, printError } from '../output.js';
+import { errorJson, EXIT, jsonText, print, printError } from '../output.js';
 
 export function registerExtract(program: Command, setExit: SetExit): void {
   common(program.command('extract'))
@@ -14,17 +14,17 @@ export function registerExtract(program: Command, setExit: SetExit): void {
       for (const input of inputs) {
         try {
           const result = await extractInput(input, options.ledeWords ? { ledeMaxWords: options.ledeWords } : {});
-          if (options.json) process.stdout.write(`${JSON.stringify(result)}\n`);
+          if (options.json) process.stdout.write(`${jsonText(result, 0)}\n`);
           else {
-            process.stdout.write(`── ${input}\n`);
-            process.stdout.write(`Headline: ${result.headline}\n`);
-            process.stdout.write(`Lede:     ${result.lede}\n`);
-            process.stdout.write(`Quote:    ${result.quote ? `“${result.quote.text}” — ${result.quote.speaker}` : '(none)'}\n`);
-            process.stdout.write(`Image:    ${result.image ? `${result.image.url}${result.image.width ? ` (${result.image.width}${result.image.height ? `×${result.image.height}` : ''} px)` : ''}` : '(none)'}\n\n`);
+            print(`── ${input}\n`);
+            print(`Headline: ${result.headline}\n`);
+            print(`Lede:     ${result.lede}\n`);
+            print(`Quote:    ${result.quote ? `“${result.quote.text}” — ${result.quote.speaker}` : '(none)'}\n`);
+            print(`Image:    ${result.image ? `${result.image.url}${result.image.width ? ` (${result.image.width}${result.image.height ? `×${result.image.height}` : ''} px)` : ''}` : '(none)'}\n\n`);
           }
         } catch (error) {
           failed++;
-          if (options.json) process.stdout.write(`${JSON.stringify({ input, error: errorJson(error) })}\n`);
+          if (options.json) process.stdout.write(`${jsonText({ input, error: errorJson(error) }, 0)}\n`);
           else printError(error);
         }
       }

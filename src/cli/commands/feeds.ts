@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { ConfigError, DigestError } from '../../errors.js';
-import { common, configFileFor, configTarget, loadConfigFor, printJson, rel, type CommonOptions, type SetExit } from '../context.js';
-import { EXIT } from '../output.js';
+import { common, configFileFor, loadConfigFor, printJson, rel, type CommonOptions, type SetExit } from '../context.js';
+import { EXIT, print, printData, printErr, terminalSafe } from '../output.js';
 
 /** The subcommands, in the order `digest feeds --help` and the unknown-command error list them. */
 const SUBCOMMANDS = ['list', 'add', 'import', 'remove', 'pause', 'unpause', 'rename', 'export'] as const;
@@ -39,11 +39,11 @@ export function registerFeeds(program: Command, setExit: SetExit): void {
                 ? `failing ${row.consecutiveFailures} run${row.consecutiveFailures === 1 ? '' : 's'} in a row${row.lastSuccess ? ` (last worked ${row.lastSuccess})` : ''}: ${row.lastError}`
                 : `ok (last fetched ${row.lastSuccess})`;
           const flag = row.needsAttention ? '  — needs attention' : row.paused ? '  — paused' : '';
-          process.stdout.write(`${row.needsAttention ? '! ' : ''}${row.name ?? row.url}${flag}\n  ${rel(row.url)}\n  ${health}\n`);
-          if (row.filters) process.stdout.write(`  filters: ${describeFilters(row.filters)}\n`);
-          if (row.movedTo) process.stdout.write(`  moved permanently to ${row.movedTo} (update the config)\n`);
+          print(`${row.needsAttention ? '! ' : ''}${row.name ?? row.url}${flag}\n  ${rel(row.url)}\n  ${health}\n`);
+          if (row.filters) print(`  filters: ${describeFilters(row.filters)}\n`);
+          if (row.movedTo) print(`  moved permanently to ${row.movedTo} (update the config)\n`);
         }
-        if (rows.length === 0) process.stdout.write('No feeds yet: `digest feeds add URL` or `digest feeds import FILE.opml`.\n');
+        if (rows.length === 0) print('No feeds yet: `digest feeds add URL` or `digest feeds import FILE.opml`.\n');
       }
       setExit(EXIT.OK);
     });
@@ -54,18 +54,24 @@ export function registerFeeds(program: Command, setExit: SetExit): void {
     .option('--name <name>', 'display name (default: the site’s name, from the feed’s title)')
     .option('--section <section>', 'section of the digest its stories go in')
     .action(async (url: string, options: CommonOptions & { name?: string; section?: string }) => {
+      const target = configFileFor(options);
+      const config = await loadConfigFor(options);
       const { findFeed } = await import('../../pipeline/add-feed.js');
       const { addFeedsToConfig } = await import('../../config/edit-config.js');
-      const found = await findFeed(url, { ...(options.name ? { name: options.name } : {}), ...(options.section ? { section: options.section } : {}) });
-      const result = addFeedsToConfig(configTarget(options), [found.feed]);
-      if (found.discoveredFrom) process.stdout.write(`${url} is a web page; it points to the feed ${found.feed.url}.\n`);
-      for (const other of found.alternatives) process.stdout.write(`  (it also advertises ${other.url}${other.title ? ` "${other.title}"` : ''})\n`);
+      const found = await findFeed(url, {
+        ...(options.name ? { name: options.name } : {}),
+        ...(options.section ? { section: options.section } : {}),
+        allowPrivateLinks: config.fetch.allowPrivateArticles,
+      });
+      const result = addFeedsToConfig(target, [found.feed]);
+      if (found.discoveredFrom) print(`${url} is a web page; it points to the feed ${found.feed.url}.\n`);
+      for (const other of found.alternatives) print(`  (it also advertises ${other.url}${other.title ? ` "${other.title}"` : ''})\n`);
       if (result.added.length) {
-        process.stdout.write(`Added "${found.feed.name ?? found.feed.url}" (${found.items} items now) to ${rel(result.file)}.\n`);
+        print(`Added "${found.feed.name ?? found.feed.url}" (${found.items} items now) to ${rel(result.file)}.\n`);
         if (found.title && found.feed.name && found.title !== found.feed.name && !options.name) {
-          process.stdout.write(`  (its title is "${found.title}"; \`digest feeds rename ${quoteArg(found.feed.name)} "…"\` to name it otherwise)\n`);
+          print(`  (its title is "${found.title}"; \`digest feeds rename ${quoteArg(found.feed.name)} "…"\` to name it otherwise)\n`);
         }
-      } else process.stdout.write(`${found.feed.url} is already in ${rel(result.file)}.\n`);
+      } else print(`${found.feed.url} is already in ${rel(result.file)}.\n`);
       setExit(EXIT.OK);
     });
 
@@ -73,27 +79,32 @@ export function registerFeeds(program: Command, setExit: SetExit): void {
     .description('add the subscriptions of an OPML file (exported from a feed reader) to the config')
     .argument('<file>', 'an .opml file')
     .action(async (file: string, options: CommonOptions) => {
+      const target = configFileFor(options);
+      const config = await loadConfigFor(options);
       let xml: string;
       try {
         xml = readFileSync(file, 'utf8');
       } catch (error) {
         throw new ConfigError('OPML_UNREADABLE', `${file}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? 'error'})`, { cause: error, context: { file } });
       }
-      const { readOpml } = await import('../../config/read-opml.js');
+      const { readOpmlChecked } = await import('../../config/read-opml.js');
       const { addFeedsToConfig } = await import('../../config/edit-config.js');
       let imported;
       try {
-        imported = readOpml(xml, { shortNames: true });
+        imported = readOpmlChecked(xml, { shortNames: true, allowPrivate: config.fetch.allowPrivateArticles });
       } catch (error) {
         throw new ConfigError('OPML_INVALID', `${file}: ${(error as Error).message}`, { cause: error, context: { file }, hint: 'Export the subscriptions from your feed reader again as OPML.' });
       }
-      const result = addFeedsToConfig(configTarget(options), imported);
+      const result = addFeedsToConfig(target, imported.feeds);
       const paused = result.added.filter((feed) => feed.paused).length;
-      process.stdout.write(
+      const refused = imported.skipped.length;
+      print(
         `${result.created ? 'Created' : 'Updated'} ${rel(result.file)}: added ${result.added.length} feed${result.added.length === 1 ? '' : 's'}` +
-          `${paused ? ` (${paused} paused, as the file marks them)` : ''}${result.skipped.length ? `, ${result.skipped.length} already there` : ''}.\n`,
+          `${paused ? ` (${paused} paused, as the file marks them)` : ''}${result.skipped.length ? `, ${result.skipped.length} already there` : ''}.${refused ? ` Skipped ${refused}:` : ''}\n`,
       );
-      setExit(EXIT.OK);
+      // Someone else's list: what could point this tool at a local file or network is named, not added.
+      for (const { feed, reason } of imported.skipped) print(`  ✗ ${feed.name ? `${feed.name}: ` : ''}${feed.url}: ${reason}\n`);
+      setExit(refused ? EXIT.PARTIAL : EXIT.OK);
     });
 
   common(feeds.command('remove').alias('delete').alias('rm'))
@@ -107,8 +118,8 @@ export function registerFeeds(program: Command, setExit: SetExit): void {
       const label = feedLabel(place.name ?? lookup.titles?.get(place.url), place.url);
       if (options.json) printJson({ action: 'remove', feed: place.url, name: place.name ?? null, files: result.files.map(rel), layoutKept: result.layoutKept });
       else {
-        process.stdout.write(`Removed ${label} from ${result.places.map((p) => `${rel(p.file)}:${p.line}`).join(' and ')}.\n`);
-        process.stdout.write(`  The stories it sent are still remembered, so adding it again sends nothing old (\`digest reset ${quoteArg(place.url)}\` forgets them).\n`);
+        print(`Removed ${label} from ${result.places.map((p) => `${rel(p.file)}:${p.line}`).join(' and ')}.\n`);
+        print(`  The stories it sent are still remembered, so adding it again sends nothing old (\`digest reset ${quoteArg(place.url)}\` forgets them).\n`);
         layoutNote(result.layoutKept, result.files);
       }
       setExit(EXIT.OK);
@@ -125,9 +136,9 @@ export function registerFeeds(program: Command, setExit: SetExit): void {
         const place = result.places[0]!;
         const label = feedLabel(place.name ?? lookup.titles?.get(place.url), place.url);
         if (options.json) printJson({ action: name, feed: place.url, name: place.name ?? null, changed: result.changed, files: result.files.map(rel), layoutKept: result.layoutKept });
-        else if (!result.changed) process.stdout.write(`${label} is ${paused ? 'already paused' : 'not paused'}; nothing changed.\n`);
+        else if (!result.changed) print(`${label} is ${paused ? 'already paused' : 'not paused'}; nothing changed.\n`);
         else {
-          process.stdout.write(
+          print(
             paused
               ? `Paused ${label} in ${rel(place.file)}:${place.line}: it is not fetched until \`digest feeds unpause ${quoteArg(place.name ?? lookup.titles?.get(place.url) ?? place.url)}\`.\n`
               : `Unpaused ${label} in ${rel(place.file)}:${place.line}: the next run fetches it again and takes its new stories (at most its per-feed limit).\n`,
@@ -148,9 +159,9 @@ export function registerFeeds(program: Command, setExit: SetExit): void {
       const place = result.places[0]!;
       const newName = name.replace(/\s+/g, ' ').trim();
       if (options.json) printJson({ action: 'rename', feed: place.url, previousName: result.previousName ?? null, name: newName, changed: result.changed, files: result.files.map(rel), layoutKept: result.layoutKept });
-      else if (!result.changed) process.stdout.write(`${feedLabel(newName, place.url)} already has that name; nothing changed.\n`);
+      else if (!result.changed) print(`${feedLabel(newName, place.url)} already has that name; nothing changed.\n`);
       else {
-        process.stdout.write(`Renamed ${result.previousName ? `"${result.previousName}"` : place.url} to "${newName}" in ${rel(place.file)}:${place.line}.\n`);
+        print(`Renamed ${result.previousName ? `"${result.previousName}"` : place.url} to "${newName}" in ${rel(place.file)}:${place.line}.\n`);
         layoutNote(result.layoutKept, result.files);
       }
       setExit(EXIT.OK);
@@ -163,26 +174,20 @@ export function registerFeeds(program: Command, setExit: SetExit): void {
       const config = await loadConfigFor(options);
       const { exportFeeds } = await import('../../pipeline/export-feeds.js');
       const result = exportFeeds(config);
-      const note = (line: string) => (file ? process.stdout : process.stderr).write(`${line}\n`);
+      const note = (line: string) => (file ? process.stdout : process.stderr).write(terminalSafe(`${line}\n`));
       if (file) {
         const { replaceFile } = await import('../../config/edit-feeds.js');
         replaceFile(path.resolve(file), result.opml);
         note(`Wrote ${result.feeds} feed${result.feeds === 1 ? '' : 's'} to ${rel(path.resolve(file))}.`);
-      } else process.stdout.write(result.opml);
+      } else printData(result.opml);
       if (result.leftOut.length) note(`Left out ${result.leftOut.length} local file${result.leftOut.length === 1 ? '' : 's'} another feed reader could not read: ${result.leftOut.map(rel).join(', ')}`);
       setExit(EXIT.OK);
     });
 }
 
-/** The config file the editing commands change; the built-in sample setup has none to change. */
+/** The config file the editing commands change (there must be one: CONFIG_MISSING otherwise). */
 function editableConfig(options: CommonOptions): string {
-  const file = configFileFor(options);
-  if (!file) {
-    throw new ConfigError('CONFIG_NOT_FOUND', 'there is no config file to change: these are the built-in sample feeds', {
-      hint: 'Create digest.config.yaml here (`digest feeds add URL` starts one, or copy the repository’s), or give --config FILE.',
-    });
-  }
-  return file;
+  return configFileFor(options);
 }
 
 /** The names feeds were last fetched with, so `digest feeds pause "Sky News"` finds an unnamed feed too. */
@@ -202,7 +207,7 @@ function feedLabel(name: string | undefined, url: string): string {
 }
 
 function layoutNote(kept: boolean, files: readonly string[]): void {
-  if (!kept) process.stderr.write(`warning: ${files.map(rel).join(', ')} had to be rewritten whole: its comments are kept, but its spacing may have changed\n`);
+  if (!kept) printErr(`warning: ${files.map(rel).join(', ')} had to be rewritten whole: its comments are kept, but its spacing may have changed\n`);
 }
 
 function describeFilters(filters: { include?: string[]; exclude?: string[]; minWords?: number }): string {

@@ -1,18 +1,18 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { common, loadConfigFor, printJson, rel, type CommonOptions, type SetExit } from '../context.js';
+import { common, loadConfigFor, logging, printJson, rel, type CommonOptions, type LoggingOptions, type SetExit } from '../context.js';
 import { failureLine } from '../feed-report.js';
 import { createOutput, EXIT } from '../output.js';
 
 export function registerPreview(program: Command, setExit: SetExit): void {
-  common(program.command('preview'))
+  logging(common(program.command('preview')))
     .description('render the current digest to files without sending or changing state')
     .option('-o, --out <dir>', 'folder for digest.html and digest.txt (default: the config’s `out`)')
-    .action(async (options: CommonOptions & { out?: string }) => {
+    .action(async (options: CommonOptions & LoggingOptions & { out?: string }) => {
       const config = await loadConfigFor(options);
       const { previewDigest } = await import('../../pipeline/run-digest.js');
       const { describeLeftOut, leftOutJson, storiesJson } = await import('../../pipeline/digest-json.js');
-      const out = createOutput({ json: Boolean(options.json) });
+      const out = createOutput({ json: Boolean(options.json), quiet: options.quiet, verbose: options.verbose });
       const result = await previewDigest(config, {
         ...(options.out ? { outDir: path.resolve(options.out) } : {}),
         onProgress: (event) => out.progress(event),
@@ -33,7 +33,7 @@ export function registerPreview(program: Command, setExit: SetExit): void {
         });
       } else {
         for (const warning of result.warnings) out.warn(warning);
-        for (const failure of result.feeds.failed) out.line(failureLine(failure, config.fetch.attentionAfter));
+        for (const failure of result.feeds.failed) out.problem(failureLine(failure, config.fetch.attentionAfter));
         out.line(`"${result.rendered.subject}": ${result.digest.items.length} items from ${result.feeds.ok} of ${result.feeds.total} feeds.`);
         for (const line of describeLeftOut(result.digest.leftOut)) out.line(`  ${line}`);
         out.line(rel(result.files.html));

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { common, loadConfigFor, pad, plural, printJson, rel, type CommonOptions, type SetExit } from '../context.js';
-import { EXIT } from '../output.js';
+import { EXIT, print, printData, printErr } from '../output.js';
 
 const STATE_TEXT: Record<string, string> = {
   active: 'active',
@@ -36,9 +36,9 @@ export function registerReaders(program: Command, setExit: SetExit): void {
         setExit(EXIT.OK);
         return;
       }
-      if (rows.length === 0) process.stdout.write('No readers yet: add recipients to the config, `digest readers add ADDRESS`, or let people join with `digest web`.\n');
+      if (rows.length === 0) print('No readers yet: add recipients to the config, `digest readers add ADDRESS`, or let people join with `digest web`.\n');
       const width = Math.min(40, Math.max(5, ...rows.map((r) => r.email.length)));
-      if (rows.length) process.stdout.write(`${pad('email', width)}  ${pad('from', 10)}  state\n`);
+      if (rows.length) print(`${pad('email', width)}  ${pad('from', 10)}  state\n`);
       for (const r of rows) {
         const state = [
           STATE_TEXT[r.state] ?? r.state,
@@ -47,10 +47,10 @@ export function registerReaders(program: Command, setExit: SetExit): void {
           r.sections ? `sections: ${r.sections.join(', ')}` : '',
         ].filter(Boolean);
         const from = r.source === 'subscriber' ? (r.joinedVia ?? 'subscriber') : r.source === 'none' ? '-' : 'config';
-        process.stdout.write(`${pad(r.email, width)}  ${pad(from, 10)}  ${state.join('; ')}\n`);
+        print(`${pad(r.email, width)}  ${pad(from, 10)}  ${state.join('; ')}\n`);
       }
       const active = rows.filter((r) => r.state === 'active').length;
-      if (rows.length) process.stdout.write(`${plural(active, 'reader')} get the next digest; ${rows.length - active} do not.\n`);
+      if (rows.length) print(`${plural(active, 'reader')} get the next digest; ${rows.length - active} do not.\n`);
       setExit(EXIT.OK);
     });
 
@@ -71,16 +71,16 @@ export function registerReaders(program: Command, setExit: SetExit): void {
       });
       if (options.json) printJson(result);
       else {
-        process.stdout.write(
+        print(
           result.inConfig
             ? `${result.email} is in the config’s recipients already.\n`
             : result.already
               ? `${result.email} was a subscriber already; updated.\n`
               : `Added ${result.email}.\n`,
         );
-        if (result.suppression && result.unsuppressed) process.stdout.write(`Lifted the suppression (${result.suppression.reason} since ${result.suppression.createdAt.slice(0, 10)}): ${result.email} gets the next digest.\n`);
+        if (result.suppression && result.unsuppressed) print(`Lifted the suppression (${result.suppression.reason} since ${result.suppression.createdAt.slice(0, 10)}): ${result.email} gets the next digest.\n`);
         else if (result.suppression) {
-          process.stderr.write(
+          printErr(
             `warning: ${result.email} is suppressed (${result.suppression.reason} since ${result.suppression.createdAt.slice(0, 10)}, by ${result.suppression.source}) and gets nothing.\n  → If they asked to be back: digest readers add ${result.email} --unsuppress\n`,
           );
         }
@@ -98,8 +98,8 @@ export function registerReaders(program: Command, setExit: SetExit): void {
       const result = removeReader(config, email, { block: Boolean(options.block) });
       if (options.json) printJson(result);
       else {
-        process.stdout.write(`${result.email} gets no more digests (${result.reason === 'manual' ? 'blocked' : 'unsubscribed'}).\n`);
-        if (result.inConfig) process.stdout.write(`It is still listed in ${config.source ? rel(config.source) : 'the config'} (or its recipients CSV): remove it there too.\n`);
+        print(`${result.email} gets no more digests (${result.reason === 'manual' ? 'blocked' : 'unsubscribed'}).\n`);
+        if (result.inConfig) print(`It is still listed in ${config.source ? rel(config.source) : 'the config'} (or its recipients CSV): remove it there too.\n`);
       }
       setExit(EXIT.OK);
     });
@@ -113,13 +113,13 @@ export function registerReaders(program: Command, setExit: SetExit): void {
       const result = importReaders(config, path.resolve(file));
       if (options.json) printJson(result);
       else {
-        process.stdout.write(`${rel(result.file)}: ${plural(result.added, 'reader')} added, ${result.updated} updated${result.suppressed ? `, ${result.suppressed} suppressions recorded` : ''}.\n`);
+        print(`${rel(result.file)}: ${plural(result.added, 'reader')} added, ${result.updated} updated${result.suppressed ? `, ${result.suppressed} suppressions recorded` : ''}.\n`);
         if (result.skippedSuppressed.length) {
-          process.stdout.write(`${plural(result.skippedSuppressed.length, 'address', 'addresses')} not added because they unsubscribed, bounced or complained before: ${result.skippedSuppressed.slice(0, 5).join(', ')}${result.skippedSuppressed.length > 5 ? ', …' : ''}\n`);
+          print(`${plural(result.skippedSuppressed.length, 'address', 'addresses')} not added because they unsubscribed, bounced or complained before: ${result.skippedSuppressed.slice(0, 5).join(', ')}${result.skippedSuppressed.length > 5 ? ', …' : ''}\n`);
         }
-        if (result.skippedConfig) process.stdout.write(`${plural(result.skippedConfig, 'row')} left alone: listed in the config.\n`);
-        if (result.skippedPending) process.stdout.write(`${plural(result.skippedPending, 'request')} to join not imported: never confirmed.\n`);
-        for (const problem of result.problems) process.stderr.write(`warning: ${rel(result.file)}:${problem.line}: ${problem.message}\n`);
+        if (result.skippedConfig) print(`${plural(result.skippedConfig, 'row')} left alone: listed in the config.\n`);
+        if (result.skippedPending) print(`${plural(result.skippedPending, 'request')} to join not imported: never confirmed.\n`);
+        for (const problem of result.problems) printErr(`warning: ${rel(result.file)}:${problem.line}: ${problem.message}\n`);
       }
       setExit(result.problems.length ? EXIT.PARTIAL : EXIT.OK);
     });
@@ -133,8 +133,8 @@ export function registerReaders(program: Command, setExit: SetExit): void {
       const csv = exportReaders(config);
       if (options.out) {
         writeFileSync(options.out, csv, { mode: 0o600 });
-        process.stderr.write(`Wrote ${rel(path.resolve(options.out))} (${plural(csv.trimEnd().split('\n').length - 1, 'row')}).\n`);
-      } else process.stdout.write(csv);
+        printErr(`Wrote ${rel(path.resolve(options.out))} (${plural(csv.trimEnd().split('\n').length - 1, 'row')}).\n`);
+      } else printData(csv);
       setExit(EXIT.OK);
     });
 }

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { DigestError } from '../../errors.js';
 import { common, loadConfigFor, printJson, rel, type CommonOptions, type SetExit } from '../context.js';
-import { EXIT } from '../output.js';
+import { EXIT, print } from '../output.js';
 
 export function registerReset(program: Command, setExit: SetExit): void {
   common(program.command('reset'))
@@ -22,7 +22,7 @@ export function registerReset(program: Command, setExit: SetExit): void {
       const forgettable = plan.seen - plan.inUnfinishedRun;
       if (forgettable === 0) {
         if (options.json) printJson({ ...plan, forgotten: 0, kept: plan.inUnfinishedRun });
-        else process.stdout.write(`Nothing to forget: no stories of ${what} are remembered${plan.inUnfinishedRun ? ' except those in a digest still being delivered' : ''}.\n`);
+        else print(`Nothing to forget: no stories of ${what} are remembered${plan.inUnfinishedRun ? ' except those in a digest still being delivered' : ''}.\n`);
         setExit(EXIT.OK);
         return;
       }
@@ -34,7 +34,7 @@ export function registerReset(program: Command, setExit: SetExit): void {
           });
         }
         if (!(await confirm(question))) {
-          process.stdout.write('Nothing changed.\n');
+          print('Nothing changed.\n');
           setExit(EXIT.OK);
           return;
         }
@@ -42,9 +42,9 @@ export function registerReset(program: Command, setExit: SetExit): void {
       const result = resetSeen(config, plan);
       if (options.json) printJson(result);
       else {
-        process.stdout.write(`Forgot ${result.forgotten} stor${result.forgotten === 1 ? 'y' : 'ies'} of ${what}. The next \`digest run\` offers ${plan.feed ? 'its' : 'their'} current stories again.\n`);
-        if (result.kept > 0) process.stdout.write(`Kept ${result.kept} that are in a digest still being delivered (\`digest runs\`).\n`);
-        process.stdout.write('Runs and deliveries stay in the ledger.\n');
+        print(`Forgot ${result.forgotten} stor${result.forgotten === 1 ? 'y' : 'ies'} of ${what}. The next \`digest run\` offers ${plan.feed ? 'its' : 'their'} current stories again.\n`);
+        if (result.kept > 0) print(`Kept ${result.kept} that are in a digest still being delivered (\`digest runs\`).\n`);
+        print('Runs and deliveries stay in the ledger.\n');
       }
       setExit(EXIT.OK);
     });

@@ -1,28 +1,28 @@
 import type { Command } from 'commander';
 import type { ResolvedConfig } from '../../config/resolve-config.js';
 import type { DryRunResult } from '../../pipeline/dry-run.js';
-import { common, loadConfigFor, printJson, type CommonOptions, type SetExit } from '../context.js';
+import { common, loadConfigFor, logging, printJson, type CommonOptions, type LoggingOptions, type SetExit } from '../context.js';
 import { failureLine, pausedLine } from '../feed-report.js';
 import { createOutput, EXIT, type Output } from '../output.js';
-import { printRunSummary, runExitCode, runJson, withStopSignal } from '../run-report.js';
+import { printFeedDetails, printRunSummary, runExitCode, runJson, withStopSignal } from '../run-report.js';
 
-interface RunOptions extends CommonOptions {
+interface RunOptions extends CommonOptions, LoggingOptions {
   dryRun?: boolean;
   explain?: boolean;
 }
 
 export function registerRun(program: Command, setExit: SetExit): void {
-  common(program.command('run'))
+  logging(common(program.command('run')))
     .description('the scheduled job: fetch feeds, pick new items, render, and send (or write the outbox)')
     .addHelpText(
       'after',
-      '\nSends over SMTP when SMTP_URL is set (smtp://user:pass@host:587), else writes .eml files to <out>/outbox.\nSafe to repeat and to call from cron: runs never overlap (a second one stops with exit code 1), and a rerun\nafter a crash finishes the same run (README: "Delivery guarantees"). Ctrl-C or SIGTERM while sending stops\nafter the messages in flight; the rest stay pending for the next run.',
+      '\nSends over SMTP (SMTP_URL=smtp://user:pass@host:587) or writes .eml files to <out>/outbox, as delivery.transport\nsays; with auto, as the first run decided (and recorded). Without SMTP_URL where SMTP was decided, it stops\nbefore fetching anything (exit code 1). --quiet prints only problems: under cron, no output means all went well.\nSafe to repeat and to call from cron: runs never overlap (a second one stops with exit code 1), and a rerun\nafter a crash finishes the same run (README: "Delivery guarantees"). Ctrl-C or SIGTERM while sending stops\nafter the messages in flight; the rest stay pending for the next run.',
     )
     .option('--dry-run', 'do everything up to sending, without sending or changing state')
     .option('--explain', 'with --dry-run: list every item and why it is included or skipped')
     .action(async (options: RunOptions) => {
       const config = await loadConfigFor(options);
-      const out = createOutput({ json: Boolean(options.json) });
+      const out = createOutput({ json: Boolean(options.json), quiet: options.quiet, verbose: options.verbose });
       if (options.dryRun || options.explain) {
         const { ageLimitNote, dryRun, explainLines } = await import('../../pipeline/dry-run.js');
         const { describeLeftOut, leftOutJson, storiesJson } = await import('../../pipeline/digest-json.js');
@@ -43,7 +43,8 @@ export function registerRun(program: Command, setExit: SetExit): void {
             exitCode: code,
           });
         } else {
-          const explained = options.explain ? explainLines(preview.decisions, config.feeds.map((f) => f.url), preview.digest.leftOut) : null;
+          const { feedKey } = await import('../../select/item-id.js');
+          const explained = options.explain ? explainLines(preview.decisions, config.feeds.map(feedKey), preview.digest.leftOut) : null;
           printDryRun(out, config, preview, describeLeftOut(preview.digest.leftOut.filter((story) => story.reason !== 'too-old')), explained, ageLimitNote(preview.decisions, config.limits.maxAgeDays));
         }
         setExit(code);
@@ -64,9 +65,10 @@ function printDryRun(out: Output, config: ResolvedConfig, result: DryRunResult, 
   for (const warning of result.warnings) out.warn(warning);
   out.line(`Dry run: nothing is sent and the state is not changed.`);
   out.line(`${result.feeds.total} feeds read, ${result.feeds.failed.length} failed.`);
-  for (const failure of result.feeds.failed) out.line(failureLine(failure, config.fetch.attentionAfter));
+  for (const failure of result.feeds.failed) out.problem(failureLine(failure, config.fetch.attentionAfter));
   const paused = pausedLine(config);
   if (paused) out.line(paused);
+  printFeedDetails(out, config, result);
   const count = result.digest.items.length;
   if (count === 0) out.line('Nothing new: the next run would send nothing.');
   else {

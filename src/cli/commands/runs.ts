@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { ConfigError } from '../../errors.js';
-import { common, loadConfigFor, pad, printJson, rel, type CommonOptions, type SetExit } from '../context.js';
-import { createOutput, EXIT } from '../output.js';
+import { common, defaultSubcommand, loadConfigFor, logging, pad, printJson, rel, type CommonOptions, type LoggingOptions, type SetExit } from '../context.js';
+import { createOutput, EXIT, print } from '../output.js';
 import { deliveryCounts, deliveryTrouble, printDelivery } from '../run-report.js';
 
 function parseRunId(value: string): number {
@@ -14,7 +14,7 @@ function parseRunId(value: string): number {
 
 export function registerRuns(program: Command, setExit: SetExit): void {
   const runs = program.command('runs').description('list recent runs and their deliveries, or retry a run’s temporary failures');
-  common(runs.command('list', { isDefault: true }))
+  defaultSubcommand(runs, common(runs.command('list', { isDefault: true })))
     .description('list the recent runs, newest first, with how many were sent, deferred and failed')
     .option('-n, --limit <n>', 'how many runs', (v) => Number.parseInt(v, 10), 20)
     .action(async (options: CommonOptions & { limit: number }) => {
@@ -22,20 +22,24 @@ export function registerRuns(program: Command, setExit: SetExit): void {
       const { listRuns } = await import('../../pipeline/list-runs.js');
       const rows = listRuns(config, options.limit);
       if (options.json) printJson(rows);
-      else if (rows.length === 0) process.stdout.write('No runs recorded yet.\n');
+      else if (rows.length === 0) print('No runs recorded yet.\n');
       else {
         const slotWidth = Math.max(4, ...rows.map((r) => (r.slotLocal ?? '').length));
-        process.stdout.write(`${pad('run', 5, true)}  ${pad('slot', slotWidth)}  ${pad('status', 7)}  ${pad('items', 5, true)}  ${pad('sent', 6, true)}  ${pad('deferred', 8, true)}  ${pad('failed', 6, true)}  subject\n`);
+        // "sent" is mail the SMTP server accepted; "written" is .eml files in the outbox.
+        print(
+          `${pad('run', 5, true)}  ${pad('slot', slotWidth)}  ${pad('via', 6)}  ${pad('status', 7)}  ${pad('items', 5, true)}  ${pad('sent', 6, true)}  ${pad('written', 7, true)}  ${pad('deferred', 8, true)}  ${pad('failed', 6, true)}  subject\n`,
+        );
         for (const r of rows) {
-          process.stdout.write(
-            `${pad(r.id, 5, true)}  ${pad(r.slotLocal ?? '-', slotWidth)}  ${pad(r.status, 7)}  ${pad(r.items, 5, true)}  ${pad(r.sent, 6, true)}  ${pad(r.deferred, 8, true)}  ${pad(r.failed, 6, true)}  ${r.subject}\n`,
+          print(
+            `${pad(r.id, 5, true)}  ${pad(r.slotLocal ?? '-', slotWidth)}  ${pad(r.transport ?? '?', 6)}  ${pad(r.status, 7)}  ${pad(r.items, 5, true)}  ${pad(r.sent, 6, true)}  ${pad(r.written, 7, true)}  ${pad(r.deferred, 8, true)}  ${pad(r.failed, 6, true)}  ${r.subject}\n`,
           );
         }
+        if (rows.some((r) => r.transport === null)) print('via ?: recorded before the transport was kept with each run.\n');
         const retryable = rows.filter((r) => r.counts['failed-temporary'] > 0);
-        for (const r of retryable) process.stdout.write(`Run ${r.id}: ${r.counts['failed-temporary']} refused for now: \`digest runs retry ${r.id}\` tries them again.\n`);
+        for (const r of retryable) print(`Run ${r.id}: ${r.counts['failed-temporary']} refused for now: \`digest runs retry ${r.id}\` tries them again.\n`);
         const unfinished = rows.filter((r) => r.status === 'sending');
         for (const r of unfinished) {
-          process.stdout.write(
+          print(
             r.queue
               ? `Run ${r.id} is with the workers of the queue ${r.queue}: \`digest run\` follows it and records their reports (the counts above are those recorded so far).\n`
               : `Run ${r.id} is unfinished: the next \`digest run\` finishes it.\n`,
@@ -44,14 +48,14 @@ export function registerRuns(program: Command, setExit: SetExit): void {
       }
       setExit(EXIT.OK);
     });
-  common(runs.command('retry'))
+  logging(common(runs.command('retry')))
     .description('send a run’s digest again to its temporarily failed recipients (and any still pending)')
     .argument('<run>', 'the run number (see `digest runs`)')
-    .action(async (value: string, options: CommonOptions) => {
+    .action(async (value: string, options: CommonOptions & LoggingOptions) => {
       const runId = parseRunId(value);
       const config = await loadConfigFor(options);
       const { retryRun } = await import('../../pipeline/retry-run.js');
-      const out = createOutput({ json: Boolean(options.json) });
+      const out = createOutput({ json: Boolean(options.json), quiet: options.quiet, verbose: options.verbose });
       const result = await retryRun(config, runId, { command: `digest runs retry ${runId}`, onProgress: (event) => out.progress(event), onNotice: (line) => out.line(line) });
       out.done();
       const code = deliveryTrouble(result.delivery) ? EXIT.PARTIAL : EXIT.OK;

@@ -1,20 +1,20 @@
 import type { Command } from 'commander';
-import { common, loadConfigFor, type CommonOptions, type SetExit } from '../context.js';
+import { common, loadConfigFor, logging, type CommonOptions, type LoggingOptions, type SetExit } from '../context.js';
 import { createOutput, EXIT, printError } from '../output.js';
 import { printRunSummary, withStopSignal } from '../run-report.js';
 
 export function registerSchedule(program: Command, setExit: SetExit): void {
-  common(program.command('schedule'), false)
+  logging(common(program.command('schedule'), false))
     .description('keep running and send the digest at each time of the config’s `schedule`, in its `timezone`')
     .addHelpText(
       'after',
       '\nFor a service (systemd, a container) instead of cron. Slots missed while the machine was asleep or off are\ncaught up within `scheduleGraceMinutes`, later ones skipped and logged. Runs never overlap (a lock), and a slot\nalready served by `digest run` is not served again. Stop with Ctrl-C or SIGTERM: a send in progress stops\nstarting messages, and the rest stay pending for the next run.',
     )
-    .action(async (options: CommonOptions) => {
+    .action(async (options: CommonOptions & LoggingOptions) => {
       const config = await loadConfigFor(options);
       const { runSchedule, describeScheduleEvent } = await import('../../pipeline/run-schedule.js');
-      const out = createOutput({ json: false });
-      const log = (text: string) => out.line(`[${new Date().toISOString()}] ${text}`);
+      const out = createOutput({ json: false, quiet: options.quiet, verbose: options.verbose });
+      const log = (text: string, problem = false) => (problem ? out.problem : out.line)(`[${new Date().toISOString()}] ${text}`);
       for (const warning of config.warnings) out.warn(warning);
       log(`scheduling "${config.title}" on "${config.schedule}" in ${config.timezone}; a slot missed by up to ${config.scheduleGraceMinutes} min is caught up`);
       await withStopSignal(
@@ -29,7 +29,7 @@ export function registerSchedule(program: Command, setExit: SetExit): void {
                 printRunSummary(out, config, { ...result, warnings: result.warnings.filter((w) => !config.warnings.includes(w)) });
               }
               if (event.type === 'failed') printError(event.error);
-              if (event.type !== 'started') log(describeScheduleEvent(event, config.timezone));
+              if (event.type !== 'started') log(describeScheduleEvent(event, config.timezone), event.type === 'failed' || event.type === 'skipped');
             },
           }),
         (signal) => log(`${signal}: stopping (a send in progress finishes the messages in flight; the rest stay pending for the next run)`),
