@@ -170,7 +170,7 @@ async function benchSideBySide(r2e: string | null): Promise<void> {
     }
     setup.cleanup();
   }
-  server.send('stop');
+  if (server.connected) server.send('stop');
   const med = (figures: ProcessFigure[]) => ({ ms: median(figures.map((f) => f.ms)), rssMb: figures[0]?.rssMb === null ? null : median(figures.map((f) => f.rssMb ?? 0)) });
   const items = /(\d+) items? chosen/.exec(ours.first[0]?.output ?? '')?.[1] ?? '?';
   const lines: [string, ProcessFigure[], ProcessFigure[], number][] = [
@@ -187,7 +187,7 @@ async function benchSideBySide(r2e: string | null): Promise<void> {
     console.log(`  ${label.padEnd(24)} digest ${show(a)}   rss2email ${show(b)}   ratio ${(a.ms / b.ms).toFixed(3)}× (target ≤ ${target}×)`);
   }
   console.log(`  (digest's first run picks ${items} stories for one digest; rss2email builds one message per new item: --no-send builds them without sending)`);
-  console.log(`  floor for the 304 run: ${FEEDS} × 50 ms over 16 connections ≈ ${((FEEDS * 50) / 16 / 1000).toFixed(2)} s`);
+  console.log(`  floor for the 304 run: ${FEEDS} × 50 ms over 32 connections (fetch.concurrency) ≈ ${((FEEDS * 50) / 32 / 1000).toFixed(2)} s`);
 }
 
 const build = spawnSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit' });

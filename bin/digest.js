@@ -10,6 +10,7 @@ if (!existsSync(entry)) {
   process.stderr.write('error: the digest tool is not built yet.\n  → Run `npm install` (or `npm run build`) in the project folder first.\n');
   process.exit(1);
 }
-// A bug's stack trace names the source files (src/…/*.ts), not the bundle's chunks.
-process.setSourceMapsEnabled(true);
+// With DEBUG set, stack traces name the source files (src/…/*.ts), not the bundle's chunks.
+// Off otherwise: reading the source maps costs every command a noticeable part of its start-up.
+if (process.env.DEBUG) process.setSourceMapsEnabled(true);
 await import(entry.href);

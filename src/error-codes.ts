@@ -123,7 +123,7 @@ export const ERROR_CODES = {
   DISK_ERROR: 'the disk reported an input/output error',
   WRITE_FAILED: 'a file in the out folder could not be written for another reason (the message gives it)',
   // Anything else
-  INTERNAL: 'a bug: please report it with the stack trace (DEBUG=1 prints it)',
+  INTERNAL: 'a bug: please report it with the stack trace (run again with DEBUG=1 for one that names the source files)',
 } as const;
 
 /** Codes that carry a number, written with a placeholder. */

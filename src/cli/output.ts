@@ -175,6 +175,7 @@ export function printError(thrown: unknown, to: NodeJS.WritableStream = process.
   const message = error instanceof Error ? error.message : String(error);
   stream.write(`error: ${message}\n`);
   stream.write('  This looks like a bug in the digest tool. Please report it with the details below.\n');
+  if (!process.env.DEBUG) stream.write('  (Run the same command again with DEBUG=1 for a stack trace that names the source files.)\n');
   if (error instanceof Error && error.stack) stream.write(`${error.stack}\n`);
 }
 

@@ -443,7 +443,7 @@ export const configSchema = z.strictObject({
     .strictObject({
       timeoutSeconds: z.number().positive().default(20),
       maxMegabytes: z.number().positive().default(10),
-      concurrency: z.int().positive().default(16),
+      concurrency: z.int().positive().default(32),
       perHost: z.int().positive().default(2),
       /**
        * Whether article pages linked from feeds may be fetched from loopback, private, link-local
