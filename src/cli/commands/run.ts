@@ -4,12 +4,14 @@ import type { DryRunResult } from '../../pipeline/dry-run.js';
 import { common, loadConfigFor, logging, printJson, type CommonOptions, type LoggingOptions, type SetExit } from '../context.js';
 import { failureLine, pausedLine } from '../feed-report.js';
 import { createOutput, EXIT, type Output } from '../output.js';
-import { printFeedDetails, printRunSummary, runExitCode, runJson, withStopSignal } from '../run-report.js';
 
 interface RunOptions extends CommonOptions, LoggingOptions {
   dryRun?: boolean;
   explain?: boolean;
 }
+
+/** Loaded when a command runs, not for `digest --help`. */
+type RunReport = typeof import('../run-report.js');
 
 export function registerRun(program: Command, setExit: SetExit): void {
   logging(common(program.command('run')))
@@ -21,6 +23,7 @@ export function registerRun(program: Command, setExit: SetExit): void {
     .option('--dry-run', 'do everything up to sending, without sending or changing state')
     .option('--explain', 'with --dry-run: list every item and why it is included or skipped')
     .action(async (options: RunOptions) => {
+      const { printFeedDetails, printRunSummary, runExitCode, runJson, withStopSignal } = await import('../run-report.js');
       const config = await loadConfigFor(options);
       const out = createOutput({ json: Boolean(options.json), quiet: options.quiet, verbose: options.verbose });
       if (options.dryRun || options.explain) {
@@ -45,7 +48,7 @@ export function registerRun(program: Command, setExit: SetExit): void {
         } else {
           const { feedKey } = await import('../../select/item-id.js');
           const explained = options.explain ? explainLines(preview.decisions, config.feeds.map(feedKey), preview.digest.leftOut) : null;
-          printDryRun(out, config, preview, describeLeftOut(preview.digest.leftOut.filter((story) => story.reason !== 'too-old')), explained, ageLimitNote(preview.decisions, config.limits.maxAgeDays));
+          printDryRun(printFeedDetails, out, config, preview, describeLeftOut(preview.digest.leftOut.filter((story) => story.reason !== 'too-old')), explained, ageLimitNote(preview.decisions, config.limits.maxAgeDays));
         }
         setExit(code);
         return;
@@ -61,7 +64,7 @@ export function registerRun(program: Command, setExit: SetExit): void {
     });
 }
 
-function printDryRun(out: Output, config: ResolvedConfig, result: DryRunResult, leftOut: string[], explained: string[] | null, ageNote: string | null): void {
+function printDryRun(printFeedDetails: RunReport['printFeedDetails'], out: Output, config: ResolvedConfig, result: DryRunResult, leftOut: string[], explained: string[] | null, ageNote: string | null): void {
   for (const warning of result.warnings) out.warn(warning);
   out.line(`Dry run: nothing is sent and the state is not changed.`);
   out.line(`${result.feeds.total} feeds read, ${result.feeds.failed.length} failed.`);

@@ -2,7 +2,6 @@ import type { Command } from 'commander';
 import { ConfigError } from '../../errors.js';
 import { common, defaultSubcommand, loadConfigFor, logging, pad, printJson, rel, type CommonOptions, type LoggingOptions, type SetExit } from '../context.js';
 import { createOutput, EXIT, print } from '../output.js';
-import { deliveryCounts, deliveryTrouble, printDelivery } from '../run-report.js';
 
 function parseRunId(value: string): number {
   const id = Number(value);
@@ -52,6 +51,7 @@ export function registerRuns(program: Command, setExit: SetExit): void {
     .description('send a run’s digest again to its temporarily failed recipients (and any still pending)')
     .argument('<run>', 'the run number (see `digest runs`)')
     .action(async (value: string, options: CommonOptions & LoggingOptions) => {
+      const { deliveryCounts, deliveryTrouble, printDelivery } = await import('../run-report.js');
       const runId = parseRunId(value);
       const config = await loadConfigFor(options);
       const { retryRun } = await import('../../pipeline/retry-run.js');

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { common, loadConfigFor, logging, type CommonOptions, type LoggingOptions, type SetExit } from '../context.js';
 import { createOutput, EXIT, printError } from '../output.js';
-import { printRunSummary, withStopSignal } from '../run-report.js';
 
 export function registerSchedule(program: Command, setExit: SetExit): void {
   logging(common(program.command('schedule'), false))
@@ -11,6 +10,7 @@ export function registerSchedule(program: Command, setExit: SetExit): void {
       '\nFor a service (systemd, a container) instead of cron. Slots missed while the machine was asleep or off are\ncaught up within `scheduleGraceMinutes`, later ones skipped and logged. Runs never overlap (a lock), and a slot\nalready served by `digest run` is not served again. Stop with Ctrl-C or SIGTERM: a send in progress stops\nstarting messages, and the rest stay pending for the next run.',
     )
     .action(async (options: CommonOptions & LoggingOptions) => {
+      const { printRunSummary, withStopSignal } = await import('../run-report.js');
       const config = await loadConfigFor(options);
       const { runSchedule, describeScheduleEvent } = await import('../../pipeline/run-schedule.js');
       const out = createOutput({ json: false, quiet: options.quiet, verbose: options.verbose });

@@ -3,7 +3,6 @@ import { ConfigError } from '../../errors.js';
 import type { WorkerEvent } from '../../queue/run-worker.js';
 import { common, loadConfigFor, type CommonOptions, type SetExit } from '../context.js';
 import { createOutput, EXIT } from '../output.js';
-import { withStopSignal } from '../run-report.js';
 
 interface WorkerOptions extends CommonOptions {
   concurrency?: number;
@@ -51,6 +50,7 @@ export function registerWorker(program: Command, setExit: SetExit): void {
     .option('--name <name>', 'how this worker is named in logs and on the jobs it sends (default: host:pid)')
     .addHelpText('after', SIZING)
     .action(async (options: WorkerOptions) => {
+      const { withStopSignal } = await import('../run-report.js');
       if (options.concurrency !== undefined && !(Number.isInteger(options.concurrency) && options.concurrency >= 1 && options.concurrency <= 100)) {
         throw new ConfigError('CLI_BAD_CONCURRENCY', '--concurrency: expected a whole number from 1 to 100', { hint: 'e.g. --concurrency 4: four SMTP connections, four messages in flight.' });
       }
