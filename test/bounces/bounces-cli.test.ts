@@ -20,6 +20,19 @@ describe('digest bounces and digest check from the command line', () => {
     expect(result.stdout).toMatch(/^Moved processed mail \(marked read\): 2 from Maildir Maildir to Maildir\/\.Processed\.$/m);
   }, 120_000);
 
+  it('--quiet prints nothing when all went well, and the whole report when mail was left for a person', async () => {
+    const project = bounceProject(tmp.dir());
+    project.fillMaildir(path.join(tmp.dir(), 'Maildir'), ['postfix-user-unknown.eml', 'sieve-vacation.eml']);
+    const clean = await runCli(['bounces', 'Maildir', '--quiet'], { cwd: tmp.dir(), env: { DIGEST_SECRET: TEST_SECRET } });
+    expect(clean.code).toBe(0);
+    expect(clean.stdout).toBe('');
+    expect(clean.stderr).toBe('');
+    project.fillMaildir(path.join(tmp.dir(), 'Maildir2'), ['human-reply.eml']);
+    const left = await runCli(['bounces', 'Maildir2', '--quiet'], { cwd: tmp.dir(), env: { DIGEST_SECRET: TEST_SECRET } });
+    expect(left.code).toBe(2);
+    expect(left.stdout).toMatch(/^Left where it is, for a person to read \(1\):$/m);
+  }, 120_000);
+
   it('says what to give it when there is nothing to read', async () => {
     bounceProject(tmp.dir());
     const result = await runCli(['bounces'], { cwd: tmp.dir(), env: { DIGEST_SECRET: TEST_SECRET } });

@@ -6,6 +6,7 @@ import { EXIT, print } from '../output.js';
 interface BouncesOptions extends CommonOptions {
   imap?: string;
   dryRun?: boolean;
+  quiet?: boolean;
 }
 
 const LABELS: Record<BounceOutcome['verdict'], string> = {
@@ -90,6 +91,7 @@ export function registerBounces(program: Command, setExit: SetExit): void {
     .argument('[mailbox...]', '.eml files, Maildirs or folders of .eml files (default: bounces.mailbox from the config)')
     .option('--imap <url>', 'an IMAP mailbox, e.g. imaps://bounces%40example.com@mail.example.com/INBOX (password in IMAP_PASSWORD)')
     .option('--dry-run', 'classify and report; record, suppress and move nothing')
+    .option('-q, --quiet', 'print the report only when something needs a person (mail left unread, a refusal of our sending): for cron, no output means all went well')
     .addHelpText(
       'after',
       '\nProcessed mail is marked read and moved to bounces.processedFolder (default "Processed"): an IMAP mailbox, a Maildir++ folder (.Processed), or a subfolder of a plain folder. Files named on the command line stay put. What is not understood is never moved, flagged or deleted.\nExit codes: 0 done; 2 done, but some mail was left for a person or a server refused our sending; 1 could not run.',
@@ -100,7 +102,7 @@ export function registerBounces(program: Command, setExit: SetExit): void {
       const report = await readBounces(config, { mailboxes, imap: options.imap }, { dryRun: Boolean(options.dryRun) });
       const code = exitCode(report);
       if (options.json) printJson({ ...report, exitCode: code });
-      else printReport(report, config.bounces.softLimit);
+      else if (!(options.quiet && code === EXIT.OK)) printReport(report, config.bounces.softLimit);
       setExit(code);
     });
 }
