@@ -8,15 +8,20 @@
  * Run by `npm run build` after tsc; bin/digest.js prefers the bundle and falls back to dist/cli/.
  */
 import { build } from 'esbuild';
-import { rmSync } from 'node:fs';
+import { readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..');
 const BUNDLED = new Set(['commander', 'zod', 'yaml', 'croner', 'csv-parse', 'sax']);
 const outdir = path.join(root, 'dist/bundle');
 
-rmSync(outdir, { recursive: true, force: true });
-await build({
+// The outdir is not emptied first: a `digest` process started from the previous build (a test run,
+// a cron job) still loads its chunks lazily, and chunk names carry their content's hash, so the
+// old ones stay valid beside the new. Chunks no build has written for a day are removed below
+// (long-running services are restarted after an upgrade: README, "Upgrading").
+const result = await build({
+  metafile: true,
+  absWorkingDir: root,
   entryPoints: [path.join(root, 'dist/cli/bin.js')],
   outdir,
   bundle: true,
@@ -43,3 +48,10 @@ await build({
     },
   ],
 });
+
+const written = new Set(Object.keys(result.metafile.outputs).map((file) => path.resolve(root, file)));
+const aDayAgo = Date.now() - 24 * 60 * 60 * 1000;
+for (const name of readdirSync(outdir)) {
+  const file = path.join(outdir, name);
+  if (!written.has(file) && statSync(file).mtimeMs < aDayAgo) rmSync(file, { force: true });
+}
