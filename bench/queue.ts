@@ -27,7 +27,7 @@ import { renderSettings } from '../src/pipeline/render-settings.js';
 import { coordinateRun } from '../src/queue/coordinate-run.js';
 import { loadTemplates } from '../src/render/load-templates.js';
 import { renderDigest, type RenderedDigest } from '../src/render/render-digest.js';
-import { StateStore } from '../src/state/state-store.js';
+import { StateStore, storedRendering } from '../src/state/state-store.js';
 import { startRedis, type TestRedis } from '../test/support/redis.js';
 import { startSink } from './smtp-sink.js';
 
@@ -59,12 +59,7 @@ function project(redis: TestRedis, rendered: RenderedDigest, readers: number, qu
       kind: 'run',
       slot: null,
       startedAt,
-      digestHash: rendered.hash,
-      subject: rendered.subject,
-      preheader: rendered.preheader,
-      html: rendered.html,
-      text: rendered.text,
-      marker: rendered.marker,
+      ...storedRendering(rendered),
       itemIds: [],
       settings: { from: 'Bench Digest <digest@news.example>', title: 'Bench Digest', unsubscribeUrl: 'https://news.example/u?t={{token}}' },
       recipients: Array.from({ length: readers }, (_, i) => ({

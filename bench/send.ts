@@ -26,7 +26,7 @@ import { loadTemplates } from '../src/render/load-templates.js';
 import { personalise, personaliseBytes } from '../src/render/personalise.js';
 import { renderDigest } from '../src/render/render-digest.js';
 import { renderSettings } from '../src/pipeline/render-settings.js';
-import { StateStore } from '../src/state/state-store.js';
+import { StateStore, storedRendering } from '../src/state/state-store.js';
 
 const N = Number(process.env.BENCH_RECIPIENTS) || 10_000;
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS) || 2;
@@ -90,12 +90,7 @@ async function main(): Promise<void> {
       kind: 'run',
       slot: null,
       startedAt: new Date().toISOString(),
-      digestHash: rendered.hash,
-      subject: rendered.subject,
-      preheader: rendered.preheader,
-      html: rendered.html,
-      text: rendered.text,
-      marker: rendered.marker,
+      ...storedRendering(rendered),
       itemIds: built.digest.items.map((i) => i.id),
       recipients: recipients.map((r) => ({ ...r, messageId: deterministicMessageId('bench', r.email, config.from) })),
     }),

@@ -24,7 +24,7 @@ import { buildDigest } from '../src/pipeline/build-digest.js';
 import { loadTemplates } from '../src/render/load-templates.js';
 import { renderDigest } from '../src/render/render-digest.js';
 import { renderSettings } from '../src/pipeline/render-settings.js';
-import { StateStore } from '../src/state/state-store.js';
+import { StateStore, storedRendering } from '../src/state/state-store.js';
 import { TokenSigner } from '../src/tokens/tokens.js';
 import { archiveIndexPage } from '../src/web/archive.js';
 import { siteFrom } from '../src/web/layout.js';
@@ -99,12 +99,8 @@ async function main(): Promise<void> {
         kind: 'run',
         slot: startedAt,
         startedAt,
-        digestHash: rendered.hash,
+        ...storedRendering(rendered),
         subject: `${rendered.subject} (${i + 1})`,
-        preheader: rendered.preheader,
-        html: rendered.html,
-        text: rendered.text,
-        marker: rendered.marker,
         itemIds: [],
         recipients: [{ email: 'reader@example.com', fields: {}, messageId: `<${i}@bench>` }],
       });
