@@ -73,6 +73,7 @@ export const ERROR_CODES = {
   FETCH_NETWORK: 'the server could not be reached (DNS, refused, reset, TLS)',
   FETCH_TIMEOUT: 'the server did not answer within fetch.timeoutSeconds',
   FETCH_GONE: 'the feed is gone for good (HTTP 410)',
+  FEED_GONE: 'a feed that answered 410 Gone is not asked again for a week; remove it from the config',
   FETCH_TOO_LARGE: 'the response is larger than the size cap',
   FETCH_TOO_MANY_REDIRECTS: 'the server redirects in a loop or too long a chain',
   FETCH_BAD_REDIRECT: 'the server redirects to something that is not an http(s) URL',

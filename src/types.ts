@@ -4,6 +4,8 @@
  * parse → RawItem, clean → CleanArticle, trim → Blocks, select/assemble → Digest.
  */
 
+import type { ErrorCode } from './error-codes.js';
+
 /** One feed as the resolved config describes it. */
 export interface FeedSource {
   /** http(s) URL, or an absolute path to a local file. */
@@ -170,7 +172,8 @@ export interface DigestSection {
 export interface FeedFailure {
   feed: string;
   url: string;
-  code: string;
+  /** One of the codes in error-codes.ts (README "Error codes"). */
+  code: ErrorCode;
   message: string;
   /** Runs in a row this feed has failed, this one included. */
   consecutiveFailures?: number;

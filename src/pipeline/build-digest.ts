@@ -1,5 +1,5 @@
 import type { ResolvedConfig } from '../config/resolve-config.js';
-import { describeError, isDigestError } from '../errors.js';
+import { describeError, isDigestError, type ErrorCode } from '../errors.js';
 import { fetchResource, type FetchOptions } from '../fetch/fetch-resource.js';
 import { createLimiter, type Limiter } from '../fetch/limit.js';
 import { capAtWord } from '../text/whitespace.js';
@@ -83,7 +83,7 @@ async function fetchOne(source: FeedSource, config: ResolvedConfig, options: Bui
   const state = store?.findFeed(key, legacyKeys);
   const url = state?.movedTo ?? source.url;
   const name = displayName(source, state?.title ?? undefined);
-  const failed = (code: string, message: string, extra: Partial<FeedOutcome> = {}): FeedFetch => ({
+  const failed = (code: ErrorCode, message: string, extra: Partial<FeedOutcome> = {}): FeedFetch => ({
     source,
     legacyKeys,
     outcome: { url: key, ok: false, status: code, error: message, ...extra },
@@ -146,7 +146,7 @@ async function fetchOne(source: FeedSource, config: ResolvedConfig, options: Bui
       },
     };
   } catch (error) {
-    const code = isDigestError(error) ? error.code : 'FEED_ERROR';
+    const code: ErrorCode = isDigestError(error) ? error.code : 'FEED_ERROR';
     return failed(code, describeError(error), code === 'FETCH_GONE' ? { gone: true } : {});
   }
 }
