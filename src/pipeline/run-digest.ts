@@ -105,7 +105,7 @@ const PREVIEW_RECIPIENT = { email: 'subscriber@example.com', name: 'Subscriber',
 export function createTransport(config: ResolvedConfig, fileStem: string, dkim: DkimKey | undefined = loadDeliveryKey(config), kind: TransportKind = config.transport): MessageTransport {
   if (kind === 'smtp') {
     if (!config.smtpUrl) throw smtpUrlMissing('delivery.transport is smtp, but SMTP_URL is not set: nothing was sent');
-    return createSmtpTransport(config.smtpUrl!, {
+    return createSmtpTransport(config.smtpUrl, {
       maxConnections: config.delivery.maxConnections,
       rateLimit: config.delivery.rateLimit,
       connectionTimeoutMs: config.delivery.connectionTimeoutSeconds * 1000,
@@ -264,7 +264,7 @@ export async function runDigest(config: ResolvedConfig, options: PipelineOptions
     // The transports, before anything is fetched or sent: an unfinished run is finished over the
     // one it was created for, a new digest goes out over the one decided for the project.
     const unfinished = store.unfinishedRun();
-    const resumeKind = unfinished ? (options.transport?.kind ?? transportForRun(config, unfinished, store.deliveries(unfinished.id, ['pending', 'sending']).length)) : undefined;
+    const resumeKind = unfinished ? (options.transport?.kind ?? transportForRun(config, unfinished, pendingCount(store.deliveryCounts(unfinished.id)))) : undefined;
     const choice = options.resumeOnly ? undefined : options.transport ? { kind: options.transport.kind } : decideTransport(config, store.setting(TRANSPORT_SETTING));
     const baseWarnings = [...config.warnings];
     if (choice?.decided) {
@@ -304,7 +304,7 @@ export async function runDigest(config: ResolvedConfig, options: PipelineOptions
           items: unfinished.itemCount,
           delivery,
           files: resumedFiles,
-          warnings: [...config.warnings, ...resumeWarnings],
+          warnings: [...baseWarnings, ...resumeWarnings],
         };
       }
     }
@@ -592,9 +592,11 @@ export async function sendTestDigest(config: ResolvedConfig, to: string, options
     store?.close();
   }
   const { built, rendered: full } = await renderCurrentDigest(config, options, 'preview', 'strict');
+  // A reader's copy is cut from the email as a run would send it (after the size budget), as runs do.
+  const shown = full.digest;
   const recipient = reader ?? { email: to, fields: {} };
-  const variant = reader ? variantFor(reader, built.digest.sections.map((s) => s.name)) : null;
-  const rendered = variant && variant !== 'none' ? await renderDigest(filterSections(built.digest, variantSections(variant)), loadTheme(config), renderSettings(config), { validation: 'strict' }) : full;
+  const variant = reader ? variantFor(reader, shown.sections.map((s) => s.name)) : null;
+  const rendered = variant && variant !== 'none' ? await renderDigest(filterSections(shown, variantSections(variant)), loadTheme(config), renderSettings(config), { validation: 'strict' }) : full;
   const content = personalise(rendered, recipient, previewLinks(config, signer));
   const message = composeMessage(recipient, content, {
     from: config.from,
@@ -616,7 +618,7 @@ export async function sendTestDigest(config: ResolvedConfig, to: string, options
       response: info.response,
       transport: transport.description,
       kind: transport.kind,
-      items: built.digest.items.length,
+      items: shown.items.length,
       warnings: [
         ...config.warnings,
         ...built.warnings,
@@ -636,4 +638,9 @@ export async function sendTestDigest(config: ResolvedConfig, to: string, options
   } finally {
     if (!options.transport) transport.close();
   }
+}
+
+/** Deliveries of a run still to be made (pending, or cut short mid-send). */
+function pendingCount(counts: Readonly<Record<string, number>>): number {
+  return (counts.pending ?? 0) + (counts.sending ?? 0);
 }
