@@ -86,8 +86,10 @@ export async function runWorker(config: ResolvedConfig, options: WorkerOptions =
     });
   }
   const dkim = !options.transport && config.delivery.dkim ? loadDkimKey(config.delivery.dkim, config.from) : undefined;
-  // A bounce address needs DIGEST_SECRET: each envelope sender is signed with it.
+  // A bounce address needs DIGEST_SECRET: each envelope sender is signed with it. So do the
+  // reader links with web.baseUrl: refuse to start here rather than fail every job later.
   loadBounceSigner(config);
+  linkSigner(config, 'smtp');
   await checkRedis(url, 'This worker did not start.');
 
   const concurrency = options.concurrency ?? config.delivery.maxConnections;

@@ -36,7 +36,7 @@ function project(n: number, delivery: Record<string, unknown> = {}): string {
       'recipients: readers.csv',
       'from: Digest <digest@news.example>',
       'unsubscribeUrl: "https://news.example/u?t={{token}}"',
-      `delivery: ${JSON.stringify({ queue: testRedis().url, maxConnections: 2, rateLimit: 0, attempts: 3, retryDelaySeconds: 0.1, takeoverSeconds: 3, ...delivery })}`,
+      `delivery: ${JSON.stringify({ queue: testRedis().url, maxConnections: 2, rateLimit: 0, attempts: 3, retryDelaySeconds: 0.1, takeoverSeconds: 30, ...delivery })}`,
     ].join('\n'),
   );
   return dir;
@@ -67,7 +67,9 @@ describe('digest worker and the coordinator, as processes', { timeout: 240_000 }
     const N = 300;
     const CONNECTIONS = 2;
     const KILL_AFTER = 40;
-    const cwd = project(N);
+    // A short lock only here, where a takeover is the point; elsewhere a long one, so a worker a
+    // busy machine starves for a few seconds never has its jobs taken over (and sent twice).
+    const cwd = project(N, { takeoverSeconds: 5 });
     let a: RunningCli | undefined;
     let fromA = 0;
     let atKill = 0;
