@@ -43,7 +43,7 @@ function config(smtpUrl: string) {
       state: 'state.sqlite',
       out: 'out',
       web: { baseUrl: BASE },
-      delivery: { queue: redis().url, rateLimit: 0, attempts: 1, takeoverSeconds: 2, bounceAddress: 'bounces@news.example' },
+      delivery: { queue: redis().url, rateLimit: 0, attempts: 1, takeoverSeconds: 30, bounceAddress: 'bounces@news.example' },
     }),
   );
   return loadConfig({ cwd: tmp.dir(), env: { SMTP_URL: smtpUrl, DIGEST_SECRET: SECRET } });
@@ -61,6 +61,15 @@ function startWorker(cfg: ReturnType<typeof config>): void {
 const to = (m: ReceivedMessage) => m.envelopeTo[0]!;
 
 describe('a queued run reaches the readers a run that sends itself reaches', { timeout: 120_000 }, () => {
+  it('a worker without DIGEST_SECRET refuses to start when the emails carry signed reader links', async () => {
+    tmp.write(
+      'digest.config.yaml',
+      JSON.stringify({ feeds: FEEDS, recipients: ['ada@example.com'], from: 'Digest <digest@news.example>', state: 'state.sqlite', web: { baseUrl: BASE }, delivery: { queue: redis().url } }),
+    );
+    const cfg = loadConfig({ cwd: tmp.dir(), env: { SMTP_URL: 'smtp://127.0.0.1:2525', DIGEST_SECRET: '' } });
+    await expect(runWorker(cfg, { signal: new AbortController().signal })).rejects.toMatchObject({ code: 'CONFIG_SECRET_MISSING' });
+  });
+
   it('leaves out the suppressed and the paused, sends chosen sections, signs links and the envelope sender', async () => {
     const server = await smtp();
     const cfg = config(server.url);
