@@ -207,13 +207,25 @@ export async function fitToBudget<R extends { html: string }>(
           if (current.items.length === 0 || size(rendered) <= limit) return finish(rendered, current, size(rendered) <= limit);
           continue;
         }
+        if (size(alone) <= limit) {
+          // The lead fits on its own but not beside the "N more" line: as with one story below,
+          // send it a little over the budget rather than every story far over it.
+          if (!report.steps.includes('fewer-items')) report.steps.push('fewer-items');
+          report.droppedItems = found.best.dropped.map(summary);
+          return finish(found.best.rendered, found.best.digest, false);
+        }
+        report.emptyBytes = size(empty);
+        return finish(rendered, current, false);
       }
       // Even an email without stories is over the budget: the theme alone is too big. Leaving the
       // stories out would send an empty email and carry them over forever; send them, and say so.
       report.emptyBytes = found.best.bytes;
       return finish(rendered, current, false);
     }
-    const next = found.fits < current.items.length ? found.keepOrder[found.fits] : undefined;
+    // The next story to give up, in keepOrder (section stories only: the lead, counted in `fits`,
+    // is never given up).
+    const keptStories = current.lead ? Math.max(0, found.fits - 1) : found.fits;
+    const next = found.fits < current.items.length ? found.keepOrder[keptStories] : undefined;
     // Only a story whose own share of the email is large can be over the budget on its own.
     if (next && (found.fits === 0 || found.lastStep > limit / 4)) {
       const alone = await render(onlyItem(current, next), 0);

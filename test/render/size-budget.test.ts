@@ -85,6 +85,28 @@ describe('fitToBudget', () => {
   });
   const options = { shortLedeWords: 10, limit: 0 };
 
+  it('with a lead story: when all but one story fit, it leaves that one out (the lead is counted among those that fit)', async () => {
+    const withLead = assembleDigest(defaults, [item('a1', 'A'), item('a2', 'A'), item('a3', 'A'), item('b1', 'B', { alsoIn: ['A feed'] })], [], now);
+    expect(withLead.lead?.id).toBe('b1');
+    const result = await fitToBudget(withLead, { ...options, limit: 1300 }, fake);
+    expect(result.report.fits).toBe(true);
+    expect(result.report.bytes).toBeLessThanOrEqual(1300);
+    expect(result.digest.lead?.id).toBe('b1');
+    expect(result.report.droppedItems.map((i) => i.id)).toEqual(['a3']);
+  });
+
+  it('with a lead story that fits alone but not beside the "N more" line: sends the lead, a little over, not every story', async () => {
+    const withMoreLine = async (digest: Digest, omitted: number) => ({ html: 'x'.repeat(500 + 300 * digest.items.length + (omitted > 0 ? 400 : 0)), omitted });
+    const short = { image: null, lede: 'Short.' };
+    const withLead = assembleDigest(defaults, [item('a1', 'A', short), item('a2', 'A', short), item('b1', 'B', { ...short, alsoIn: ['A feed'] })], [], now);
+    expect(withLead.lead?.id).toBe('b1');
+    const result = await fitToBudget(withLead, { ...options, limit: 1000 }, withMoreLine);
+    expect(result.digest.items.map((i) => i.id)).toEqual(['b1']);
+    expect(result.report.droppedItems.map((i) => i.id).sort()).toEqual(['a1', 'a2']);
+    expect(result.report).toMatchObject({ fits: false, oversizedItems: [], bytes: 1200 });
+    expect(result.report.emptyBytes).toBeUndefined();
+  });
+
   it('does nothing when the digest fits, or when there is no budget', async () => {
     const fits = await fitToBudget(digestABC(), { ...options, limit: 100_000 }, fake);
     expect(fits.report).toMatchObject({ steps: [], fits: true, limit: 100_000 });
