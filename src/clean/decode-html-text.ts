@@ -2,8 +2,6 @@ import { parseHTML } from 'linkedom';
 import { ENTITY, normalizeText } from '../text/plain-text.js';
 import { queryAll } from './query-all.js';
 
-export { countWords, decodeEntities, escapeHtml, leadingWords, normalizeText } from '../text/plain-text.js';
-
 /**
  * Plain text of a string that may hold HTML tags and entities (feed titles often do, sometimes
  * double-escaped). Whitespace is normalised. Fast path when there is nothing to decode.

@@ -7,6 +7,8 @@
  * must not choke on the broken HTML that pages are.
  */
 
+import { decodeBasicEntities } from '../text/basic-entities.js';
+
 export interface DiscoveredFeed {
   /** Absolute URL of the feed. */
   url: string;
@@ -88,22 +90,11 @@ function attributes(source: string): Map<string, string> {
   for (const match of source.matchAll(/([^\s"'=<>/]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'<>`]+)))?/g)) {
     const name = match[1]!.toLowerCase();
     if (attrs.has(name)) continue;
-    attrs.set(name, decodeEntities(match[2] ?? match[3] ?? match[4] ?? ''));
+    attrs.set(name, decodeBasicEntities(match[2] ?? match[3] ?? match[4] ?? ''));
   }
   return attrs;
 }
 
-const NAMED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0' };
-
-function decodeEntities(value: string): string {
-  return value.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, ref: string) => {
-    if (ref[0] === '#') {
-      const code = ref[1] === 'x' || ref[1] === 'X' ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10);
-      return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
-    }
-    return NAMED[ref.toLowerCase()] ?? whole;
-  });
-}
 
 /** The link made absolute; only http(s) links count (a page may not point this tool at a local file). */
 function resolve(href: string, base: string): string | undefined {

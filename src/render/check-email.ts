@@ -3,6 +3,8 @@
  * get it clipped or filtered, or break the law on bulk mail, and that a template edit can cause.
  */
 
+import { decodeBasicEntities } from '../text/basic-entities.js';
+
 /** Gmail clips a message whose HTML is larger than this ("[Message clipped]"), hiding its end. */
 export const GMAIL_CLIP_BYTES = 102_000;
 
@@ -33,14 +35,6 @@ interface Tag {
   source: string;
 }
 
-const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0' };
-
-function decodeEntities(value: string): string {
-  return value.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (entity, body: string) => {
-    if (body[0] === '#') return String.fromCodePoint(body[1] === 'x' || body[1] === 'X' ? Number.parseInt(body.slice(2), 16) : Number(body.slice(1)));
-    return ENTITIES[body.toLowerCase()] ?? entity;
-  });
-}
 
 /**
  * The <html>, <img> and <a> tags of an email, with their attributes. A scan rather than a DOM:
@@ -53,7 +47,7 @@ function scanTags(html: string): Tag[] {
   for (const match of visible.matchAll(/<(html|img|a)\b((?:[^>"']|"[^"]*"|'[^']*')*)>/gi)) {
     const attributes = new Map<string, string>();
     for (const attribute of match[2]!.matchAll(/([^\s=/>"']+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+)))?/g)) {
-      attributes.set(attribute[1]!.toLowerCase(), decodeEntities(attribute[2] ?? attribute[3] ?? attribute[4] ?? ''));
+      attributes.set(attribute[1]!.toLowerCase(), decodeBasicEntities(attribute[2] ?? attribute[3] ?? attribute[4] ?? ''));
     }
     tags.push({ name: match[1]!.toLowerCase(), attributes, source: match[0] });
   }

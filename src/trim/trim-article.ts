@@ -45,7 +45,8 @@ export function trimArticle(article: CleanArticle, options: TrimOptions = {}): B
   const maxWords = options.ledeMaxWords ?? DEFAULT_LEDE_WORDS;
   // A short untitled post is read whole, its lines kept (the first became the headline).
   const post = derived ? shortPostLede(article.paragraphs, headline, maxWords) : '';
-  const lede = post || selectLede(article.paragraphs, { maxWords, headline }) || shortPostLede(article.paragraphs, headline, maxWords);
+  // (When `post` came out empty, a second shortPostLede would give the same empty answer.)
+  const lede = post || selectLede(article.paragraphs, { maxWords, headline }) || (derived ? '' : shortPostLede(article.paragraphs, headline, maxWords));
   const quote = selectQuote(article.paragraphs, { headline, lede });
   const image = selectImage(article.image, options.feedImages ? { feedImages: options.feedImages } : {});
   return { headline, lede, quote, image };
