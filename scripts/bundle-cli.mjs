@@ -8,7 +8,8 @@
  * Run by `npm run build` after tsc; bin/digest.js prefers the bundle and falls back to dist/cli/.
  */
 import { build } from 'esbuild';
-import { readdirSync, rmSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -19,7 +20,24 @@ const outdir = path.join(root, 'dist/bundle');
 // a cron job) still loads its chunks lazily, and chunk names carry their content's hash, so the
 // old ones stay valid beside the new. Chunks no build has written for a day are removed below
 // (long-running services are restarted after an upgrade: README, "Upgrading").
+// The build's identity: every compiled file and the lock file (the bundled libraries' versions).
+// The config cache (src/config/load-config-cached.ts) keys its entries by it, so a settings file
+// validated by one build is never taken as valid by another.
+const buildHash = createHash('sha256');
+const hashTree = (dir) => {
+  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    const file = path.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (file !== outdir) hashTree(file);
+    } else if (entry.name.endsWith('.js')) buildHash.update(path.relative(root, file)).update('\0').update(readFileSync(file)).update('\0');
+  }
+};
+hashTree(path.join(root, 'dist'));
+buildHash.update(readFileSync(path.join(root, 'package-lock.json')));
+const buildId = buildHash.digest('hex').slice(0, 32);
+
 const result = await build({
+  define: { __DIGEST_BUILD_ID__: JSON.stringify(buildId) },
   metafile: true,
   absWorkingDir: root,
   entryPoints: [path.join(root, 'dist/cli/bin.js')],

@@ -4,7 +4,17 @@
  */
 export { loadConfig, sampleConfig, defaultRawConfig, validateConfig, DEFAULT_CONFIG_FILE, type LoadConfigOptions } from './config/load-config.js';
 export { writeStarterConfig, type StarterConfig } from './config/starter-config.js';
-export { resolveConfig, readFeedList, type ResolvedConfig, type Recipient } from './config/resolve-config.js';
+export { type ResolvedConfig, type Recipient, type ResolveOptions } from './config/resolve-config.js';
+import { resolveConfig as resolveWith, readFeedList as readFeedListWith, type ResolveOptions } from './config/resolve-config.js';
+import { parseStructuredFeedList } from './config/structured-feed-list.js';
+import type { ParsedConfig } from './config/schema.js';
+
+/** Resolves validated settings (paths, feed lists, recipients, environment); YAML/JSON feed lists included. */
+export const resolveConfig = (parsed: ParsedConfig, options: ResolveOptions) => resolveWith(parsed, { parseStructuredFeedList, ...options });
+
+/** Reads a feed-list file (YAML/JSON, OPML or one URL per line). */
+export const readFeedList = (...[listPath, where, show, keyBase, warnings]: Parameters<typeof readFeedListWith>) =>
+  readFeedListWith(listPath, where, show, keyBase, warnings, parseStructuredFeedList);
 export { configSchema, type RawConfig, type ParsedConfig } from './config/schema.js';
 export { addFeedsToConfig } from './config/edit-config.js';
 export { listFeedPlaces, findFeedByQuery, removeFeed, setFeedPaused, renameFeed, type FeedPlace, type FeedEditResult } from './config/edit-feeds.js';

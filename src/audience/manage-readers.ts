@@ -1,5 +1,5 @@
 import type { ResolvedConfig } from '../config/resolve-config.js';
-import { isEmailAddress } from '../config/schema.js';
+import { isEmailAddress } from '../config/value-checks.js';
 import { readCsvRows } from '../config/read-csv.js';
 import { ConfigError, displayPath } from '../errors.js';
 import { addressKey, StateStore, SUPPRESSION_REASONS, type SuppressionReason, type SuppressionRow } from '../state/state-store.js';

@@ -82,10 +82,14 @@ export function configFileFor(options: CommonOptions): string {
   return requireConfigFile({ configPath: options.config });
 }
 
-/** Loads and validates the config the options name (zod and yaml are loaded here, on first use). */
-export async function loadConfigFor(options: CommonOptions): Promise<ResolvedConfig> {
-  const { loadConfig } = await import('../config/load-config.js');
-  return loadConfig(options.config ? { configPath: options.config } : {});
+/**
+ * Loads and validates the config the options name. An unchanged config comes from the config
+ * cache (config/load-config-cached.ts); zod and yaml are loaded only to read a changed one.
+ * `noCache` (`digest check --no-cache`) reads and validates the file in any case.
+ */
+export async function loadConfigFor(options: CommonOptions, load: { noCache?: boolean } = {}): Promise<ResolvedConfig> {
+  const { loadConfigCached } = await import('../config/load-config-cached.js');
+  return loadConfigCached({ ...(options.config ? { configPath: options.config } : {}), ...(load.noCache ? { noCache: true } : {}) });
 }
 
 export function pad(text: string | number, width: number, right = false): string {

@@ -6,6 +6,7 @@ import { ConfigError, displayPath } from '../errors.js';
 import { configSchema, feedSchema, type ParsedConfig } from './schema.js';
 import { formatIssues, formatPath } from './format-issues.js';
 import { resolveConfig, type ResolvedConfig } from './resolve-config.js';
+import { parseStructuredFeedList } from './structured-feed-list.js';
 import { PACKAGE_DIR } from './package-dir.js';
 import { DEFAULT_CONFIG_FILE, requireConfigFile } from './config-file.js';
 
@@ -50,7 +51,7 @@ export function defaultRawConfig(): Record<string, unknown> {
 export function sampleConfig(options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): ResolvedConfig {
   const cwd = options.cwd ?? process.cwd();
   const parsed = validateConfig(defaultRawConfig(), { file: '(sample setup)' });
-  return resolveConfig(parsed, { source: null, baseDir: cwd, env: options.env ?? process.env, cwd });
+  return resolveConfig(parsed, { source: null, baseDir: cwd, env: options.env ?? process.env, cwd, parseStructuredFeedList });
 }
 
 /**
@@ -85,9 +86,31 @@ function loadConfigFile(file: string, env: NodeJS.ProcessEnv, cwd: string): Reso
       },
     );
   }
+  return loadConfigText(file, text, env, cwd).config;
+}
+
+/** What loading a config's text gave: the resolved config, and what the config cache keeps of it. */
+export interface LoadedConfigText {
+  config: ResolvedConfig;
+  /** The file's settings as validated: a function of its text alone. */
+  parsed: ParsedConfig;
+  /** The lines resolving asked for (recipients' lines, for messages), by JSON key path. */
+  lines: Record<string, number>;
+}
+
+/** Parses, validates and resolves a config file's text (read by the caller). */
+export function loadConfigText(file: string, text: string, env: NodeJS.ProcessEnv, cwd: string): LoadedConfigText {
+  const shown = displayPath(file, cwd);
   const { data, doc, lineCounter } = parseYaml(text, shown);
   const parsed = validateConfig(data ?? {}, { file: shown, doc, lineCounter });
-  return resolveConfig(parsed, { source: file, baseDir: path.dirname(file), env, cwd, locate: (keyPath) => lineOf(doc, lineCounter, keyPath) });
+  const lines: Record<string, number> = {};
+  const locate = (keyPath: ReadonlyArray<PropertyKey>) => {
+    const line = lineOf(doc, lineCounter, keyPath);
+    if (line !== undefined) lines[JSON.stringify(keyPath)] = line;
+    return line;
+  };
+  const config = resolveConfig(parsed, { source: file, baseDir: path.dirname(file), env, cwd, locate, parseStructuredFeedList });
+  return { config, parsed, lines };
 }
 
 interface ValidateContext {

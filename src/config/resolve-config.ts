@@ -4,11 +4,11 @@ import path from 'node:path';
 import { ConfigError, displayPath } from '../errors.js';
 import { TokenSigner } from '../tokens/tokens.js';
 import type { FeedSource } from '../types.js';
-import { addressProblem, feedSchema, feedUrlProblem, redisUrlProblem, type ParsedConfig } from './schema.js';
+import type { ParsedConfig } from './schema.js';
+import { addressProblem, feedUrlProblem, redisUrlProblem } from './value-checks.js';
+import type { StructuredFeedListParser } from './structured-feed-list.js';
 import { PACKAGE_DIR } from './package-dir.js';
 import { readOpmlChecked } from './read-opml.js';
-import { formatIssues, formatPath } from './format-issues.js';
-import { parseYaml } from './parse-yaml.js';
 
 export interface Recipient {
   email: string;
@@ -71,6 +71,11 @@ export interface ResolveOptions {
   cwd?: string;
   /** The line in the config file of the value at a key path, for messages. */
   locate?: (keyPath: ReadonlyArray<PropertyKey>) => number | undefined;
+  /**
+   * Reads a YAML or JSON feed list (structured-feed-list.ts). Needed only when `feeds:` names
+   * one: it brings yaml and zod, which a config loaded from the cache does not otherwise load.
+   */
+  parseStructuredFeedList?: StructuredFeedListParser;
 }
 
 export const FEED_LIST_EXTENSIONS = new Set(['.yaml', '.yml', '.json', '.opml', '.txt']);
@@ -82,7 +87,7 @@ export function resolveConfig(parsed: ParsedConfig, options: ResolveOptions): Re
   const warnings: string[] = [];
 
   const feedLists: string[] = [];
-  const configured = resolveFeeds(parsed.feeds, baseDir, file, shown, feedLists, warnings);
+  const configured = resolveFeeds(parsed.feeds, baseDir, file, shown, feedLists, warnings, options.parseStructuredFeedList);
   const skippedRecipients: string[] = [];
   const recipients = resolveRecipients(parsed.recipients, baseDir, file, warnings, shown, options, skippedRecipients);
   const templateDir = resolveTemplateDir(parsed.template, baseDir, file, shown);
@@ -175,7 +180,15 @@ export function isFeedListEntry(entry: string): boolean {
   return !isUrl(entry) && FEED_LIST_EXTENSIONS.has(path.extname(entry.split(/[?#]/)[0]!).toLowerCase());
 }
 
-function resolveFeeds(entries: ParsedConfig['feeds'], baseDir: string, file: string, shown: Show, lists: string[], warnings: string[]): FeedSource[] {
+function resolveFeeds(
+  entries: ParsedConfig['feeds'],
+  baseDir: string,
+  file: string,
+  shown: Show,
+  lists: string[],
+  warnings: string[],
+  parseStructured: StructuredFeedListParser | undefined,
+): FeedSource[] {
   const feeds: FeedSource[] = [];
   entries.forEach((entry, index) => {
     if (typeof entry !== 'string') {
@@ -184,7 +197,7 @@ function resolveFeeds(entries: ParsedConfig['feeds'], baseDir: string, file: str
     }
     if (isFeedListEntry(entry)) {
       lists.push(path.resolve(baseDir, entry));
-      feeds.push(...readFeedList(path.resolve(baseDir, entry), `${file}: feeds[${index}]`, shown, baseDir, warnings));
+      feeds.push(...readFeedList(path.resolve(baseDir, entry), `${file}: feeds[${index}]`, shown, baseDir, warnings, parseStructured));
     } else {
       feeds.push(resolveFeedSource({ url: entry }, baseDir, baseDir));
     }
@@ -199,7 +212,14 @@ function resolveFeeds(entries: ParsedConfig['feeds'], baseDir: string, file: str
  * Relative paths in it are relative to the list; local feeds are keyed relative to `keyBase`
  * (the config's folder; default: the list's).
  */
-export function readFeedList(listPath: string, where: string, show: Show = displayPath, keyBase: string = path.dirname(listPath), warnings?: string[]): FeedSource[] {
+export function readFeedList(
+  listPath: string,
+  where: string,
+  show: Show = displayPath,
+  keyBase: string = path.dirname(listPath),
+  warnings?: string[],
+  parseStructured?: StructuredFeedListParser,
+): FeedSource[] {
   const shown = show(listPath);
   let text: string;
   try {
@@ -242,31 +262,8 @@ export function readFeedList(listPath: string, where: string, show: Show = displ
     });
     return feeds;
   }
-  // YAML is a superset of JSON, so one reader serves both.
-  const { data } = parseYaml(text, shown);
-  const list = Array.isArray(data) ? data : (data as { feeds?: unknown } | null)?.feeds;
-  if (!Array.isArray(list)) {
-    throw new ConfigError('CONFIG_FEED_LIST', `${shown}: expected a list of feeds (or a "feeds:" key holding one)`, {
-      context: { file: shown },
-      hint: 'Write one entry per feed, e.g.\n  - url: https://example.com/feed.xml\n    name: Example',
-    });
-  }
-  return list.map((entry, index) => {
-    if (typeof entry === 'string') {
-      const problem = feedUrlProblem(entry.trim());
-      if (problem) throw new ConfigError('CONFIG_FEED_LIST', `${shown}: [${index}]: ${problem}`, { context: { file: shown }, hint: 'Each feed is an http(s) URL or a path (relative to this file).' });
-      return resolveFeedSource({ url: entry.trim() }, listDir, keyBase);
-    }
-    const result = feedSchema.safeParse(entry);
-    if (!result.success) {
-      const issue = formatIssues(result.error.issues, entry, () => Object.keys(feedSchema.shape))[0]!;
-      throw new ConfigError('CONFIG_FEED_LIST', `${shown}: [${index}]${formatPath(issue.path) ? '.' + formatPath(issue.path) : ''}: ${issue.message}`, {
-        context: { file: shown },
-        hint: 'Each feed needs a url (http(s) URL or a path); name, section, limit, fullText and maxAgeDays are optional.',
-      });
-    }
-    return compact(resolveFeedSource(result.data, listDir, keyBase));
-  });
+  if (!parseStructured) throw new Error(`internal: reading the feed list ${shown} needs parseStructuredFeedList (ResolveOptions)`);
+  return parseStructured(text, shown).map((entry) => compact(resolveFeedSource(typeof entry === 'string' ? { url: entry } : entry, listDir, keyBase)));
 }
 
 function compact<T extends object>(value: T): T {

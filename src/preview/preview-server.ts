@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DigestError, isDigestError } from '../errors.js';
-import { isEmailAddress } from '../config/schema.js';
+import { isEmailAddress } from '../config/value-checks.js';
 import { applyEmailView, emailViewOf } from './email-views.js';
 import { previewPage } from './preview-page.js';
 import { createPreviewSession, type PreviewSession, type PreviewSessionOptions } from './preview-session.js';

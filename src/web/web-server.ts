@@ -2,7 +2,7 @@ import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ResolvedConfig } from '../config/resolve-config.js';
-import { isEmailAddress } from '../config/schema.js';
+import { isEmailAddress } from '../config/value-checks.js';
 import { ConfigError, DigestError, describeError } from '../errors.js';
 import type { MessageTransport } from '../deliver/transports.js';
 import type { OutgoingMessage } from '../deliver/compose-message.js';

@@ -8,7 +8,7 @@ export function registerSend(program: Command, setExit: SetExit): void {
     .description('send the current digest to one address as a test, outside the normal run')
     .requiredOption('-t, --to <address>', 'who gets the test message')
     .action(async (options: CommonOptions & LoggingOptions & { to: string }) => {
-      const { isEmailAddress } = await import('../../config/schema.js');
+      const { isEmailAddress } = await import('../../config/value-checks.js');
       if (!isEmailAddress(options.to)) {
         throw new ConfigError('CLI_BAD_ADDRESS', `--to: "${options.to}" is not an email address`, { hint: 'Give one address, e.g. --to editor@example.com' });
       }
