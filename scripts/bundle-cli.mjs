@@ -40,7 +40,9 @@ const result = await build({
   define: { __DIGEST_BUILD_ID__: JSON.stringify(buildId) },
   metafile: true,
   absWorkingDir: root,
-  entryPoints: [path.join(root, 'dist/cli/bin.js')],
+  // The parser thread's entry (dist/pipeline/feed-parse-worker.js) is a file of its own beside the
+  // chunks: feed-parser.js starts it by its URL.
+  entryPoints: { bin: path.join(root, 'dist/cli/bin.js'), 'feed-parse-worker': path.join(root, 'dist/pipeline/feed-parse-worker.js') },
   outdir,
   bundle: true,
   splitting: true,
@@ -71,5 +73,5 @@ const written = new Set(Object.keys(result.metafile.outputs).map((file) => path.
 const aDayAgo = Date.now() - 24 * 60 * 60 * 1000;
 for (const name of readdirSync(outdir)) {
   const file = path.join(outdir, name);
-  if (!written.has(file) && statSync(file).mtimeMs < aDayAgo) rmSync(file, { force: true });
+  if (!written.has(file) && statSync(file).mtimeMs < aDayAgo) rmSync(file, { force: true, recursive: true });
 }

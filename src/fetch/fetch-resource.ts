@@ -45,6 +45,11 @@ export interface FetchOptions {
    * and the request asks for that range.
    */
   firstBytes?: number;
+  /**
+   * Return the whole body as `bytes` (with `contentType`) instead of decoding it to `text`: for a
+   * caller that decodes elsewhere (a feed parsed in a worker thread is decoded there too).
+   */
+  undecoded?: boolean;
   /** Default `newsletter-digest/<version>` (+ the project URL once package.json has one). */
   userAgent?: string;
   /** Sent as If-None-Match / If-Modified-Since (conditional GET). */
@@ -83,7 +88,7 @@ export interface FetchResult {
   movedTo?: string;
   /** Decoded body (status ok). */
   text?: string;
-  /** With `firstBytes`: the start of the body, undecoded. */
+  /** With `firstBytes`: the start of the body; with `undecoded`: all of it; not decoded. */
   bytes?: Buffer;
   contentType?: string;
   /** From the response, to store for next time. */
@@ -209,7 +214,7 @@ async function readLocal(filePath: string, options: FetchOptions): Promise<Fetch
     return {
       status: 'ok',
       url: filePath,
-      text: decodeBody(bytes, contentType),
+      ...(options.undecoded ? { bytes } : { text: decodeBody(bytes, contentType) }),
       ...(contentType ? { contentType } : {}),
       validators: { lastModified },
     };
@@ -385,7 +390,7 @@ async function followRedirects(startUrl: URL, options: FetchOptions, signal: Abo
       throw httpError(url.href, status, res);
     }
     const bytes = await readBody(res, url.href, options.maxBytes ?? DEFAULTS.maxBytes, signal, options.firstBytes);
-    if (options.firstBytes !== undefined) return { status: 'ok', ...common, bytes, validators };
+    if (options.firstBytes !== undefined || options.undecoded) return { status: 'ok', ...common, bytes, validators };
     return { status: 'ok', ...common, text: decodeBody(bytes, contentType), validators };
   }
 }

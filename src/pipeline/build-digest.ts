@@ -13,6 +13,7 @@ import { hasFilters } from '../select/filter-terms.js';
 import type { FeedOutcome, StateStore } from '../state/state-store.js';
 import type { ArticleInput, CleanArticle, Digest, DigestItem, FeedFailure, FeedSource, Quote, RawItem } from '../types.js';
 import { assembleDigest } from './assemble-digest.js';
+import { openFeedParser, type FeedParser } from './feed-parser.js';
 import { displayName } from '../config/display-name.js';
 
 export type ProgressEvent =
@@ -32,6 +33,11 @@ export interface BuildOptions {
   onProgress?: ((event: ProgressEvent) => void) | undefined;
   /** Fetch settings beyond the config's (tests allow private addresses for article pages). */
   fetch?: Partial<FetchOptions> | undefined;
+  /**
+   * Called once, when the first feed sends a body (not a 304): there is probably news to render,
+   * so the caller can start loading what renders it while the other feeds are fetched.
+   */
+  onNews?: (() => void) | undefined;
 }
 
 export interface BuiltDigest {
@@ -63,11 +69,11 @@ interface FeedFetch {
 }
 
 /**
- * The stages that read content (rss-parser; linkedom, Readability and sanitize-html) load the first
- * time a feed has a body to parse or an item is chosen: a run where every feed answers 304 never
- * loads them (ARCHITECTURE.md, "Start-up").
+ * The stages that read content (rss-parser, in this thread or a parser thread: feed-parser.ts;
+ * linkedom, Readability and sanitize-html) load the first time a feed has a body to parse or an
+ * item is chosen: a run where every feed answers 304 never loads them (ARCHITECTURE.md, "Start-up").
  */
-const parseStage = () => Promise.all([import('../parse/parse-feed.js'), import('./check-items.js')]).then(([parse, check]) => ({ ...parse, ...check }));
+const checkStage = () => import('./check-items.js');
 const contentStages = () => import('./content-stages.js');
 
 /** How long a feed that answered 410 Gone is left alone before it is tried again. */
@@ -76,7 +82,7 @@ const GONE_RECHECK_MS = 7 * 86_400_000;
 /** Below this many words a feed item is a teaser, and fullText: auto fetches the article page. */
 const TEASER_WORDS = 120;
 
-async function fetchOne(source: FeedSource, config: ResolvedConfig, options: BuildOptions): Promise<FeedFetch> {
+async function fetchOne(source: FeedSource, config: ResolvedConfig, options: BuildOptions, parser: FeedParser, received: (body: boolean) => void): Promise<FeedFetch> {
   const key = feedKey(source);
   const store = options.store;
   const legacyKeys = store?.legacyFeedKeys(key) ?? [];
@@ -98,17 +104,24 @@ async function fetchOne(source: FeedSource, config: ResolvedConfig, options: Bui
   });
   // A feed that answered 410 Gone is not asked again every run; once a week, in case it returns.
   if (state?.gone && state.lastAttemptAt && options.now.getTime() - Date.parse(state.lastAttemptAt) < GONE_RECHECK_MS) {
+    received(false);
     return failed('FEED_GONE', `the server said this feed is gone (HTTP 410) on ${state.lastAttemptAt.slice(0, 10)}; remove it from the config`, { gone: true });
   }
   try {
-    const result = await fetchResource(url, {
-      timeoutMs: config.fetch.timeoutSeconds * 1000,
-      maxBytes: config.fetch.maxMegabytes * 1024 * 1024,
-      baseDir: config.baseDir,
-      allowPrivateNetwork: true,
-      ...(options.mode === 'run' && state ? { validators: { ...(state.etag ? { etag: state.etag } : {}), ...(state.lastModified ? { lastModified: state.lastModified } : {}) } } : {}),
-      ...options.fetch,
-    });
+    let result: Awaited<ReturnType<typeof fetchResource>> | undefined;
+    try {
+      result = await fetchResource(url, {
+        timeoutMs: config.fetch.timeoutSeconds * 1000,
+        maxBytes: config.fetch.maxMegabytes * 1024 * 1024,
+        baseDir: config.baseDir,
+        allowPrivateNetwork: true,
+        undecoded: true,
+        ...(options.mode === 'run' && state ? { validators: { ...(state.etag ? { etag: state.etag } : {}), ...(state.lastModified ? { lastModified: state.lastModified } : {}) } } : {}),
+        ...options.fetch,
+      });
+    } finally {
+      received(result?.status === 'ok');
+    }
     const movedTo = result.movedTo;
     if (result.status === 'not-modified') {
       return {
@@ -118,8 +131,8 @@ async function fetchOne(source: FeedSource, config: ResolvedConfig, options: Bui
         feed: { source, name, section: source.section ?? name, items: [], firstRun: false },
       };
     }
-    const { parseFeed, checkItems } = await parseStage();
-    const parsed = await parseFeed(result.text ?? '', { url: result.url });
+    const parsed = await parser.parse({ bytes: result.bytes ?? Buffer.alloc(0), contentType: result.contentType, url: result.url });
+    const { checkItems } = await checkStage();
     const feedName = displayName(source, parsed.title, parsed.link);
     const warnings = (parsed.warnings ?? []).map((warning) => `${feedName}: ${warning.item}: ${warning.message}`);
     const items = checkItems(feedName, key, parsed.items, options.now, warnings);
@@ -225,14 +238,31 @@ export async function buildDigest(config: ResolvedConfig, options: BuildOptions)
   // from one publisher do not hammer it.
   const limit = createLimiter({ global: config.fetch.concurrency, perHost: config.fetch.perHost });
   let done = 0;
-  const fetched = await Promise.all(
-    config.feeds.map((source) =>
-      limit(source.url, () => fetchOne(source, config, options)).then((result) => {
-        options.onProgress?.({ stage: 'fetch', done: ++done, total: config.feeds.length, feed: result.feed?.name ?? source.url });
-        return result;
-      }),
-    ),
-  );
+  const parser = openFeedParser(config.feeds.length);
+  // With the first feed that sends a body (not a 304), start loading the stages that clean and
+  // render stories, so the loading overlaps the fetching instead of following it. (Measured on
+  // 200 feeds: sooner is better than once every feed has answered, though loading holds this
+  // thread for a while: the fetching is mostly waiting, here and in the parser thread.)
+  let news = false;
+  const received = (body: boolean) => {
+    if (!body || news) return;
+    news = true;
+    contentStages().catch(() => undefined);
+    options.onNews?.();
+  };
+  let fetched: FeedFetch[];
+  try {
+    fetched = await Promise.all(
+      config.feeds.map((source) =>
+        limit(source.url, () => fetchOne(source, config, options, parser, received)).then((result) => {
+          options.onProgress?.({ stage: 'fetch', done: ++done, total: config.feeds.length, feed: result.feed?.name ?? source.url });
+          return result;
+        }),
+      ),
+    );
+  } finally {
+    await parser.close();
+  }
 
   for (const result of fetched) warnings.push(...(result.warnings ?? []));
   const feeds = fetched.flatMap((f) => (f.feed ? [f.feed] : []));

@@ -14,7 +14,7 @@ import { createOutboxTransport, createSmtpTransport, type MessageTransport } fro
 import { decideTransport, smtpUrlMissing, TRANSPORT_SETTING, transportForRun, type TransportKind } from '../deliver/decide-transport.js';
 import { loadTheme } from '../render/load-theme.js';
 import { personalise } from '../render/personalise.js';
-import { formatRenderWarning, renderDigest, type RenderedDigest, type RenderSettings } from '../render/render-digest.js';
+import { formatRenderWarning, preloadRenderer, renderDigest, type RenderedDigest, type RenderSettings } from '../render/render-digest.js';
 import type { TemplateSet } from '../render/load-templates.js';
 import { describeOversizedItems, describeSizeReport } from '../render/size-budget.js';
 import { renderSettings } from './render-settings.js';
@@ -311,7 +311,7 @@ export async function runDigest(config: ResolvedConfig, options: PipelineOptions
     if (options.resumeOnly) return idle('already-served');
     if (options.onlyUnservedSlot && slot && store.slotRecord(slot)) return { ...idle('already-served'), resumed };
 
-    const built = await buildDigest(config, { store, now: now(), mode: 'run', onProgress: options.onProgress, fetch: options.fetch });
+    const built = await buildDigest(config, { store, now: now(), mode: 'run', onProgress: options.onProgress, fetch: options.fetch, onNews: preloadRenderer });
     const warnings = [...baseWarnings, ...built.warnings];
     const kind = choice!.kind;
     const startedAt = now().toISOString();

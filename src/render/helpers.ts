@@ -41,9 +41,25 @@ function toDate(value: unknown): Date | null {
 }
 
 /** The calendar date (YYYY-MM-DD) of an instant in a time zone. */
+/**
+ * Date formatters by locale, options and zone: making one costs far more than using it, and a
+ * render (tried again at each step of the size budget) formats every story's date.
+ */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatter(locale: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `${locale}\n${JSON.stringify(options)}`;
+  let made = formatters.get(key);
+  if (!made) {
+    made = new Intl.DateTimeFormat(locale, options);
+    if (formatters.size > 200) formatters.clear();
+    formatters.set(key, made);
+  }
+  return made;
+}
+
 function dayIn(date: Date, timeZone: string): string {
   try {
-    return new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit', timeZone }).format(date);
+    return formatter('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit', timeZone }).format(date);
   } catch {
     return date.toISOString().slice(0, 10);
   }
@@ -69,9 +85,9 @@ export function formatDate(value: unknown, style: unknown, options?: HelperOptio
     if (day.slice(0, 4) !== referenceDay.slice(0, 4) && !format.year) format = { ...format, year: 'numeric' };
   }
   try {
-    return new Intl.DateTimeFormat(root.locale ?? 'en-GB', { ...format, timeZone }).format(date);
+    return formatter(root.locale ?? 'en-GB', { ...format, timeZone }).format(date);
   } catch {
-    return new Intl.DateTimeFormat('en-GB', { ...format, timeZone: 'UTC' }).format(date);
+    return formatter('en-GB', { ...format, timeZone: 'UTC' }).format(date);
   }
 }
 

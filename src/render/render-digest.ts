@@ -257,6 +257,16 @@ function altText(alt: string | undefined, headline: string): string {
   return title.includes(said) || said.includes(title) ? '' : (alt ?? '').trim();
 }
 
+const loadMjml = () => import('mjml');
+
+/**
+ * Starts loading MJML without waiting for it: a run calls this once it knows there is news, so
+ * the load overlaps the fetching instead of following it. Rendering awaits the same import.
+ */
+export function preloadRenderer(): void {
+  loadMjml().catch(() => undefined);
+}
+
 /**
  * Renders the digest once: Handlebars expands the templates (subject, preheader, text, and the
  * MJML layout), then MJML compiles the layout to email HTML. Never call this per recipient.
@@ -297,7 +307,7 @@ async function renderOnce(
   const text = tidyText(run('text', { preheader }));
 
   // MJML takes most of a second to load: load it on first use, not when the CLI starts.
-  const { default: mjml2html } = await import('mjml');
+  const { default: mjml2html } = await loadMjml();
   let result: Awaited<ReturnType<typeof mjml2html>>;
   const layoutFile = displayPath(`${templates.dir}/${TEMPLATE_FILES.layout}`);
   try {

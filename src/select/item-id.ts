@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { RawItem } from '../types.js';
 
 /** Query parameters that only track where a click came from; they never change the page. */
@@ -30,7 +30,8 @@ export function canonicalUrl(raw: string | undefined): string | undefined {
 }
 
 function sha1(text: string): string {
-  return createHash('sha1').update(text).digest('hex');
+  // crypto.hash: the one-shot form, much cheaper than createHash for a short text.
+  return hash('sha1', text, 'hex');
 }
 
 /**
@@ -60,6 +61,17 @@ function canonicalFeedUrl(feedUrl: string): string | undefined {
  * RSS spec scopes it), else its canonical URL, else a hash of its title and content.
  */
 export function itemId(item: RawItem, feedUrl: string): string {
+  // A run asks for each item's id several times (seen?, chosen?, recorded): work it out once.
+  const known = ids.get(item);
+  if (known?.feedUrl === feedUrl) return known.id;
+  const id = workOutId(item, feedUrl);
+  ids.set(item, { feedUrl, id });
+  return id;
+}
+
+const ids = new WeakMap<RawItem, { feedUrl: string; id: string }>();
+
+function workOutId(item: RawItem, feedUrl: string): string {
   const guid = trustworthyGuid(item.guid, feedUrl);
   if (guid) return `guid:${sha1(`${feedUrl}\n${guid}`).slice(0, 24)}`;
   const url = canonicalUrl(item.link);

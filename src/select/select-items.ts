@@ -169,8 +169,9 @@ export function selectItems(feeds: readonly FeedItems[], options: SelectOptions)
         decide(id, feed, item, 'filtered', held);
         continue;
       }
-      const keys = storyKeys(item);
-      const words = titleWords(item.title);
+      const title = titleKey(item.title);
+      const keys = storyKeys(item, title);
+      const words = titleWords(title);
       const original = keys.map((key) => byKey.get(key)).find((c) => c !== undefined) ?? titles.find(words);
       if (original) {
         if (original.feed !== feed && !original.alsoIn.includes(feed.name)) original.alsoIn.push(feed.name);
@@ -219,8 +220,9 @@ const MIN_TITLE_WORDS = 6;
 /** Share of words two titles must have in common (Jaccard) to be the same story. */
 const SAME_STORY = 0.85;
 
-function titleWords(title: string | undefined): Set<string> {
-  return new Set(titleKey(title).split(' ').filter(Boolean));
+/** The words of a title reduced by titleKey. */
+function titleWords(title: string): Set<string> {
+  return new Set(title.split(' ').filter(Boolean));
 }
 
 /**
@@ -274,12 +276,11 @@ class TitleIndex {
   }
 }
 
-/** Keys under which two items are the same story: canonical URL, and a specific enough title. */
-function storyKeys(item: RawItem): string[] {
+/** Keys under which two items are the same story: canonical URL, and a specific enough title (reduced by titleKey). */
+function storyKeys(item: RawItem, title: string): string[] {
   const keys: string[] = [];
   const url = canonicalUrl(item.link);
   if (url) keys.push(`url:${url}`);
-  const title = titleKey(item.title);
   if (title.length >= 24 && title.split(' ').length >= 4) keys.push(`title:${title}`);
   return keys;
 }

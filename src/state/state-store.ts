@@ -728,10 +728,10 @@ export class StateStore {
 
   /** Of `ids`, the ones already seen: delivered, skipped, or queued in a run still sending. */
   seenIds(ids: readonly string[]): Set<string> {
-    const seen = new Set<string>();
-    const statement = this.db.prepare(`SELECT id FROM items WHERE id = ? AND status != 'released'`).pluck();
-    for (const id of ids) if (statement.get(id) !== undefined) seen.add(id);
-    return seen;
+    // One statement for the lot (the ids as a JSON array): a first run asks about 10,000 items,
+    // and one lookup each from JavaScript costs far more than SQLite's own index lookups.
+    const statement = this.db.prepare(`SELECT id FROM items WHERE id IN (SELECT value FROM json_each(?)) AND status != 'released'`).pluck();
+    return new Set(statement.all(JSON.stringify(ids)) as string[]);
   }
 
   /** True when no item of this feed was ever recorded: its first run. */
@@ -744,14 +744,16 @@ export class StateStore {
    * unless a run released it: then it is queued (or skipped) afresh.
    */
   recordItems(items: readonly SeenItem[], runId: number | null, now: string): void {
+    // Positional parameters: binding by name costs a property lookup per parameter, and a first
+    // run records 10,000 items.
     const statement = this.db.prepare(
       `INSERT INTO items (id, feed_url, url, title, published_at, first_seen_at, status, reason, run_id)
-       VALUES (@id, @feedUrl, @url, @title, @publishedAt, @now, @status, @reason, @runId)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (id) DO UPDATE SET status = excluded.status, reason = excluded.reason, run_id = excluded.run_id
        WHERE items.status = 'released'`,
     );
     for (const item of items) {
-      statement.run({ ...item, reason: item.reason ?? null, runId: item.status === 'queued' ? runId : null, now });
+      statement.run(item.id, item.feedUrl, item.url, item.title, item.publishedAt, now, item.status, item.reason ?? null, item.status === 'queued' ? runId : null);
     }
   }
 
