@@ -34,8 +34,9 @@ export interface BuildOptions {
   /** Fetch settings beyond the config's (tests allow private addresses for article pages). */
   fetch?: Partial<FetchOptions> | undefined;
   /**
-   * Called once, when the first feed sends a body (not a 304): there is probably news to render,
-   * so the caller can start loading what renders it while the other feeds are fetched.
+   * Called once, when the first feed with an item not seen before has been read: there will
+   * probably be stories to render, so the caller can prepare for that while the other feeds are
+   * fetched.
    */
   onNews?: (() => void) | undefined;
 }
@@ -82,7 +83,7 @@ const GONE_RECHECK_MS = 7 * 86_400_000;
 /** Below this many words a feed item is a teaser, and fullText: auto fetches the article page. */
 const TEASER_WORDS = 120;
 
-async function fetchOne(source: FeedSource, config: ResolvedConfig, options: BuildOptions, parser: FeedParser, received: (body: boolean) => void): Promise<FeedFetch> {
+async function fetchOne(source: FeedSource, config: ResolvedConfig, options: BuildOptions, parser: FeedParser, noticeNews: () => void): Promise<FeedFetch> {
   const key = feedKey(source);
   const store = options.store;
   const legacyKeys = store?.legacyFeedKeys(key) ?? [];
@@ -104,24 +105,18 @@ async function fetchOne(source: FeedSource, config: ResolvedConfig, options: Bui
   });
   // A feed that answered 410 Gone is not asked again every run; once a week, in case it returns.
   if (state?.gone && state.lastAttemptAt && options.now.getTime() - Date.parse(state.lastAttemptAt) < GONE_RECHECK_MS) {
-    received(false);
     return failed('FEED_GONE', `the server said this feed is gone (HTTP 410) on ${state.lastAttemptAt.slice(0, 10)}; remove it from the config`, { gone: true });
   }
   try {
-    let result: Awaited<ReturnType<typeof fetchResource>> | undefined;
-    try {
-      result = await fetchResource(url, {
-        timeoutMs: config.fetch.timeoutSeconds * 1000,
-        maxBytes: config.fetch.maxMegabytes * 1024 * 1024,
-        baseDir: config.baseDir,
-        allowPrivateNetwork: true,
-        undecoded: true,
-        ...(options.mode === 'run' && state ? { validators: { ...(state.etag ? { etag: state.etag } : {}), ...(state.lastModified ? { lastModified: state.lastModified } : {}) } } : {}),
-        ...options.fetch,
-      });
-    } finally {
-      received(result?.status === 'ok');
-    }
+    const result = await fetchResource(url, {
+      timeoutMs: config.fetch.timeoutSeconds * 1000,
+      maxBytes: config.fetch.maxMegabytes * 1024 * 1024,
+      baseDir: config.baseDir,
+      allowPrivateNetwork: true,
+      undecoded: true,
+      ...(options.mode === 'run' && state ? { validators: { ...(state.etag ? { etag: state.etag } : {}), ...(state.lastModified ? { lastModified: state.lastModified } : {}) } } : {}),
+      ...options.fetch,
+    });
     const movedTo = result.movedTo;
     if (result.status === 'not-modified') {
       return {
@@ -136,6 +131,10 @@ async function fetchOne(source: FeedSource, config: ResolvedConfig, options: Bui
     const feedName = displayName(source, parsed.title, parsed.link);
     const warnings = (parsed.warnings ?? []).map((warning) => `${feedName}: ${warning.item}: ${warning.message}`);
     const items = checkItems(feedName, key, parsed.items, options.now, warnings);
+    // Working out the ids now (they are remembered per item) also tells whether this feed has
+    // anything not seen before: then the run will have stories to clean and render.
+    const ids = items.map((item) => itemId(item, key));
+    if (ids.length > 0 && (!store || store.seenIds(ids).size < ids.length)) noticeNews();
     return {
       warnings,
       source,
@@ -239,13 +238,14 @@ export async function buildDigest(config: ResolvedConfig, options: BuildOptions)
   const limit = createLimiter({ global: config.fetch.concurrency, perHost: config.fetch.perHost });
   let done = 0;
   const parser = openFeedParser(config.feeds.length);
-  // With the first feed that sends a body (not a 304), start loading the stages that clean and
-  // render stories, so the loading overlaps the fetching instead of following it. (Measured on
-  // 200 feeds: sooner is better than once every feed has answered, though loading holds this
-  // thread for a while: the fetching is mostly waiting, here and in the parser thread.)
+  // With the first feed that has an item not seen before, start loading the stages that clean
+  // and render stories, so the loading overlaps the fetching instead of following it. (Measured
+  // on 200 feeds: sooner is better than once every feed has answered, though loading holds this
+  // thread for a while: the fetching is mostly waiting, here and in the parser thread.) A run
+  // with nothing new, 304s or not, loads none of it.
   let news = false;
-  const received = (body: boolean) => {
-    if (!body || news) return;
+  const noticeNews = () => {
+    if (news) return;
     news = true;
     contentStages().catch(() => undefined);
     options.onNews?.();
@@ -254,7 +254,7 @@ export async function buildDigest(config: ResolvedConfig, options: BuildOptions)
   try {
     fetched = await Promise.all(
       config.feeds.map((source) =>
-        limit(source.url, () => fetchOne(source, config, options, parser, received)).then((result) => {
+        limit(source.url, () => fetchOne(source, config, options, parser, noticeNews)).then((result) => {
           options.onProgress?.({ stage: 'fetch', done: ++done, total: config.feeds.length, feed: result.feed?.name ?? source.url });
           return result;
         }),

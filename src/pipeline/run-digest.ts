@@ -311,7 +311,29 @@ export async function runDigest(config: ResolvedConfig, options: PipelineOptions
     if (options.resumeOnly) return idle('already-served');
     if (options.onlyUnservedSlot && slot && store.slotRecord(slot)) return { ...idle('already-served'), resumed };
 
-    const built = await buildDigest(config, { store, now: now(), mode: 'run', onProgress: options.onProgress, fetch: options.fetch, onNews: preloadRenderer });
+    // Once a feed brings news, the theme is read and compiled and MJML loaded while the other
+    // feeds arrive; a template error is still raised below, where the theme is used.
+    let theme: { templates: TemplateSet } | { error: unknown } | undefined;
+    const readTheme = (): TemplateSet => {
+      if (!theme) {
+        try {
+          theme = { templates: loadTheme(config) };
+        } catch (error) {
+          theme = { error };
+        }
+      }
+      if ('error' in theme) throw theme.error;
+      return theme.templates;
+    };
+    const onNews = () => {
+      preloadRenderer();
+      try {
+        readTheme();
+      } catch {
+        // raised where the theme is used
+      }
+    };
+    const built = await buildDigest(config, { store, now: now(), mode: 'run', onProgress: options.onProgress, fetch: options.fetch, onNews });
     const warnings = [...baseWarnings, ...built.warnings];
     const kind = choice!.kind;
     const startedAt = now().toISOString();
@@ -335,7 +357,7 @@ export async function runDigest(config: ResolvedConfig, options: PipelineOptions
 
     if (built.digest.items.length === 0 && config.delivery.whenNothingNew === 'skip') return nothingNew(built.decisions, built.digest.leftOut);
 
-    const templates = loadTheme(config);
+    const templates = readTheme();
     const settings = renderSettings(config);
     const rendered = await renderDigest(built.digest, templates, settings, { validation: 'strict' });
     const sizeNote = describeSizeReport(rendered.size);
