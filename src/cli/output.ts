@@ -20,6 +20,8 @@ export interface Output {
   problem(text: string): void;
   /** A line of extra detail (stdout), only with --verbose. */
   detail(text: string): void;
+  /** Whether `detail` prints anything: work that only feeds it can be skipped otherwise. */
+  readonly detailed: boolean;
   /** A warning (stderr), printed with --quiet too. */
   warn(text: string): void;
   progress(event: ProgressEvent): void;
@@ -109,6 +111,7 @@ export function createOutput(options: OutputOptions): Output {
     problem(text) {
       if (!options.json) write(text);
     },
+    detailed: !options.json && Boolean(options.verbose),
     detail(text) {
       if (!options.json && options.verbose) write(text);
     },

@@ -13,7 +13,7 @@ import { hasFilters } from '../select/filter-terms.js';
 import type { FeedOutcome, StateStore } from '../state/state-store.js';
 import type { ArticleInput, CleanArticle, Digest, DigestItem, FeedFailure, FeedSource, Quote, RawItem } from '../types.js';
 import { assembleDigest } from './assemble-digest.js';
-import { openFeedParser, type FeedParser } from './feed-parser.js';
+import { openFeedParser, THREADED_FROM_FEEDS, type FeedParser } from './feed-parser.js';
 import { displayName } from '../config/display-name.js';
 
 export type ProgressEvent =
@@ -237,7 +237,13 @@ export async function buildDigest(config: ResolvedConfig, options: BuildOptions)
   // from one publisher do not hammer it.
   const limit = createLimiter({ global: config.fetch.concurrency, perHost: config.fetch.perHost });
   let done = 0;
-  const parser = openFeedParser(config.feeds.length);
+  // Bodies are expected from feeds the state has no validators for (new ones, or servers that
+  // never answer 304): with enough of them, the parser threads start before the first arrives.
+  const expectBodies = config.feeds.filter((source) => {
+    const state = options.store?.findFeed(feedKey(source), []);
+    return options.mode !== 'run' || !state || (!state.etag && !state.lastModified);
+  }).length;
+  const parser = openFeedParser(config.feeds.length, { startNow: expectBodies >= THREADED_FROM_FEEDS });
   // With the first feed that has an item not seen before, start loading the stages that clean
   // and render stories, so the loading overlaps the fetching instead of following it. (Measured
   // on 200 feeds: sooner is better than once every feed has answered, though loading holds this

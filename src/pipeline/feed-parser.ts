@@ -45,13 +45,18 @@ export function parseInThisThread(): FeedParser {
 
 /**
  * The parser for a run of `feeds` feeds: parser threads (one per spare core, at most `maxThreads`)
- * when there are enough feeds and cores, else this thread.
+ * when there are enough feeds and cores, else this thread. The threads start with the first body,
+ * or at once with `startNow` (when most feeds are expected to send one).
  */
-export function openFeedParser(feeds: number, options: { maxThreads?: number; entry?: URL } = {}): FeedParser {
+export function openFeedParser(feeds: number, options: { maxThreads?: number; entry?: URL; startNow?: boolean } = {}): FeedParser {
   const entry = options.entry ?? WORKER_ENTRY;
   const threads = Math.min(availableParallelism() - 1, options.maxThreads ?? 2, Math.ceil(feeds / THREADED_FROM_FEEDS));
   if (feeds < THREADED_FROM_FEEDS || threads < 1 || entry.protocol !== 'file:' || !existsSync(fileURLToPath(entry))) return parseInThisThread();
-  return parserThreads(entry, threads);
+  const parser = new ThreadedFeedParser(entry, threads);
+  // A thread takes a while to start and load the parser: when bodies are expected, that happens
+  // during the first requests instead of after the first body.
+  if (options.startNow) parser.startAll();
+  return parser;
 }
 
 /** Parses in `threads` threads running `entry` (started on first use), falling back to this one. */
@@ -95,6 +100,10 @@ class ThreadedFeedParser implements FeedParser {
       if (thread.pending.size === 1) thread.worker.ref();
       thread.worker.postMessage({ id, body });
     });
+  }
+
+  startAll(): void {
+    while (this.started < this.threads) this.start();
   }
 
   private start(): void {

@@ -262,7 +262,11 @@ class TitleIndex {
     // With Jaccard ≥ SAME_STORY, fewer than (1 − SAME_STORY)·n + 1 of the n words can be missing
     // from the other title, so it contains one of that many rarest words: only those lists are read.
     const needed = Math.floor((1 - SAME_STORY) * words.size) + 1;
-    const rarest = [...words].sort((a, b) => (this.byWord.get(a)?.length ?? 0) - (this.byWord.get(b)?.length ?? 0)).slice(0, needed);
+    const counted = [...words].map((word) => ({ word, count: this.byWord.get(word)?.length ?? 0 }));
+    // A word no kept title has rules nothing out and needs no reading; a title whose rarest
+    // `needed` words are all new to the index matches none.
+    if (counted.filter((entry) => entry.count === 0).length >= needed) return undefined;
+    const rarest = counted.sort((a, b) => a.count - b.count).slice(0, needed).map((entry) => entry.word);
     const seen = new Set<number>();
     for (const word of rarest) {
       for (const index of this.byWord.get(word) ?? []) {
