@@ -498,9 +498,12 @@ export class StateStore {
     }
   }
 
-  /** Opens (creating when needed) the state file and brings its schema up to date. */
-  static open(file: string): StateStore {
-    StateStore.inspect(file);
+  /**
+   * Opens (creating when needed) the state file and brings its schema up to date. `inspected`:
+   * the caller has just run `inspect` on it (runDigest does, before taking the run lock).
+   */
+  static open(file: string, options: { inspected?: boolean } = {}): StateStore {
+    if (!options.inspected) StateStore.inspect(file);
     let db: Database.Database;
     try {
       if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
