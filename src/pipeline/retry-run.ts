@@ -28,7 +28,7 @@ export interface RetryResult {
  */
 export async function retryRun(config: ResolvedConfig, runId: number, options: PipelineOptions = {}): Promise<RetryResult> {
   const now = options.now ?? (() => new Date());
-  const dkim = await prepareDelivery(config);
+  const { dkim, warnings: deliveryWarnings } = await prepareDelivery(config);
   StateStore.inspect(config.statePath);
   // A bounce address needs the real secret: each envelope sender is signed with it.
   loadBounceSigner(config);
@@ -57,11 +57,11 @@ export async function retryRun(config: ResolvedConfig, runId: number, options: P
     }
     const requeued = store.requeueTemporaryFailures(runId, now().toISOString());
     if (store.deliveries(runId, ['pending', 'sending']).length === 0) {
-      return { runId, subject: run.subject, requeued, delivery: null, status: run.status, files: {}, warnings: [] };
+      return { runId, subject: run.subject, requeued, delivery: null, status: run.status, files: {}, warnings: deliveryWarnings };
     }
     const { delivery, files, warnings } = await sendRun(config, store, runId, run, settings, options, dkim, kind);
     const status = store.finishRun(runId, now().toISOString());
-    return { runId, subject: run.subject, requeued, delivery, status, files, warnings };
+    return { runId, subject: run.subject, requeued, delivery, status, files, warnings: [...deliveryWarnings, ...warnings] };
   } finally {
     store?.close();
     lock.release();

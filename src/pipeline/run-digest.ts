@@ -123,15 +123,16 @@ export function loadDeliveryKey(config: ResolvedConfig): DkimKey | undefined {
 
 /**
  * What delivery needs, checked before the lock, the ledger or anyone's inbox is touched: the DKIM
- * key (read here), or with a delivery queue, that its Redis answers (the workers sign).
+ * key (read here), or with a delivery queue, that its Redis answers (the workers sign), with a
+ * warning when that Redis may evict queued jobs.
  */
-export async function prepareDelivery(config: ResolvedConfig): Promise<DkimKey | undefined> {
+export async function prepareDelivery(config: ResolvedConfig): Promise<{ dkim: DkimKey | undefined; warnings: string[] }> {
   if (config.queueUrl) {
     const { checkRedis } = await import('../queue/redis-connection.js');
-    await checkRedis(config.queueUrl, 'Nothing was enqueued or recorded: run it again once Redis answers.');
-    return undefined;
+    const { warnings } = await checkRedis(config.queueUrl, 'Nothing was enqueued or recorded: run it again once Redis answers.');
+    return { dkim: undefined, warnings };
   }
-  return loadDeliveryKey(config);
+  return { dkim: loadDeliveryKey(config), warnings: [] };
 }
 
 /** Retry settings for deliverRun: the config's, unless a test asks for faster ones. */
@@ -246,7 +247,7 @@ export async function sendRun(
 export async function runDigest(config: ResolvedConfig, options: PipelineOptions = {}): Promise<RunResult> {
   const now = options.now ?? (() => new Date());
   // Bad settings stop the run before the lock, the state or anyone's inbox is touched.
-  const dkim = await prepareDelivery(config);
+  const { dkim, warnings: deliveryWarnings } = await prepareDelivery(config);
   // Another program's file named as the state gets nothing written beside it, not even the lock.
   StateStore.inspect(config.statePath);
   const { signer, warning: signerWarning } = linkSigner(config, transportKind(config, options));
@@ -266,7 +267,7 @@ export async function runDigest(config: ResolvedConfig, options: PipelineOptions
     const unfinished = store.unfinishedRun();
     const resumeKind = unfinished ? (options.transport?.kind ?? transportForRun(config, unfinished, pendingCount(store.deliveryCounts(unfinished.id)))) : undefined;
     const choice = options.resumeOnly ? undefined : options.transport ? { kind: options.transport.kind } : decideTransport(config, store.setting(TRANSPORT_SETTING));
-    const baseWarnings = [...config.warnings];
+    const baseWarnings = [...config.warnings, ...deliveryWarnings];
     if (choice?.decided) {
       store.recordSetting(TRANSPORT_SETTING, choice.kind, now().toISOString());
       baseWarnings.push(choice.decided);

@@ -27,6 +27,17 @@ export interface RedisCheck {
   version: string;
   /** `maxmemory-policy`: anything but noeviction lets Redis drop queued jobs when it is full. */
   evictionPolicy: string;
+  /** What the operator should fix that does not stop sending now (an evicting Redis). */
+  warnings: string[];
+}
+
+/**
+ * An evicting Redis deletes keys when it reaches `maxmemory`, queued jobs among them: those readers
+ * would get nothing, and nobody would be told. BullMQ needs `noeviction`.
+ */
+export function evictionWarning(policy: string, place: string): string | undefined {
+  if (policy === 'noeviction' || policy === 'unknown') return undefined;
+  return `the delivery queue's Redis at ${place} has maxmemory-policy ${policy}: when it is full it deletes keys, queued jobs among them, and those readers would get nothing. Set maxmemory-policy noeviction (in redis.conf, or CONFIG SET maxmemory-policy noeviction)`;
 }
 
 /**
@@ -50,10 +61,9 @@ export async function checkRedis(url: string, what: string, timeoutMs = 5000): P
     await client.connect();
     const server = await client.info('server');
     const memory = await client.info('memory');
-    return {
-      version: /redis_version:(\S+)/.exec(server)?.[1] ?? 'unknown',
-      evictionPolicy: /maxmemory_policy:(\S+)/.exec(memory)?.[1] ?? 'unknown',
-    };
+    const evictionPolicy = /maxmemory_policy:(\S+)/.exec(memory)?.[1] ?? 'unknown';
+    const warning = evictionWarning(evictionPolicy, describeRedis(url));
+    return { version: /redis_version:(\S+)/.exec(server)?.[1] ?? 'unknown', evictionPolicy, warnings: warning ? [warning] : [] };
   } catch (thrown) {
     const error = cause ?? thrown;
     const message = (error as Error).message;

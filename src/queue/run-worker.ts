@@ -52,7 +52,9 @@ export type WorkerEvent =
   | { type: 'relay-back' }
   | { type: 'redis-down'; message: string }
   | { type: 'redis-back' }
-  | { type: 'stopping'; inFlight: number };
+  | { type: 'stopping'; inFlight: number }
+  /** Something to fix that does not stop the worker (an evicting Redis). */
+  | { type: 'warning'; message: string };
 
 export interface WorkerSummary {
   sent: number;
@@ -90,7 +92,7 @@ export async function runWorker(config: ResolvedConfig, options: WorkerOptions =
   // reader links with web.baseUrl: refuse to start here rather than fail every job later.
   loadBounceSigner(config);
   linkSigner(config, 'smtp');
-  await checkRedis(url, 'This worker did not start.');
+  const redisCheck = await checkRedis(url, 'This worker did not start.');
 
   const concurrency = options.concurrency ?? config.delivery.maxConnections;
   const takeoverSeconds = config.delivery.takeoverSeconds;
@@ -235,6 +237,7 @@ export async function runWorker(config: ResolvedConfig, options: WorkerOptions =
     worker.on('error', () => {});
     await worker.waitUntilReady();
     emit({ type: 'ready', queue: label, relay: transport.description, concurrency, takeoverSeconds });
+    for (const message of redisCheck.warnings) emit({ type: 'warning', message });
     // A mail server that is down from the start: no job is taken until it answers (resuming
     // starts the worker).
     let relayAnswers = true;

@@ -159,6 +159,28 @@ describe('a run sent through the queue by workers', { timeout: 120_000 }, () => 
     expect(Math.max(...times) - Math.min(...times)).toBeGreaterThanOrEqual(1500);
   });
 
+  it('a Redis that may evict queued jobs (maxmemory-policy other than noeviction) is named in a warning by the run and by each worker; the run still goes out', async () => {
+    const client = testRedis().client();
+    await client.config('SET', 'maxmemory-policy', 'allkeys-lru');
+    try {
+      const server = await smtp();
+      const config = project(3, server.url);
+      const worker = startWorker(config);
+      const result = await runDigest(config, { now });
+      expect(result.status).toBe('sent');
+      expect(result.delivery).toMatchObject({ sent: 3, pending: 0 });
+      const warning = /the delivery queue's Redis at redis:\/\/127\.0\.0\.1:\d+ has maxmemory-policy allkeys-lru: .* Set maxmemory-policy noeviction/;
+      expect(result.warnings.filter((line) => warning.test(line))).toHaveLength(1);
+      await waitFor(() => worker.events.some((event) => event.type === 'warning'), 'the worker warning');
+      expect(worker.events.filter((event) => event.type === 'warning').map((event) => (event as { message: string }).message)).toEqual([expect.stringMatching(warning)]);
+    } finally {
+      await client.config('SET', 'maxmemory-policy', 'noeviction');
+    }
+    // With noeviction, no such warning.
+    const quiet = await runDigest(project(1, (await smtp()).url), { now: () => new Date('2026-11-29T07:00:05Z') });
+    expect(quiet.warnings.join('\n')).not.toMatch(/maxmemory-policy/);
+  });
+
   it('with Redis down at start: a clear error, before anything is recorded or enqueued', async () => {
     const server = await smtp();
     const config = project(3, server.url, {}, `redis://127.0.0.1:${await closedPort()}`);

@@ -99,6 +99,9 @@ export function registerWorker(program: Command, setExit: SetExit): void {
           case 'stopping':
             log(`stopping: finishing ${event.inFlight} message${event.inFlight === 1 ? '' : 's'} in flight`);
             break;
+          case 'warning':
+            out.warn(event.message);
+            break;
         }
       };
       try {
