@@ -16,10 +16,6 @@ const root = path.resolve(import.meta.dirname, '..');
 const BUNDLED = new Set(['commander', 'zod', 'yaml', 'croner', 'csv-parse', 'sax']);
 const outdir = path.join(root, 'dist/bundle');
 
-// The outdir is not emptied first: a `digest` process started from the previous build (a test run,
-// a cron job) still loads its chunks lazily, and chunk names carry their content's hash, so the
-// old ones stay valid beside the new. Chunks no build has written for a day are removed below
-// (long-running services are restarted after an upgrade: README, "Upgrading").
 // The build's identity: every compiled file and the lock file (the bundled libraries' versions).
 // The config cache (src/config/load-config-cached.ts) keys its entries by it, so a settings file
 // validated by one build is never taken as valid by another.
@@ -36,6 +32,10 @@ hashTree(path.join(root, 'dist'));
 buildHash.update(readFileSync(path.join(root, 'package-lock.json')));
 const buildId = buildHash.digest('hex').slice(0, 32);
 
+// The outdir is not emptied first: a `digest` process started from the previous build (a test run,
+// a cron job) still loads its chunks lazily, and chunk names carry their content's hash, so the
+// old ones stay valid beside the new. Chunks no build has written for a day are removed below
+// (long-running services are restarted after an upgrade: README, "Upgrading").
 const result = await build({
   define: { __DIGEST_BUILD_ID__: JSON.stringify(buildId) },
   metafile: true,

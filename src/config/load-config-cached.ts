@@ -20,7 +20,7 @@ import { homedir } from 'node:os';
 import path from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { requireConfigFile } from './config-file.js';
-import { isFeedListEntry, resolveConfig, type ResolvedConfig } from './resolve-config.js';
+import { isStructuredFeedList, resolveConfig, type ResolvedConfig } from './resolve-config.js';
 import type { ParsedConfig } from './schema.js';
 import type { LoadConfigOptions } from './load-config.js';
 
@@ -47,7 +47,8 @@ export interface CachedLoadOptions extends LoadConfigOptions {
 
 /** Where entries are kept: $XDG_CACHE_HOME/newsletter-digest, else ~/.cache/newsletter-digest. */
 export function configCacheDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  const base = env.XDG_CACHE_HOME?.trim() || (safeHome() ? path.join(safeHome()!, '.cache') : undefined);
+  const home = safeHome();
+  const base = env.XDG_CACHE_HOME?.trim() || (home ? path.join(home, '.cache') : undefined);
   return base && path.isAbsolute(base) ? path.join(base, 'newsletter-digest') : undefined;
 }
 
@@ -83,7 +84,7 @@ export async function loadConfigCached(options: CachedLoadOptions = {}): Promise
   const entryFile = path.join(dir, `config-${createHash('sha256').update(file).digest('hex').slice(0, 24)}.v8`);
   const entry = options.noCache ? undefined : readEntry(entryFile, key);
   if (entry) {
-    const needsYaml = entry.parsed.feeds.some((feed) => typeof feed === 'string' && isFeedListEntry(feed) && !/\.(opml|txt)$/i.test(feed.split(/[?#]/)[0]!));
+    const needsYaml = entry.parsed.feeds.some((feed) => typeof feed === 'string' && isStructuredFeedList(feed));
     const parseStructuredFeedList = needsYaml ? (await import('./structured-feed-list.js')).parseStructuredFeedList : undefined;
     return resolveConfig(entry.parsed, {
       source: file,

@@ -177,7 +177,18 @@ type Show = (file: string) => string;
 
 /** A `feeds:` entry naming a feed-list file (.yaml/.yml/.json/.opml/.txt) rather than one feed. */
 export function isFeedListEntry(entry: string): boolean {
-  return !isUrl(entry) && FEED_LIST_EXTENSIONS.has(path.extname(entry.split(/[?#]/)[0]!).toLowerCase());
+  return !isUrl(entry) && FEED_LIST_EXTENSIONS.has(listExtension(entry));
+}
+
+/** A feed list read as YAML or JSON (not OPML, not one URL per line): it needs `parseStructuredFeedList`. */
+export function isStructuredFeedList(entry: string): boolean {
+  return isFeedListEntry(entry) && !PLAIN_LIST_EXTENSIONS.has(listExtension(entry));
+}
+
+const PLAIN_LIST_EXTENSIONS = new Set(['.opml', '.txt']);
+
+function listExtension(entry: string): string {
+  return path.extname(entry.split(/[?#]/)[0]!).toLowerCase();
 }
 
 function resolveFeeds(

@@ -77,13 +77,19 @@ interface FeedFetch {
 const checkStage = () => import('./check-items.js');
 const contentStages = () => import('./content-stages.js');
 
+/** Whether a feed has brought an item not seen before yet (BuildOptions.onNews), and saying so once. */
+interface NewsSignal {
+  noticed: boolean;
+  notice(): void;
+}
+
 /** How long a feed that answered 410 Gone is left alone before it is tried again. */
 const GONE_RECHECK_MS = 7 * 86_400_000;
 
 /** Below this many words a feed item is a teaser, and fullText: auto fetches the article page. */
 const TEASER_WORDS = 120;
 
-async function fetchOne(source: FeedSource, config: ResolvedConfig, options: BuildOptions, parser: FeedParser, noticeNews: () => void): Promise<FeedFetch> {
+async function fetchOne(source: FeedSource, config: ResolvedConfig, options: BuildOptions, parser: FeedParser, news: NewsSignal): Promise<FeedFetch> {
   const key = feedKey(source);
   const store = options.store;
   const legacyKeys = store?.legacyFeedKeys(key) ?? [];
@@ -131,10 +137,10 @@ async function fetchOne(source: FeedSource, config: ResolvedConfig, options: Bui
     const feedName = displayName(source, parsed.title, parsed.link);
     const warnings = (parsed.warnings ?? []).map((warning) => `${feedName}: ${warning.item}: ${warning.message}`);
     const items = checkItems(feedName, key, parsed.items, options.now, warnings);
-    // Working out the ids now (they are remembered per item) also tells whether this feed has
-    // anything not seen before: then the run will have stories to clean and render.
+    // Working out the ids now (they are remembered per item) also tells, until some feed has,
+    // whether this feed has anything not seen before: then the run will have stories to render.
     const ids = items.map((item) => itemId(item, key));
-    if (ids.length > 0 && (!store || store.seenIds(ids).size < ids.length)) noticeNews();
+    if (!news.noticed && ids.length > 0 && (!store || store.seenIds(ids).size < ids.length)) news.notice();
     return {
       warnings,
       source,
@@ -249,18 +255,20 @@ export async function buildDigest(config: ResolvedConfig, options: BuildOptions)
   // on 200 feeds: sooner is better than once every feed has answered, though loading holds this
   // thread for a while: the fetching is mostly waiting, here and in the parser thread.) A run
   // with nothing new, 304s or not, loads none of it.
-  let news = false;
-  const noticeNews = () => {
-    if (news) return;
-    news = true;
-    contentStages().catch(() => undefined);
-    options.onNews?.();
+  const news: NewsSignal = {
+    noticed: false,
+    notice() {
+      if (news.noticed) return;
+      news.noticed = true;
+      contentStages().catch(() => undefined);
+      options.onNews?.();
+    },
   };
   let fetched: FeedFetch[];
   try {
     fetched = await Promise.all(
       config.feeds.map((source) =>
-        limit(source.url, () => fetchOne(source, config, options, parser, noticeNews)).then((result) => {
+        limit(source.url, () => fetchOne(source, config, options, parser, news)).then((result) => {
           options.onProgress?.({ stage: 'fetch', done: ++done, total: config.feeds.length, feed: result.feed?.name ?? source.url });
           return result;
         }),

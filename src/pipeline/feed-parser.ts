@@ -7,8 +7,9 @@
  *
  * A body sent to a thread is copied, not moved, so that when a thread fails (it ran out of memory
  * on a pathological feed, say) its pending and later bodies are parsed here instead: the run
- * loses no feed to it. Errors come back as data and are rebuilt as the same DigestError classes
- * with the same codes, so a feed that fails says the same whichever thread read it.
+ * loses no feed to it. Errors come back as data and are rebuilt with the same code, message, hint
+ * and context (a ParseError as a ParseError), so a feed that fails says the same whichever thread
+ * read it.
  */
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -128,9 +129,7 @@ class ThreadedFeedParser implements FeedParser {
       const index = this.live.indexOf(thread);
       if (index < 0) return;
       this.live.splice(index, 1);
-      const jobs = [...thread.pending.values()];
-      thread.pending.clear();
-      for (const job of jobs) this.here.parse(job.body).then(job.resolve, job.reject);
+      this.parseUnansweredHere(thread);
     };
     worker.on('error', fail);
     worker.on('exit', fail);
@@ -140,12 +139,14 @@ class ThreadedFeedParser implements FeedParser {
     this.closed = true;
     const threads = this.live.splice(0);
     // Bodies still out are parsed here, then the threads are stopped.
-    for (const thread of threads) {
-      const jobs = [...thread.pending.values()];
-      thread.pending.clear();
-      for (const job of jobs) this.here.parse(job.body).then(job.resolve, job.reject);
-    }
+    for (const thread of threads) this.parseUnansweredHere(thread);
     await Promise.all(threads.map((thread) => thread.worker.terminate()));
+  }
+
+  private parseUnansweredHere(thread: Thread): void {
+    const jobs = [...thread.pending.values()];
+    thread.pending.clear();
+    for (const job of jobs) this.here.parse(job.body).then(job.resolve, job.reject);
   }
 }
 

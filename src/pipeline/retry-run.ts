@@ -35,7 +35,7 @@ export async function retryRun(config: ResolvedConfig, runId: number, options: P
   const lock = acquireRunLock(config.statePath, options.command ?? `digest runs retry ${runId}`, now());
   let store: StateStore | undefined;
   try {
-    store = StateStore.open(config.statePath);
+    store = StateStore.open(config.statePath, { inspected: true });
     const run = store.getRun(runId);
     if (!run || run.kind !== 'run') {
       throw new StateError('RUN_NOT_FOUND', `there is no run ${runId} in ${config.statePath}`, {

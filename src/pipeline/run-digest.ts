@@ -343,13 +343,7 @@ export async function runDigest(config: ResolvedConfig, options: PipelineOptions
     /** Items and feeds an older state file knew by an absolute path, recorded under their current keys. */
     const adoptLegacy = () => {
       for (const feed of built.legacy.feeds) store.adoptLegacyFeed(feed.key, feed.legacyKey);
-      const byFeed = new Map<string, { id: string; legacyId: string }[]>();
-      for (const item of built.legacy.items) {
-        const list = byFeed.get(item.feedKey);
-        if (list) list.push(item);
-        else byFeed.set(item.feedKey, [item]);
-      }
-      for (const [feedKey, items] of byFeed) store.adoptLegacyItems(feedKey, items);
+      store.adoptLegacyItems(built.legacy.items);
     };
     /** No email today: what was seen is remembered (skipped items are not offered again), and the slot is served. */
     const nothingNew = (decisions: Decision[], leftOut: readonly LeftOutStory[]): RunResult => {

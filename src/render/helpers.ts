@@ -40,7 +40,6 @@ function toDate(value: unknown): Date | null {
   return date && !Number.isNaN(date.getTime()) ? date : null;
 }
 
-/** The calendar date (YYYY-MM-DD) of an instant in a time zone. */
 /**
  * Date formatters by locale, options and zone: making one costs far more than using it, and a
  * render (tried again at each step of the size budget) formats every story's date.
@@ -57,6 +56,7 @@ function formatter(locale: string, options: Intl.DateTimeFormatOptions): Intl.Da
   return made;
 }
 
+/** The calendar date (YYYY-MM-DD) of an instant in a time zone. */
 function dayIn(date: Date, timeZone: string): string {
   try {
     return formatter('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit', timeZone }).format(date);

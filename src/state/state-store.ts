@@ -672,13 +672,13 @@ export class StateStore {
   }
 
   /** Records items known by a legacy id under their current id too, as they were (status, run), so the legacy key is no longer needed for them. */
-  adoptLegacyItems(feedKey: string, items: readonly { id: string; legacyId: string }[]): void {
+  adoptLegacyItems(items: readonly { feedKey: string; id: string; legacyId: string }[]): void {
     const statement = this.db.prepare(
       `INSERT INTO items (id, feed_url, url, title, published_at, first_seen_at, status, reason, run_id)
        SELECT @id, @feedKey, url, title, published_at, first_seen_at, status, reason, run_id FROM items WHERE id = @legacyId
        ON CONFLICT (id) DO NOTHING`,
     );
-    for (const item of items) statement.run({ id: item.id, legacyId: item.legacyId, feedKey });
+    for (const item of items) statement.run({ id: item.id, legacyId: item.legacyId, feedKey: item.feedKey });
   }
 
   listFeeds(): FeedState[] {
