@@ -4,6 +4,7 @@ import type { Digest, DigestItem, DigestSection } from '../types.js';
 import { TEMPLATE_FILES, type TemplateName, type TemplateSet } from './load-templates.js';
 import { locateLine, stripLineMarks, type LineMap, type TemplateLocation } from './line-marks.js';
 import { fitToBudget, type SizeReport } from './size-budget.js';
+import { loadMjml } from './load-mjml.js';
 
 /** Settings from the config that shape the rendering (not the content). */
 export interface RenderSettings {
@@ -257,8 +258,6 @@ function altText(alt: string | undefined, headline: string): string {
   return title.includes(said) || said.includes(title) ? '' : (alt ?? '').trim();
 }
 
-const loadMjml = () => import('mjml');
-
 /**
  * Starts loading MJML without waiting for it: a run calls this once it knows there is news, so
  * the load overlaps the fetching instead of following it. Rendering awaits the same import.
@@ -306,8 +305,8 @@ async function renderOnce(
   const { text: mjml, lines } = stripLineMarks(run('layout', { preheader }), templates.lineMarker);
   const text = tidyText(run('text', { preheader }));
 
-  // MJML takes most of a second to load: load it on first use, not when the CLI starts.
-  const { default: mjml2html } = await loadMjml();
+  // MJML takes a while to load (load-mjml.ts): on first use, not when the CLI starts.
+  const mjml2html = await loadMjml();
   let result: Awaited<ReturnType<typeof mjml2html>>;
   const layoutFile = displayPath(`${templates.dir}/${TEMPLATE_FILES.layout}`);
   try {
