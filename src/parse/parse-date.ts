@@ -29,7 +29,7 @@ export function parseDate(value: unknown): Date | undefined {
   if (typeof value !== 'string') return undefined;
   const text = value.trim();
   if (text === '' || text.length > 100) return undefined;
-  return parseIso(text) ?? parseHuman(text);
+  return parseIso(text) ?? parseRfc822(text) ?? parseHuman(text);
 }
 
 interface Parts {
@@ -109,6 +109,20 @@ function parseIso(text: string): Date | undefined {
     ...(fraction !== undefined ? { millis: Math.floor(Number(`0.${fraction}`) * 1000) } : {}),
     offset,
   });
+}
+
+/** The form nearly every RSS feed writes ("Tue, 02 Dec 2026 10:00:00 +0000"), in one match. */
+const RFC822 = /^(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?(\d{1,2})\s+([a-z]{3})\s+(\d{4})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s+(gmt|utc|ut|z|[+-]\d{4})$/i;
+
+/** RFC 822 as feeds usually write it; anything else (undefined) goes to parseHuman. */
+function parseRfc822(text: string): Date | undefined {
+  const match = RFC822.exec(text);
+  if (!match) return undefined;
+  const [, day, monthName, year, hour, minute, second, zone] = match as unknown as [string, string, string, string, string, string, string | undefined, string];
+  const month = MONTHS.indexOf(monthName.toLowerCase()) + 1;
+  const offset = parseOffset(zone);
+  if (month === 0 || offset === undefined) return undefined;
+  return build({ year: Number(year), month, day: Number(day), hour: Number(hour), minute: Number(minute), second: Number(second ?? 0), offset });
 }
 
 const TIME = /^(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?$/;

@@ -25,6 +25,27 @@ describe('parseDate', () => {
     expect(iso(parseDate(input))).toBe(expected);
   });
 
+  it('reads the usual RFC 822 form (its fast path) at the same instant as ISO, with any offset', () => {
+    const days = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+    const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+    const pad = (n: number) => String(n).padStart(2, '0');
+    for (let i = 0; i < 400; i++) {
+      const instant = new Date(Date.UTC(1995, 0, 1) + ((i * 7_919_993_311) % 1_000_000_000_000));
+      instant.setUTCMilliseconds(0);
+      const offset = ((i * 37) % 27 - 13) * 60 + (i % 4 === 0 ? 30 : 0);
+      const local = new Date(instant.getTime() + offset * 60_000);
+      const zone = i % 5 === 0 && offset === 0 ? 'GMT' : `${offset < 0 ? '-' : '+'}${pad(Math.floor(Math.abs(offset) / 60))}${pad(Math.abs(offset) % 60)}`;
+      const day = i % 2 ? pad(local.getUTCDate()) : String(local.getUTCDate());
+      const text = `${i % 3 ? `${days[local.getUTCDay()]}, ` : ''}${day} ${months[local.getUTCMonth()]} ${local.getUTCFullYear()} ${pad(local.getUTCHours())}:${pad(local.getUTCMinutes())}:${pad(local.getUTCSeconds())} ${zone}`;
+      expect(parseDate(text)?.toISOString(), text).toBe(instant.toISOString());
+    }
+    // Outside the fast path's form, the general reader still answers: a long month name, a named zone.
+    expect(iso(parseDate('Tue, 02 Sept 2003 10:00:00 GMT'))).toBe('2003-09-02T10:00:00Z');
+    expect(iso(parseDate('Tue, 02 Sep 2003 10:00:00 PDT'))).toBe('2003-09-02T17:00:00Z');
+    expect(parseDate('Mon, 31 Feb 2003 10:00:00 GMT')).toBeUndefined();
+    expect(parseDate('Mon, 01 Feb 2003 10:00:00 +2400')).toBeUndefined();
+  });
+
   it.each(['', '   ', 'yesterday', 'Sun, 16 Dec zz 11:47:32 GMT', '2003-02-30', '2003-12-31T25:00:00Z', 'Invalid Date'])(
     'rejects %j with undefined, never an Invalid Date',
     (input) => {
