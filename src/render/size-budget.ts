@@ -105,8 +105,7 @@ function onlyItem(digest: Digest, item: DigestItem): Digest {
 /** The digest without its lead story, left out for good (an email holding only it is over the budget). */
 function withoutLead(digest: Digest): Digest {
   const lead = digest.lead!;
-  const left: LeftOutStory = { id: lead.id, feed: lead.feedName, feedUrl: lead.feedUrl, feedSite: null, url: lead.url, headline: lead.headline, published: lead.published, reason: 'size-budget', carriedOver: false, listed: false };
-  return { ...digest, lead: null, items: digest.items.filter((item) => item !== lead), leftOut: [...digest.leftOut, left] };
+  return { ...digest, lead: null, items: digest.items.filter((item) => item !== lead), leftOut: [...digest.leftOut, leftOutBySize(lead, false)] };
 }
 
 /**
@@ -117,21 +116,13 @@ function withoutLead(digest: Digest): Digest {
 function withoutItems(digest: Digest, out: ReadonlySet<DigestItem>, carriedOver = true): Digest {
   const sections = digest.sections.map((section) => ({ ...section, items: section.items.filter((item) => !out.has(item)) })).filter((section) => section.items.length > 0);
   const items = [...(digest.lead ? [digest.lead] : []), ...sections.flatMap((section) => section.items)];
-  const left: LeftOutStory[] = digest.items
-    .filter((item) => out.has(item))
-    .map((item) => ({
-      id: item.id,
-      feed: item.feedName,
-      feedUrl: item.feedUrl,
-      feedSite: null,
-      url: item.url,
-      headline: item.headline,
-      published: item.published,
-      reason: 'size-budget',
-      carriedOver,
-      listed: false,
-    }));
+  const left = digest.items.filter((item) => out.has(item)).map((item) => leftOutBySize(item, carriedOver));
   return { ...digest, sections, items, leftOut: [...digest.leftOut, ...left] };
+}
+
+/** A story the size budget took out of the email: carried over to the next digest, or left out for good. */
+function leftOutBySize(item: DigestItem, carriedOver: boolean): LeftOutStory {
+  return { id: item.id, feed: item.feedName, feedUrl: item.feedUrl, feedSite: null, url: item.url, headline: item.headline, published: item.published, reason: 'size-budget', carriedOver, listed: false };
 }
 
 function mapItems(digest: Digest, change: (item: DigestItem) => DigestItem): Digest {
