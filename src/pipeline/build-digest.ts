@@ -10,7 +10,7 @@ import { selectItems, type Candidate, type Decision, type FeedItems } from '../s
 import { feedKey, itemId } from '../select/item-id.js';
 import { leftOutStories } from '../select/left-out.js';
 import { hasFilters } from '../select/filter-terms.js';
-import type { FeedOutcome, StateStore } from '../state/state-store.js';
+import type { FeedOutcome, FeedState, StateStore } from '../state/state-store.js';
 import type { ArticleInput, CleanArticle, Digest, DigestItem, FeedFailure, FeedSource, Quote, RawItem } from '../types.js';
 import { assembleDigest } from './assemble-digest.js';
 import { openFeedParser, THREADED_FROM_FEEDS, type FeedParser } from './feed-parser.js';
@@ -89,11 +89,22 @@ const GONE_RECHECK_MS = 7 * 86_400_000;
 /** Below this many words a feed item is a teaser, and fullText: auto fetches the article page. */
 const TEASER_WORDS = 120;
 
-async function fetchOne(source: FeedSource, config: ResolvedConfig, options: BuildOptions, parser: FeedParser, news: NewsSignal): Promise<FeedFetch> {
+/** What the state knows of a feed (under its key, or keys an older state file used): read once per run. */
+interface KnownFeed {
+  legacyKeys: string[];
+  state: FeedState | undefined;
+}
+
+function knownFeed(source: FeedSource, store: StateStore | undefined): KnownFeed {
+  const key = feedKey(source);
+  const legacyKeys = store?.legacyFeedKeys(key) ?? [];
+  return { legacyKeys, state: store?.findFeed(key, legacyKeys) };
+}
+
+async function fetchOne(source: FeedSource, known: KnownFeed, config: ResolvedConfig, options: BuildOptions, parser: FeedParser, news: NewsSignal): Promise<FeedFetch> {
   const key = feedKey(source);
   const store = options.store;
-  const legacyKeys = store?.legacyFeedKeys(key) ?? [];
-  const state = store?.findFeed(key, legacyKeys);
+  const { legacyKeys, state } = known;
   const url = state?.movedTo ?? source.url;
   const name = displayName(source, state?.title ?? undefined);
   const failed = (code: ErrorCode, message: string, extra: Partial<FeedOutcome> = {}): FeedFetch => ({
@@ -245,10 +256,8 @@ export async function buildDigest(config: ResolvedConfig, options: BuildOptions)
   let done = 0;
   // Bodies are expected from feeds the state has no validators for (new ones, or servers that
   // never answer 304): with enough of them, the parser threads start before the first arrives.
-  const expectBodies = config.feeds.filter((source) => {
-    const state = options.store?.findFeed(feedKey(source), []);
-    return options.mode !== 'run' || !state || (!state.etag && !state.lastModified);
-  }).length;
+  const known = config.feeds.map((source) => knownFeed(source, options.store));
+  const expectBodies = known.filter(({ state }) => options.mode !== 'run' || !state || (!state.etag && !state.lastModified)).length;
   const parser = openFeedParser(config.feeds.length, { startNow: expectBodies >= THREADED_FROM_FEEDS });
   // With the first feed that has an item not seen before, start loading the stages that clean
   // and render stories, so the loading overlaps the fetching instead of following it. (Measured
@@ -267,8 +276,8 @@ export async function buildDigest(config: ResolvedConfig, options: BuildOptions)
   let fetched: FeedFetch[];
   try {
     fetched = await Promise.all(
-      config.feeds.map((source) =>
-        limit(source.url, () => fetchOne(source, config, options, parser, news)).then((result) => {
+      config.feeds.map((source, index) =>
+        limit(source.url, () => fetchOne(source, known[index]!, config, options, parser, news)).then((result) => {
           options.onProgress?.({ stage: 'fetch', done: ++done, total: config.feeds.length, feed: result.feed?.name ?? source.url });
           return result;
         }),
