@@ -1,4 +1,5 @@
 import type { HelperOptions } from 'handlebars';
+import { countWords, leadingWords } from '../text/plain-text.js';
 import { splitSentences } from '../text/split-sentences.js';
 
 /**
@@ -109,13 +110,15 @@ export function truncate(text: unknown, length: unknown): string {
   return `${(space > max * 0.5 ? cut.slice(0, space) : cut).replace(/[\s,;:.–—-]+$/u, '')}…`;
 }
 
-/** `{{words lede 25}}`: at most 25 words, with "…" when cut. */
+/**
+ * `{{words lede 25}}`: at most 25 words, with "…" when cut. Words as the trim stage counts them
+ * (text/plain-text.ts): in Chinese and Japanese, which have no spaces, two characters a word.
+ */
 export function words(text: unknown, count: unknown): string {
   const value = String(text ?? '').trim();
   const max = Math.max(1, Number(count) || 25);
-  const list = value.split(/\s+/).filter(Boolean);
-  if (list.length <= max) return value;
-  return `${list.slice(0, max).join(' ').replace(/[\s,;:.–—-]+$/u, '')}…`;
+  if (countWords(value) <= max) return value;
+  return `${leadingWords(value, max).replace(/[\s,;:.，、。–—-]+$/u, '')}…`;
 }
 
 /**
@@ -126,12 +129,11 @@ export function words(text: unknown, count: unknown): string {
 export function brief(text: unknown, count: unknown): string {
   const value = String(text ?? '').trim();
   const max = Math.max(1, Number(count) || 30);
-  const wordCount = (part: string) => part.split(/\s+/).filter(Boolean).length;
-  if (wordCount(value) <= max) return value;
+  if (countWords(value) <= max) return value;
   let kept = '';
   let used = 0;
   for (const sentence of splitSentences(value)) {
-    const n = wordCount(sentence);
+    const n = countWords(sentence);
     if (used + n > max && !(used === 0 && n <= Math.ceil(max * 4 / 3))) break;
     kept = kept ? `${kept} ${sentence}` : sentence;
     used += n;

@@ -90,6 +90,14 @@ describe('template helpers', () => {
     expect(render('{{brief lede 50}}', { lede })).toBe(lede);
   });
 
+  it('words and brief count Chinese and Japanese, which have no spaces, as the trim stage does (two characters a word)', () => {
+    const lede = '北京市政府周一宣布，新的地铁线路将于明年开通。这条线路连接城市东部和西部，全长四十公里。官员表示，票价将保持不变。';
+    expect(render('{{words lede 10}}', { lede })).toBe('北京市政府周一宣布，新的地铁线路将于明年开…');
+    expect(render('{{brief lede 12}}', { lede })).toBe('北京市政府周一宣布，新的地铁线路将于明年开通。');
+    expect(render('{{brief lede 30}}', { lede })).toBe(lede);
+    expect(render('{{words lede 5}}', { lede: '東京の桜が満開になりました' })).toBe('東京の桜が満開になり…');
+  });
+
   it('concat joins values; hostname names a site', () => {
     expect(render('{{truncate (concat title ": " headline) 30}}', { title: 'Morning Digest', headline: 'Harbour bridge reopens after a year' })).toBe('Morning Digest: Harbour…');
     expect(render('{{hostname url}}', { url: 'https://www.theguardian.com/uk' })).toBe('theguardian.com');
