@@ -1,6 +1,7 @@
 import type { HelperOptions } from 'handlebars';
 import { countWords, leadingWords } from '../text/plain-text.js';
 import { splitSentences } from '../text/split-sentences.js';
+import { wrapText } from '../text/wrap-text.js';
 
 /**
  * Template helpers. Each one is documented for editors in templates/README.md; keep the two in
@@ -151,24 +152,12 @@ export function hostname(url: unknown): string {
   }
 }
 
-/** Wraps plain text at `width` columns (for the text part), keeping words whole. */
+/**
+ * `{{wrap text 72}}`: plain text (the text part) wrapped at 72 columns, words kept whole; Chinese
+ * and Japanese break between characters, which take two columns (text/wrap-text.ts).
+ */
 export function wrap(text: unknown, width: unknown): string {
-  const max = Number(width) || 72;
-  return String(text ?? '')
-    .split(/\n/)
-    .map((paragraph) => {
-      const lines: string[] = [];
-      let line = '';
-      for (const word of paragraph.split(/\s+/).filter(Boolean)) {
-        if (line && line.length + 1 + word.length > max) {
-          lines.push(line);
-          line = word;
-        } else line = line ? `${line} ${word}` : word;
-      }
-      if (line) lines.push(line);
-      return lines.join('\n');
-    })
-    .join('\n');
+  return wrapText(String(text ?? ''), Number(width) || 72);
 }
 
 /** `{{pluck failures "feed"}}`: one field of every entry of a list (for `join`). */
