@@ -383,7 +383,7 @@ export async function runDigest(config: ResolvedConfig, options: PipelineOptions
     const carriedOver = new Set(shown.leftOut.filter((story) => story.carriedOver).map((story) => story.id));
     const recordedSkipped = skippedItems(decisions).filter((item) => !listed.has(item.id) && !carriedOver.has(item.id));
     const audience = resolveReaders(config, store, now());
-    const plan = await renderVariants(shown, built.digest, rendered.size.droppedItems.length, audience.readers, templates, settings, Boolean(config.web.baseUrl) && config.web.archive);
+    const plan = await renderVariants(shown, built.digest, rendered.size.droppedItems.length + rendered.size.oversizedItems.length, audience.readers, templates, settings, Boolean(config.web.baseUrl) && config.web.archive);
     warnings.push(...plan.warnings);
     const excluded = [...audience.excluded, ...plan.noSections];
     if (plan.recipients.length === 0) warnings.push(noReadersWarning(config, excluded));
@@ -467,14 +467,16 @@ interface VariantPlan {
 
 /**
  * The renderings a run needs besides the full one: one per distinct choice of sections among the
- * readers (never one per reader), and, when the size budget left stories out of the email and the
- * archive is on, a web version with all of them. A choice's digest is the stories of the email
- * (the ones the budget left out go in the next digest, for everyone) in the chosen sections.
+ * readers (never one per reader), and, when the size budget left stories out of the email (to the
+ * next digest, or for good: too big for any email) and the archive is on, a web version with all
+ * of them, so that readers find every story of the issue on its web page. A choice's digest is
+ * the stories of the email (the ones the budget left out go in the next digest, for everyone) in
+ * the chosen sections.
  */
 async function renderVariants(
   sent: Digest,
   full: Digest,
-  budgetLeftOut: number,
+  leftOutBySize: number,
   readers: readonly Reader[],
   templates: TemplateSet,
   settings: RenderSettings,
@@ -500,7 +502,7 @@ async function renderVariants(
     if (dropped) plan.warnings.push(`the copy for readers of ${variantSections(key).join(', ')} left out ${dropped} more stor${dropped === 1 ? 'y' : 'ies'} to stay under the size budget`);
     plan.variants.push(stored(key, rendered, chosen.items.length - dropped));
   }
-  if (withWebVersion && budgetLeftOut > 0) {
+  if (withWebVersion && leftOutBySize > 0) {
     const web = await renderDigest(full, templates, { ...settings, maxHtmlBytes: null }, { validation: 'strict' });
     plan.variants.push(stored(WEB_VARIANT, web, full.items.length));
   }

@@ -149,6 +149,34 @@ describe('one story can never silence the digest', () => {
     expect(server.messages).toHaveLength(1);
   });
 
+  it('with the web archive on, the issue’s web page still has the story too big for any email', async () => {
+    tmp.write(
+      'feed.json',
+      jsonFeed('Wire', [
+        { id: 'big', url: `https://news.example/${'b'.repeat(3900)}`, title: 'The big one', content_text: story(1), date_published: '2026-11-27T06:00:00Z' },
+        { id: 's2', url: 'https://news.example/2', title: 'Second', content_text: 'Short.', date_published: '2026-11-27T05:00:00Z' },
+      ]),
+    );
+    const server = await smtp();
+    const config = project(
+      { feeds: [{ url: 'feed.json', fullText: 'never' }], recipients: ['reader@example.com'], maxHtmlKilobytes: 14, web: { baseUrl: 'https://digest.example.org' } },
+      { SMTP_URL: server.url, DIGEST_SECRET: 'test-secret-test-secret-test-secret-0123' },
+    );
+    const first = await runDigest(config, { now });
+    expect(first).toMatchObject({ status: 'sent', items: 1 });
+    expect(String(server.messages[0]!.parsed.html)).not.toContain('The big one');
+    const store = StateStore.open(config.statePath);
+    try {
+      // Only the oversized story was left out (nothing carried over): the web copy is made for it.
+      const web = store.runVariant(first.runId!, 'web');
+      expect(web?.itemCount).toBe(2);
+      expect(web?.html).toContain('The big one');
+      expect(web?.html).toContain('Second');
+    } finally {
+      store.close();
+    }
+  });
+
   it('with whenNothingNew: send, the email goes out saying there is nothing new, without the story', async () => {
     feedWithHugeLink();
     const server = await smtp();
