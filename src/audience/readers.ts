@@ -109,11 +109,15 @@ export function variantSections(variant: string): string[] {
   return JSON.parse(variant) as string[];
 }
 
-/** The digest with only the given sections (and their stories). */
+/**
+ * The digest with only the given sections (and their stories). The lead, which belongs to no
+ * section, stays: it is the issue's top story for every reader, and `items` keeps it first, as
+ * templates expect (the preheader lists the headlines after it).
+ */
 export function filterSections(digest: Digest, sections: readonly string[]): Digest {
   const keep = new Set(sections);
   const kept = digest.sections.filter((section) => keep.has(section.name));
-  return { ...digest, sections: kept, items: kept.flatMap((section) => section.items) };
+  return { ...digest, sections: kept, items: [...(digest.lead ? [digest.lead] : []), ...kept.flatMap((section) => section.items)] };
 }
 
 /**

@@ -103,6 +103,30 @@ describe('a run reaches readers = recipients ∪ confirmed subscribers − suppr
     reopened.close();
   });
 
+  it('a reader’s copy of their sections keeps the lead first: the preheader names their own stories, and the counts include the lead', async () => {
+    const server = await smtp();
+    const cfg = config(server.url);
+    const store = StateStore.open(cfg.statePath);
+    store.setPreferences('bob@example.com', { sections: ['World'] }, NOW().toISOString());
+    store.close();
+    const result = await runDigest(cfg, { now: NOW });
+    const digest = result.digest!;
+    const world = digest.sections.find((section) => section.name === 'World')!.items;
+    expect(digest.lead).not.toBeNull();
+    expect(world.length).toBeGreaterThan(1);
+    const bob = byRecipient(server.messages).get('bob@example.com')!;
+    // The preheader lists the headlines after the lead: for bob, the World stories.
+    const preheader = /<div[^>]*display:none[^>]*>([^<]*)/.exec(String(bob.parsed.html))?.[1] ?? '';
+    expect(preheader).toContain(world[0]!.headline.slice(0, 20));
+    expect(String(bob.parsed.html)).toContain(digest.lead!.headline.slice(0, 20));
+    const reopened = StateStore.open(cfg.statePath);
+    try {
+      expect(reopened.runVariant(result.runId!, '["World"]')!.itemCount).toBe(1 + world.length);
+    } finally {
+      reopened.close();
+    }
+  });
+
   it('carries signed one-click unsubscribe and preferences links, never the address, and links the issue’s archive page', async () => {
     const server = await smtp();
     const cfg = config(server.url, { unsubscribeMailto: 'leave@example.org' });
