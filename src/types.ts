@@ -205,6 +205,11 @@ export interface LeftOutStory {
   carriedOver: boolean;
   /** Named in this email, under "More from <feed>". */
   listed: boolean;
+  /**
+   * The section its feed's stories are in (as DigestItem.section), when known: a reader's copy of
+   * chosen sections names only the left-out stories of those sections.
+   */
+  section?: string;
 }
 
 export interface Digest {

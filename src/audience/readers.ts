@@ -110,14 +110,20 @@ export function variantSections(variant: string): string[] {
 }
 
 /**
- * The digest with only the given sections (and their stories). The lead, which belongs to no
- * section, stays: it is the issue's top story for every reader, and `items` keeps it first, as
- * templates expect (the preheader lists the headlines after it).
+ * The digest with only the given sections: their stories, and of the left-out stories ("More
+ * from …") only theirs. The lead, which belongs to no section, stays: it is the issue's top story
+ * for every reader, and `items` keeps it first, as templates expect (the preheader lists the
+ * headlines after it).
  */
 export function filterSections(digest: Digest, sections: readonly string[]): Digest {
   const keep = new Set(sections);
   const kept = digest.sections.filter((section) => keep.has(section.name));
-  return { ...digest, sections: kept, items: [...(digest.lead ? [digest.lead] : []), ...kept.flatMap((section) => section.items)] };
+  return {
+    ...digest,
+    sections: kept,
+    items: [...(digest.lead ? [digest.lead] : []), ...kept.flatMap((section) => section.items)],
+    leftOut: digest.leftOut.filter((story) => story.section === undefined || keep.has(story.section)),
+  };
 }
 
 /**

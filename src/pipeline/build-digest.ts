@@ -332,7 +332,13 @@ export async function buildDigest(config: ResolvedConfig, options: BuildOptions)
   // Keyed as the decisions are: by the feed's key (a local feed's path relative to the config).
   const sites = new Map(feeds.flatMap((feed) => (feed.siteUrl ? [[feedKey(feed.source), feed.siteUrl] as const] : [])));
   const itemsById = new Map(feeds.flatMap((feed) => feed.items.map((item) => [itemId(item, feedKey(feed.source)), item] as const)));
-  const leftOut = leftOutStories(selection.decisions, { feedSite: (url) => sites.get(url), itemOf: (id) => itemsById.get(id), headlineLength: config.limits.headlineLength });
+  const sections = new Map(feeds.map((feed) => [feedKey(feed.source), stripControls(feed.section)] as const));
+  const leftOut = leftOutStories(selection.decisions, {
+    feedSite: (url) => sites.get(url),
+    sectionOf: (url) => sections.get(url),
+    itemOf: (id) => itemsById.get(id),
+    headlineLength: config.limits.headlineLength,
+  });
   return {
     digest: assembleDigest(config, items, failures, options.now, leftOut),
     feedOutcomes: fetched.map((f) => f.outcome),

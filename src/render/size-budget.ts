@@ -122,7 +122,7 @@ function withoutItems(digest: Digest, out: ReadonlySet<DigestItem>, carriedOver 
 
 /** A story the size budget took out of the email: carried over to the next digest, or left out for good. */
 function leftOutBySize(item: DigestItem, carriedOver: boolean): LeftOutStory {
-  return { id: item.id, feed: item.feedName, feedUrl: item.feedUrl, feedSite: null, url: item.url, headline: item.headline, published: item.published, reason: 'size-budget', carriedOver, listed: false };
+  return { id: item.id, feed: item.feedName, feedUrl: item.feedUrl, feedSite: null, url: item.url, headline: item.headline, published: item.published, reason: 'size-budget', carriedOver, listed: false, section: item.section };
 }
 
 function mapItems(digest: Digest, change: (item: DigestItem) => DigestItem): Digest {

@@ -33,6 +33,8 @@ const POLICY: Partial<Record<Verdict, { reason: LeftOutReason; carriedOver: bool
 export interface LeftOutOptions {
   /** A feed's website by its feed URL, when the feed names one. */
   feedSite?: (feedUrl: string) => string | undefined;
+  /** The section of a feed's stories, by its feed URL. */
+  sectionOf?: (feedUrl: string) => string | undefined;
   /** The feed item a decision is about (for its enclosure, and the text of an item without a title). */
   itemOf?: (id: string) => RawItem | undefined;
   headlineLength: number;
@@ -61,6 +63,7 @@ export function leftOutStories(decisions: readonly Decision[], options: LeftOutO
     const policy = POLICY[decision.verdict];
     if (!policy) continue;
     const item = options.itemOf?.(decision.id);
+    const section = options.sectionOf?.(decision.feedUrl);
     stories.push({
       id: decision.id,
       feed: decision.feed,
@@ -71,6 +74,7 @@ export function leftOutStories(decisions: readonly Decision[], options: LeftOutO
       headline: headlineOf(decision, item, options.headlineLength),
       published: decision.published,
       ...policy,
+      ...(section === undefined ? {} : { section }),
     });
   }
   // Decisions come feed by feed; within a feed, newest first (undated last, in feed order).

@@ -127,6 +127,22 @@ describe('a run reaches readers = recipients ∪ confirmed subscribers − suppr
     }
   });
 
+  it('a reader’s copy of their sections names only their sections’ left-out stories under "More from"', async () => {
+    const server = await smtp();
+    // Two stories a feed: every feed has more, listed under "More from <feed>".
+    const cfg = config(server.url, { limits: { perFeed: 2 } });
+    const store = StateStore.open(cfg.statePath);
+    store.setPreferences('bob@example.com', { sections: ['World'] }, NOW().toISOString());
+    store.close();
+    const result = await runDigest(cfg, { now: NOW });
+    const listed = new Set(result.digest!.leftOut.filter((story) => story.listed).map((story) => story.feed));
+    expect([...listed].sort()).toEqual(['City & Culture', 'Science Notes', 'World Desk']);
+    const received = byRecipient(server.messages);
+    const moreFrom = (to: string) => [...String(received.get(to)!.parsed.html).matchAll(/More from ([^:<]+):/g)].map((m) => m[1]!.replace(/&amp;/g, '&')).sort();
+    expect(moreFrom('ada@example.com')).toEqual(['City & Culture', 'Science Notes', 'World Desk']);
+    expect(moreFrom('bob@example.com')).toEqual(['World Desk']);
+  });
+
   it('carries signed one-click unsubscribe and preferences links, never the address, and links the issue’s archive page', async () => {
     const server = await smtp();
     const cfg = config(server.url, { unsubscribeMailto: 'leave@example.org' });
