@@ -332,10 +332,10 @@ export async function buildDigest(config: ResolvedConfig, options: BuildOptions)
   // Keyed as the decisions are: by the feed's key (a local feed's path relative to the config).
   const sites = new Map(feeds.flatMap((feed) => (feed.siteUrl ? [[feedKey(feed.source), feed.siteUrl] as const] : [])));
   const itemsById = new Map(feeds.flatMap((feed) => feed.items.map((item) => [itemId(item, feedKey(feed.source)), item] as const)));
-  const sections = new Map(feeds.map((feed) => [feedKey(feed.source), stripControls(feed.section)] as const));
+  const sectionOfFeed = new Map(feeds.map((feed) => [feedKey(feed.source), stripControls(feed.section)] as const));
   const leftOut = leftOutStories(selection.decisions, {
     feedSite: (url) => sites.get(url),
-    sectionOf: (url) => sections.get(url),
+    sectionOf: (url) => sectionOfFeed.get(url),
     itemOf: (id) => itemsById.get(id),
     headlineLength: config.limits.headlineLength,
   });

@@ -118,8 +118,8 @@ export function truncate(text: unknown, length: unknown): string {
 export function words(text: unknown, count: unknown): string {
   const value = String(text ?? '').trim();
   const max = Math.max(1, Number(count) || 25);
-  if (countWords(value) <= max) return value;
-  return `${leadingWords(value, max).replace(/[\s,;:.，、。–—-]+$/u, '')}…`;
+  const kept = leadingWords(value, max);
+  return kept === value ? value : `${kept.replace(/[\s,;:.，、。–—-]+$/u, '')}…`;
 }
 
 /**

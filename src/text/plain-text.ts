@@ -27,7 +27,7 @@ export function escapeHtml(text: string): string {
 }
 
 /** Han ideographs and Japanese kana: scripts written without spaces between words. */
-const UNSPACED = /[\p{scx=Han}\p{scx=Hiragana}\p{scx=Katakana}]/u;
+export const UNSPACED = /[\p{scx=Han}\p{scx=Hiragana}\p{scx=Katakana}]/u;
 const UNSPACED_ALL = new RegExp(UNSPACED.source, 'gu');
 /** Characters of Chinese or Japanese counted as one word: roughly the length of a word there. */
 const CHARACTERS_PER_WORD = 2;

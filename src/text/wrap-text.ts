@@ -7,9 +7,8 @@
  * except before closing punctuation (、。，」 and the like, which never start a line) and after
  * opening brackets; their characters take two columns each, as East Asian wide characters do.
  */
+import { UNSPACED } from './plain-text.js';
 
-/** Han ideographs and kana: a line may break before or after any of them. */
-const BREAKABLE = /[\p{scx=Han}\p{scx=Hiragana}\p{scx=Katakana}]/u;
 /** Characters a fixed-width display gives two columns (East Asian Wide and Fullwidth). */
 const WIDE = /[\p{scx=Han}\p{scx=Hiragana}\p{scx=Katakana}\p{scx=Hangul}\u3000-\u303f\uff01-\uff60\uffe0-\uffe6]/u;
 /** Punctuation that stays on the line of what it follows. */
@@ -34,19 +33,19 @@ interface Piece {
 function pieces(paragraph: string): Piece[] {
   const result: Piece[] = [];
   for (const word of paragraph.split(/\s+/).filter(Boolean)) {
-    if (!BREAKABLE.test(word)) {
+    if (!UNSPACED.test(word)) {
       result.push({ text: word, spaced: true });
       continue;
     }
     // Each character of Chinese or Japanese is a piece; runs of anything else stay together.
     const parts: string[] = [];
+    let previous: string | undefined;
     for (const character of word) {
-      const last = parts.at(-1);
-      const joinsLast =
-        last !== undefined &&
-        (CLOSING.test(character) || OPENING.test(Array.from(last).at(-1)!) || (!BREAKABLE.test(character) && !BREAKABLE.test(Array.from(last).at(-1)!)));
-      if (joinsLast) parts[parts.length - 1] = last + character;
+      const joinsPrevious =
+        previous !== undefined && (CLOSING.test(character) || OPENING.test(previous) || (!UNSPACED.test(character) && !UNSPACED.test(previous)));
+      if (joinsPrevious) parts[parts.length - 1] += character;
       else parts.push(character);
+      previous = character;
     }
     parts.forEach((text, index) => result.push({ text, spaced: index === 0 }));
   }

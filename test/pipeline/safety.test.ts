@@ -123,16 +123,22 @@ describe('one story can never silence the digest', () => {
     expect(server.messages).toHaveLength(0);
   });
 
-  it('a story too big for any email under the budget is dropped for good and named; the others go out', async () => {
-    // Under the link cap, but the link is in the email twice: with only this story, it is over 14 KB.
+  /**
+   * A feed whose newest story is too big for any email under a 14 KB budget (under the link cap,
+   * but the link is in the email twice), followed by short ones.
+   */
+  function feedWithOversizedStory(others: string[]): void {
     tmp.write(
       'feed.json',
       jsonFeed('Wire', [
         { id: 'big', url: `https://news.example/${'b'.repeat(3900)}`, title: 'The big one', content_text: story(1), date_published: '2026-11-27T06:00:00Z' },
-        { id: 's2', url: 'https://news.example/2', title: 'Second', content_text: 'Short.', date_published: '2026-11-27T05:00:00Z' },
-        { id: 's3', url: 'https://news.example/3', title: 'Third', content_text: 'Short.', date_published: '2026-11-27T04:00:00Z' },
+        ...others.map((title, n) => ({ id: `s${n + 2}`, url: `https://news.example/${n + 2}`, title, content_text: 'Short.', date_published: `2026-11-27T0${5 - n}:00:00Z` })),
       ]),
     );
+  }
+
+  it('a story too big for any email under the budget is dropped for good and named; the others go out', async () => {
+    feedWithOversizedStory(['Second', 'Third']);
     const server = await smtp();
     const config = project({ feeds: [{ url: 'feed.json', fullText: 'never' }], recipients: ['reader@example.com'], maxHtmlKilobytes: 14 }, { SMTP_URL: server.url });
     const first = await runDigest(config, { now });
@@ -150,13 +156,7 @@ describe('one story can never silence the digest', () => {
   });
 
   it('with the web archive on, the issue’s web page still has the story too big for any email', async () => {
-    tmp.write(
-      'feed.json',
-      jsonFeed('Wire', [
-        { id: 'big', url: `https://news.example/${'b'.repeat(3900)}`, title: 'The big one', content_text: story(1), date_published: '2026-11-27T06:00:00Z' },
-        { id: 's2', url: 'https://news.example/2', title: 'Second', content_text: 'Short.', date_published: '2026-11-27T05:00:00Z' },
-      ]),
-    );
+    feedWithOversizedStory(['Second']);
     const server = await smtp();
     const config = project(
       { feeds: [{ url: 'feed.json', fullText: 'never' }], recipients: ['reader@example.com'], maxHtmlKilobytes: 14, web: { baseUrl: 'https://digest.example.org' } },
